@@ -1,0 +1,103 @@
+/**
+ * @file core.h
+ * @brief Context, error codes and diagnostics shared by every posture module.
+ *
+ * Every fallible posture function returns POSTURE_OK (0) or one of the
+ * negative codes below, and records what went wrong as a diagnostic in the
+ * context it was given.  A context therefore holds the complete list of
+ * findings of a run (a validator reporting thirty problems and a renderer
+ * failing on one use the same list), which the caller prints or inspects.
+ *
+ * Ownership: a context is created with posture_ctx_create() and freed with
+ * posture_ctx_destroy(); everything else a module creates from a context must
+ * be destroyed before the context.
+ */
+#ifndef POSTURE_CORE_H
+#define POSTURE_CORE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(POSTURE_BUILDING)
+#define POSTURE_API __attribute__((visibility("default")))
+#else
+#define POSTURE_API
+#endif
+
+/** Return codes: 0 is success, every failure is negative. */
+enum {
+	POSTURE_OK = 0,
+	POSTURE_ENOMEM = -1, /**< out of memory */
+	POSTURE_EIO = -2,    /**< a file could not be read or written */
+	POSTURE_EDATA = -3,  /**< input data is invalid */
+	POSTURE_EPROJ = -4,  /**< a projection could not be set up or applied */
+	POSTURE_EUSAGE = -5  /**< the caller asked for something impossible */
+};
+
+/** How serious a diagnostic is. */
+typedef enum {
+	POSTURE_NOTE = 0,
+	POSTURE_WARNING = 1,
+	POSTURE_ERROR = 2
+} posture_severity;
+
+/** One finding: where it is and what is wrong.  Strings are owned by the context. */
+typedef struct {
+	posture_severity severity; /**< note, warning or error */
+	int code;                  /**< the POSTURE_E* code it maps to */
+	const char *file;          /**< file the finding is about, or NULL */
+	int line;                  /**< 1-based line, or 0 when not a text position */
+	int column;                /**< 1-based column (in characters), or 0 */
+	const char *message;       /**< one line, lowercase, problem first */
+} posture_diag;
+
+/** A posture context: diagnostics and shared state of one run. */
+typedef struct posture_ctx posture_ctx;
+
+/**
+ * Create a context.
+ * @param out receives the new context, owned by the caller
+ * @return POSTURE_OK or POSTURE_ENOMEM
+ */
+POSTURE_API int posture_ctx_create(posture_ctx **out);
+
+/** Destroy a context and every diagnostic it holds.  NULL is allowed. */
+POSTURE_API void posture_ctx_destroy(posture_ctx *ctx);
+
+/** Number of diagnostics recorded so far. */
+POSTURE_API size_t posture_ctx_diag_count(const posture_ctx *ctx);
+
+/** Number of diagnostics of severity POSTURE_ERROR recorded so far. */
+POSTURE_API size_t posture_ctx_error_count(const posture_ctx *ctx);
+
+/** Diagnostic number @p i (0-based), borrowed from the context. */
+POSTURE_API const posture_diag *posture_ctx_diag(const posture_ctx *ctx, size_t i);
+
+/** Forget every diagnostic recorded so far. */
+POSTURE_API void posture_ctx_clear_diags(posture_ctx *ctx);
+
+/**
+ * Format diagnostic @p d GNU-style into @p buf:
+ * `FILE:LINE:COLUMN: error: message` (parts that are unknown are left out).
+ * @return the length the full text needs, as snprintf does
+ */
+POSTURE_API int posture_diag_format(char *buf, size_t size, const posture_diag *d);
+
+/** The library version, "MAJOR.MINOR.PATCH". */
+POSTURE_API const char *posture_version(void);
+
+/**
+ * Release process-wide caches held by the libraries posture draws with
+ * (Pango's font map, fontconfig, Cairo's static data), so that leak checkers
+ * report only real leaks.  Call once, at exit, after every posture object has
+ * been destroyed.
+ */
+POSTURE_API void posture_shutdown(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

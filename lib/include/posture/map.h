@@ -1,0 +1,106 @@
+/**
+ * @file map.h
+ * @brief Map definitions, scenes and rendering — the pipeline's public face.
+ *
+ * A map definition (posture_map) is read from an INI file; command-line
+ * options may override single keys.  A scene (posture_scene) is the
+ * backend-neutral display list built from it: everything drawn, in page
+ * units (points, origin top left), grouped by layer, each item carrying the
+ * id of the data it came from.  Backends (PNG, PDF, SVG, map data) see only
+ * the scene.
+ *
+ * Ownership: posture_map_load() and posture_scene_build() hand their result to
+ * the caller, who frees it with the matching _destroy (which accepts NULL).
+ * A scene does not refer to its map after it is built.
+ */
+#ifndef POSTURE_MAP_H
+#define POSTURE_MAP_H
+
+#include <stddef.h>
+
+#include "posture/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct posture_map posture_map;
+typedef struct posture_scene posture_scene;
+
+/** Output formats, chosen by file extension. */
+typedef enum {
+	POSTURE_FORMAT_PNG,  /**< raster, via Cairo and libpng */
+	POSTURE_FORMAT_PDF,  /**< vector, via Cairo */
+	POSTURE_FORMAT_SVG,  /**< vector, via Cairo */
+	POSTURE_FORMAT_JSON  /**< the map data: the scene as JSON */
+} posture_format;
+
+/** Options for posture_scene_write(). */
+typedef struct {
+	int version;  /**< POSTURE_RENDER_OPTS_VERSION */
+	double scale; /**< PNG pixels per point, 0.1–16 (1 = one pixel per point) */
+} posture_render_opts;
+
+#define POSTURE_RENDER_OPTS_VERSION 1
+#define POSTURE_RENDER_OPTS_INIT { POSTURE_RENDER_OPTS_VERSION, 1.0 }
+
+/**
+ * Read and check a map definition.  Paths inside it are taken relative to
+ * the map file.  Problems are reported as FILE:LINE:COLUMN diagnostics.
+ * @param out receives the map, owned by the caller
+ * @return POSTURE_OK, POSTURE_EDATA (invalid file), POSTURE_EIO, POSTURE_ENOMEM
+ */
+POSTURE_API int posture_map_load(posture_map **out, posture_ctx *ctx, const char *path);
+
+/**
+ * Override one key of the [map] section, as if the file said `key = value`
+ * (for example "size", "2000x1400").  Errors name the origin `--set`.
+ */
+POSTURE_API int posture_map_set(posture_map *map, posture_ctx *ctx, const char *key,
+                                const char *value);
+
+/** Free a map definition.  NULL is allowed. */
+POSTURE_API void posture_map_destroy(posture_map *map);
+
+/** The map's name: its file name without directory and `.ini`.  Borrowed. */
+POSTURE_API const char *posture_map_name(const posture_map *map);
+
+/** Number of formats the map's `outputs` key asks for. */
+POSTURE_API size_t posture_map_output_count(const posture_map *map);
+
+/** Output format number @p i of the map's `outputs` key. */
+POSTURE_API posture_format posture_map_output(const posture_map *map, size_t i);
+
+/** The usual file extension of a format, without the dot ("png"). */
+POSTURE_API const char *posture_format_extension(posture_format format);
+
+/**
+ * The format a file name asks for, from its extension (case-insensitive).
+ * @return POSTURE_OK, or POSTURE_EUSAGE when the extension is not known
+ */
+POSTURE_API int posture_format_from_path(posture_format *out, const char *path);
+
+/**
+ * Build the scene of a map: read its shapes and layers, project, clip and
+ * style everything.
+ * @param out receives the scene, owned by the caller
+ */
+POSTURE_API int posture_scene_build(posture_scene **out, posture_ctx *ctx,
+                                    const posture_map *map);
+
+/** Free a scene.  NULL is allowed. */
+POSTURE_API void posture_scene_destroy(posture_scene *scene);
+
+/**
+ * Write a scene to @p path in @p format, atomically: on failure an earlier
+ * file at @p path is left untouched.
+ * @param opts NULL for the defaults
+ */
+POSTURE_API int posture_scene_write(posture_ctx *ctx, const posture_scene *scene,
+                                    const char *path, posture_format format,
+                                    const posture_render_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

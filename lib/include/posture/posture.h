@@ -1,0 +1,11 @@
+/**
+ * @file posture.h
+ * @brief Umbrella header of libposture: include this one.
+ */
+#ifndef POSTURE_H
+#define POSTURE_H
+
+#include "posture/core.h"
+#include "posture/map.h"
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * cairo_paint.c — painting a scene with Cairo, for every Cairo surface
+ * (image for PNG, PDF, SVG).
+ *
+ * Order: ground, then each group's items (areas filled then outlined, lines
+ * stroked, point symbols), then every label with its halo (a stroked copy of
+ * the glyph outlines under the filled text), then the furniture panels.
+ * Geometry is simplified to the caller's tolerance here, after clipping, so
+ * no coordinate reaching Cairo lies far outside the surface.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "backend.h"
+#include "scene/text.h"
+
+static void set_color(cairo_t *cr, pst_rgba c)
+{
+	cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
+
+static void item_path(cairo_t *cr, const pst_item *it, double tol)
+{
+	for (size_t k = 0; k < it->n_parts; k++) {
+		double *xy;
+		size_t n = pst_scene_part_simplified(&xy, it, k, tol);
+		for (size_t i = 0; i < n; i++) {
+			if (i == 0)
+				cairo_move_to(cr, xy[0], xy[1]);
+			else
+				cairo_line_to(cr, xy[2 * i], xy[2 * i + 1]);
+		}
+		if (n && it->closed)
+			cairo_close_path(cr);
+		free(xy);
+	}
+}
+
+static void stroke_style(cairo_t *cr, const pst_style *st)
+{
+	set_color(cr, st->stroke);
+	cairo_set_line_width(cr, st->stroke_width);
+	cairo_set_dash(cr, st->dash, st->n_dash, 0);
+}
+
+static void paint_geometry(cairo_t *cr, const pst_item *it, double tol)
+{
+	item_path(cr, it, tol);
+	if (it->closed && it->style.fill.a > 0) {
+		set_color(cr, it->style.fill);
+		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+		if (it->style.stroke_width > 0)
+			cairo_fill_preserve(cr);
+		else
+			cairo_fill(cr);
+	}
+	if (it->style.stroke_width > 0) {
+		stroke_style(cr, &it->style);
+		cairo_stroke(cr);
+	}
+	cairo_new_path(cr);
+}
+
+static void symbol_path(cairo_t *cr, const pst_item *it)
+{
+	double r = it->symbol_size / 2, x = it->ax, y = it->ay;
+	switch (it->symbol) {
+	case PST_SYMBOL_SQUARE:
+		cairo_rectangle(cr, x - r, y - r, 2 * r, 2 * r);
+		break;
+	case PST_SYMBOL_TRIANGLE:
+		cairo_move_to(cr, x, y - r);
+		cairo_line_to(cr, x + r, y + r * 0.8);
+		cairo_line_to(cr, x - r, y + r * 0.8);
+		cairo_close_path(cr);
+		break;
+	case PST_SYMBOL_DIAMOND:
+		cairo_move_to(cr, x, y - r);
+		cairo_line_to(cr, x + r, y);
+		cairo_line_to(cr, x, y + r);
+		cairo_line_to(cr, x - r, y);
+		cairo_close_path(cr);
+		break;
+	case PST_SYMBOL_STAR:
+		for (int i = 0; i < 10; i++) {
+			double a = -PST_PI / 2 + i * PST_PI / 5, rr = i % 2 ? r * 0.45 : r;
+			if (i == 0)
+				cairo_move_to(cr, x + rr * cos(a), y + rr * sin(a));
+			else
+				cairo_line_to(cr, x + rr * cos(a), y + rr * sin(a));
+		}
+		cairo_close_path(cr);
+		break;
+	case PST_SYMBOL_CIRCLE:
+	default:
+		cairo_new_sub_path(cr);
+		cairo_arc(cr, x, y, r, 0, 2 * PST_PI);
+		break;
+	}
+}
+
+static void paint_symbol(cairo_t *cr, const pst_item *it)
+{
+	symbol_path(cr, it);
+	set_color(cr, it->style.fill);
+	cairo_fill_preserve(cr);
+	stroke_style(cr, &it->style);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+	cairo_stroke(cr);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+}
+
+static void paint_label(cairo_t *cr, PangoContext *pc, const pst_label *l)
+{
+	PangoLayout *layout = pst_text_layout(pc, l);
+	cairo_move_to(cr, l->x, l->y);
+	if (l->halo.a > 0 && l->halo_width > 0) {
+		pango_cairo_layout_path(cr, layout);
+		set_color(cr, l->halo);
+		cairo_set_line_width(cr, 2 * l->halo_width);
+		cairo_set_dash(cr, NULL, 0, 0);
+		cairo_stroke(cr);
+		cairo_move_to(cr, l->x, l->y);
+	}
+	set_color(cr, l->color);
+	pango_cairo_show_layout(cr, layout);
+	g_object_unref(layout);
+}
+
+static void paint_panel(cairo_t *cr, PangoContext *pc, const pst_panel *p)
+{
+	cairo_rectangle(cr, p->box.x0, p->box.y0, p->box.x1 - p->box.x0, p->box.y1 - p->box.y0);
+	set_color(cr, p->fill);
+	cairo_fill(cr);
+	for (size_t i = 0; i < p->n_lines; i++)
+		paint_label(cr, pc, &p->lines[i]);
+}
+
+void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
+{
+	cairo_save(cr);
+	cairo_rectangle(cr, 0, 0, s->width, s->height);
+	cairo_clip(cr);
+	set_color(cr, s->background);
+	cairo_paint(cr);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	for (size_t g = 0; g < s->n_groups; g++) {
+		for (size_t i = 0; i < s->groups[g].n_items; i++) {
+			const pst_item *it = &s->groups[g].items[i];
+			if (it->n_parts)
+				paint_geometry(cr, it, tol);
+			if (it->has_anchor)
+				paint_symbol(cr, it);
+		}
+	}
+	PangoContext *pc = pango_cairo_create_context(cr);
+	pst_text_setup_context(pc);
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; i < s->groups[g].n_items; i++)
+			if (s->groups[g].items[i].label)
+				paint_label(cr, pc, s->groups[g].items[i].label);
+	for (size_t p = 0; p < s->n_panels; p++)
+		paint_panel(cr, pc, &s->panels[p]);
+	g_object_unref(pc);
+	cairo_restore(cr);
+}

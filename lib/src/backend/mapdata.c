@@ -1,0 +1,103 @@
+/*
+ * mapdata.c — the map data: the scene as JSON.
+ *
+ * What tests check geometry against and what designers build on: the page,
+ * the CRS, the frame, and for every drawn item its id, layer, kind and name,
+ * with its page-unit anchor, symbol box and label box (boxes are
+ * [x0, y0, x1, y1] in points from the top-left corner; label boxes include
+ * the halo).  Area and line items carry their bounding box, not their
+ * vertices.  Numbers are rounded to 0.01 pt; key order is fixed, so the file
+ * is byte-identical for identical input.
+ */
+#include <math.h>
+
+#include <jansson.h>
+
+#include "backend.h"
+
+static json_t *num(double v)
+{
+	return json_real(round(v * 100.0) / 100.0);
+}
+
+static json_t *box_json(const pst_box *b)
+{
+	return json_pack("[oooo]", num(b->x0), num(b->y0), num(b->x1), num(b->y1));
+}
+
+static pst_box item_bbox(const pst_item *it)
+{
+	pst_box b = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+	for (size_t i = 0; i < it->n_pts; i++) {
+		b.x0 = fmin(b.x0, it->xy[2 * i]);
+		b.y0 = fmin(b.y0, it->xy[2 * i + 1]);
+		b.x1 = fmax(b.x1, it->xy[2 * i]);
+		b.y1 = fmax(b.y1, it->xy[2 * i + 1]);
+	}
+	return b;
+}
+
+static json_t *item_json(const pst_item *it, const char *layer)
+{
+	json_t *o = json_pack("{ssssssss}", "id", it->id, "layer", layer, "kind", it->kind, "name",
+	                      it->name);
+	if (!o)
+		return NULL;
+	if (it->n_parts) {
+		pst_box b = item_bbox(it);
+		json_object_set_new(o, "bbox", box_json(&b));
+	}
+	if (it->has_anchor) {
+		json_object_set_new(o, "anchor", json_pack("[oo]", num(it->ax), num(it->ay)));
+		json_object_set_new(o, "symbol_box", box_json(&it->symbol_box));
+	}
+	if (it->label) {
+		json_object_set_new(o, "label", json_string(it->label->text));
+		json_object_set_new(o, "label_box", box_json(&it->label->box));
+	}
+	return o;
+}
+
+static json_t *scene_json(const posture_scene *s)
+{
+	json_t *layers = json_array();
+	for (size_t g = 0; layers && g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		json_t *items = json_array();
+		for (size_t i = 0; items && i < grp->n_items; i++)
+			json_array_append_new(items, item_json(&grp->items[i], grp->name));
+		json_array_append_new(layers, json_pack("{sssso}", "name", grp->name, "title",
+		                                        grp->title, "items", items));
+	}
+	json_t *furniture = json_array();
+	for (size_t p = 0; furniture && p < s->n_panels; p++) {
+		json_t *lines = json_array();
+		for (size_t i = 0; lines && i < s->panels[p].n_lines; i++)
+			json_array_append_new(lines, json_pack("{soso}", "text",
+			                                       json_string(s->panels[p].lines[i].text),
+			                                       "box", box_json(&s->panels[p].lines[i].box)));
+		json_array_append_new(furniture, json_pack("{soso}", "box", box_json(&s->panels[p].box),
+		                                           "lines", lines));
+	}
+	return json_pack("{s:s, s:{s:o, s:o, s:s}, s:s, s:[oooo], s:[oooo], s:o, s:o}",
+	                 "generator", "posture",
+	                 "page", "width", num(s->width), "height", num(s->height), "units", "pt",
+	                 "crs", s->crs,
+	                 "frame", json_real(s->frame[0]), json_real(s->frame[1]),
+	                 json_real(s->frame[2]), json_real(s->frame[3]),
+	                 "extent", json_real(s->extent[0]), json_real(s->extent[1]),
+	                 json_real(s->extent[2]), json_real(s->extent[3]),
+	                 "layers", layers, "furniture", furniture);
+}
+
+int pst_write_mapdata(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path)
+{
+	json_t *root = scene_json(s);
+	if (!root)
+		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory writing map data");
+	int rc = json_dumpf(root, fp, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
+	json_decref(root);
+	if (rc != 0 || fputc('\n', fp) == EOF)
+		return pst_error(ctx, POSTURE_EIO, path, "cannot write map data");
+	return POSTURE_OK;
+}

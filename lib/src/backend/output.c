@@ -1,0 +1,57 @@
+/*
+ * output.c — posture_scene_write(): pick the writer for a format and make the
+ * file appear atomically (complete, or not at all).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+/* Create the directory part of @p path when missing. */
+static int make_parent(posture_ctx *ctx, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return POSTURE_OK;
+	char *dir = pst_strndup(path, (size_t)(slash - path));
+	if (!dir)
+		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+	int rc = pst_mkdirs(ctx, dir);
+	free(dir);
+	return rc;
+}
+
+int posture_scene_write(posture_ctx *ctx, const posture_scene *scene, const char *path,
+                        posture_format format, const posture_render_opts *opts)
+{
+	posture_render_opts defaults = POSTURE_RENDER_OPTS_INIT;
+	if (!opts)
+		opts = &defaults;
+	if (opts->version != POSTURE_RENDER_OPTS_VERSION || !(opts->scale >= 0.1 && opts->scale <= 16))
+		return pst_error(ctx, POSTURE_EUSAGE, path, "invalid render options");
+	int rc = make_parent(ctx, path);
+	pst_atomic out;
+	if (rc == POSTURE_OK)
+		rc = pst_atomic_open(&out, ctx, path);
+	if (rc != POSTURE_OK)
+		return rc;
+	switch (format) {
+	case POSTURE_FORMAT_PNG:
+		rc = pst_write_png(ctx, scene, out.fp, path, opts->scale);
+		break;
+	case POSTURE_FORMAT_PDF:
+	case POSTURE_FORMAT_SVG:
+		rc = pst_write_cairo_vector(ctx, scene, out.fp, path, format);
+		break;
+	case POSTURE_FORMAT_JSON:
+		rc = pst_write_mapdata(ctx, scene, out.fp, path);
+		break;
+	default:
+		rc = pst_error(ctx, POSTURE_EUSAGE, path, "unknown output format");
+	}
+	if (rc != POSTURE_OK) {
+		pst_atomic_abort(&out);
+		return rc;
+	}
+	return pst_atomic_commit(&out, ctx);
+}

@@ -1,0 +1,109 @@
+/*
+ * png.c — raster output: Cairo paints into an image surface, libpng writes it.
+ *
+ * Cairo's own PNG writer compresses at zlib's default level with adaptive
+ * filtering, which costs several times the painting itself on a 2000×1400
+ * map.  The page is opaque (the ground is painted first), so pixels go out
+ * as 8-bit RGB with the SUB filter and a fast compression level: files a
+ * little larger, written much faster (numbers in bench/README.md).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <png.h>
+
+#include "backend.h"
+
+typedef struct {
+	posture_ctx *ctx;
+	const char *path;
+} png_errctx;
+
+static void on_png_error(png_structp png, png_const_charp msg)
+{
+	png_errctx *e = png_get_error_ptr(png);
+	pst_error(e->ctx, POSTURE_EIO, e->path, "cannot write PNG: %s", msg);
+	png_longjmp(png, 1);
+}
+
+static void on_png_warning(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
+/* Cairo's ARGB32 (native-endian, premultiplied; opaque here) to RGB bytes. */
+static void argb_to_rgb(unsigned char *out, const unsigned char *row, int width)
+{
+	const uint32_t *px = (const uint32_t *)row;
+	for (int x = 0; x < width; x++) {
+		uint32_t p = px[x];
+		out[3 * x] = (unsigned char)(p >> 16);
+		out[3 * x + 1] = (unsigned char)(p >> 8);
+		out[3 * x + 2] = (unsigned char)p;
+	}
+}
+
+static int encode(posture_ctx *ctx, cairo_surface_t *img, FILE *fp, const char *path)
+{
+	png_errctx e = { ctx, path };
+	int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+	int stride = cairo_image_surface_get_stride(img);
+	const unsigned char *data = cairo_image_surface_get_data(img);
+	unsigned char *volatile row = malloc((size_t)w * 3);
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &e, on_png_error,
+	                                          on_png_warning);
+	png_infop info = png ? png_create_info_struct(png) : NULL;
+	if (!row || !png || !info) {
+		png_destroy_write_struct(&png, &info);
+		free(row);
+		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory writing PNG");
+	}
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_write_struct(&png, &info);
+		free(row);
+		return POSTURE_EIO;
+	}
+	png_init_io(png, fp);
+	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+	             PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+	png_set_compression_level(png, 3);
+	png_write_info(png, info);
+	for (int y = 0; y < h; y++) {
+		argb_to_rgb(row, data + (size_t)y * (size_t)stride, w);
+		png_write_row(png, row);
+	}
+	png_write_end(png, info);
+	png_destroy_write_struct(&png, &info);
+	free(row);
+	return POSTURE_OK;
+}
+
+int pst_write_png(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path,
+                  double scale)
+{
+	double wd = ceil(s->width * scale - 1e-9), hd = ceil(s->height * scale - 1e-9);
+	if (wd > PST_MAX_PNG_SIDE || hd > PST_MAX_PNG_SIDE)
+		return pst_error(ctx, POSTURE_EUSAGE, path,
+		                 "PNG would be %.0fx%.0f pixels; at most %d a side (lower --scale or size)",
+		                 wd, hd, PST_MAX_PNG_SIDE);
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)wd, (int)hd);
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(img);
+		return pst_error(ctx, POSTURE_ENOMEM, path, "cannot allocate a %.0fx%.0f image", wd, hd);
+	}
+	cairo_t *cr = cairo_create(img);
+	cairo_scale(cr, scale, scale);
+	pst_cairo_paint(cr, s, 0.25 / scale);
+	cairo_status_t st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(img);
+	int rc = st == CAIRO_STATUS_SUCCESS
+	                 ? encode(ctx, img, fp, path)
+	                 : pst_error(ctx, POSTURE_EIO, path, "drawing failed: %s",
+	                             cairo_status_to_string(st));
+	cairo_surface_destroy(img);
+	return rc;
+}

@@ -1,0 +1,140 @@
+/*
+ * diag.c — the posture context and its list of diagnostics.
+ *
+ * A context owns an append-only array of diagnostics.  Messages and file
+ * names are copied in, so callers may pass temporaries.  Nothing here ever
+ * fails loudly: when memory runs out while recording a diagnostic the
+ * context keeps a flag and reports a generic out-of-memory error instead.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+
+#include "internal.h"
+
+struct posture_ctx {
+	posture_diag *diags; /* recorded findings, in order */
+	size_t n_diags;      /* number used */
+	size_t cap_diags;    /* number allocated */
+	size_t n_errors;     /* how many have severity POSTURE_ERROR */
+	bool lost_diag;      /* a diagnostic could not be stored (out of memory) */
+};
+
+static const posture_diag lost_diag = {
+	POSTURE_ERROR, POSTURE_ENOMEM, NULL, 0, 0, "out of memory while reporting an error"
+};
+
+int posture_ctx_create(posture_ctx **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? POSTURE_OK : POSTURE_ENOMEM;
+}
+
+void posture_ctx_clear_diags(posture_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_diags; i++) {
+		free((char *)ctx->diags[i].file);
+		free((char *)ctx->diags[i].message);
+	}
+	ctx->n_diags = 0;
+	ctx->n_errors = 0;
+	ctx->lost_diag = false;
+}
+
+void posture_ctx_destroy(posture_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	posture_ctx_clear_diags(ctx);
+	free(ctx->diags);
+	free(ctx);
+}
+
+size_t posture_ctx_diag_count(const posture_ctx *ctx)
+{
+	return ctx->n_diags + (ctx->lost_diag ? 1 : 0);
+}
+
+size_t posture_ctx_error_count(const posture_ctx *ctx)
+{
+	return ctx->n_errors + (ctx->lost_diag ? 1 : 0);
+}
+
+const posture_diag *posture_ctx_diag(const posture_ctx *ctx, size_t i)
+{
+	if (i < ctx->n_diags)
+		return &ctx->diags[i];
+	if (i == ctx->n_diags && ctx->lost_diag)
+		return &lost_diag;
+	return NULL;
+}
+
+int pst_vdiag(posture_ctx *ctx, posture_severity sev, int code, const char *file,
+              int line, int column, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (!ctx)
+		return code;
+	if (pst_grow((void **)&ctx->diags, &ctx->cap_diags, ctx->n_diags + 1,
+	             sizeof(*ctx->diags)) != POSTURE_OK) {
+		ctx->lost_diag = true;
+		return code;
+	}
+	posture_diag *d = &ctx->diags[ctx->n_diags];
+	d->severity = sev;
+	d->code = code;
+	d->file = file ? pst_strdup(file) : NULL;
+	d->line = line;
+	d->column = column;
+	d->message = pst_strdup(msg);
+	if ((file && !d->file) || !d->message) {
+		free((char *)d->file);
+		free((char *)d->message);
+		ctx->lost_diag = true;
+		return code;
+	}
+	ctx->n_diags++;
+	if (sev == POSTURE_ERROR)
+		ctx->n_errors++;
+	return code;
+}
+
+int pst_diag(posture_ctx *ctx, posture_severity sev, int code, const char *file,
+             int line, int column, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	pst_vdiag(ctx, sev, code, file, line, column, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int posture_diag_format(char *buf, size_t size, const posture_diag *d)
+{
+	static const char *const names[] = { "note", "warning", "error" };
+	char where[512] = "";
+	if (d->file && d->line > 0 && d->column > 0)
+		snprintf(where, sizeof(where), "%s:%d:%d: ", d->file, d->line, d->column);
+	else if (d->file && d->line > 0)
+		snprintf(where, sizeof(where), "%s:%d: ", d->file, d->line);
+	else if (d->file)
+		snprintf(where, sizeof(where), "%s: ", d->file);
+	return snprintf(buf, size, "%s%s: %s", where, names[d->severity], d->message);
+}
+
+const char *posture_version(void)
+{
+	return POSTURE_VERSION_STRING;
+}
+
+void posture_shutdown(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
+}

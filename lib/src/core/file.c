@@ -1,0 +1,185 @@
+/*
+ * file.c — reading inputs safely and writing outputs atomically.
+ *
+ * Inputs: every file is stat()ed before it is opened, so a FIFO or a device
+ * named as input is refused instead of blocking the run, and a size cap keeps
+ * a wrong path (a disk image, say) from exhausting memory.
+ *
+ * Outputs: bytes go to a uniquely named temporary file in the destination's
+ * directory and are renamed over the destination only when complete and
+ * flushed.  A failed or interrupted run therefore never leaves a half-written
+ * map, and never damages an earlier good one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int pst_check_regular_file(posture_ctx *ctx, const char *path, size_t max_size)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return pst_error(ctx, POSTURE_EIO, path, "cannot open file: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return pst_error(ctx, POSTURE_EIO, path, "is a directory, not a file");
+	if (!S_ISREG(st.st_mode))
+		return pst_error(ctx, POSTURE_EIO, path, "is not a regular file");
+	if ((unsigned long long)st.st_size > max_size)
+		return pst_error(ctx, POSTURE_EDATA, path,
+		                 "file is too large (%lld bytes; the limit is %zu)",
+		                 (long long)st.st_size, max_size);
+	return POSTURE_OK;
+}
+
+int pst_read_file(char **out, size_t *len, posture_ctx *ctx, const char *path,
+                  size_t max_size)
+{
+	*out = NULL;
+	*len = 0;
+	int rc = pst_check_regular_file(ctx, path, max_size);
+	if (rc != POSTURE_OK)
+		return rc;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return pst_error(ctx, POSTURE_EIO, path, "cannot open file: %s", strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return pst_error(ctx, POSTURE_EIO, path, "is not a regular file");
+	}
+	size_t size = (size_t)st.st_size;
+	char *data = malloc(size + 1);
+	if (!data) {
+		close(fd);
+		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory reading file");
+	}
+	size_t got = 0;
+	while (got < size) {
+		ssize_t n = read(fd, data + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			free(data);
+			close(fd);
+			return pst_error(ctx, POSTURE_EIO, path, "cannot read file: %s", strerror(e));
+		}
+		if (n == 0)
+			break; /* file shrank while reading: use what is there */
+		got += (size_t)n;
+	}
+	close(fd);
+	data[got] = '\0';
+	*out = data;
+	*len = got;
+	return POSTURE_OK;
+}
+
+int pst_mkdirs(posture_ctx *ctx, const char *dir)
+{
+	if (!dir[0])
+		return POSTURE_OK;
+	char *p = pst_strdup(dir);
+	if (!p)
+		return pst_error(ctx, POSTURE_ENOMEM, dir, "out of memory");
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char saved = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			int e = errno;
+			pst_error(ctx, POSTURE_EIO, p, "cannot create directory: %s", strerror(e));
+			free(p);
+			return POSTURE_EIO;
+		}
+		*s = saved;
+		if (!saved)
+			break;
+	}
+	free(p);
+	return POSTURE_OK;
+}
+
+char *pst_path_relative_to(const char *base_file, const char *rel)
+{
+	if (rel[0] == '/')
+		return pst_strdup(rel);
+	const char *slash = strrchr(base_file, '/');
+	if (!slash)
+		return pst_strdup(rel);
+	return pst_asprintf("%.*s/%s", (int)(slash - base_file), base_file, rel);
+}
+
+int pst_atomic_open(pst_atomic *out, posture_ctx *ctx, const char *path)
+{
+	memset(out, 0, sizeof(*out));
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return pst_error(ctx, POSTURE_EIO, path, "output exists and is not a regular file");
+	out->path = pst_strdup(path);
+	out->tmp_path = pst_asprintf("%s.tmp-XXXXXX", path);
+	if (!out->path || !out->tmp_path) {
+		pst_atomic_abort(out);
+		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+	}
+	int fd = mkstemp(out->tmp_path);
+	if (fd < 0) {
+		int e = errno;
+		free(out->tmp_path);
+		out->tmp_path = NULL;
+		pst_atomic_abort(out);
+		return pst_error(ctx, POSTURE_EIO, path, "cannot write file: %s", strerror(e));
+	}
+	/* mkstemp creates 0600; give the output the mode a plain fopen would. */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	out->fp = fdopen(fd, "wb");
+	if (!out->fp) {
+		close(fd);
+		pst_atomic_abort(out);
+		return pst_error(ctx, POSTURE_EIO, path, "cannot write file: %s", strerror(errno));
+	}
+	return POSTURE_OK;
+}
+
+int pst_atomic_commit(pst_atomic *a, posture_ctx *ctx)
+{
+	FILE *fp = a->fp;
+	a->fp = NULL;
+	bool ok = !ferror(fp);
+	ok = (fflush(fp) == 0) && ok;
+	ok = (fsync(fileno(fp)) == 0 || errno == EINVAL) && ok;
+	int e = errno;
+	ok = (fclose(fp) == 0) && ok;
+	if (ok && rename(a->tmp_path, a->path) != 0) {
+		e = errno;
+		ok = false;
+	}
+	if (!ok) {
+		pst_error(ctx, POSTURE_EIO, a->path, "cannot write file: %s", strerror(e));
+		pst_atomic_abort(a);
+		return POSTURE_EIO;
+	}
+	free(a->tmp_path);
+	free(a->path);
+	memset(a, 0, sizeof(*a));
+	return POSTURE_OK;
+}
+
+void pst_atomic_abort(pst_atomic *a)
+{
+	if (a->fp)
+		fclose(a->fp);
+	if (a->tmp_path)
+		unlink(a->tmp_path);
+	free(a->tmp_path);
+	free(a->path);
+	memset(a, 0, sizeof(*a));
+}

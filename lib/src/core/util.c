@@ -1,0 +1,170 @@
+/*
+ * util.c — memory, text buffers and UTF-8 helpers used across libposture.
+ *
+ * pst_grow() is the one place arrays grow (geometric, overflow-checked);
+ * pst_buf is an append-only text buffer that remembers an allocation failure
+ * instead of reporting each one, so writers check once at the end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int pst_grow(void **items, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return POSTURE_OK;
+	size_t n = *cap ? *cap : 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return POSTURE_ENOMEM;
+		n *= 2;
+	}
+	if (n > SIZE_MAX / elem)
+		return POSTURE_ENOMEM;
+	void *p = realloc(*items, n * elem);
+	if (!p)
+		return POSTURE_ENOMEM;
+	*items = p;
+	*cap = n;
+	return POSTURE_OK;
+}
+
+char *pst_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *pst_strdup(const char *s)
+{
+	return pst_strndup(s, strlen(s));
+}
+
+char *pst_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *p = malloc((size_t)n + 1);
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void pst_buf_init(pst_buf *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void pst_buf_free(pst_buf *b)
+{
+	free(b->data);
+	pst_buf_init(b);
+}
+
+void pst_buf_add(pst_buf *b, const void *data, size_t n)
+{
+	if (b->failed)
+		return;
+	if (pst_grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != POSTURE_OK) {
+		b->failed = true;
+		return;
+	}
+	memcpy(b->data + b->len, data, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void pst_buf_puts(pst_buf *b, const char *s)
+{
+	pst_buf_add(b, s, strlen(s));
+}
+
+void pst_buf_printf(pst_buf *b, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = true;
+		return;
+	}
+	if ((size_t)n < sizeof(small)) {
+		pst_buf_add(b, small, (size_t)n);
+		return;
+	}
+	char *big = malloc((size_t)n + 1);
+	if (!big) {
+		b->failed = true;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	pst_buf_add(b, big, (size_t)n);
+	free(big);
+}
+
+size_t pst_utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	if (avail == 0)
+		return 0;
+	unsigned c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	unsigned min;
+	if ((c & 0xE0) == 0xC0) {
+		n = 2;
+		min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 3;
+		min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 4;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (avail < n)
+		return 0;
+	unsigned cp = c & (0x7F >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0; /* overlong, out of range, or a surrogate */
+	return n;
+}
+
+void pst_offset_to_line_col(const char *text, size_t offset, int *line, int *column)
+{
+	int l = 1, col = 1;
+	for (size_t i = 0; i < offset && text[i]; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\n') {
+			l++;
+			col = 1;
+		} else if ((c & 0xC0) != 0x80) {
+			col++; /* count characters, not continuation bytes */
+		}
+	}
+	*line = l;
+	*column = col;
+}

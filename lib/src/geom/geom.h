@@ -1,0 +1,53 @@
+/*
+ * geom.h — planar geometry on interleaved x,y arrays: boxes, clipping,
+ * densifying and simplifying.  Used twice per map: in degrees before
+ * projection and in page units after it.
+ */
+#ifndef POSTURE_GEOM_H
+#define POSTURE_GEOM_H
+
+#include "internal.h"
+
+typedef struct {
+	double x0, y0, x1, y1; /* x0 <= x1, y0 <= y1 */
+} pst_box;
+
+/* A growable array of points (x,y interleaved). */
+typedef struct {
+	double *xy;  /* 2 * n values */
+	size_t n;    /* points used */
+	size_t cap;  /* points allocated */
+} pst_pts;
+
+int pst_pts_push(pst_pts *p, double x, double y);
+void pst_pts_free(pst_pts *p);
+
+bool pst_box_overlaps(const pst_box *a, const pst_box *b);
+
+/**
+ * Clip the closed ring @p in (n points, last point need not repeat the first)
+ * to @p box (Sutherland–Hodgman).  The result goes to @p out (cleared first)
+ * and may be empty.  Edges along the box boundary appear where the ring
+ * leaves the box: fill with them, never stroke them.
+ */
+int pst_clip_ring(pst_pts *out, const double *in, size_t n, const pst_box *box);
+
+/**
+ * Clip the open line @p in to @p box; each visible piece is passed to
+ * @p piece (Liang–Barsky per segment, consecutive visible segments joined).
+ */
+int pst_clip_line(const double *in, size_t n, const pst_box *box,
+                  int (*piece)(void *user, const double *xy, size_t n), void *user);
+
+/** Insert points so that no segment is longer than @p max_step. */
+int pst_densify(pst_pts *out, const double *in, size_t n, bool closed, double max_step);
+
+/**
+ * Simplify in place so that no dropped vertex lies farther than @p tol from
+ * the result (radial-distance pass, then Douglas–Peucker).  Closed rings keep
+ * at least 2 points; a ring left with fewer than 3 is smaller than @p tol.
+ * @return the new number of points
+ */
+size_t pst_simplify(double *xy, size_t n, double tol, bool closed);
+
+#endif

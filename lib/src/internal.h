@@ -1,0 +1,110 @@
+/*
+ * internal.h — helpers shared between libposture's source files (never installed).
+ *
+ * Names here are pst_*; public API is posture_*.  Everything that reports a
+ * problem does so through pst_diag() on the run's context, so callers only
+ * have to look at the return code and the context's diagnostic list.
+ */
+#ifndef POSTURE_INTERNAL_H
+#define POSTURE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "posture/core.h"
+
+#define PST_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define PST_PI 3.14159265358979323846
+
+#if defined(__GNUC__)
+#define PST_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PST_PRINTF(f, a)
+#endif
+
+/* Documented input limits (README "Limits"). */
+#define PST_MAX_TEXT_FILE (64u * 1024 * 1024)   /* GeoJSON, JSON, INI, TopoJSON */
+#define PST_MAX_SHAPE_FILE (512u * 1024 * 1024) /* one .shp */
+
+/* --- diagnostics --------------------------------------------------------- */
+
+/** Record a diagnostic; returns @p code so callers can `return pst_diag(...)`. */
+int pst_diag(posture_ctx *ctx, posture_severity sev, int code, const char *file,
+             int line, int column, const char *fmt, ...) PST_PRINTF(7, 8);
+
+int pst_vdiag(posture_ctx *ctx, posture_severity sev, int code, const char *file,
+              int line, int column, const char *fmt, va_list ap);
+
+/** Shorthand for an error without a text position. */
+#define pst_error(ctx, code, file, ...) \
+	pst_diag((ctx), POSTURE_ERROR, (code), (file), 0, 0, __VA_ARGS__)
+
+/* --- memory --------------------------------------------------------------- */
+
+/** Grow *items (of *cap elements of size @p elem) to hold at least @p need. */
+int pst_grow(void **items, size_t *cap, size_t need, size_t elem);
+
+char *pst_strdup(const char *s);
+char *pst_strndup(const char *s, size_t n);
+char *pst_asprintf(const char *fmt, ...) PST_PRINTF(1, 2);
+
+/* --- text buffer --------------------------------------------------------- */
+
+typedef struct {
+	char *data;  /* NUL-terminated contents */
+	size_t len;  /* bytes used, excluding the NUL */
+	size_t cap;  /* bytes allocated */
+	bool failed; /* an allocation failed; contents are incomplete */
+} pst_buf;
+
+void pst_buf_init(pst_buf *b);
+void pst_buf_free(pst_buf *b);
+void pst_buf_add(pst_buf *b, const void *data, size_t n);
+void pst_buf_puts(pst_buf *b, const char *s);
+void pst_buf_printf(pst_buf *b, const char *fmt, ...) PST_PRINTF(2, 3);
+
+/* --- files ---------------------------------------------------------------- */
+
+/**
+ * Read a whole regular file (stat first: never block on a FIFO or device)
+ * of at most @p max_size bytes.  The result is NUL-terminated; *len excludes
+ * the NUL.  Errors are reported against @p path.
+ */
+int pst_read_file(char **out, size_t *len, posture_ctx *ctx, const char *path,
+                  size_t max_size);
+
+/** Check that @p path names a regular file of at most @p max_size bytes. */
+int pst_check_regular_file(posture_ctx *ctx, const char *path, size_t max_size);
+
+/**
+ * Atomic output: bytes go to a temporary file beside @p path, which replaces
+ * @p path only on pst_atomic_commit().  pst_atomic_abort() removes it, so a
+ * failed run leaves the earlier file untouched.
+ */
+typedef struct {
+	char *path;     /* final path */
+	char *tmp_path; /* temporary file in the same directory */
+	void *fp;       /* FILE * of the temporary file */
+} pst_atomic;
+
+int pst_atomic_open(pst_atomic *out, posture_ctx *ctx, const char *path);
+int pst_atomic_commit(pst_atomic *a, posture_ctx *ctx);
+void pst_atomic_abort(pst_atomic *a);
+
+/** Create @p dir and its parents when missing. */
+int pst_mkdirs(posture_ctx *ctx, const char *dir);
+
+/** Join @p rel onto the directory of @p base_file (rel stays as is when absolute). */
+char *pst_path_relative_to(const char *base_file, const char *rel);
+
+/* --- text ----------------------------------------------------------------- */
+
+/** Length of the valid UTF-8 sequence at @p s (1–4), or 0 when invalid. */
+size_t pst_utf8_seq_len(const unsigned char *s, size_t avail);
+
+/** Convert a byte offset in @p text to a 1-based line and column (in characters). */
+void pst_offset_to_line_col(const char *text, size_t offset, int *line, int *column);
+
+#endif

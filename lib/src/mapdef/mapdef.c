@@ -1,0 +1,670 @@
+/*
+ * mapdef.c — reading map definitions (maps/NAME.ini).
+ *
+ * The INI syntax is parsed by inih (Debian's r55).  inih has quirks that
+ * would silently change what a user wrote: lines longer than 199 bytes are
+ * cut, an indented line is joined to the previous value, and ` ;` starts a
+ * comment anywhere.  So before inih sees the text, every line is checked
+ * here — length, NUL bytes, UTF-8, indentation — and reported as
+ * FILE:LINE:COLUMN.  inih then reads the text through a line reader that
+ * counts lines, which is how each key's handler knows its position.
+ *
+ * Each known key has an entry in `keys` with a parser that checks its value;
+ * unknown sections and keys are errors that suggest the nearest known name.
+ * posture_map_set() runs the same parsers for command-line overrides.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "mapdef.h"
+
+#define MAX_INI_LINE 199 /* inih's buffer holds 200 bytes with the newline */
+#define MAX_MAP_FILE (1024 * 1024)
+
+/* Where a value came from, for error messages. */
+typedef struct {
+	posture_ctx *ctx;
+	const char *file; /* map file, or "--set" */
+	int line;         /* 0 for command-line values */
+	int column;       /* column of the value's first character */
+} src_pos;
+
+typedef int (*key_parser)(posture_map *m, const src_pos *at, const char *value);
+
+typedef struct {
+	const char *section;
+	const char *name;
+	key_parser parse;
+} key_def;
+
+static int value_error(const src_pos *at, const char *fmt, ...) PST_PRINTF(2, 3);
+
+static int value_error(const src_pos *at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	pst_vdiag(at->ctx, POSTURE_ERROR, POSTURE_EDATA, at->file, at->line, at->column, fmt, ap);
+	va_end(ap);
+	return POSTURE_EDATA;
+}
+
+static int set_string(char **field, const src_pos *at, const char *value)
+{
+	char *copy = pst_strdup(value);
+	if (!copy)
+		return pst_error(at->ctx, POSTURE_ENOMEM, at->file, "out of memory");
+	free(*field);
+	*field = copy;
+	return POSTURE_OK;
+}
+
+static int parse_title(posture_map *m, const src_pos *at, const char *v)
+{
+	return set_string(&m->title, at, v);
+}
+
+static int parse_subtitle(posture_map *m, const src_pos *at, const char *v)
+{
+	return set_string(&m->subtitle, at, v);
+}
+
+/* Split @p v at commas into at most @p max numbers; returns how many, or -1. */
+static int parse_numbers(double *out, int max, const char *v)
+{
+	int n = 0;
+	const char *p = v;
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		char *end;
+		errno = 0;
+		double d = strtod(p, &end);
+		if (end == p || errno == ERANGE || !isfinite(d) || n == max)
+			return -1;
+		out[n++] = d;
+		p = end;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			return n;
+		if (*p != ',')
+			return -1;
+		p++;
+	}
+}
+
+static int parse_extent(posture_map *m, const src_pos *at, const char *v)
+{
+	double e[4];
+	if (parse_numbers(e, 4, v) != 4)
+		return value_error(at, "extent wants four numbers 'lon_min, lat_min, lon_max, lat_max', "
+		                       "not '%s'", v);
+	if (e[0] < -180 || e[2] > 180 || e[1] < -90 || e[3] > 90)
+		return value_error(at, "extent '%s' is outside -180..180 degrees of longitude "
+		                       "or -90..90 of latitude", v);
+	if (e[0] >= e[2] || e[1] >= e[3])
+		return value_error(at, "extent '%s' is empty or inverted: lon_min must be below "
+		                       "lon_max and lat_min below lat_max", v);
+	memcpy(m->extent, e, sizeof(e));
+	m->has_extent = true;
+	return POSTURE_OK;
+}
+
+static int parse_projection(posture_map *m, const src_pos *at, const char *v)
+{
+	if (!*v)
+		return value_error(at, "projection is empty (use 'auto', 'EPSG:nnnn' or a PROJ string)");
+	return set_string(&m->projection, at, v);
+}
+
+static int parse_size(posture_map *m, const src_pos *at, const char *v)
+{
+	char *end;
+	errno = 0;
+	double w = strtod(v, &end);
+	if (end == v || (*end != 'x' && *end != 'X'))
+		return value_error(at, "size wants WIDTHxHEIGHT in points (like 2000x1400), not '%s'", v);
+	const char *h_text = end + 1;
+	double h = strtod(h_text, &end);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (end == h_text || *end || errno == ERANGE)
+		return value_error(at, "size wants WIDTHxHEIGHT in points (like 2000x1400), not '%s'", v);
+	if (!(w >= PST_MIN_PAGE_SIDE && w <= PST_MAX_PAGE_SIDE && h >= PST_MIN_PAGE_SIDE &&
+	      h <= PST_MAX_PAGE_SIDE))
+		return value_error(at, "size '%s' is out of range: each side must be %g to %g points",
+		                   v, PST_MIN_PAGE_SIDE, PST_MAX_PAGE_SIDE);
+	m->width = w;
+	m->height = h;
+	return POSTURE_OK;
+}
+
+static int parse_choice(char **field, const src_pos *at, const char *key, const char *v,
+                        const char *const *choices)
+{
+	for (size_t i = 0; choices[i]; i++)
+		if (strcmp(v, choices[i]) == 0)
+			return set_string(field, at, v);
+	pst_buf list;
+	pst_buf_init(&list);
+	for (size_t i = 0; choices[i]; i++)
+		pst_buf_printf(&list, "%s'%s'", i ? ", " : "", choices[i]);
+	value_error(at, "%s '%s' is not known (choose %s)", key, v, list.data ? list.data : "");
+	pst_buf_free(&list);
+	return POSTURE_EDATA;
+}
+
+static int parse_theme(posture_map *m, const src_pos *at, const char *v)
+{
+	static const char *const themes[] = { "article", NULL };
+	return parse_choice(&m->theme, at, "theme", v, themes);
+}
+
+static int parse_layout(posture_map *m, const src_pos *at, const char *v)
+{
+	static const char *const layouts[] = { "map", "bare", NULL };
+	return parse_choice(&m->layout, at, "layout", v, layouts);
+}
+
+static int parse_citations(posture_map *m, const src_pos *at, const char *v)
+{
+	static const char *const styles[] = { "numbered", "inline", "none", NULL };
+	return parse_choice(&m->citations, at, "citations", v, styles);
+}
+
+/* Call @p each for every comma-separated, trimmed, non-empty item of @p v. */
+static int for_each_item(posture_map *m, const src_pos *at, const char *v,
+                         int (*each)(posture_map *, const src_pos *, const char *, size_t))
+{
+	const char *p = v;
+	size_t index = 0;
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		while (n && isspace((unsigned char)p[n - 1]))
+			n--;
+		if (n == 0)
+			return value_error(at, "empty item in the list '%s'", v);
+		char *item = pst_strndup(p, n);
+		if (!item)
+			return pst_error(at->ctx, POSTURE_ENOMEM, at->file, "out of memory");
+		int rc = each(m, at, item, index++);
+		free(item);
+		if (rc != POSTURE_OK || !end)
+			return rc;
+		p = end + 1;
+	}
+}
+
+static int add_output(posture_map *m, const src_pos *at, const char *item, size_t index)
+{
+	static const posture_format all[] = { POSTURE_FORMAT_PNG, POSTURE_FORMAT_PDF,
+	                                      POSTURE_FORMAT_SVG, POSTURE_FORMAT_JSON };
+	if (index == 0)
+		m->n_outputs = 0;
+	for (size_t i = 0; i < PST_ARRAY_LEN(all); i++) {
+		if (strcasecmp(item, posture_format_extension(all[i])) != 0)
+			continue;
+		for (size_t j = 0; j < m->n_outputs; j++)
+			if (m->outputs[j] == all[i])
+				return value_error(at, "output '%s' is listed twice", item);
+		m->outputs[m->n_outputs++] = all[i];
+		return POSTURE_OK;
+	}
+	return value_error(at, "output '%s' is not known (choose png, pdf, svg, json)", item);
+}
+
+static int parse_outputs(posture_map *m, const src_pos *at, const char *v)
+{
+	return for_each_item(m, at, v, add_output);
+}
+
+static int resolve_path(char **field, posture_map *m, const src_pos *at, const char *v)
+{
+	if (!*v)
+		return value_error(at, "path is empty");
+	char *p = at->line ? pst_path_relative_to(m->path, v) : pst_strdup(v);
+	if (!p)
+		return pst_error(at->ctx, POSTURE_ENOMEM, at->file, "out of memory");
+	free(*field);
+	*field = p;
+	return POSTURE_OK;
+}
+
+static int parse_shapes(posture_map *m, const src_pos *at, const char *v)
+{
+	return resolve_path(&m->shapes_dir, m, at, v);
+}
+
+static int parse_sources(posture_map *m, const src_pos *at, const char *v)
+{
+	return resolve_path(&m->sources, m, at, v);
+}
+
+static int add_layer(posture_map *m, const src_pos *at, const char *item, size_t index)
+{
+	if (index == 0) {
+		for (size_t i = 0; i < m->n_layers; i++)
+			free(m->layers[i]);
+		m->n_layers = 0;
+	}
+	if (m->n_layers == PST_MAX_MAP_LAYERS)
+		return value_error(at, "too many layers (at most %d)", PST_MAX_MAP_LAYERS);
+	m->layers[m->n_layers] = NULL;
+	int rc = resolve_path(&m->layers[m->n_layers], m, at, item);
+	if (rc == POSTURE_OK)
+		m->n_layers++;
+	return rc;
+}
+
+static int parse_layers(posture_map *m, const src_pos *at, const char *v)
+{
+	return for_each_item(m, at, v, add_layer);
+}
+
+static const key_def keys[] = {
+	{ "map", "title", parse_title },
+	{ "map", "subtitle", parse_subtitle },
+	{ "map", "extent", parse_extent },
+	{ "map", "projection", parse_projection },
+	{ "map", "size", parse_size },
+	{ "map", "theme", parse_theme },
+	{ "map", "layout", parse_layout },
+	{ "map", "citations", parse_citations },
+	{ "map", "outputs", parse_outputs },
+	{ "data", "shapes", parse_shapes },
+	{ "data", "layers", parse_layers },
+	{ "data", "sources", parse_sources },
+};
+
+/* Levenshtein distance, for "did you mean" (names are short). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 63 || lb > 63)
+		return 99;
+	size_t row[64];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t best = diag + cost;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (up + 1 < best)
+				best = up + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* The nearest known key (in @p section, or any section name when NULL). */
+static const char *nearest_name(const char *section, const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 3; /* suggest only close matches */
+	for (size_t i = 0; i < PST_ARRAY_LEN(keys); i++) {
+		const char *cand = section ? keys[i].name : keys[i].section;
+		if (section && strcmp(keys[i].section, section) != 0)
+			continue;
+		size_t d = edit_distance(name, cand);
+		if (d < best_d) {
+			best_d = d;
+			best = cand;
+		}
+	}
+	return best;
+}
+
+static const key_def *find_key(const char *section, const char *name)
+{
+	for (size_t i = 0; i < PST_ARRAY_LEN(keys); i++)
+		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
+			return &keys[i];
+	return NULL;
+}
+
+static bool known_section(const char *section)
+{
+	for (size_t i = 0; i < PST_ARRAY_LEN(keys); i++)
+		if (!strcmp(keys[i].section, section))
+			return true;
+	return false;
+}
+
+/* --- reading the file ----------------------------------------------------- */
+
+/* State shared by the line reader and the inih handler. */
+typedef struct {
+	posture_ctx *ctx;
+	posture_map *map;
+	const char *text;       /* whole file */
+	size_t pos;             /* offset of the next line to hand to inih */
+	const char *line_start; /* the line inih is processing */
+	int line;               /* its number */
+	int first_line[PST_ARRAY_LEN(keys)]; /* where each key was first set */
+	char bad_section[128];  /* last unknown section reported (report once) */
+	int rc;                 /* first error */
+} ini_state;
+
+static char *read_line(char *str, int num, void *stream)
+{
+	ini_state *st = stream;
+	const char *p = st->text + st->pos;
+	if (*p == '\0')
+		return NULL;
+	const char *nl = strchr(p, '\n');
+	size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+	if (n > (size_t)num - 1)
+		n = (size_t)num - 1; /* cannot happen: lines were checked */
+	memcpy(str, p, n);
+	str[n] = '\0';
+	st->line_start = p;
+	st->pos += n;
+	st->line++;
+	return str;
+}
+
+/* Column of @p value within the current line (1-based, in characters). */
+static int value_column(const ini_state *st, const char *value)
+{
+	const char *eq = strpbrk(st->line_start, "=:");
+	const char *p = eq ? eq + 1 : st->line_start;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*value)
+		return (int)(p - st->line_start) + 1;
+	const char *hit = strstr(p, value);
+	if (hit)
+		p = hit;
+	int line, col;
+	pst_offset_to_line_col(st->line_start, (size_t)(p - st->line_start), &line, &col);
+	return col;
+}
+
+static int key_column(const ini_state *st)
+{
+	const char *p = st->line_start;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return (int)(p - st->line_start) + 1;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	ini_state *st = user;
+	src_pos at = { st->ctx, st->map->path, st->line, key_column(st) };
+	int rc = POSTURE_OK;
+	const key_def *key = find_key(section, name);
+	if (!section[0]) {
+		rc = value_error(&at, "'%s' is outside any section (start with [map])", name);
+	} else if (!known_section(section)) {
+		if (strncmp(st->bad_section, section, sizeof(st->bad_section) - 1) != 0) {
+			const char *near = nearest_name(NULL, section);
+			snprintf(st->bad_section, sizeof(st->bad_section), "%s", section);
+			at.column = 1;
+			at.line = 0;
+			for (const char *p = st->text; (p = strstr(p, section)); p++) {
+				if (p > st->text && p[-1] == '[') { /* report at the header */
+					pst_offset_to_line_col(st->text, (size_t)(p - 1 - st->text), &at.line,
+					                       &at.column);
+					break;
+				}
+			}
+			rc = near ? value_error(&at, "unknown section [%s]; did you mean [%s]?", section, near)
+			          : value_error(&at, "unknown section [%s] (known: [map], [data])", section);
+		}
+	} else if (!key) {
+		const char *near = nearest_name(section, name);
+		rc = near ? value_error(&at, "unknown key '%s' in [%s]; did you mean '%s'?", name,
+		                        section, near)
+		          : value_error(&at, "unknown key '%s' in [%s]", name, section);
+	} else {
+		size_t k = (size_t)(key - keys);
+		if (st->first_line[k]) {
+			rc = value_error(&at, "'%s' is set twice in [%s] (first on line %d)", name, section,
+			                 st->first_line[k]);
+		} else {
+			st->first_line[k] = st->line;
+			at.column = value_column(st, value);
+			rc = key->parse(st->map, &at, value);
+		}
+	}
+	if (rc != POSTURE_OK && st->rc == POSTURE_OK)
+		st->rc = rc;
+	return 1; /* keep going: report every problem in one run */
+}
+
+/* Check one line before inih sees it; @p line_no is 1-based. */
+static int check_line(posture_ctx *ctx, const char *file, const char *line, size_t len,
+                      int line_no, bool *in_value)
+{
+	size_t content = len;
+	if (content && line[content - 1] == '\r')
+		content--;
+	for (size_t i = 0; i < content;) {
+		size_t n = pst_utf8_seq_len((const unsigned char *)line + i, content - i);
+		int l, col;
+		pst_offset_to_line_col(line, i, &l, &col);
+		if (line[i] == '\0')
+			return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, col,
+			                "NUL byte in the file (is it a text file?)");
+		if (n == 0)
+			return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, col,
+			                "invalid UTF-8 byte 0x%02X (save the file as UTF-8)",
+			                (unsigned char)line[i]);
+		i += n;
+	}
+	if (content > MAX_INI_LINE)
+		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, MAX_INI_LINE + 1,
+		                "line is %zu bytes long; map files allow at most %d per line",
+		                content, MAX_INI_LINE);
+	size_t indent = 0;
+	while (indent < content && (line[indent] == ' ' || line[indent] == '\t'))
+		indent++;
+	bool blank = indent == content;
+	bool comment = !blank && (line[indent] == ';' || line[indent] == '#');
+	if (indent && !blank && !comment && *in_value)
+		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, 1,
+		                "indented line would be joined to the value above; "
+		                "remove the indentation or put the value on one line");
+	if (!blank && !comment && line[indent] == '[' && !memchr(line + indent, ']', content - indent))
+		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, (int)indent + 1,
+		                "section header is missing its ']'");
+	if (!blank && !comment)
+		*in_value = line[indent] != '[';
+	return POSTURE_OK;
+}
+
+static int check_lines(posture_ctx *ctx, const char *file, const char *text, size_t len)
+{
+	int rc = POSTURE_OK, line_no = 0;
+	bool in_value = false;
+	size_t start = 0;
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		start = 3; /* a UTF-8 byte-order mark is fine (inih skips it) */
+	while (start < len) {
+		const char *nl = memchr(text + start, '\n', len - start);
+		size_t n = nl ? (size_t)(nl - (text + start)) : len - start;
+		line_no++;
+		int r = check_line(ctx, file, text + start, n, line_no, &in_value);
+		if (r != POSTURE_OK && rc == POSTURE_OK)
+			rc = r;
+		start += n + 1;
+	}
+	return rc;
+}
+
+static void set_defaults(posture_map *m)
+{
+	m->title = pst_strdup("");
+	m->subtitle = pst_strdup("");
+	m->projection = pst_strdup("auto");
+	m->theme = pst_strdup("article");
+	m->layout = pst_strdup("map");
+	m->citations = pst_strdup("numbered");
+	m->width = 2000;
+	m->height = 1400;
+	m->outputs[0] = POSTURE_FORMAT_PNG;
+	m->n_outputs = 1;
+}
+
+static char *map_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 4 && !strcasecmp(base + n - 4, ".ini"))
+		n -= 4;
+	return pst_strndup(base, n);
+}
+
+static int parse_text(ini_state *st, const char *path)
+{
+	posture_map *m = st->map;
+	int bad_line = ini_parse_stream(read_line, st, on_key, st);
+	if (bad_line > 0) {
+		/* inih found a line that is neither a section, a key nor a comment. */
+		pst_diag(st->ctx, POSTURE_ERROR, POSTURE_EDATA, path, bad_line, 1,
+		         "expected 'key = value', '[section]' or a comment");
+		st->rc = POSTURE_EDATA;
+	} else if (bad_line < 0) {
+		st->rc = pst_error(st->ctx, POSTURE_ENOMEM, path, "out of memory reading the map");
+	}
+	if (st->rc == POSTURE_OK && !m->has_extent)
+		st->rc = pst_error(st->ctx, POSTURE_EDATA, path, "the map has no 'extent' in [map]");
+	if (st->rc == POSTURE_OK && !m->shapes_dir)
+		st->rc = pst_error(st->ctx, POSTURE_EDATA, path, "the map has no 'shapes' in [data]");
+	return st->rc;
+}
+
+int posture_map_load(posture_map **out, posture_ctx *ctx, const char *path)
+{
+	*out = NULL;
+	char *text;
+	size_t len;
+	int rc = pst_read_file(&text, &len, ctx, path, MAX_MAP_FILE);
+	if (rc != POSTURE_OK)
+		return rc;
+	posture_map *m = calloc(1, sizeof(*m));
+	if (!m) {
+		free(text);
+		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+	}
+	m->path = pst_strdup(path);
+	m->name = map_name(path);
+	set_defaults(m);
+	if (!m->path || !m->name || !m->title || !m->subtitle || !m->projection || !m->theme ||
+	    !m->layout || !m->citations) {
+		rc = pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+	} else {
+		rc = check_lines(ctx, path, text, len);
+	}
+	if (rc == POSTURE_OK) {
+		ini_state st = { .ctx = ctx, .map = m, .text = text };
+		if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+			st.pos = 3;
+		rc = parse_text(&st, path);
+	}
+	free(text);
+	if (rc != POSTURE_OK) {
+		posture_map_destroy(m);
+		return rc;
+	}
+	*out = m;
+	return POSTURE_OK;
+}
+
+int posture_map_set(posture_map *map, posture_ctx *ctx, const char *key, const char *value)
+{
+	src_pos at = { ctx, "--set", 0, 0 };
+	const key_def *def = find_key("map", key);
+	if (!def) {
+		const char *near = nearest_name("map", key);
+		if (near)
+			pst_error(ctx, POSTURE_EUSAGE, "--set", "unknown map key '%s'; did you mean '%s'?",
+			          key, near);
+		else
+			pst_error(ctx, POSTURE_EUSAGE, "--set", "unknown map key '%s'", key);
+		return POSTURE_EUSAGE;
+	}
+	int rc = def->parse(map, &at, value);
+	return rc == POSTURE_EDATA ? POSTURE_EUSAGE : rc;
+}
+
+void posture_map_destroy(posture_map *m)
+{
+	if (!m)
+		return;
+	free(m->path);
+	free(m->name);
+	free(m->title);
+	free(m->subtitle);
+	free(m->projection);
+	free(m->theme);
+	free(m->layout);
+	free(m->citations);
+	free(m->shapes_dir);
+	for (size_t i = 0; i < m->n_layers; i++)
+		free(m->layers[i]);
+	free(m->sources);
+	free(m);
+}
+
+const char *posture_map_name(const posture_map *map)
+{
+	return map->name;
+}
+
+size_t posture_map_output_count(const posture_map *map)
+{
+	return map->n_outputs;
+}
+
+posture_format posture_map_output(const posture_map *map, size_t i)
+{
+	return map->outputs[i];
+}
+
+const char *posture_format_extension(posture_format format)
+{
+	switch (format) {
+	case POSTURE_FORMAT_PNG: return "png";
+	case POSTURE_FORMAT_PDF: return "pdf";
+	case POSTURE_FORMAT_SVG: return "svg";
+	case POSTURE_FORMAT_JSON: return "json";
+	}
+	return "";
+}
+
+int posture_format_from_path(posture_format *out, const char *path)
+{
+	static const posture_format all[] = { POSTURE_FORMAT_PNG, POSTURE_FORMAT_PDF,
+	                                      POSTURE_FORMAT_SVG, POSTURE_FORMAT_JSON };
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	if (!dot || (slash && dot < slash))
+		return POSTURE_EUSAGE;
+	for (size_t i = 0; i < PST_ARRAY_LEN(all); i++) {
+		if (!strcasecmp(dot + 1, posture_format_extension(all[i]))) {
+			*out = all[i];
+			return POSTURE_OK;
+		}
+	}
+	return POSTURE_EUSAGE;
+}

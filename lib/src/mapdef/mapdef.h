@@ -1,0 +1,40 @@
+/*
+ * mapdef.h — the map definition as the rest of the pipeline sees it.
+ *
+ * struct posture_map is filled by mapdef.c from an INI file and command-line
+ * overrides; every value has been checked when it lands here.  Paths are
+ * already resolved against the map file's directory.
+ */
+#ifndef POSTURE_MAPDEF_H
+#define POSTURE_MAPDEF_H
+
+#include "internal.h"
+#include "posture/map.h"
+
+#define PST_MAX_MAP_OUTPUTS 8
+#define PST_MAX_MAP_LAYERS 32
+#define PST_MIN_PAGE_SIDE 16.0     /* pt */
+#define PST_MAX_PAGE_SIDE 16384.0  /* pt; PNG pixels are checked at write time */
+
+struct posture_map {
+	char *path;         /* the map file, as given */
+	char *name;         /* file name without directory and ".ini" */
+	char *title;        /* [map] title, may be empty */
+	char *subtitle;     /* [map] subtitle, may be empty */
+	double extent[4];   /* lon_min, lat_min, lon_max, lat_max (degrees) */
+	char *projection;   /* "auto", "EPSG:nnnn" or a PROJ string */
+	double width;       /* page width in points */
+	double height;      /* page height in points */
+	char *theme;        /* theme name */
+	char *layout;       /* "map" or "bare" */
+	char *citations;    /* "numbered", "inline" or "none" */
+	posture_format outputs[PST_MAX_MAP_OUTPUTS]; /* [map] outputs, in order */
+	size_t n_outputs;
+	char *shapes_dir;   /* [data] shapes, resolved */
+	char *layers[PST_MAX_MAP_LAYERS]; /* [data] layers, resolved */
+	size_t n_layers;
+	char *sources;      /* [data] sources, resolved, or NULL */
+	bool has_extent;    /* extent was given (it is required) */
+};
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * scene.c — the scene container: groups, items, parts, and freeing it all.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scene.h"
+
+pst_group *pst_scene_add_group(posture_scene *s, const char *name, const char *title)
+{
+	char *n = pst_strdup(name), *t = pst_strdup(title);
+	pst_group *g = n && t ? realloc(s->groups, (s->n_groups + 1) * sizeof(*g)) : NULL;
+	if (!g) {
+		free(n);
+		free(t);
+		return NULL;
+	}
+	s->groups = g;
+	g = &s->groups[s->n_groups++];
+	memset(g, 0, sizeof(*g));
+	g->name = n;
+	g->title = t;
+	return g;
+}
+
+pst_item *pst_group_add_item(pst_group *g)
+{
+	if (pst_grow((void **)&g->items, &g->cap_items, g->n_items + 1, sizeof(*g->items)) !=
+	    POSTURE_OK)
+		return NULL;
+	pst_item *it = &g->items[g->n_items++];
+	memset(it, 0, sizeof(*it));
+	return it;
+}
+
+int pst_item_add_part(pst_item *it, const double *xy, size_t n)
+{
+	double *pts = realloc(it->xy, (it->n_pts + n) * 2 * sizeof(double));
+	if (!pts)
+		return POSTURE_ENOMEM;
+	it->xy = pts;
+	size_t *ends = realloc(it->part_end, (it->n_parts + 1) * sizeof(size_t));
+	if (!ends)
+		return POSTURE_ENOMEM;
+	it->part_end = ends;
+	memcpy(it->xy + 2 * it->n_pts, xy, n * 2 * sizeof(double));
+	it->n_pts += n;
+	it->part_end[it->n_parts++] = it->n_pts;
+	return POSTURE_OK;
+}
+
+const pst_group *pst_scene_group(const posture_scene *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_groups; i++)
+		if (strcmp(s->groups[i].name, name) == 0)
+			return &s->groups[i];
+	return NULL;
+}
+
+size_t pst_scene_part_simplified(double **out, const pst_item *it, size_t k, double tol)
+{
+	size_t start = k ? it->part_end[k - 1] : 0;
+	size_t n = it->part_end[k] - start;
+	*out = malloc(n * 2 * sizeof(double));
+	if (!*out)
+		return 0;
+	memcpy(*out, it->xy + 2 * start, n * 2 * sizeof(double));
+	size_t m = pst_simplify(*out, n, tol, it->closed);
+	if (m < (it->closed ? 3u : 2u)) {
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
+	return m;
+}
+
+static void free_label(pst_label *l)
+{
+	if (l)
+		free(l->text);
+	free(l);
+}
+
+static void free_item(pst_item *it)
+{
+	free(it->id);
+	free(it->kind);
+	free(it->name);
+	free(it->xy);
+	free(it->part_end);
+	free_label(it->label);
+}
+
+void pst_group_drop_last(pst_group *g)
+{
+	free_item(&g->items[--g->n_items]);
+}
+
+void posture_scene_destroy(posture_scene *s)
+{
+	if (!s)
+		return;
+	for (size_t g = 0; g < s->n_groups; g++) {
+		for (size_t i = 0; i < s->groups[g].n_items; i++)
+			free_item(&s->groups[g].items[i]);
+		free(s->groups[g].items);
+		free(s->groups[g].name);
+		free(s->groups[g].title);
+	}
+	free(s->groups);
+	for (size_t p = 0; p < s->n_panels; p++) {
+		for (size_t i = 0; i < s->panels[p].n_lines; i++)
+			free(s->panels[p].lines[i].text);
+		free(s->panels[p].lines);
+	}
+	free(s->panels);
+	free(s->crs);
+	free(s->title);
+	free(s);
+}

@@ -1,0 +1,126 @@
+/*
+ * scene.h — the display list every backend paints.
+ *
+ * A scene is what the map shows, in page units (points, origin at the top
+ * left, y down), already projected, clipped to the page and styled.  It is
+ * grouped by layer in drawing order; each item remembers the data it came
+ * from (id, kind, name).  Backends (Cairo PNG/PDF/SVG, map data) read it and
+ * nothing else: they never see GeoJSON, shapefiles or PROJ.
+ *
+ * Geometry is kept at full resolution; backends simplify it to their own
+ * output resolution with pst_scene_path_simplified().
+ */
+#ifndef POSTURE_SCENE_H
+#define POSTURE_SCENE_H
+
+#include "geom/geom.h"
+#include "internal.h"
+#include "posture/map.h"
+
+typedef struct {
+	double r, g, b, a; /* 0..1; a = 0 means "not drawn" */
+} pst_rgba;
+
+typedef enum {
+	PST_SYMBOL_NONE = 0,
+	PST_SYMBOL_SQUARE,
+	PST_SYMBOL_CIRCLE,
+	PST_SYMBOL_TRIANGLE,
+	PST_SYMBOL_DIAMOND,
+	PST_SYMBOL_STAR
+} pst_symbol;
+
+typedef struct {
+	pst_rgba fill;       /* area or symbol fill */
+	pst_rgba stroke;     /* outline */
+	double stroke_width; /* pt; 0 = no outline */
+	double dash[2];      /* on, off lengths in pt (n_dash 0 = solid) */
+	int n_dash;
+} pst_style;
+
+typedef struct {
+	char *text;         /* UTF-8; may hold newlines */
+	const char *family; /* font family (static: the theme's), e.g. "Noto Sans" */
+	bool bold;          /* bold weight */
+	double size;        /* pt */
+	pst_rgba color;     /* text colour */
+	pst_rgba halo;      /* halo colour (a = 0: none) */
+	double halo_width;  /* pt, each side of the glyph outline */
+	double x, y;        /* top left of the text's logical box */
+	pst_box box;        /* logical box grown by the halo: what must not overlap */
+} pst_label;
+
+typedef struct {
+	char *id;           /* stable id from the data ("kant-air-base", "AFG") */
+	char *kind;         /* the data's kind ("air-base", "country", "river") */
+	char *name;         /* human-readable name, may be empty */
+	pst_style style;
+	/* Geometry (areas and lines): parts of xy, each ending at part_end[k]. */
+	double *xy;         /* 2 * n_pts values, page units */
+	size_t n_pts;
+	size_t *part_end;   /* exclusive end index of each part */
+	size_t n_parts;
+	bool closed;        /* parts are rings (filled) rather than lines */
+	/* Point symbol. */
+	bool has_anchor;    /* the item is a point symbol */
+	double ax, ay;      /* anchor: the projected position, page units */
+	pst_symbol symbol;  /* shape drawn at the anchor */
+	double symbol_size; /* pt, the symbol's width */
+	pst_box symbol_box; /* box covered by the symbol and its outline */
+	/* Label (optional). */
+	pst_label *label;
+} pst_item;
+
+typedef struct {
+	char *name;         /* stable id: "countries", "rivers", "bases", … */
+	char *title;        /* readable: "Countries" */
+	pst_item *items;
+	size_t n_items;
+	size_t cap_items;
+} pst_group;
+
+/* Furniture text blocks (title, credit) drawn on top of the map. */
+typedef struct {
+	pst_box box;        /* the quiet box behind the text */
+	pst_rgba fill;      /* box fill */
+	pst_label *lines;   /* text lines, positioned */
+	size_t n_lines;
+} pst_panel;
+
+struct posture_scene {
+	double width, height;  /* page size, pt */
+	char *crs;             /* the map CRS as a PROJ string */
+	double frame[4];       /* map-unit envelope of the page: x0, y0, x1, y1 */
+	double extent[4];      /* the requested lon/lat extent */
+	double pt_per_unit;    /* page points per map unit */
+	char *title;           /* for document metadata */
+	pst_rgba background;   /* page ground (the sea) */
+	pst_group *groups;     /* layers in drawing order */
+	size_t n_groups;
+	pst_panel *panels;     /* furniture, drawn last */
+	size_t n_panels;
+};
+
+/* Append a group (names are copied); returns NULL when out of memory. */
+pst_group *pst_scene_add_group(posture_scene *s, const char *name, const char *title);
+
+/* Append a zeroed item to @p g; returns NULL when out of memory. */
+pst_item *pst_group_add_item(pst_group *g);
+
+/* Append a part (ring or line) to an item's geometry. */
+int pst_item_add_part(pst_item *it, const double *xy, size_t n);
+
+/* Remove the last item of @p g (one that turned out to show nothing). */
+void pst_group_drop_last(pst_group *g);
+
+/* Find a group by name, or NULL. */
+const pst_group *pst_scene_group(const posture_scene *s, const char *name);
+
+/*
+ * A copy of part @p k of @p it, simplified to @p tol page units.  Returns the
+ * number of points written to *out (caller frees), or 0 when the part
+ * vanishes at that tolerance.
+ */
+size_t pst_scene_part_simplified(double **out, const pst_item *it, size_t k, double tol);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * style.h — the look of a map: colours, widths, symbols and type.
+ *
+ * Sizes are given for a reference page of A4 size; the scene builder
+ * multiplies them by the page's size factor (pst_theme_factor), so a
+ * 2000×1400 pt screen map and an A4 handout carry the same visual weight.
+ * Colours for kinds come from the Okabe–Ito colour-blind-safe set; every
+ * kind also has its own symbol shape, so maps survive greyscale.
+ */
+#ifndef POSTURE_STYLE_H
+#define POSTURE_STYLE_H
+
+#include "scene.h"
+
+typedef struct {
+	const char *kind;    /* the data's kind; NULL ends a table */
+	pst_symbol symbol;   /* shape */
+	pst_rgba fill;       /* symbol fill */
+	double size;         /* symbol width, reference pt */
+} pst_kind_style;
+
+typedef struct {
+	const char *name;
+	pst_rgba sea;             /* page ground: ocean and inland seas */
+	pst_style land;           /* country fill and coastline */
+	pst_style lake;           /* lake fill and shore */
+	pst_style border;         /* international land border */
+	pst_style border_disputed;/* disputed line */
+	pst_rgba river;           /* river colour */
+	double river_width[4];    /* by GSHHG level 1, 2, 3, 4+ (reference pt) */
+	const pst_kind_style *kinds; /* point symbols by kind */
+	pst_kind_style other_kind;   /* kinds not in the table */
+	pst_rgba symbol_outline;  /* outline around point symbols */
+	double symbol_outline_width;
+	const char *font;         /* family for everything */
+	double label_size;        /* point labels */
+	pst_rgba label_color;
+	pst_rgba halo;            /* label halo */
+	double halo_width;
+	double title_size, subtitle_size, credit_size;
+	pst_rgba panel_fill;      /* quiet box behind furniture */
+	pst_rgba muted_text;      /* subtitle, credit */
+} pst_theme;
+
+/** The theme called @p name, or NULL. */
+const pst_theme *pst_theme_find(const char *name);
+
+/** Style of a point kind in @p theme (the "other" style when unknown). */
+const pst_kind_style *pst_theme_kind(const pst_theme *theme, const char *kind);
+
+/** Size factor of a page: 1 for A4, larger for bigger pages (1 to 4). */
+double pst_theme_factor(double width, double height);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * text.h — Pango text layout shared by the scene builder (which measures
+ * labels to place them) and the Cairo backend (which draws them), so both
+ * use exactly the same metrics.
+ */
+#ifndef POSTURE_TEXT_H
+#define POSTURE_TEXT_H
+
+#include <pango/pangocairo.h>
+
+#include "scene.h"
+
+/** Make @p pc measure in points, unhinted (metrics independent of scale). */
+void pst_text_setup_context(PangoContext *pc);
+
+/** A context for measuring, on the default font map.  Free with g_object_unref. */
+PangoContext *pst_text_context_new(void);
+
+/** Lay out @p label's text in @p pc.  Free with g_object_unref. */
+PangoLayout *pst_text_layout(PangoContext *pc, const pst_label *label);
+
+/** Width and height of @p label's logical box, in points. */
+void pst_text_measure(PangoContext *pc, const pst_label *label, double *w, double *h);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * test_core.c — diagnostics, UTF-8 checks, positions and atomic writes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+static void test_core_diag_format_gnu_style(void **state)
+{
+	(void)state;
+	posture_ctx *ctx = NULL;
+	assert_int_equal(posture_ctx_create(&ctx), POSTURE_OK);
+	int rc = pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, "layers/bases.geojson", 14, 9,
+	                  "source '%s' is not in layers/sources.json", "rferl-2014");
+	assert_int_equal(rc, POSTURE_EDATA);
+	pst_diag(ctx, POSTURE_WARNING, POSTURE_EDATA, "a.dbf", 0, 0, "no .cpg");
+	assert_int_equal(posture_ctx_diag_count(ctx), 2);
+	assert_int_equal(posture_ctx_error_count(ctx), 1);
+	char line[256];
+	posture_diag_format(line, sizeof(line), posture_ctx_diag(ctx, 0));
+	assert_string_equal(line, "layers/bases.geojson:14:9: error: source 'rferl-2014' "
+	                          "is not in layers/sources.json");
+	posture_diag_format(line, sizeof(line), posture_ctx_diag(ctx, 1));
+	assert_string_equal(line, "a.dbf: warning: no .cpg");
+	posture_ctx_destroy(ctx);
+}
+
+static void test_core_utf8_rejects_invalid(void **state)
+{
+	(void)state;
+	assert_int_equal(pst_utf8_seq_len((const unsigned char *)"a", 1), 1);
+	assert_int_equal(pst_utf8_seq_len((const unsigned char *)"\xc3\xa9", 2), 2);
+	assert_int_equal(pst_utf8_seq_len((const unsigned char *)"\xe2\x80\x99", 3), 3);
+	assert_int_equal(pst_utf8_seq_len((const unsigned char *)"\xc3", 1), 0);     /* cut */
+	assert_int_equal(pst_utf8_seq_len((const unsigned char *)"\xc0\xaf", 2), 0); /* overlong */
+	assert_int_equal(pst_utf8_seq_len((const unsigned char *)"\xed\xa0\x80", 3), 0); /* surrogate */
+	assert_int_equal(pst_utf8_seq_len((const unsigned char *)"\xff", 1), 0);
+}
+
+static void test_core_offset_counts_characters(void **state)
+{
+	(void)state;
+	const char *text = "ab\nQ\xc3\xbcrghonteppa = x\n";
+	int line, col;
+	pst_offset_to_line_col(text, 0, &line, &col);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 1);
+	pst_offset_to_line_col(text, 3 + 4, &line, &col); /* the 'r' after ü */
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 4);
+}
+
+static void test_core_atomic_write_keeps_old_file_on_abort(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/posture-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = pst_asprintf("%s/map.png", dir);
+	FILE *f = fopen(path, "w");
+	fputs("good", f);
+	fclose(f);
+
+	posture_ctx *ctx = NULL;
+	posture_ctx_create(&ctx);
+	pst_atomic a;
+	assert_int_equal(pst_atomic_open(&a, ctx, path), POSTURE_OK);
+	fputs("half", a.fp);
+	pst_atomic_abort(&a);
+
+	char buf[16] = "";
+	f = fopen(path, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "good");
+
+	assert_int_equal(pst_atomic_open(&a, ctx, path), POSTURE_OK);
+	fputs("new", a.fp);
+	assert_int_equal(pst_atomic_commit(&a, ctx), POSTURE_OK);
+	f = fopen(path, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "new");
+
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	posture_ctx_destroy(ctx);
+}
+
+static void test_core_read_file_refuses_fifo_and_dir(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/posture-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *fifo = pst_asprintf("%s/pipe", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	posture_ctx *ctx = NULL;
+	posture_ctx_create(&ctx);
+	char *data;
+	size_t len;
+	assert_int_equal(pst_read_file(&data, &len, ctx, fifo, 1000), POSTURE_EIO);
+	assert_int_equal(pst_read_file(&data, &len, ctx, dir, 1000), POSTURE_EIO);
+	assert_int_equal(posture_ctx_error_count(ctx), 2);
+	assert_string_equal(posture_ctx_diag(ctx, 0)->message, "is not a regular file");
+	unlink(fifo);
+	rmdir(dir);
+	free(fifo);
+	posture_ctx_destroy(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_core_diag_format_gnu_style),
+		cmocka_unit_test(test_core_utf8_rejects_invalid),
+		cmocka_unit_test(test_core_offset_counts_characters),
+		cmocka_unit_test(test_core_atomic_write_keeps_old_file_on_abort),
+		cmocka_unit_test(test_core_read_file_refuses_fifo_and_dir),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
