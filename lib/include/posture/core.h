@@ -90,10 +90,8 @@ POSTURE_API int posture_diag_format(char *buf, size_t size, const posture_diag *
 POSTURE_API const char *posture_version(void);
 
 /**
- * Release process-wide caches held by the libraries posture draws with
- * (Pango's font map, fontconfig, Cairo's static data), so that leak checkers
- * report only real leaks.  Call once, at exit, after every posture object has
- * been destroyed.
+ * Release the process-wide font map posture draws text with.  Call once, at
+ * exit, after every posture object has been destroyed.
  */
 POSTURE_API void posture_shutdown(void);
 

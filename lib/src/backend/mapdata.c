@@ -66,7 +66,7 @@ static json_t *scene_json(const posture_scene *s)
 		json_t *items = json_array();
 		for (size_t i = 0; items && i < grp->n_items; i++)
 			json_array_append_new(items, item_json(&grp->items[i], grp->name));
-		json_array_append_new(layers, json_pack("{sssso}", "name", grp->name, "title",
+		json_array_append_new(layers, json_pack("{ssssso}", "name", grp->name, "title",
 		                                        grp->title, "items", items));
 	}
 	json_t *furniture = json_array();

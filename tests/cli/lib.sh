@@ -1,0 +1,37 @@
+# Shared helpers for CLI tests (sourced).  ctest sets POSTURE (the CLI),
+# POSTURE_SOURCE_DIR and POSTURE_TEST_TMP.
+SRC=$POSTURE_SOURCE_DIR
+TMP=$POSTURE_TEST_TMP
+rm -rf "$TMP"
+mkdir -p "$TMP"
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+pass() {
+	echo "ok"
+	exit 0
+}
+
+# run STATUS CMD...: run CMD, keep stdout/stderr in $TMP/out and $TMP/err,
+# fail unless it exits with STATUS.
+run() {
+	want=$1
+	shift
+	set +e
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	set -e
+	if [ "$got" -ne "$want" ]; then
+		echo "command: $*" >&2
+		cat "$TMP/out" "$TMP/err" >&2
+		fail "exit status $got, want $want"
+	fi
+}
+
+# expect_err TEXT: stderr of the last run contains TEXT.
+expect_err() {
+	grep -qF -- "$1" "$TMP/err" || { cat "$TMP/err" >&2; fail "stderr lacks: $1"; }
+}
