@@ -306,9 +306,9 @@ static int add_shapes(builder *b, const char *file, int type, const char *group,
 
 static void style_country(builder *b, pst_shapefile *sf, int i, pst_item *it)
 {
-	const char *iso = pst_shapefile_string(sf, i, "iso_a3");
+	/* Each attribute read reuses shapelib's buffer: copy before the next. */
+	it->id = id_or_number(pst_shapefile_string(sf, i, "iso_a3"), "country", i);
 	it->name = pst_strdup(pst_shapefile_string(sf, i, "name"));
-	it->id = id_or_number(iso, "country", i);
 	it->kind = pst_strdup(pst_shapefile_int(sf, i, "disputed") ? "disputed-area" : "country");
 	it->style = b->theme->land;
 	it->style.stroke_width *= b->k;
