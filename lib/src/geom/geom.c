@@ -61,6 +61,25 @@ static void cross_edge(double ax, double ay, double bx, double by, const pst_box
 	}
 }
 
+/* Bounding box of n points (n >= 1). */
+static pst_box points_bbox(const double *xy, size_t n)
+{
+	pst_box bb = { xy[0], xy[1], xy[0], xy[1] };
+	for (size_t i = 1; i < n; i++) {
+		bb.x0 = fmin(bb.x0, xy[2 * i]);
+		bb.x1 = fmax(bb.x1, xy[2 * i]);
+		bb.y0 = fmin(bb.y0, xy[2 * i + 1]);
+		bb.y1 = fmax(bb.y1, xy[2 * i + 1]);
+	}
+	return bb;
+}
+
+static bool box_inside(const pst_box *inner, const pst_box *outer)
+{
+	return inner->x0 >= outer->x0 && inner->x1 <= outer->x1 && inner->y0 >= outer->y0 &&
+	       inner->y1 <= outer->y1;
+}
+
 int pst_clip_ring(pst_pts *out, const double *in, size_t n, const pst_box *box)
 {
 	pst_pts a = { 0 }, b = { 0 };
@@ -68,17 +87,10 @@ int pst_clip_ring(pst_pts *out, const double *in, size_t n, const pst_box *box)
 	if (n < 3)
 		return POSTURE_OK;
 	/* Fast paths: entirely inside, or bbox entirely outside. */
-	pst_box bb = { in[0], in[1], in[0], in[1] };
-	for (size_t i = 1; i < n; i++) {
-		bb.x0 = fmin(bb.x0, in[2 * i]);
-		bb.x1 = fmax(bb.x1, in[2 * i]);
-		bb.y0 = fmin(bb.y0, in[2 * i + 1]);
-		bb.y1 = fmax(bb.y1, in[2 * i + 1]);
-	}
+	pst_box bb = points_bbox(in, n);
 	if (!pst_box_overlaps(&bb, box))
 		return POSTURE_OK;
-	bool all_inside = bb.x0 >= box->x0 && bb.x1 <= box->x1 && bb.y0 >= box->y0 &&
-	                  bb.y1 <= box->y1;
+	bool all_inside = box_inside(&bb, box);
 	int rc = POSTURE_OK;
 	const double *src = in;
 	size_t src_n = n;
@@ -142,6 +154,13 @@ static bool clip_segment(double *t0, double *t1, double px, double py, double dx
 int pst_clip_line(const double *in, size_t n, const pst_box *box,
                   int (*piece)(void *user, const double *xy, size_t n), void *user)
 {
+	if (n < 2)
+		return POSTURE_OK;
+	pst_box bb = points_bbox(in, n);
+	if (!pst_box_overlaps(&bb, box))
+		return POSTURE_OK;
+	if (box_inside(&bb, box))
+		return piece(user, in, n); /* the common case: nothing to cut */
 	pst_pts cur = { 0 };
 	int rc = POSTURE_OK;
 	for (size_t i = 0; i + 1 < n && rc == POSTURE_OK; i++) {

@@ -46,7 +46,14 @@ static int open_parts(pst_shapefile *sf, posture_ctx *ctx, const char *dir, cons
 
 static const char *type_name(int type)
 {
-	return type == SHPT_POLYGON ? "polygons" : type == SHPT_ARC ? "lines" : "points";
+	switch (type) {
+	case SHPT_POLYGON: case SHPT_POLYGONZ: case SHPT_POLYGONM: return "polygons";
+	case SHPT_ARC: case SHPT_ARCZ: case SHPT_ARCM: return "lines";
+	case SHPT_POINT: case SHPT_POINTZ: case SHPT_POINTM: return "points";
+	case SHPT_MULTIPOINT: case SHPT_MULTIPOINTZ: case SHPT_MULTIPOINTM: return "multipoints";
+	case SHPT_MULTIPATCH: return "multipatches";
+	default: return "an unknown shape type";
+	}
 }
 
 int pst_shapefile_open(pst_shapefile **out, posture_ctx *ctx, const char *dir,
@@ -66,8 +73,8 @@ int pst_shapefile_open(pst_shapefile **out, posture_ctx *ctx, const char *dir,
 		sf->n_records = n;
 		sf->shape_type = shp_type;
 		if (shp_type != type)
-			rc = pst_error(ctx, POSTURE_EDATA, sf->path, "holds shape type %d; expected %s",
-			               shp_type, type_name(type));
+			rc = pst_error(ctx, POSTURE_EDATA, sf->path, "holds %s; expected %s",
+			               type_name(shp_type), type_name(type));
 		else if (DBFGetRecordCount(sf->dbf) != n)
 			rc = pst_error(ctx, POSTURE_EDATA, sf->path,
 			               "the .shp has %d records but the .dbf has %d", n,
