@@ -37,6 +37,17 @@ int pst_diag(posture_ctx *ctx, posture_severity sev, int code, const char *file,
 int pst_vdiag(posture_ctx *ctx, posture_severity sev, int code, const char *file,
               int line, int column, const char *fmt, va_list ap);
 
+/** A position in an input: file, and line/column when it is a text file (else 0). */
+typedef struct {
+	const char *file;
+	int line;
+	int column;
+} pst_where;
+
+/** An error at @p at. */
+#define pst_error_at(ctx, code, at, ...) \
+	pst_diag((ctx), POSTURE_ERROR, (code), (at)->file, (at)->line, (at)->column, __VA_ARGS__)
+
 /** Shorthand for an error without a text position. */
 #define pst_error(ctx, code, file, ...) \
 	pst_diag((ctx), POSTURE_ERROR, (code), (file), 0, 0, __VA_ARGS__)

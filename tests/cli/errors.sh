@@ -39,24 +39,37 @@ expect_err "fifo.ini: error: is not a regular file"
 mkdir -p maps
 cp "$SRC/maps/central-asia.ini" maps/ok.ini
 sed -i "s|= \.\./|= $SRC/|" maps/ok.ini
-sed 's/^extent .*/extent     = 80, 34, 52, 46/' maps/ok.ini > maps/inverted.ini
+sed 's/^extent .*/extent     = 52, 46, 80, 34/' maps/ok.ini > maps/inverted.ini
 run 1 "$POSTURE" render maps/inverted.ini
-expect_err "maps/inverted.ini:5:14: error: extent '80, 34, 52, 46' is empty or inverted"
+expect_err "maps/inverted.ini:5:14: error: extent '52, 46, 80, 34' is empty or inverted"
 sed 's/^projection .*/projection = EPSG:4978/' maps/ok.ini > maps/geocentric.ini
 run 1 "$POSTURE" render maps/geocentric.ini
-expect_err "maps/geocentric.ini: error: projection 'EPSG:4978' is not a 2D projected or geographic"
-printf '{"type": "FeatureCollection", "features": [\n  {"type": "Feature",,}\n]}\n' > broken.geojson
-sed "s|^layers .*|layers = $TMP/broken.geojson|" maps/ok.ini > maps/broken-layer.ini
+expect_err "maps/geocentric.ini:6:14: error: projection 'EPSG:4978' is not a 2D projected or geographic"
+run 1 "$POSTURE" render maps/ok.ini --projection EPSG:99999 -o x.png
+expect_err "--projection: error: projection 'EPSG:99999' is not known to PROJ"
+run 2 "$POSTURE" render maps/ok.ini --size 15x16 -o x.png
+expect_err "--size: error: size '15x16' is out of range"
+run 2 "$POSTURE" rendr maps/ok.ini
+expect_err "'rendr' is not a posture command; did you mean 'render'?"
+run 2 "$POSTURE" render maps/ok.ini --scael 2
+expect_err "unknown option '--scael'; did you mean '--scale'?"
+run 2 "$POSTURE" render maps/ok.ini -o a.png -o a.png
+expect_err "'a.png' is named twice with -o"
+mkdir broken
+printf '{"type": "FeatureCollection", "features": [\n  {"type": "Feature",,}\n]}\n' > broken/bases.geojson
+sed "s|^layers .*|layers = $TMP/broken/bases.geojson|" maps/ok.ini > maps/broken-layer.ini
 run 1 "$POSTURE" render maps/broken-layer.ini
-expect_err "broken.geojson:2:22: error: invalid JSON"
+expect_err "broken/bases.geojson:2:22: error: invalid JSON"
 
-# A failed run leaves the earlier good output byte for byte.
+# A failed run leaves the earlier good outputs byte for byte, even when
+# only one of several outputs fails.
 run 0 "$POSTURE" render maps/ok.ini -o keep.png -o keep.json
 cp keep.png keep.png.orig
 cp keep.json keep.json.orig
 run 1 "$POSTURE" render maps/broken-layer.ini -o keep.png -o keep.json
 run 2 "$POSTURE" render maps/ok.ini -o keep.png --scale 16
 expect_err "keep.png: error: PNG would be 32000x22400 pixels; at most 16384 a side"
+run 3 "$POSTURE" render maps/ok.ini --size 1000x700 -o keep.png -o maps/ok.ini/x.pdf
 cmp -s keep.png keep.png.orig || fail "a failed run changed keep.png"
 cmp -s keep.json keep.json.orig || fail "a failed run changed keep.json"
 ls | grep -q '\.tmp-' && fail "a failed run left a temporary file"

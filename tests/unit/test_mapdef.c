@@ -105,9 +105,15 @@ static void test_mapdef_unknown_key_suggests(void **state)
 static void test_mapdef_bad_values_point_at_value(void **state)
 {
 	(void)state;
-	assert_string_equal(load("[map]\nextent = 80, 34, 52, 46\n", NULL),
-	                    "m.ini:2:10: error: extent '80, 34, 52, 46' is empty or inverted: "
+	assert_string_equal(load("[map]\nextent = 52, 46, 80, 34\n", NULL),
+	                    "m.ini:2:10: error: extent '52, 46, 80, 34' is empty or inverted: "
 	                    "lon_min must be below lon_max and lat_min below lat_max");
+	assert_string_equal(load("[map]\nextent = 170, -10, -170, 10\n", NULL),
+	                    "m.ini:2:10: error: extent '170, -10, -170, 10' has lon_min above "
+	                    "lon_max: maps across the 180th meridian are not supported");
+	assert_string_equal(load("[map]\nsize = 2000x1400.5\n", NULL),
+	                    "m.ini:2:8: error: size wants WIDTHxHEIGHT in whole points (like "
+	                    "2000x1400), not '2000x1400.5'");
 	assert_string_equal(load("[map]\nextent   = 52, 34, 80\n", NULL),
 	                    "m.ini:2:12: error: extent wants four numbers 'lon_min, lat_min, "
 	                    "lon_max, lat_max', not '52, 34, 80'");
@@ -134,6 +140,14 @@ static void test_mapdef_duplicate_and_missing(void **state)
 	                    "m.ini:1:1: error: section header is missing its ']'");
 	assert_string_equal(load("[map]\njust some words\n", NULL),
 	                    "m.ini:2:1: error: expected 'key = value', '[section]' or a comment");
+	assert_string_equal(load("[map]\ntitle: x\n", NULL),
+	                    "m.ini:2:6: error: use 'key = value' (with '='), not ':'");
+	assert_string_equal(load("[map]\nextent = 1,2,3,4\n[map]\ntitle = x\n", NULL),
+	                    "m.ini:3:1: error: section [map] appears twice (first on line 1)");
+	assert_string_equal(load("[data]\ntitle = x\n", NULL),
+	                    "m.ini:2:1: error: 'title' belongs in [map], not [data]");
+	assert_string_equal(load("[map]\n= x\n", NULL),
+	                    "m.ini:2:1: error: a key name is missing before '='");
 }
 
 static void test_mapdef_line_checks(void **state)
@@ -166,13 +180,22 @@ static void test_mapdef_set_overrides(void **state)
 	assert_string_equal(load(good, &m), "");
 	posture_ctx *ctx;
 	posture_ctx_create(&ctx);
-	assert_int_equal(posture_map_set(m, ctx, "size", "800x600"), POSTURE_OK);
+	assert_int_equal(posture_map_set(m, ctx, "--size", "size", "800x600"), POSTURE_OK);
 	assert_true(m->width == 800 && m->height == 600);
-	assert_int_equal(posture_map_set(m, ctx, "sise", "800x600"), POSTURE_EUSAGE);
-	assert_int_equal(posture_map_set(m, ctx, "extent", "1,2"), POSTURE_EUSAGE);
+	assert_int_equal(posture_map_set(m, ctx, "--set", "sise", "800x600"), POSTURE_EUSAGE);
+	assert_int_equal(posture_map_set(m, ctx, "--extent", "extent", "1,2"), POSTURE_EUSAGE);
 	char line[256];
 	posture_diag_format(line, sizeof(line), posture_ctx_diag(ctx, 0));
 	assert_string_equal(line, "--set: error: unknown map key 'sise'; did you mean 'size'?");
+	posture_diag_format(line, sizeof(line), posture_ctx_diag(ctx, 1));
+	assert_string_equal(line, "--extent: error: extent wants four numbers 'lon_min, lat_min, "
+	                          "lon_max, lat_max', not '1,2'");
+	/* Later errors about an overridden key point at the option. */
+	pst_where at = pst_map_where(m, "size");
+	assert_string_equal(at.file, "--size");
+	at = pst_map_where(m, "extent");
+	assert_int_equal(at.line, 4);
+	assert_int_equal(at.column, 14);
 	posture_ctx_destroy(ctx);
 	posture_map_destroy(m);
 }

@@ -37,7 +37,7 @@ static void check_against_cs2cs(const char *projection, const double extent[4])
 	posture_ctx *ctx;
 	posture_ctx_create(&ctx);
 	pst_proj *p;
-	assert_int_equal(pst_proj_create(&p, ctx, projection, extent, "test"), POSTURE_OK);
+	assert_int_equal(pst_proj_create(&p, ctx, projection, extent, &(pst_where){ "test", 0, 0 }), POSTURE_OK);
 	/* cs2cs gets the CRS as the user wrote it, so axis order is its own. */
 	const char *def = strcmp(projection, "auto") ? projection : pst_proj_definition(p);
 	for (size_t i = 0; i < PST_ARRAY_LEN(places); i++) {
@@ -96,11 +96,13 @@ static void expect_error(const char *projection, const char *message_part)
 	posture_ctx *ctx;
 	posture_ctx_create(&ctx);
 	pst_proj *p = NULL;
-	assert_int_equal(pst_proj_create(&p, ctx, projection, central_asia, "maps/x.ini"),
+	assert_int_equal(pst_proj_create(&p, ctx, projection, central_asia, &(pst_where){ "maps/x.ini", 7, 14 }),
 	                 POSTURE_EPROJ);
 	assert_null(p);
 	const posture_diag *d = posture_ctx_diag(ctx, 0);
 	assert_string_equal(d->file, "maps/x.ini");
+	assert_int_equal(d->line, 7);
+	assert_int_equal(d->column, 14);
 	if (!strstr(d->message, message_part))
 		fail_msg("'%s' does not contain '%s'", d->message, message_part);
 	posture_ctx_destroy(ctx);
@@ -112,8 +114,8 @@ static void test_project_rejects_unusable(void **state)
 	expect_error("EPSG:4978", "is not a 2D projected or geographic"); /* geocentric */
 	expect_error("EPSG:4979", "is not a 2D projected or geographic"); /* 3D geographic */
 	expect_error("EPSG:5773", "is not a 2D projected or geographic"); /* vertical */
-	expect_error("+proj=nonsense", "PROJ does not accept projection '+proj=nonsense'");
-	expect_error("EPSG:999999", "PROJ does not accept");
+	expect_error("+proj=nonsense", "projection '+proj=nonsense' is not known to PROJ");
+	expect_error("EPSG:999999", "projection 'EPSG:999999' is not known to PROJ");
 }
 
 int main(void)

@@ -7,6 +7,7 @@
 #ifndef POSTURE_CLI_CMD_H
 #define POSTURE_CLI_CMD_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "posture/posture.h"
@@ -27,6 +28,8 @@ typedef struct {
 } cli_command;
 
 extern const cli_command cli_render;
+extern const cli_command cli_check;
+extern const cli_command cli_list;
 
 /** Print every diagnostic of @p ctx to stderr, GNU-style. */
 void cli_print_diags(const posture_ctx *ctx);
@@ -36,5 +39,15 @@ int cli_exit_status(int rc);
 
 /** Report a usage error for @p cmd and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...);
+
+/**
+ * The value of option @p name at argv[*i] ("--name VALUE" or "--name=VALUE"),
+ * advancing *i past it; NULL when argv[*i] is not that option.  A missing
+ * value comes back as "".
+ */
+const char *cli_option_value(int argc, char **argv, int *i, const char *name);
+
+/** Report an unknown option, suggesting the nearest one in @p usage. */
+int cli_unknown_option(const char *cmd, const char *arg, const char *usage);
 
 #endif

@@ -16,10 +16,12 @@ static const char usage[] =
 	"\n"
 	"Draw the map MAP.ini describes.  Without -o, writes output/<map>.<ext> for\n"
 	"each format in the map's `outputs` key (relative to the current directory).\n"
+	"All files of a run are written or none is: a failed run changes nothing.\n"
 	"\n"
 	"options:\n"
 	"  -o, --output FILE     write FILE; the format comes from its extension:\n"
-	"                        .png .pdf .svg, or .json for the map data (repeatable)\n"
+	"                        .png .pdf .svg, or .json for the map data (repeatable;\n"
+	"                        missing directories are created)\n"
 	"  -d, --output-dir DIR  directory for the default outputs (default: output)\n"
 	"  -s, --scale N         PNG pixels per point, 0.1 to 16 (default: 1; 2 for retina)\n"
 	"      --set KEY=VALUE   override a [map] key of the file, e.g. --set size=1200x800\n"
@@ -31,24 +33,32 @@ static const char usage[] =
 	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error.\n";
 
 #define MAX_OUTPUTS 16
+#define MAX_SETS 64
+
+/* A [map] key overridden on the command line. */
+typedef struct {
+	const char *option; /* as typed: "--size", or "--set" */
+	const char *key;    /* map key, or NULL for --set (then text is KEY=VALUE) */
+	const char *text;   /* the value */
+} override;
 
 typedef struct {
-	const char *map_path;            /* the MAP.ini argument */
+	const char *map_path;             /* the MAP.ini argument */
 	const char *outputs[MAX_OUTPUTS]; /* -o files, in order */
 	size_t n_outputs;
-	const char *output_dir;          /* for default outputs */
+	const char *output_dir;           /* for default outputs */
 	posture_render_opts opts;
-	const char *sets[64][2];         /* overrides: key, value */
+	override sets[MAX_SETS];
 	size_t n_sets;
 } render_args;
 
-static int add_set(render_args *a, const char *key, const char *value)
+static int add_set(render_args *a, const char *option, const char *key, const char *text)
 {
-	if (a->n_sets >= 64)
-		return cli_usage_error("render", "too many overrides");
-	a->sets[a->n_sets][0] = key;
-	a->sets[a->n_sets][1] = value;
-	a->n_sets++;
+	if (!*text)
+		return cli_usage_error("render", "%s needs a value", option);
+	if (a->n_sets >= MAX_SETS)
+		return cli_usage_error("render", "too many overrides (at most %d)", MAX_SETS);
+	a->sets[a->n_sets++] = (override){ option, key, text };
 	return EXIT_OK;
 }
 
@@ -56,64 +66,67 @@ static int parse_scale(render_args *a, const char *text)
 {
 	char *end;
 	double s = strtod(text, &end);
+	if (!*text)
+		return cli_usage_error("render", "--scale needs a number from 0.1 to 16");
 	if (end == text || *end || !(s >= 0.1 && s <= 16))
 		return cli_usage_error("render", "--scale wants a number from 0.1 to 16, not '%s'", text);
 	a->opts.scale = s;
 	return EXIT_OK;
 }
 
-/* Options that take a value: the value is the next argument or after '='. */
-static const char *option_value(int argc, char **argv, int *i, const char *arg, const char *name)
+static int add_output(render_args *a, const char *file)
 {
-	size_t n = strlen(name);
-	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
-		return arg + n + 1;
-	if (strcmp(arg, name) != 0)
-		return NULL;
-	if (*i + 1 >= argc)
-		return "";
-	return argv[++*i];
+	if (!*file)
+		return cli_usage_error("render", "-o needs a file name");
+	if (a->n_outputs >= MAX_OUTPUTS)
+		return cli_usage_error("render", "at most %d -o files", MAX_OUTPUTS);
+	for (size_t i = 0; i < a->n_outputs; i++)
+		if (!strcmp(a->outputs[i], file))
+			return cli_usage_error("render", "'%s' is named twice with -o", file);
+	posture_format fmt;
+	if (posture_format_from_path(&fmt, file) != POSTURE_OK)
+		return cli_usage_error("render", "cannot tell the format of '%s' "
+		                       "(use .png, .pdf, .svg or .json)", file);
+	a->outputs[a->n_outputs++] = file;
+	return EXIT_OK;
+}
+
+static int parse_option(render_args *a, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *v;
+	if ((v = cli_option_value(argc, argv, i, "-o")) ||
+	    (v = cli_option_value(argc, argv, i, "--output")))
+		return add_output(a, v);
+	if ((v = cli_option_value(argc, argv, i, "-d")) ||
+	    (v = cli_option_value(argc, argv, i, "--output-dir"))) {
+		a->output_dir = v;
+		return *v ? EXIT_OK : cli_usage_error("render", "--output-dir needs a directory");
+	}
+	if ((v = cli_option_value(argc, argv, i, "-s")) ||
+	    (v = cli_option_value(argc, argv, i, "--scale")))
+		return parse_scale(a, v);
+	if ((v = cli_option_value(argc, argv, i, "--set")))
+		return add_set(a, "--set", NULL, v);
+	static const char *const shortcuts[] = { "size", "extent", "projection" };
+	for (size_t k = 0; k < 3; k++) {
+		char name[16];
+		snprintf(name, sizeof(name), "--%s", shortcuts[k]);
+		if ((v = cli_option_value(argc, argv, i, name)))
+			return add_set(a, arg, shortcuts[k], v);
+	}
+	return cli_unknown_option("render", arg, usage);
 }
 
 static int parse_args(render_args *a, int argc, char **argv)
 {
-	static char set_key[64][64];
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *v;
+		const char *arg = argv[i];
 		int rc = EXIT_OK;
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			fputs(usage, stdout);
 			return -1;
-		} else if ((v = option_value(argc, argv, &i, arg, "-o")) ||
-		           (v = option_value(argc, argv, &i, arg, "--output"))) {
-			if (!*v)
-				return cli_usage_error("render", "-o needs a file name");
-			if (a->n_outputs >= MAX_OUTPUTS)
-				return cli_usage_error("render", "at most %d -o files", MAX_OUTPUTS);
-			a->outputs[a->n_outputs++] = v;
-		} else if ((v = option_value(argc, argv, &i, arg, "-d")) ||
-		           (v = option_value(argc, argv, &i, arg, "--output-dir"))) {
-			if (!*v)
-				return cli_usage_error("render", "--output-dir needs a directory");
-			a->output_dir = v;
-		} else if ((v = option_value(argc, argv, &i, arg, "-s")) ||
-		           (v = option_value(argc, argv, &i, arg, "--scale"))) {
-			rc = parse_scale(a, v);
-		} else if ((v = option_value(argc, argv, &i, arg, "--set"))) {
-			const char *eq = strchr(v, '=');
-			if (!eq || eq == v || (size_t)(eq - v) >= sizeof(set_key[0]))
-				return cli_usage_error("render", "--set wants KEY=VALUE, not '%s'", v);
-			memcpy(set_key[a->n_sets % 64], v, (size_t)(eq - v));
-			set_key[a->n_sets % 64][eq - v] = '\0';
-			rc = add_set(a, set_key[a->n_sets % 64], eq + 1);
-		} else if ((v = option_value(argc, argv, &i, arg, "--size"))) {
-			rc = add_set(a, "size", v);
-		} else if ((v = option_value(argc, argv, &i, arg, "--extent"))) {
-			rc = add_set(a, "extent", v);
-		} else if ((v = option_value(argc, argv, &i, arg, "--projection"))) {
-			rc = add_set(a, "projection", v);
 		} else if (arg[0] == '-' && arg[1]) {
-			return cli_usage_error("render", "unknown option '%s'", arg);
+			rc = parse_option(a, argc, argv, &i);
 		} else if (a->map_path) {
 			return cli_usage_error("render", "one map at a time ('%s' and '%s')", a->map_path, arg);
 		} else {
@@ -127,47 +140,61 @@ static int parse_args(render_args *a, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int write_one(posture_ctx *ctx, const posture_scene *scene, const char *path,
-                     const posture_render_opts *opts)
+static int apply_overrides(posture_ctx *ctx, posture_map *map, const render_args *a)
 {
-	posture_format fmt;
-	if (posture_format_from_path(&fmt, path) != POSTURE_OK)
-		return POSTURE_EUSAGE;
-	return posture_scene_write(ctx, scene, path, fmt, opts);
+	int rc = POSTURE_OK;
+	for (size_t i = 0; i < a->n_sets && rc == POSTURE_OK; i++) {
+		const override *o = &a->sets[i];
+		if (o->key) {
+			char origin[64];
+			snprintf(origin, sizeof(origin), "%.40s", o->option);
+			rc = posture_map_set(map, ctx, origin, o->key, o->text);
+			continue;
+		}
+		const char *eq = strchr(o->text, '=');
+		char key[64];
+		if (!eq || eq == o->text || (size_t)(eq - o->text) >= sizeof(key)) {
+			fprintf(stderr, "posture render: --set wants KEY=VALUE, not '%s'\n", o->text);
+			return POSTURE_EUSAGE;
+		}
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - o->text), o->text);
+		rc = posture_map_set(map, ctx, "--set", key, eq + 1);
+	}
+	return rc;
+}
+
+/* Every file this run writes, with its format. */
+static int plan_outputs(const posture_map *map, const render_args *a, char paths[][4096],
+                        posture_format *formats, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < a->n_outputs; i++) {
+		snprintf(paths[*n], 4096, "%s", a->outputs[i]);
+		posture_format_from_path(&formats[(*n)++], a->outputs[i]);
+	}
+	for (size_t i = 0; !a->n_outputs && i < posture_map_output_count(map); i++) {
+		formats[*n] = posture_map_output(map, i);
+		snprintf(paths[*n], 4096, "%s/%s.%s", a->output_dir, posture_map_name(map),
+		         posture_format_extension(formats[*n]));
+		(*n)++;
+	}
+	return POSTURE_OK;
 }
 
 static int write_outputs(posture_ctx *ctx, const posture_map *map, const posture_scene *scene,
                          const render_args *a)
 {
-	int rc = POSTURE_OK;
-	for (size_t i = 0; i < a->n_outputs && rc == POSTURE_OK; i++) {
-		rc = write_one(ctx, scene, a->outputs[i], &a->opts);
-		if (rc == POSTURE_OK)
-			printf("wrote %s\n", a->outputs[i]);
-	}
-	if (a->n_outputs)
-		return rc;
-	for (size_t i = 0; i < posture_map_output_count(map) && rc == POSTURE_OK; i++) {
-		posture_format fmt = posture_map_output(map, i);
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s.%s", a->output_dir, posture_map_name(map),
-		         posture_format_extension(fmt));
-		rc = posture_scene_write(ctx, scene, path, fmt, &a->opts);
-		if (rc == POSTURE_OK)
-			printf("wrote %s\n", path);
-	}
+	static char paths[MAX_OUTPUTS][4096];
+	posture_format formats[MAX_OUTPUTS];
+	const char *names[MAX_OUTPUTS];
+	size_t n;
+	plan_outputs(map, a, paths, formats, &n);
+	for (size_t i = 0; i < n; i++)
+		names[i] = paths[i];
+	int rc = posture_scene_write_files(ctx, scene, n, names, formats, &a->opts);
+	for (size_t i = 0; rc == POSTURE_OK && i < n; i++)
+		printf("wrote %s\n", paths[i]);
 	return rc;
-}
-
-static int check_output_names(const render_args *a)
-{
-	for (size_t i = 0; i < a->n_outputs; i++) {
-		posture_format fmt;
-		if (posture_format_from_path(&fmt, a->outputs[i]) != POSTURE_OK)
-			return cli_usage_error("render", "cannot tell the format of '%s' "
-			                       "(use .png, .pdf, .svg or .json)", a->outputs[i]);
-	}
-	return EXIT_OK;
 }
 
 static int run_render(posture_ctx *ctx, int argc, char **argv)
@@ -176,16 +203,14 @@ static int run_render(posture_ctx *ctx, int argc, char **argv)
 	int status = parse_args(&a, argc, argv);
 	if (status < 0)
 		return EXIT_OK; /* --help */
-	if (status == EXIT_OK)
-		status = check_output_names(&a);
 	if (status != EXIT_OK)
 		return status;
 
 	posture_map *map = NULL;
 	posture_scene *scene = NULL;
 	int rc = posture_map_load(&map, ctx, a.map_path);
-	for (size_t i = 0; i < a.n_sets && rc == POSTURE_OK; i++)
-		rc = posture_map_set(map, ctx, a.sets[i][0], a.sets[i][1]);
+	if (rc == POSTURE_OK)
+		rc = apply_overrides(ctx, map, &a);
 	if (rc == POSTURE_OK)
 		rc = posture_scene_build(&scene, ctx, map);
 	if (rc == POSTURE_OK)

@@ -1,8 +1,8 @@
 /*
  * main.c — entry point of the posture CLI: global options, the command table
- * and dispatch.  Commands never call exit(); they return a status, so every
- * run ends here and releases the libraries' caches (which keeps
- * LeakSanitizer's report limited to real leaks).
+ * and dispatch, and the helpers every command shares (diagnostics, exit
+ * statuses, option values, "did you mean").  Commands never call exit();
+ * they return a status, so every run ends here and releases the font map.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +10,8 @@
 
 #include "cmd.h"
 
-static const cli_command *const commands[] = { &cli_render };
+static const cli_command *const commands[] = { &cli_render, &cli_check, &cli_list };
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char global_help[] =
 	"usage: posture [--version] [--help] <command> [<args>]\n"
@@ -27,17 +28,25 @@ static const char exit_help[] =
 static void print_help(FILE *out)
 {
 	fputs(global_help, out);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fputs(exit_help, out);
 }
 
 static const cli_command *find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < N_COMMANDS; i++)
 		if (strcmp(commands[i]->name, name) == 0)
 			return commands[i];
 	return NULL;
+}
+
+static const char *nearest_command(const char *name)
+{
+	const char *names[N_COMMANDS];
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		names[i] = commands[i]->name;
+	return posture_nearest_word(name, names, N_COMMANDS);
 }
 
 void cli_print_diags(const posture_ctx *ctx)
@@ -71,6 +80,42 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+const char *cli_option_value(int argc, char **argv, int *i, const char *name)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
+		return arg + n + 1;
+	if (strcmp(arg, name) != 0)
+		return NULL;
+	if (*i + 1 >= argc)
+		return "";
+	return argv[++*i];
+}
+
+int cli_unknown_option(const char *cmd, const char *arg, const char *usage)
+{
+	/* The options a command knows are the words starting with '-' in its help. */
+	const char *words[64];
+	char store[64][32];
+	size_t n = 0;
+	for (const char *p = usage; (p = strstr(p, " -")) && n < 64; p++) {
+		size_t len = strcspn(p + 1, " ,=\n");
+		if (len >= sizeof(store[0]))
+			continue;
+		memcpy(store[n], p + 1, len);
+		store[n][len] = '\0';
+		words[n] = store[n];
+		n++;
+	}
+	char name[64];
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
+	const char *near = posture_nearest_word(name, words, n);
+	if (near)
+		return cli_usage_error(cmd, "unknown option '%s'; did you mean '%s'?", arg, near);
+	return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
 static int run_help(int argc, char **argv)
 {
 	if (argc < 1) {
@@ -79,7 +124,9 @@ static int run_help(int argc, char **argv)
 	}
 	const cli_command *cmd = find_command(argv[0]);
 	if (!cmd) {
-		fprintf(stderr, "posture: no such command '%s'\n", argv[0]);
+		const char *near = nearest_command(argv[0]);
+		fprintf(stderr, "posture: no command '%s'%s%s%s\nTry 'posture --help'.\n", argv[0],
+		        near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 		return EXIT_USAGE;
 	}
 	fputs(cmd->usage, stdout);
@@ -109,7 +156,9 @@ static int dispatch(int argc, char **argv)
 	}
 	const cli_command *cmd = find_command(arg);
 	if (!cmd) {
-		fprintf(stderr, "posture: '%s' is not a posture command\nTry 'posture --help'.\n", arg);
+		const char *near = nearest_command(arg);
+		fprintf(stderr, "posture: '%s' is not a posture command%s%s%s\nTry 'posture --help'.\n",
+		        arg, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 		return EXIT_USAGE;
 	}
 	posture_ctx *ctx = NULL;

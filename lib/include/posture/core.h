@@ -86,6 +86,14 @@ POSTURE_API void posture_ctx_clear_diags(posture_ctx *ctx);
  */
 POSTURE_API int posture_diag_format(char *buf, size_t size, const posture_diag *d);
 
+/**
+ * The word of @p words nearest to @p word (at most two edits apart, case
+ * ignored), for "did you mean" hints; NULL when none is that close.
+ * Borrowed from @p words.
+ */
+POSTURE_API const char *posture_nearest_word(const char *word, const char *const *words,
+                                             size_t n);
+
 /** The library version, "MAJOR.MINOR.PATCH". */
 POSTURE_API const char *posture_version(void);
 

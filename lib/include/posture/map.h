@@ -54,10 +54,12 @@ POSTURE_API int posture_map_load(posture_map **out, posture_ctx *ctx, const char
 
 /**
  * Override one key of the [map] section, as if the file said `key = value`
- * (for example "size", "2000x1400").  Errors name the origin `--set`.
+ * (for example "size", "2000x1400").  Errors found now or later in the
+ * value are reported against @p origin (such as "--size"), which is copied.
+ * @return POSTURE_OK, POSTURE_EUSAGE (unknown key or invalid value), POSTURE_ENOMEM
  */
-POSTURE_API int posture_map_set(posture_map *map, posture_ctx *ctx, const char *key,
-                                const char *value);
+POSTURE_API int posture_map_set(posture_map *map, posture_ctx *ctx, const char *origin,
+                                const char *key, const char *value);
 
 /** Free a map definition.  NULL is allowed. */
 POSTURE_API void posture_map_destroy(posture_map *map);
@@ -99,6 +101,19 @@ POSTURE_API void posture_scene_destroy(posture_scene *scene);
 POSTURE_API int posture_scene_write(posture_ctx *ctx, const posture_scene *scene,
                                     const char *path, posture_format format,
                                     const posture_render_opts *opts);
+
+/**
+ * Write a scene to several files at once, all or nothing: every file is
+ * written to a temporary beside it first, and only when all succeeded do
+ * they replace their destinations.  On failure no destination is touched.
+ * @param paths   @p n file names
+ * @param formats their formats
+ * @param opts    NULL for the defaults
+ */
+POSTURE_API int posture_scene_write_files(posture_ctx *ctx, const posture_scene *scene,
+                                          size_t n, const char *const *paths,
+                                          const posture_format *formats,
+                                          const posture_render_opts *opts);
 
 #ifdef __cplusplus
 }

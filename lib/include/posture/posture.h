@@ -6,6 +6,7 @@
 #define POSTURE_H
 
 #include "posture/core.h"
+#include "posture/data.h"
 #include "posture/map.h"
 
 #endif

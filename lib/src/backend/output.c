@@ -21,37 +21,64 @@ static int make_parent(posture_ctx *ctx, const char *path)
 	return rc;
 }
 
-int posture_scene_write(posture_ctx *ctx, const posture_scene *scene, const char *path,
-                        posture_format format, const posture_render_opts *opts)
+/* Render into the temporary side of @p out (opened here). */
+static int write_temp(pst_atomic *out, posture_ctx *ctx, const posture_scene *scene,
+                      const char *path, posture_format format, const posture_render_opts *opts)
+{
+	int rc = make_parent(ctx, path);
+	if (rc == POSTURE_OK)
+		rc = pst_atomic_open(out, ctx, path);
+	if (rc != POSTURE_OK)
+		return rc;
+	switch (format) {
+	case POSTURE_FORMAT_PNG:
+		rc = pst_write_png(ctx, scene, out->fp, path, opts->scale);
+		break;
+	case POSTURE_FORMAT_PDF:
+	case POSTURE_FORMAT_SVG:
+		rc = pst_write_cairo_vector(ctx, scene, out->fp, path, format);
+		break;
+	case POSTURE_FORMAT_JSON:
+		rc = pst_write_mapdata(ctx, scene, out->fp, path);
+		break;
+	default:
+		rc = pst_error(ctx, POSTURE_EUSAGE, path, "unknown output format");
+	}
+	if (rc != POSTURE_OK)
+		pst_atomic_abort(out);
+	return rc;
+}
+
+int posture_scene_write_files(posture_ctx *ctx, const posture_scene *scene, size_t n,
+                              const char *const *paths, const posture_format *formats,
+                              const posture_render_opts *opts)
 {
 	posture_render_opts defaults = POSTURE_RENDER_OPTS_INIT;
 	if (!opts)
 		opts = &defaults;
 	if (opts->version != POSTURE_RENDER_OPTS_VERSION || !(opts->scale >= 0.1 && opts->scale <= 16))
-		return pst_error(ctx, POSTURE_EUSAGE, path, "invalid render options");
-	int rc = make_parent(ctx, path);
-	pst_atomic out;
-	if (rc == POSTURE_OK)
-		rc = pst_atomic_open(&out, ctx, path);
+		return pst_error(ctx, POSTURE_EUSAGE, n ? paths[0] : "output", "invalid render options");
+	pst_atomic *outs = calloc(n ? n : 1, sizeof(*outs));
+	if (!outs)
+		return pst_error(ctx, POSTURE_ENOMEM, n ? paths[0] : "output", "out of memory");
+	int rc = POSTURE_OK;
+	size_t done = 0;
+	for (; done < n && rc == POSTURE_OK; done++)
+		rc = write_temp(&outs[done], ctx, scene, paths[done], formats[done], opts);
 	if (rc != POSTURE_OK)
-		return rc;
-	switch (format) {
-	case POSTURE_FORMAT_PNG:
-		rc = pst_write_png(ctx, scene, out.fp, path, opts->scale);
-		break;
-	case POSTURE_FORMAT_PDF:
-	case POSTURE_FORMAT_SVG:
-		rc = pst_write_cairo_vector(ctx, scene, out.fp, path, format);
-		break;
-	case POSTURE_FORMAT_JSON:
-		rc = pst_write_mapdata(ctx, scene, out.fp, path);
-		break;
-	default:
-		rc = pst_error(ctx, POSTURE_EUSAGE, path, "unknown output format");
+		done--; /* the failed one cleaned up after itself */
+	for (size_t i = 0; i < done; i++) {
+		if (rc == POSTURE_OK)
+			rc = pst_atomic_commit(&outs[i], ctx);
+		else
+			pst_atomic_abort(&outs[i]);
 	}
-	if (rc != POSTURE_OK) {
-		pst_atomic_abort(&out);
-		return rc;
-	}
-	return pst_atomic_commit(&out, ctx);
+	free(outs);
+	return rc;
+}
+
+int posture_scene_write(posture_ctx *ctx, const posture_scene *scene, const char *path,
+                        posture_format format, const posture_render_opts *opts)
+{
+	return posture_scene_write_files(ctx, scene, 1, &path, &format, opts);
 }

@@ -1,19 +1,77 @@
 /*
- * layer.c — reading curated GeoJSON layers and the CSL-JSON source list.
+ * layer.c — reading and validating curated GeoJSON layers.
  *
- * JSON syntax is jansson's job (it reports line and column, which go into
- * the diagnostic); this file checks the structure the renderer relies on and
- * reports each problem with the feature's number and id.
+ * Each file is read once, parsed by jansson (syntax errors carry jansson's
+ * line:column), indexed by jsonpos, and then every feature is checked
+ * against the rules of its layer (layers/README.md).  All problems in all
+ * files are reported in one run; a layer is handed on only when it has none.
+ * Checks that need the base geography (a point inside its country, a border
+ * pair that exists) go through pst_georef.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
+#include "check.h"
 
-#include "layer.h"
+/* --- vocabularies (layers/README.md) -------------------------------------- */
 
-int pst_json_load(void **out_json, posture_ctx *ctx, const char *path)
+static const char *const layer_names[] = { "bases", "borders", "incidents", "places", NULL };
+static const char *const base_kinds[] = { "military-base", "air-base", "border-post", NULL };
+static const char *const border_kinds[] = { "international", NULL };
+static const char *const incident_kinds[] = { "attack",    "clash",     "drill",
+	                                      "deployment", "sighting",  "symbolic",
+	                                      "agreement",  "statement", "meeting", NULL };
+static const char *const place_kinds[] = { "capital", "city",  "town",    "province",
+	                                   "region",  "river", "country", NULL };
+static const char *const precisions[] = { "exact",  "site",           "city", "district",
+	                                  "border-segment", "region", "unplaced", NULL };
+static const char *const statuses[] = { "active", "former", "planned", "reported", NULL };
+static const char *const date_bases[] = { "stated", "inferred", NULL };
+
+/* Properties each layer allows (the first five are common to all). */
+static const char *const props_bases[] = { "id", "name", "kind", "sources", "note",
+	                                   "precision", "country", "operator", "status", NULL };
+static const char *const props_borders[] = { "id", "name", "kind", "sources", "note",
+	                                     "countries", "length_km_reported", NULL };
+static const char *const props_incidents[] = { "id", "name", "kind", "sources", "note",
+	                                       "precision", "country", "date", "date_basis", NULL };
+static const char *const props_places[] = { "id", "name", "kind", "sources", "note",
+	                                    "precision", "country", NULL };
+static const char *const all_props[] = { "id", "name", "kind", "sources", "note", "precision",
+	                                 "country", "operator", "status", "countries",
+	                                 "length_km_reported", "date", "date_basis", NULL };
+
+static const char *const *kinds_of(pst_layer_type t)
+{
+	static const char *const *const k[] = { base_kinds, border_kinds, incident_kinds,
+		                                place_kinds };
+	return k[t];
+}
+
+static const char *const *props_of(pst_layer_type t)
+{
+	static const char *const *const p[] = { props_bases, props_borders, props_incidents,
+		                                props_places };
+	return p[t];
+}
+
+bool pst_layer_type_from_name(pst_layer_type *out, const char *name)
+{
+	for (int i = 0; layer_names[i]; i++) {
+		if (strcmp(name, layer_names[i]) == 0) {
+			*out = (pst_layer_type)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* --- reading ------------------------------------------------------------------ */
+
+int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx *ctx,
+                  const char *path)
 {
 	*out_json = NULL;
 	char *text;
@@ -22,185 +80,447 @@ int pst_json_load(void **out_json, posture_ctx *ctx, const char *path)
 	if (rc != POSTURE_OK)
 		return rc;
 	json_error_t err;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-	free(text);
-	if (!root)
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+	if (!root) {
+		free(text);
 		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, path, err.line > 0 ? err.line : 0,
 		                err.column > 0 ? err.column : 0, "invalid JSON: %s", err.text);
+	}
 	*out_json = root;
+	if (out_text) {
+		*out_text = text;
+		*out_len = len;
+	} else {
+		free(text);
+	}
 	return POSTURE_OK;
 }
 
-static const char *string_member(json_t *obj, const char *key)
+static char *dup_or_null(const char *s)
 {
-	json_t *v = json_object_get(obj, key);
-	return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
+	return s ? pst_strdup(s) : NULL;
 }
 
-void pst_sources_destroy(pst_sources *s)
+static bool is_kebab(const char *s)
 {
-	if (!s)
+	if (!*s || *s == '-')
+		return false;
+	for (const char *p = s; *p; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		          (*p == '-' && p[1] && p[1] != '-');
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool is_iso3(const char *s)
+{
+	return strlen(s) == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' &&
+	       s[2] >= 'A' && s[2] <= 'Z';
+}
+
+/* Feature-level context for the checks below. */
+typedef struct {
+	pst_checker *c;
+	pst_layer_type type;
+	const pst_georef *geo;        /* may be NULL: place checks skipped */
+	const posture_data *data;     /* for source ids */
+	char ptr[64];                 /* "/features/N" */
+	char props[80];               /* "/features/N/properties" */
+} feat_ctx;
+
+static void check_unknown_props(feat_ctx *f, json_t *props)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(props, key, v) {
+		if (pst_word_in(key, props_of(f->type)))
+			continue;
+		char ptr[512];
+		snprintf(ptr, sizeof(ptr), "%s/%s", f->props, key);
+		const char *near = pst_nearest_word(key, all_props);
+		if (pst_word_in(key, all_props))
+			pst_check_error(f->c, ptr, true, "property '%s' does not belong in the %s layer",
+			                key, layer_names[f->type]);
+		else if (near)
+			pst_check_error(f->c, ptr, true, "unknown property '%s'; did you mean '%s'?", key,
+			                near);
+		else
+			pst_check_error(f->c, ptr, true, "unknown property '%s'", key);
+	}
+}
+
+static const char *check_vocab(feat_ctx *f, json_t *props, const char *key, bool required,
+                               const char *const *words)
+{
+	const char *v = pst_check_string(f->c, props, f->props, key, required, "the feature");
+	if (!v || pst_word_in(v, words))
+		return v;
+	char ptr[512];
+	snprintf(ptr, sizeof(ptr), "%s/%s", f->props, key);
+	char *list = pst_word_list(words);
+	const char *near = pst_nearest_word(v, words);
+	if (near)
+		pst_check_error(f->c, ptr, false, "%s '%s' is not known; did you mean '%s'?", key, v,
+		                near);
+	else
+		pst_check_error(f->c, ptr, false, "%s '%s' is not known (use %s)", key, v,
+		                list ? list : "");
+	free(list);
+	return NULL;
+}
+
+static bool check_position(feat_ctx *f, json_t *coords, const char *ptr, double *lon, double *lat)
+{
+	json_t *x = json_array_get(coords, 0), *y = json_array_get(coords, 1);
+	if (!json_is_array(coords) || json_array_size(coords) < 2 || json_array_size(coords) > 3 ||
+	    !json_is_number(x) || !json_is_number(y)) {
+		pst_check_error(f->c, ptr, false, "a position must be [longitude, latitude] in degrees");
+		return false;
+	}
+	*lon = json_number_value(x);
+	*lat = json_number_value(y);
+	if (!isfinite(*lon) || !isfinite(*lat) || fabs(*lon) > 180 || fabs(*lat) > 90) {
+		pst_check_error(f->c, ptr, false,
+		                "position [%g, %g] is outside longitude -180..180 or latitude -90..90",
+		                *lon, *lat);
+		return false;
+	}
+	return true;
+}
+
+static void check_point_geometry(feat_ctx *f, pst_feature *feat, json_t *geom,
+                                 const char *precision)
+{
+	char gptr[128], cptr[160];
+	snprintf(gptr, sizeof(gptr), "%s/geometry", f->ptr);
+	snprintf(cptr, sizeof(cptr), "%s/coordinates", gptr);
+	bool unplaced = precision && strcmp(precision, "unplaced") == 0;
+	if (!geom) {
+		pst_check_error(f->c, f->ptr, false, "the feature has no 'geometry' (use null for "
+		                "unplaced items)");
 		return;
-	for (size_t i = 0; i < s->n_ids; i++)
-		free(s->ids[i]);
-	free(s->ids);
-	free(s->path);
-	free(s);
+	}
+	if (json_is_null(geom)) {
+		if (precision && !unplaced)
+			pst_check_error(f->c, gptr, false, "geometry is null but precision is '%s' "
+			                "(an item without a position has precision 'unplaced')", precision);
+		return;
+	}
+	json_t *type = json_object_get(geom, "type");
+	if (!json_is_string(type) || strcmp(json_string_value(type), "Point") != 0) {
+		pst_check_error(f->c, gptr, false, "geometry must be a Point in the %s layer",
+		                layer_names[f->type]);
+		return;
+	}
+	if (unplaced) {
+		pst_check_error(f->c, gptr, false, "an 'unplaced' item must have geometry null");
+		return;
+	}
+	feat->has_point = check_position(f, json_object_get(geom, "coordinates"), cptr, &feat->lon,
+	                                 &feat->lat);
 }
 
-static bool has_source(const pst_sources *s, const char *id)
+static int add_line(pst_feature *feat, feat_ctx *f, json_t *coords, const char *ptr)
 {
-	for (size_t i = 0; i < s->n_ids; i++)
-		if (strcmp(s->ids[i], id) == 0)
-			return true;
-	return false;
-}
-
-static int read_sources(pst_sources *s, posture_ctx *ctx, json_t *root)
-{
-	if (!json_is_array(root))
-		return pst_error(ctx, POSTURE_EDATA, s->path,
-		                 "expected a CSL-JSON array of source entries");
-	size_t n = json_array_size(root);
-	s->ids = calloc(n ? n : 1, sizeof(*s->ids));
-	if (!s->ids)
-		return pst_error(ctx, POSTURE_ENOMEM, s->path, "out of memory");
-	int rc = POSTURE_OK;
+	if (!json_is_array(coords) || json_array_size(coords) < 2) {
+		pst_check_error(f->c, ptr, false, "a line needs at least two positions");
+		return POSTURE_OK;
+	}
+	size_t n = json_array_size(coords), start = feat->line_end ? feat->line_end[feat->n_lines - 1] : 0;
+	double *xy = realloc(feat->line_xy, (start + n) * 2 * sizeof(double));
+	size_t *ends = xy ? realloc(feat->line_end, (feat->n_lines + 1) * sizeof(size_t)) : NULL;
+	if (xy)
+		feat->line_xy = xy;
+	if (!ends)
+		return POSTURE_ENOMEM;
+	feat->line_end = ends;
 	for (size_t i = 0; i < n; i++) {
-		const char *id = string_member(json_array_get(root, i), "id");
-		if (!id) {
-			rc = pst_error(ctx, POSTURE_EDATA, s->path, "entry %zu has no string 'id'", i + 1);
-			continue;
-		}
-		if (has_source(s, id)) {
-			rc = pst_error(ctx, POSTURE_EDATA, s->path, "id '%s' is used by two entries", id);
-			continue;
-		}
-		if (!(s->ids[s->n_ids] = pst_strdup(id)))
-			return pst_error(ctx, POSTURE_ENOMEM, s->path, "out of memory");
-		s->n_ids++;
+		char pptr[256];
+		snprintf(pptr, sizeof(pptr), "%s/%zu", ptr, i);
+		if (!check_position(f, json_array_get(coords, i), pptr, &xy[2 * (start + i)],
+		                    &xy[2 * (start + i) + 1]))
+			return POSTURE_OK;
 	}
-	return rc;
-}
-
-int pst_sources_load(pst_sources **out, posture_ctx *ctx, const char *path)
-{
-	*out = NULL;
-	json_t *root;
-	int rc = pst_json_load((void **)&root, ctx, path);
-	if (rc != POSTURE_OK)
-		return rc;
-	pst_sources *s = calloc(1, sizeof(*s));
-	if (!s || !(s->path = pst_strdup(path))) {
-		free(s);
-		json_decref(root);
-		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
-	}
-	rc = read_sources(s, ctx, root);
-	json_decref(root);
-	if (rc != POSTURE_OK) {
-		pst_sources_destroy(s);
-		return rc;
-	}
-	*out = s;
+	feat->line_end[feat->n_lines++] = start + n;
 	return POSTURE_OK;
 }
 
-static int read_point(pst_feature *f, posture_ctx *ctx, const char *path, size_t k, json_t *geom)
+static int check_line_geometry(feat_ctx *f, pst_feature *feat, json_t *geom)
 {
+	char gptr[128], cptr[160];
+	snprintf(gptr, sizeof(gptr), "%s/geometry", f->ptr);
+	snprintf(cptr, sizeof(cptr), "%s/coordinates", gptr);
+	if (!geom) {
+		pst_check_error(f->c, f->ptr, false, "the feature has no 'geometry' (use null to take "
+		                "the line from shapes/borders.shp)");
+		return POSTURE_OK;
+	}
 	if (json_is_null(geom))
-		return POSTURE_OK; /* listed, not drawn */
-	const char *type = string_member(geom, "type");
-	json_t *c = json_object_get(geom, "coordinates");
-	if (!type || strcmp(type, "Point") != 0)
-		return pst_error(ctx, POSTURE_EDATA, path, "feature %zu ('%s'): geometry must be a Point",
-		                 k + 1, f->id);
-	json_t *x = json_array_get(c, 0), *y = json_array_get(c, 1);
-	if (!json_is_number(x) || !json_is_number(y) || json_array_size(c) > 3)
-		return pst_error(ctx, POSTURE_EDATA, path,
-		                 "feature %zu ('%s'): Point coordinates must be [longitude, latitude]",
-		                 k + 1, f->id);
-	f->lon = json_number_value(x);
-	f->lat = json_number_value(y);
-	if (!isfinite(f->lon) || !isfinite(f->lat) || fabs(f->lon) > 180 || fabs(f->lat) > 90)
-		return pst_error(ctx, POSTURE_EDATA, path,
-		                 "feature %zu ('%s'): position %g, %g is not a longitude/latitude",
-		                 k + 1, f->id, f->lon, f->lat);
-	f->has_point = true;
+		return POSTURE_OK;
+	const char *type = json_string_value(json_object_get(geom, "type"));
+	json_t *coords = json_object_get(geom, "coordinates");
+	if (type && strcmp(type, "LineString") == 0)
+		return add_line(feat, f, coords, cptr);
+	if (type && strcmp(type, "MultiLineString") == 0 && json_is_array(coords)) {
+		size_t i;
+		json_t *line;
+		json_array_foreach(coords, i, line) {
+			char lptr[200];
+			snprintf(lptr, sizeof(lptr), "%s/%zu", cptr, i);
+			int rc = add_line(feat, f, line, lptr);
+			if (rc != POSTURE_OK)
+				return rc;
+		}
+		return POSTURE_OK;
+	}
+	pst_check_error(f->c, gptr, false, "geometry must be null, a LineString or a "
+	                "MultiLineString in the borders layer");
 	return POSTURE_OK;
 }
 
-static int read_citations(pst_feature *f, posture_ctx *ctx, const char *path, size_t k,
-                          json_t *props, const pst_sources *sources)
+static bool valid_locator(const char *s)
 {
+	const char *p = NULL;
+	if (!strncmp(s, "p. ", 3))
+		p = s + 3;
+	else if (!strncmp(s, "pp. ", 4))
+		p = s + 4;
+	else if (!strncmp(s, "para. ", 6))
+		p = s + 6;
+	if (!p || *p < '1' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '-' || (!strncmp(p, "\xE2\x80\x93", 3) && (p += 2))) {
+		p++;
+		if (*p < '1' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
+static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const char *ptr)
+{
+	if (!json_is_object(entry)) {
+		pst_check_error(f->c, ptr, false, "a citation must be an object "
+		                "{ \"id\", \"locator\", \"quote\" }");
+		return POSTURE_OK;
+	}
+	const char *id = pst_check_string(f->c, entry, ptr, "id", true, "the citation");
+	const char *loc = pst_check_string(f->c, entry, ptr, "locator", true, "the citation");
+	const char *quote = pst_check_string(f->c, entry, ptr, "quote", true, "the citation");
+	const char *key;
+	json_t *v;
+	json_object_foreach(entry, key, v) {
+		static const char *const allowed[] = { "id", "locator", "quote", NULL };
+		char kptr[300];
+		snprintf(kptr, sizeof(kptr), "%s/%s", ptr, key);
+		if (!pst_word_in(key, allowed))
+			pst_check_error(f->c, kptr, true, "unknown citation member '%s' (use 'id', "
+			                "'locator' and 'quote')", key);
+	}
+	char mptr[300];
+	if (id && f->data && !pst_data_source(f->data, id)) {
+		snprintf(mptr, sizeof(mptr), "%s/id", ptr);
+		pst_check_error(f->c, mptr, false, "source '%s' is not in %s", id,
+		                f->data->sources_path ? f->data->sources_path : "the sources file");
+	}
+	if (loc && !valid_locator(loc)) {
+		snprintf(mptr, sizeof(mptr), "%s/locator", ptr);
+		pst_check_error(f->c, mptr, false, "locator '%s' is not 'p. N' or 'para. N'", loc);
+	}
+	snprintf(mptr, sizeof(mptr), "%s/quote", ptr);
+	pst_jsonpos_find(f->c->pos, mptr, false, &cite->line, &cite->column);
+	cite->source_id = dup_or_null(id);
+	cite->locator = dup_or_null(loc);
+	cite->quote = dup_or_null(quote);
+	if ((id && !cite->source_id) || (loc && !cite->locator) || (quote && !cite->quote))
+		return POSTURE_ENOMEM;
+	return POSTURE_OK;
+}
+
+static int check_citations(feat_ctx *f, pst_feature *feat, json_t *props)
+{
+	char ptr[128];
+	snprintf(ptr, sizeof(ptr), "%s/sources", f->props);
 	json_t *list = json_object_get(props, "sources");
-	if (!json_is_array(list) || json_array_size(list) == 0)
-		return pst_error(ctx, POSTURE_EDATA, path,
-		                 "feature %zu ('%s') has no 'sources': every item must cite a source",
-		                 k + 1, f->id);
-	int rc = POSTURE_OK;
-	size_t i;
-	json_t *cite;
-	json_array_foreach(list, i, cite) {
-		const char *id = string_member(cite, "id");
-		const char *quote = string_member(cite, "quote");
-		if (!id || !quote)
-			rc = pst_error(ctx, POSTURE_EDATA, path,
-			               "feature %zu ('%s'): source %zu needs an 'id' and a 'quote'", k + 1,
-			               f->id, i + 1);
-		else if (!has_source(sources, id))
-			rc = pst_error(ctx, POSTURE_EDATA, path,
-			               "feature %zu ('%s'): source '%s' is not in %s", k + 1, f->id, id,
-			               sources->path);
+	if (!list) {
+		if (f->type != PST_LAYER_PLACES)
+			pst_check_error(f->c, f->props, true, "the feature has no 'sources': every item "
+			                "must cite a source");
+		return POSTURE_OK;
 	}
-	f->n_sources = json_array_size(list);
-	return rc;
+	if (!json_is_array(list) || json_array_size(list) == 0) {
+		pst_check_error(f->c, ptr, false, "'sources' must be a non-empty array of citations");
+		return POSTURE_OK;
+	}
+	size_t n = json_array_size(list);
+	feat->cites = calloc(n, sizeof(*feat->cites));
+	if (!feat->cites)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		char eptr[160];
+		snprintf(eptr, sizeof(eptr), "%s/%zu", ptr, i);
+		feat->n_cites++;
+		int rc = check_citation(f, &feat->cites[i], json_array_get(list, i), eptr);
+		if (rc != POSTURE_OK)
+			return rc;
+	}
+	return POSTURE_OK;
 }
 
-static int read_feature(pst_feature *f, posture_ctx *ctx, const char *path, size_t k,
-                        json_t *feat, const pst_sources *sources)
+static void check_date(feat_ctx *f, pst_feature *feat, json_t *props)
 {
-	json_t *props = json_object_get(feat, "properties");
-	const char *id = string_member(props, "id"), *name = string_member(props, "name");
-	const char *kind = string_member(props, "kind");
-	if (!json_is_object(feat) || !json_is_object(props) || !id || !name || !kind)
-		return pst_error(ctx, POSTURE_EDATA, path,
-		                 "feature %zu needs properties 'id', 'name' and 'kind' (non-empty strings)",
-		                 k + 1);
-	f->id = pst_strdup(id);
-	f->name = pst_strdup(name);
-	f->kind = pst_strdup(kind);
-	if (!f->id || !f->name || !f->kind)
-		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
-	int rc = read_point(f, ctx, path, k, json_object_get(feat, "geometry"));
-	if (sources) {
-		int r = read_citations(f, ctx, path, k, props, sources);
-		rc = rc != POSTURE_OK ? rc : r;
+	const char *date = pst_check_string(f->c, props, f->props, "date", false, "the feature");
+	const char *basis = check_vocab(f, props, "date_basis", false, date_bases);
+	char ptr[128];
+	if (date) {
+		snprintf(ptr, sizeof(ptr), "%s/date", f->props);
+		if (!pst_date_parse(date, &feat->date_from, &feat->date_to))
+			pst_check_error(f->c, ptr, false, "date '%s' is not YYYY, YYYY-MM, YYYY-MM-DD or "
+			                "an interval START/END with START before END", date);
+		else if (!json_object_get(props, "date_basis"))
+			pst_check_error(f->c, ptr, true, "date '%s' needs a 'date_basis' ('stated' or "
+			                "'inferred')", date);
 	}
-	return rc;
+	if (basis && !date) {
+		snprintf(ptr, sizeof(ptr), "%s/date_basis", f->props);
+		pst_check_error(f->c, ptr, true, "'date_basis' without a 'date'");
+	}
+	if (basis && !strcmp(basis, "inferred") && !json_object_get(props, "note")) {
+		snprintf(ptr, sizeof(ptr), "%s/date_basis", f->props);
+		pst_check_error(f->c, ptr, false, "an inferred date needs a 'note' saying what it is "
+		                "inferred from");
+	}
+	feat->date = dup_or_null(date);
+	feat->date_basis = dup_or_null(basis);
 }
 
-static int read_layer(pst_layer *l, posture_ctx *ctx, json_t *root, const pst_sources *sources)
+static void check_country(feat_ctx *f, pst_feature *feat, json_t *props)
 {
-	json_t *feats = json_object_get(root, "features");
-	const char *type = string_member(root, "type");
-	if (!type || strcmp(type, "FeatureCollection") != 0 || !json_is_array(feats))
-		return pst_error(ctx, POSTURE_EDATA, l->path,
-		                 "expected a GeoJSON FeatureCollection with a 'features' array");
-	size_t n = json_array_size(feats);
-	l->features = calloc(n ? n : 1, sizeof(*l->features));
-	if (!l->features)
-		return pst_error(ctx, POSTURE_ENOMEM, l->path, "out of memory");
-	int rc = POSTURE_OK;
-	for (size_t k = 0; k < n; k++) {
-		int r = read_feature(&l->features[k], ctx, l->path, k, json_array_get(feats, k), sources);
-		l->n_features++;
-		for (size_t j = 0; r == POSTURE_OK && j < k; j++)
-			if (!strcmp(l->features[j].id, l->features[k].id))
-				r = pst_error(ctx, POSTURE_EDATA, l->path, "features %zu and %zu share the id '%s'",
-				              j + 1, k + 1, l->features[k].id);
-		rc = rc != POSTURE_OK ? rc : r;
+	const char *iso = pst_check_string(f->c, props, f->props, "country", false, "the feature");
+	if (!iso)
+		return;
+	char ptr[128];
+	snprintf(ptr, sizeof(ptr), "%s/country", f->props);
+	if (!is_iso3(iso) || (f->geo && !pst_georef_has_country(f->geo, iso))) {
+		pst_check_error(f->c, ptr, false, "country '%s' is not an ISO 3166-1 alpha-3 code of "
+		                "a country in shapes/countries.shp", iso);
+		return;
 	}
+	feat->country = pst_strdup(iso);
+}
+
+/* Where a point lies: inside its country (25 km slack), or at least near land. */
+static void check_placement(feat_ctx *f, pst_feature *feat)
+{
+	if (!f->geo || !feat->has_point)
+		return;
+	char ptr[160];
+	snprintf(ptr, sizeof(ptr), "%s/geometry/coordinates", f->ptr);
+	if (feat->country) {
+		double km = pst_georef_distance_km(f->geo, feat->country, feat->lon, feat->lat);
+		if (km > 25)
+			pst_check_error(f->c, ptr, false, "position [%g, %g] lies %.0f km outside %s, "
+			                "the feature's country", feat->lon, feat->lat, km, feat->country);
+	} else if (!pst_georef_near_land(f->geo, feat->lon, feat->lat, 25)) {
+		pst_check_report(f->c, POSTURE_WARNING, ptr, false, "position [%g, %g] lies far "
+		                 "outside the base geography (in the sea, or off the map's shapes)",
+		                 feat->lon, feat->lat);
+	}
+}
+
+static void check_border_pair(feat_ctx *f, pst_feature *feat, json_t *props)
+{
+	char ptr[128];
+	snprintf(ptr, sizeof(ptr), "%s/countries", f->props);
+	json_t *pair = json_object_get(props, "countries");
+	if (!pair) {
+		pst_check_error(f->c, f->props, true, "a border has no 'countries' (its two ISO codes)");
+		return;
+	}
+	const char *a = json_string_value(json_array_get(pair, 0));
+	const char *b = json_string_value(json_array_get(pair, 1));
+	if (!json_is_array(pair) || json_array_size(pair) != 2 || !a || !b || !is_iso3(a) ||
+	    !is_iso3(b) || !strcmp(a, b)) {
+		pst_check_error(f->c, ptr, false, "'countries' must be two different ISO 3166-1 "
+		                "alpha-3 codes, like [\"AFG\", \"TJK\"]");
+		return;
+	}
+	if (strcmp(a, b) > 0) {
+		const char *t = a;
+		a = b;
+		b = t;
+	}
+	if (f->geo && !pst_georef_has_border(f->geo, a, b) && !feat->n_lines)
+		pst_check_error(f->c, ptr, false, "%s and %s share no border in shapes/borders.shp",
+		                a, b);
+	memcpy(feat->countries[0], a, 4);
+	memcpy(feat->countries[1], b, 4);
+	feat->has_countries = true;
+	json_t *len = json_object_get(props, "length_km_reported");
+	if (len && (!json_is_number(len) || !(json_number_value(len) > 0) ||
+	            !isfinite(json_number_value(len)))) {
+		snprintf(ptr, sizeof(ptr), "%s/length_km_reported", f->props);
+		pst_check_error(f->c, ptr, false, "'length_km_reported' must be a positive number of km");
+	} else if (len) {
+		feat->length_km_reported = json_number_value(len);
+	}
+}
+
+static int check_feature(feat_ctx *f, pst_feature *feat, json_t *jf)
+{
+	int line, col;
+	pst_jsonpos_find(f->c->pos, f->ptr, false, &line, &col);
+	feat->line = line;
+	feat->column = col;
+	json_t *type = json_object_get(jf, "type");
+	if (!json_is_object(jf) || !json_is_string(type) ||
+	    strcmp(json_string_value(type), "Feature") != 0) {
+		pst_check_error(f->c, f->ptr, false, "expected a GeoJSON Feature "
+		                "{ \"type\": \"Feature\", \"geometry\", \"properties\" }");
+		return POSTURE_OK;
+	}
+	json_t *props = json_object_get(jf, "properties");
+	if (!json_is_object(props)) {
+		pst_check_error(f->c, f->ptr, false, "the feature has no 'properties' object");
+		return POSTURE_OK;
+	}
+	check_unknown_props(f, props);
+	const char *id = pst_check_string(f->c, props, f->props, "id", true, "the feature");
+	char ptr[128];
+	snprintf(ptr, sizeof(ptr), "%s/id", f->props);
+	if (id && !is_kebab(id)) {
+		pst_check_error(f->c, ptr, false, "id '%s' must be kebab-case (a-z, 0-9, single "
+		                "hyphens), like 'kant-air-base'", id);
+		id = NULL;
+	}
+	feat->id = dup_or_null(id);
+	feat->name = dup_or_null(pst_check_string(f->c, props, f->props, "name", true, "the feature"));
+	feat->kind = dup_or_null(check_vocab(f, props, "kind", true, kinds_of(f->type)));
+	feat->note = dup_or_null(pst_check_string(f->c, props, f->props, "note", false, "the feature"));
+	int rc = check_citations(f, feat, props);
+	if (f->type == PST_LAYER_BORDERS) {
+		if (rc == POSTURE_OK)
+			rc = check_line_geometry(f, feat, json_object_get(jf, "geometry"));
+		check_border_pair(f, feat, props);
+		return rc;
+	}
+	feat->precision = dup_or_null(check_vocab(f, props, "precision", true, precisions));
+	check_country(f, feat, props);
+	if (f->type == PST_LAYER_BASES) {
+		feat->operator_ = dup_or_null(
+			pst_check_string(f->c, props, f->props, "operator", false, "the feature"));
+		feat->status = dup_or_null(check_vocab(f, props, "status", false, statuses));
+	}
+	if (f->type == PST_LAYER_INCIDENTS)
+		check_date(f, feat, props);
+	check_point_geometry(f, feat, json_object_get(jf, "geometry"), feat->precision);
+	check_placement(f, feat);
 	return rc;
 }
 
@@ -212,41 +532,203 @@ static char *layer_name(const char *path)
 	return pst_strndup(base, dot ? (size_t)(dot - base) : strlen(base));
 }
 
-int pst_layer_load(pst_layer **out, posture_ctx *ctx, const char *path,
-                   const pst_sources *sources)
+static int check_collection(pst_checker *c, pst_layer *l, json_t *root, const pst_georef *geo,
+                            const posture_data *data)
 {
-	*out = NULL;
-	json_t *root;
-	int rc = pst_json_load((void **)&root, ctx, path);
-	if (rc != POSTURE_OK)
-		return rc;
-	pst_layer *l = calloc(1, sizeof(*l));
-	if (!l || !(l->path = pst_strdup(path)) || !(l->name = layer_name(path))) {
-		pst_layer_destroy(l);
-		json_decref(root);
-		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+	json_t *feats = json_object_get(root, "features");
+	json_t *type = json_object_get(root, "type");
+	if (!json_is_object(root) || !json_is_string(type) ||
+	    strcmp(json_string_value(type), "FeatureCollection") != 0 || !json_is_array(feats)) {
+		pst_check_error(c, "", false, "expected a GeoJSON FeatureCollection "
+		                "{ \"type\": \"FeatureCollection\", \"features\": [ … ] }");
+		return POSTURE_OK;
 	}
-	rc = read_layer(l, ctx, root, sources);
-	json_decref(root);
-	if (rc != POSTURE_OK) {
-		pst_layer_destroy(l);
-		return rc;
+	size_t n = json_array_size(feats);
+	l->features = calloc(n ? n : 1, sizeof(*l->features));
+	if (!l->features)
+		return POSTURE_ENOMEM;
+	int rc = POSTURE_OK;
+	for (size_t k = 0; k < n && rc == POSTURE_OK; k++) {
+		feat_ctx f = { .c = c, .type = l->type, .geo = geo, .data = data };
+		snprintf(f.ptr, sizeof(f.ptr), "/features/%zu", k);
+		snprintf(f.props, sizeof(f.props), "/features/%zu/properties", k);
+		int before = c->n_errors;
+		rc = check_feature(&f, &l->features[k], json_array_get(feats, k));
+		l->n_features++;
+		pst_feature *ft = &l->features[k];
+		if (rc == POSTURE_OK && c->n_errors == before && (!ft->id || !ft->name || !ft->kind))
+			rc = POSTURE_ENOMEM; /* a copy failed, not the data */
 	}
-	*out = l;
-	return POSTURE_OK;
+	return rc;
 }
 
-void pst_layer_destroy(pst_layer *l)
+/* Read one layer file; *out is set even when it has errors (for id checks). */
+static int read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const pst_georef *geo,
+                      const posture_data *data, int *n_errors)
 {
-	if (!l)
-		return;
-	for (size_t i = 0; i < l->n_features; i++) {
-		free(l->features[i].id);
-		free(l->features[i].name);
-		free(l->features[i].kind);
+	memset(l, 0, sizeof(*l));
+	l->path = pst_strdup(path);
+	l->name = layer_name(path);
+	if (!l->path || !l->name)
+		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+	if (!pst_layer_type_from_name(&l->type, l->name)) {
+		char *list = pst_word_list(layer_names);
+		pst_error(ctx, POSTURE_EDATA, path, "layer '%s' is not known: name layer files %s "
+		          "(.geojson)", l->name, list ? list : "");
+		free(list);
+		(*n_errors)++;
+		return POSTURE_OK;
 	}
+	json_t *root;
+	char *text;
+	size_t len;
+	int rc = pst_json_load((void **)&root, &text, &len, ctx, path);
+	if (rc == POSTURE_EDATA) {
+		(*n_errors)++;
+		return POSTURE_OK;
+	}
+	if (rc != POSTURE_OK)
+		return rc;
+	pst_checker c = { .ctx = ctx, .path = path };
+	rc = pst_jsonpos_build(&c.pos, text, len);
+	if (rc == POSTURE_OK)
+		rc = check_collection(&c, l, root, geo, data);
+	else
+		pst_error(ctx, rc, path, "out of memory");
+	*n_errors += c.n_errors;
+	pst_jsonpos_destroy(c.pos);
+	json_decref(root);
+	free(text);
+	return rc;
+}
+
+static void free_feature(pst_feature *f)
+{
+	free(f->id);
+	free(f->name);
+	free(f->kind);
+	free(f->precision);
+	free(f->country);
+	free(f->operator_);
+	free(f->status);
+	free(f->date);
+	free(f->date_basis);
+	free(f->note);
+	free(f->line_xy);
+	free(f->line_end);
+	for (size_t i = 0; i < f->n_cites; i++) {
+		free(f->cites[i].source_id);
+		free(f->cites[i].locator);
+		free(f->cites[i].quote);
+	}
+	free(f->cites);
+}
+
+static void free_layer(pst_layer *l)
+{
+	for (size_t i = 0; i < l->n_features; i++)
+		free_feature(&l->features[i]);
 	free(l->features);
 	free(l->name);
 	free(l->path);
-	free(l);
+}
+
+/* Ids are unique across every layer: report each repeat where it repeats. */
+static int check_unique_ids(posture_ctx *ctx, const posture_data *d)
+{
+	int n = 0;
+	for (size_t a = 0; a < d->n_layers; a++) {
+		for (size_t i = 0; i < d->layers[a].n_features; i++) {
+			const pst_feature *f = &d->layers[a].features[i];
+			if (!f->id)
+				continue;
+			bool seen = false;
+			for (size_t b = 0; b <= a && !seen; b++) {
+				size_t end = b == a ? i : d->layers[b].n_features;
+				for (size_t j = 0; j < end && !seen; j++) {
+					const pst_feature *g = &d->layers[b].features[j];
+					if (!g->id || strcmp(g->id, f->id) != 0)
+						continue;
+					seen = true;
+					pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, d->layers[a].path, f->line,
+					         f->column, "id '%s' is already used at %s:%d:%d", f->id,
+					         d->layers[b].path, g->line, g->column);
+					n++;
+				}
+			}
+		}
+	}
+	return n;
+}
+
+const pst_source *pst_data_source(const posture_data *d, const char *id)
+{
+	for (size_t i = 0; i < d->n_sources; i++)
+		if (strcmp(d->sources[i].id, id) == 0)
+			return &d->sources[i];
+	return NULL;
+}
+
+void posture_data_destroy(posture_data *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_layers; i++)
+		free_layer(&d->layers[i]);
+	free(d->layers);
+	for (size_t i = 0; i < d->n_sources; i++) {
+		free(d->sources[i].id);
+		json_decref(d->sources[i].csl);
+	}
+	free(d->sources);
+	free(d->sources_path);
+	free(d);
+}
+
+static int load(posture_data *d, posture_ctx *ctx, const char *sources,
+                const char *const *layers, size_t n_layers, const posture_check_opts *opts)
+{
+	int n_errors = 0, rc = POSTURE_OK;
+	pst_georef *geo = NULL;
+	if (opts->shapes_dir) {
+		rc = pst_georef_load(&geo, ctx, opts->shapes_dir);
+		if (rc != POSTURE_OK)
+			return rc;
+	}
+	if (sources)
+		rc = pst_sources_read(d, ctx, sources, &n_errors);
+	d->layers = calloc(n_layers ? n_layers : 1, sizeof(*d->layers));
+	if (!d->layers)
+		rc = pst_error(ctx, POSTURE_ENOMEM, "layers", "out of memory");
+	for (size_t i = 0; rc == POSTURE_OK && i < n_layers; i++) {
+		rc = read_layer(&d->layers[i], ctx, layers[i], geo, d, &n_errors);
+		d->n_layers++;
+	}
+	if (rc == POSTURE_OK)
+		n_errors += check_unique_ids(ctx, d);
+	if (rc == POSTURE_OK && opts->documents_dir)
+		rc = pst_documents_check(ctx, d, opts->documents_dir, &n_errors);
+	pst_georef_destroy(geo);
+	if (rc == POSTURE_ENOMEM)
+		pst_error(ctx, rc, sources ? sources : "layers", "out of memory");
+	return rc != POSTURE_OK ? rc : n_errors ? POSTURE_EDATA : POSTURE_OK;
+}
+
+int posture_data_load(posture_data **out, posture_ctx *ctx, const char *sources,
+                      const char *const *layers, size_t n_layers, const posture_check_opts *opts)
+{
+	*out = NULL;
+	posture_check_opts defaults = POSTURE_CHECK_OPTS_INIT;
+	if (!opts)
+		opts = &defaults;
+	posture_data *d = calloc(1, sizeof(*d));
+	if (!d)
+		return pst_error(ctx, POSTURE_ENOMEM, "layers", "out of memory");
+	int rc = load(d, ctx, sources, layers, n_layers, opts);
+	if (rc != POSTURE_OK) {
+		posture_data_destroy(d);
+		return rc;
+	}
+	*out = d;
+	return POSTURE_OK;
 }

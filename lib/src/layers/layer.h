@@ -1,55 +1,115 @@
 /*
- * layer.h — curated GeoJSON layers and their CSL-JSON sources.
+ * layer.h — the curated data as the pipeline sees it: layers of features,
+ * each with its citations, and the CSL-JSON sources they cite.
  *
- * This is the part of the layers module the renderer needs: features with an
- * id, a name, a kind, a point position and the ids of the sources they cite.
- * Every cited id must exist in sources.json.
+ * The layer a file holds is named by its file name (bases, borders,
+ * incidents, places); each has its own vocabulary of kinds and its own
+ * required properties (layers/README.md).  Everything here has passed
+ * validation: posture_data is only built when no error was found.
  */
 #ifndef POSTURE_LAYER_H
 #define POSTURE_LAYER_H
 
 #include "internal.h"
+#include "posture/data.h"
+
+typedef enum {
+	PST_LAYER_BASES,
+	PST_LAYER_BORDERS,
+	PST_LAYER_INCIDENTS,
+	PST_LAYER_PLACES
+} pst_layer_type;
 
 typedef struct {
-	char *id;       /* stable kebab-case id, unique in the layer */
-	char *name;     /* the label */
-	char *kind;     /* vocabulary word: "air-base", "military-base", … */
-	bool has_point; /* geometry is a Point (false: null or not a point) */
-	double lon;     /* degrees east */
-	double lat;     /* degrees north */
-	size_t n_sources; /* citations the feature carries */
+	char *source_id; /* id of a sources.json entry */
+	char *locator;   /* "p. 53" or "para. 4" */
+	char *quote;     /* the document's exact words */
+	int line, column; /* where the quote is in the layer file */
+} pst_citation;
+
+typedef struct {
+	char *id;         /* stable kebab-case id, unique across layers */
+	char *name;       /* the label */
+	char *kind;       /* from the layer's vocabulary */
+	char *precision;  /* exact … unplaced; NULL for borders */
+	char *country;    /* ISO alpha-3 or NULL */
+	char *operator_;  /* who runs a base, or NULL */
+	char *status;     /* active, former, planned, reported, or NULL */
+	char *date;       /* ISO 8601 date or interval as written, or NULL */
+	char *date_basis; /* stated or inferred, or NULL */
+	char *note;       /* or NULL */
+	int date_from;    /* first day of the date (days since 1970-01-01) */
+	int date_to;      /* last day of the date */
+	char countries[2][4]; /* borders: the two ISO codes, alphabetical */
+	bool has_countries;
+	double length_km_reported; /* borders: the source's length, or 0 */
+	bool has_point;   /* geometry is a Point */
+	double lon, lat;  /* the point */
+	double *line_xy;  /* borders with their own geometry: lon/lat pairs */
+	size_t *line_end; /* exclusive end (in points) of each line */
+	size_t n_lines;
+	pst_citation *cites; /* in file order */
+	size_t n_cites;
+	int line, column; /* where the feature starts in its file */
 } pst_feature;
 
 typedef struct {
-	char *path;     /* the .geojson file */
-	char *name;     /* layer name: file name without directory and extension */
+	char *path;       /* the .geojson file */
+	char *name;       /* file name without directory and extension */
+	pst_layer_type type;
 	pst_feature *features;
 	size_t n_features;
 } pst_layer;
 
 typedef struct {
-	char *path;     /* sources.json */
-	char **ids;     /* ids of the CSL-JSON entries, in file order */
-	size_t n_ids;
-} pst_sources;
+	char *id;        /* CSL id */
+	void *csl;       /* the entry (json_t *), owned */
+	int line, column;
+} pst_source;
 
-/** Read a CSL-JSON array of entries; each needs a unique string `id`. */
-int pst_sources_load(pst_sources **out, posture_ctx *ctx, const char *path);
-void pst_sources_destroy(pst_sources *s);
+struct posture_data {
+	char *sources_path;
+	pst_source *sources;
+	size_t n_sources;
+	pst_layer *layers;
+	size_t n_layers;
+};
 
-/**
- * Read a GeoJSON FeatureCollection.  Each feature needs `id`, `name`, `kind`
- * and, when @p sources is given, a non-empty `sources` array whose ids are in
- * it.  Every problem found is reported; the layer is returned only if none.
+/** The layer type a file name stands for; false when it is not one. */
+bool pst_layer_type_from_name(pst_layer_type *out, const char *name);
+
+/** Find a source by id, or NULL. */
+const pst_source *pst_data_source(const posture_data *d, const char *id);
+
+/** Parse a JSON file with jansson (duplicate keys are errors); syntax errors as FILE:LINE:COLUMN. */
+int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx *ctx,
+                  const char *path);
+
+/* Dates: parse YYYY, YYYY-MM, YYYY-MM-DD or A/B into a day range. */
+bool pst_date_parse(const char *text, int *from, int *to);
+
+/*
+ * Place checks against base geography.  A pst_georef holds the country
+ * polygons and the list of neighbouring pairs from shapes/.
  */
-int pst_layer_load(pst_layer **out, posture_ctx *ctx, const char *path,
-                   const pst_sources *sources);
-void pst_layer_destroy(pst_layer *l);
+typedef struct pst_georef pst_georef;
+int pst_georef_load(pst_georef **out, posture_ctx *ctx, const char *shapes_dir);
+void pst_georef_destroy(pst_georef *g);
+bool pst_georef_has_country(const pst_georef *g, const char *iso);
+bool pst_georef_has_border(const pst_georef *g, const char *a, const char *b);
+/* Distance in km from the point to country @p iso (0 inside); negative when unknown. */
+double pst_georef_distance_km(const pst_georef *g, const char *iso, double lon, double lat);
+/* True when the point is inside or within @p km of any country. */
+bool pst_georef_near_land(const pst_georef *g, double lon, double lat, double km);
 
-/**
- * Parse a JSON file with jansson, reporting syntax errors as FILE:LINE:COLUMN.
- * Duplicate keys are an error.
- */
-int pst_json_load(void **out_json, posture_ctx *ctx, const char *path);
+/* Read and check the CSL-JSON list into d->sources; errors are counted in *n_errors. */
+int pst_sources_read(posture_data *d, posture_ctx *ctx, const char *path, int *n_errors);
+
+/* Check that every quote appears in one of the .txt documents in @p dir. */
+int pst_documents_check(posture_ctx *ctx, const posture_data *d, const char *dir,
+                        int *n_errors);
+
+/* Fold text for quote matching: whitespace runs, typographic quotes and dashes. */
+char *pst_fold_text(const char *text);
 
 #endif

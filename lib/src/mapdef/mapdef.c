@@ -21,6 +21,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <ini.h>
 
 #include "mapdef.h"
@@ -109,6 +112,9 @@ static int parse_extent(posture_map *m, const src_pos *at, const char *v)
 	if (e[0] < -180 || e[2] > 180 || e[1] < -90 || e[3] > 90)
 		return value_error(at, "extent '%s' is outside -180..180 degrees of longitude "
 		                       "or -90..90 of latitude", v);
+	if (e[0] > e[2] && e[1] < e[3])
+		return value_error(at, "extent '%s' has lon_min above lon_max: maps across the 180th "
+		                       "meridian are not supported", v);
 	if (e[0] >= e[2] || e[1] >= e[3])
 		return value_error(at, "extent '%s' is empty or inverted: lon_min must be below "
 		                       "lon_max and lat_min below lat_max", v);
@@ -128,21 +134,23 @@ static int parse_size(posture_map *m, const src_pos *at, const char *v)
 {
 	char *end;
 	errno = 0;
-	double w = strtod(v, &end);
-	if (end == v || (*end != 'x' && *end != 'X'))
-		return value_error(at, "size wants WIDTHxHEIGHT in points (like 2000x1400), not '%s'", v);
+	long w = isdigit((unsigned char)*v) ? strtol(v, &end, 10) : -1;
+	if (w < 0 || (*end != 'x' && *end != 'X'))
+		return value_error(at, "size wants WIDTHxHEIGHT in whole points (like 2000x1400), "
+		                       "not '%s'", v);
 	const char *h_text = end + 1;
-	double h = strtod(h_text, &end);
-	while (isspace((unsigned char)*end))
+	long h = isdigit((unsigned char)*h_text) ? strtol(h_text, &end, 10) : -1;
+	while (h >= 0 && isspace((unsigned char)*end))
 		end++;
-	if (end == h_text || *end || errno == ERANGE)
-		return value_error(at, "size wants WIDTHxHEIGHT in points (like 2000x1400), not '%s'", v);
+	if (h < 0 || *end || errno == ERANGE)
+		return value_error(at, "size wants WIDTHxHEIGHT in whole points (like 2000x1400), "
+		                       "not '%s'", v);
 	if (!(w >= PST_MIN_PAGE_SIDE && w <= PST_MAX_PAGE_SIDE && h >= PST_MIN_PAGE_SIDE &&
 	      h <= PST_MAX_PAGE_SIDE))
 		return value_error(at, "size '%s' is out of range: each side must be %g to %g points",
 		                   v, PST_MIN_PAGE_SIDE, PST_MAX_PAGE_SIDE);
-	m->width = w;
-	m->height = h;
+	m->width = (double)w;
+	m->height = (double)h;
 	return POSTURE_OK;
 }
 
@@ -250,6 +258,44 @@ static int parse_sources(posture_map *m, const src_pos *at, const char *v)
 	return resolve_path(&m->sources, m, at, v);
 }
 
+static int push_layer(posture_map *m, const src_pos *at, char *path)
+{
+	if (m->n_layers == PST_MAX_MAP_LAYERS) {
+		free(path);
+		return value_error(at, "too many layers (at most %d)", PST_MAX_MAP_LAYERS);
+	}
+	m->layers[m->n_layers++] = path;
+	return POSTURE_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A directory stands for every *.geojson in it, in name order. */
+static int add_layer_dir(posture_map *m, const src_pos *at, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return value_error(at, "cannot read the layers directory '%s'", dir);
+	size_t first = m->n_layers;
+	int rc = POSTURE_OK;
+	struct dirent *e;
+	while (rc == POSTURE_OK && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 9 || strcmp(e->d_name + len - 8, ".geojson") != 0)
+			continue;
+		char *p = pst_asprintf("%s/%s", dir, e->d_name);
+		rc = p ? push_layer(m, at, p) : pst_error(at->ctx, POSTURE_ENOMEM, at->file, "out of memory");
+	}
+	closedir(d);
+	qsort(m->layers + first, m->n_layers - first, sizeof(char *), cmp_str);
+	if (rc == POSTURE_OK && m->n_layers == first)
+		rc = value_error(at, "the layers directory '%s' holds no .geojson files", dir);
+	return rc;
+}
+
 static int add_layer(posture_map *m, const src_pos *at, const char *item, size_t index)
 {
 	if (index == 0) {
@@ -257,13 +303,17 @@ static int add_layer(posture_map *m, const src_pos *at, const char *item, size_t
 			free(m->layers[i]);
 		m->n_layers = 0;
 	}
-	if (m->n_layers == PST_MAX_MAP_LAYERS)
-		return value_error(at, "too many layers (at most %d)", PST_MAX_MAP_LAYERS);
-	m->layers[m->n_layers] = NULL;
-	int rc = resolve_path(&m->layers[m->n_layers], m, at, item);
-	if (rc == POSTURE_OK)
-		m->n_layers++;
-	return rc;
+	char *path = NULL;
+	int rc = resolve_path(&path, m, at, item);
+	if (rc != POSTURE_OK)
+		return rc;
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		rc = add_layer_dir(m, at, path);
+		free(path);
+		return rc;
+	}
+	return push_layer(m, at, path);
 }
 
 static int parse_layers(posture_map *m, const src_pos *at, const char *v)
@@ -271,7 +321,7 @@ static int parse_layers(posture_map *m, const src_pos *at, const char *v)
 	return for_each_item(m, at, v, add_layer);
 }
 
-static const key_def keys[] = {
+static const key_def keys[PST_MAP_N_KEYS] = {
 	{ "map", "title", parse_title },
 	{ "map", "subtitle", parse_subtitle },
 	{ "map", "extent", parse_extent },
@@ -286,49 +336,15 @@ static const key_def keys[] = {
 	{ "data", "sources", parse_sources },
 };
 
-/* Levenshtein distance, for "did you mean" (names are short). */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 63 || lb > 63)
-		return 99;
-	size_t row[64];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			size_t best = diag + cost;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			if (up + 1 < best)
-				best = up + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* The nearest known key (in @p section, or any section name when NULL). */
 static const char *nearest_name(const char *section, const char *name)
 {
-	const char *best = NULL;
-	size_t best_d = 3; /* suggest only close matches */
-	for (size_t i = 0; i < PST_ARRAY_LEN(keys); i++) {
-		const char *cand = section ? keys[i].name : keys[i].section;
-		if (section && strcmp(keys[i].section, section) != 0)
-			continue;
-		size_t d = edit_distance(name, cand);
-		if (d < best_d) {
-			best_d = d;
-			best = cand;
-		}
-	}
-	return best;
+	const char *cands[PST_ARRAY_LEN(keys)];
+	size_t n = 0;
+	for (size_t i = 0; i < PST_ARRAY_LEN(keys); i++)
+		if (!section || !strcmp(keys[i].section, section))
+			cands[n++] = section ? keys[i].name : keys[i].section;
+	return posture_nearest_word(name, cands, n);
 }
 
 static const key_def *find_key(const char *section, const char *name)
@@ -429,6 +445,11 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			rc = near ? value_error(&at, "unknown section [%s]; did you mean [%s]?", section, near)
 			          : value_error(&at, "unknown section [%s] (known: [map], [data])", section);
 		}
+	} else if (!key && !name[0]) {
+		rc = value_error(&at, "a key name is missing before '='");
+	} else if (!key && find_key(strcmp(section, "map") ? "map" : "data", name)) {
+		rc = value_error(&at, "'%s' belongs in [%s], not [%s]", name,
+		                 strcmp(section, "map") ? "map" : "data", section);
 	} else if (!key) {
 		const char *near = nearest_name(section, name);
 		rc = near ? value_error(&at, "unknown key '%s' in [%s]; did you mean '%s'?", name,
@@ -443,6 +464,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			st->first_line[k] = st->line;
 			at.column = value_column(st, value);
 			rc = key->parse(st->map, &at, value);
+			st->map->origin[k] = (pst_key_origin){ NULL, at.line, at.column };
 		}
 	}
 	if (rc != POSTURE_OK && st->rc == POSTURE_OK)
@@ -486,8 +508,38 @@ static int check_line(posture_ctx *ctx, const char *file, const char *line, size
 	if (!blank && !comment && line[indent] == '[' && !memchr(line + indent, ']', content - indent))
 		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, (int)indent + 1,
 		                "section header is missing its ']'");
+	const char *eq = memchr(line, '=', content), *colon = memchr(line, ':', content);
+	if (!blank && !comment && line[indent] != '[' && colon && (!eq || colon < eq)) {
+		int l, col;
+		pst_offset_to_line_col(line, (size_t)(colon - line), &l, &col);
+		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, col,
+		                "use 'key = value' (with '='), not ':'");
+	}
 	if (!blank && !comment)
 		*in_value = line[indent] != '[';
+	return POSTURE_OK;
+}
+
+/* A section header may appear once: inih would merge repeats silently. */
+static int check_section(posture_ctx *ctx, const char *file, const char *line, size_t n,
+                         int line_no, char seen[][32], int *seen_line, size_t *n_seen)
+{
+	size_t i = 0;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	const char *close = i < n && line[i] == '[' ? memchr(line + i, ']', n - i) : NULL;
+	if (!close)
+		return POSTURE_OK;
+	char name[32];
+	snprintf(name, sizeof(name), "%.*s", (int)(close - line - i - 1), line + i + 1);
+	for (size_t k = 0; k < *n_seen; k++)
+		if (!strcmp(seen[k], name))
+			return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, (int)i + 1,
+			                "section [%s] appears twice (first on line %d)", name, seen_line[k]);
+	if (*n_seen < 16) {
+		memcpy(seen[*n_seen], name, sizeof(name));
+		seen_line[(*n_seen)++] = line_no;
+	}
 	return POSTURE_OK;
 }
 
@@ -495,6 +547,9 @@ static int check_lines(posture_ctx *ctx, const char *file, const char *text, siz
 {
 	int rc = POSTURE_OK, line_no = 0;
 	bool in_value = false;
+	char seen[16][32];
+	int seen_line[16];
+	size_t n_seen = 0;
 	size_t start = 0;
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		start = 3; /* a UTF-8 byte-order mark is fine (inih skips it) */
@@ -503,6 +558,8 @@ static int check_lines(posture_ctx *ctx, const char *file, const char *text, siz
 		size_t n = nl ? (size_t)(nl - (text + start)) : len - start;
 		line_no++;
 		int r = check_line(ctx, file, text + start, n, line_no, &in_value);
+		if (r == POSTURE_OK)
+			r = check_section(ctx, file, text + start, n, line_no, seen, seen_line, &n_seen);
 		if (r != POSTURE_OK && rc == POSTURE_OK)
 			rc = r;
 		start += n + 1;
@@ -590,21 +647,43 @@ int posture_map_load(posture_map **out, posture_ctx *ctx, const char *path)
 	return POSTURE_OK;
 }
 
-int posture_map_set(posture_map *map, posture_ctx *ctx, const char *key, const char *value)
+int posture_map_set(posture_map *map, posture_ctx *ctx, const char *origin, const char *key,
+                    const char *value)
 {
-	src_pos at = { ctx, "--set", 0, 0 };
+	src_pos at = { ctx, origin, 0, 0 };
 	const key_def *def = find_key("map", key);
 	if (!def) {
 		const char *near = nearest_name("map", key);
 		if (near)
-			pst_error(ctx, POSTURE_EUSAGE, "--set", "unknown map key '%s'; did you mean '%s'?",
+			pst_error(ctx, POSTURE_EUSAGE, origin, "unknown map key '%s'; did you mean '%s'?",
 			          key, near);
 		else
-			pst_error(ctx, POSTURE_EUSAGE, "--set", "unknown map key '%s'", key);
+			pst_error(ctx, POSTURE_EUSAGE, origin, "unknown map key '%s'", key);
 		return POSTURE_EUSAGE;
 	}
+	size_t k = (size_t)(def - keys);
+	char *file = pst_strdup(origin);
+	if (!file)
+		return pst_error(ctx, POSTURE_ENOMEM, origin, "out of memory");
 	int rc = def->parse(map, &at, value);
-	return rc == POSTURE_EDATA ? POSTURE_EUSAGE : rc;
+	if (rc != POSTURE_OK) {
+		free(file);
+		return rc == POSTURE_EDATA ? POSTURE_EUSAGE : rc;
+	}
+	free(map->origin[k].file);
+	map->origin[k] = (pst_key_origin){ file, 0, 0 };
+	return POSTURE_OK;
+}
+
+pst_where pst_map_where(const posture_map *m, const char *key)
+{
+	for (size_t k = 0; k < PST_ARRAY_LEN(keys); k++) {
+		if (strcmp(keys[k].name, key) != 0)
+			continue;
+		const pst_key_origin *o = &m->origin[k];
+		return (pst_where){ o->file ? o->file : m->path, o->line, o->column };
+	}
+	return (pst_where){ m->path, 0, 0 };
 }
 
 void posture_map_destroy(posture_map *m)
@@ -623,6 +702,8 @@ void posture_map_destroy(posture_map *m)
 	for (size_t i = 0; i < m->n_layers; i++)
 		free(m->layers[i]);
 	free(m->sources);
+	for (size_t k = 0; k < PST_MAP_N_KEYS; k++)
+		free(m->origin[k].file);
 	free(m);
 }
 

@@ -16,6 +16,15 @@
 #define PST_MIN_PAGE_SIDE 16.0     /* pt */
 #define PST_MAX_PAGE_SIDE 16384.0  /* pt; PNG pixels are checked at write time */
 
+#define PST_MAP_N_KEYS 12 /* entries of the key table in mapdef.c */
+
+/* Where a key's value came from: the map file (file NULL) or an option. */
+typedef struct {
+	char *file;  /* "--projection" for an override; NULL: the map file */
+	int line;    /* 0 when not set in the file */
+	int column;  /* column of the value */
+} pst_key_origin;
+
 struct posture_map {
 	char *path;         /* the map file, as given */
 	char *name;         /* file name without directory and ".ini" */
@@ -35,6 +44,10 @@ struct posture_map {
 	size_t n_layers;
 	char *sources;      /* [data] sources, resolved, or NULL */
 	bool has_extent;    /* extent was given (it is required) */
+	pst_key_origin origin[PST_MAP_N_KEYS]; /* per key, in key-table order */
 };
+
+/** Where @p key ("projection", "shapes", …) was set, for errors found later. */
+pst_where pst_map_where(const posture_map *m, const char *key);
 
 #endif

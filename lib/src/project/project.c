@@ -58,7 +58,7 @@ static char *as_crs_text(const char *projection)
 }
 
 static int check_target(posture_ctx *ctx, PJ_CONTEXT *pc, PJ *crs, const char *projection,
-                        const char *origin)
+                        const pst_where *at)
 {
 	PJ_TYPE type = proj_get_type(crs);
 	PJ *base = NULL;
@@ -75,25 +75,24 @@ static int check_target(posture_ctx *ctx, PJ_CONTEXT *pc, PJ *crs, const char *p
 	proj_destroy(base);
 	if (axes == 2)
 		return POSTURE_OK;
-	return pst_error(ctx, POSTURE_EPROJ, origin,
+	return pst_error_at(ctx, POSTURE_EPROJ, at,
 	                 "projection '%s' is not a 2D projected or geographic coordinate system",
 	                 projection);
 }
 
 static int make_transform(pst_proj *p, posture_ctx *ctx, const char *projection,
-                          const char *origin)
+                          const pst_where *at)
 {
 	char *text = as_crs_text(projection);
 	if (!text)
-		return pst_error(ctx, POSTURE_ENOMEM, origin, "out of memory");
+		return pst_error_at(ctx, POSTURE_ENOMEM, at, "out of memory");
 	PJ *crs = proj_create(p->pj_ctx, text);
 	free(text);
 	if (!crs) {
-		int err = proj_context_errno(p->pj_ctx);
-		return pst_error(ctx, POSTURE_EPROJ, origin, "PROJ does not accept projection '%s': %s",
-		                 projection, proj_context_errno_string(p->pj_ctx, err));
+		return pst_error_at(ctx, POSTURE_EPROJ, at, "projection '%s' is not known to PROJ "
+		                    "(use auto, EPSG:nnnn, a PROJ string or WKT)", projection);
 	}
-	int rc = check_target(ctx, p->pj_ctx, crs, projection, origin);
+	int rc = check_target(ctx, p->pj_ctx, crs, projection, at);
 	if (rc == POSTURE_OK) {
 		const char *def = proj_as_proj_string(p->pj_ctx, crs, PJ_PROJ_5, NULL);
 		p->definition = pst_strdup(def ? def : projection);
@@ -103,7 +102,7 @@ static int make_transform(pst_proj *p, posture_ctx *ctx, const char *projection,
 		proj_destroy(raw);
 		proj_destroy(src);
 		if (!p->pj || !p->definition)
-			rc = pst_error(ctx, POSTURE_EPROJ, origin,
+			rc = pst_error_at(ctx, POSTURE_EPROJ, at,
 			               "PROJ cannot transform WGS84 longitude/latitude to '%s'", projection);
 	}
 	proj_destroy(crs);
@@ -111,26 +110,26 @@ static int make_transform(pst_proj *p, posture_ctx *ctx, const char *projection,
 }
 
 int pst_proj_create(pst_proj **out, posture_ctx *ctx, const char *projection,
-                    const double extent[4], const char *origin)
+                    const double extent[4], const pst_where *at)
 {
 	*out = NULL;
 	pst_proj *p = calloc(1, sizeof(*p));
 	if (!p)
-		return pst_error(ctx, POSTURE_ENOMEM, origin, "out of memory");
+		return pst_error_at(ctx, POSTURE_ENOMEM, at, "out of memory");
 	p->pj_ctx = proj_context_create();
 	if (!p->pj_ctx) {
 		free(p);
-		return pst_error(ctx, POSTURE_ENOMEM, origin, "cannot create a PROJ context");
+		return pst_error_at(ctx, POSTURE_ENOMEM, at, "cannot create a PROJ context");
 	}
 	proj_log_level(p->pj_ctx, PJ_LOG_NONE); /* errors are reported through ctx */
 	int rc;
 	if (strcmp(projection, "auto") == 0) {
 		char *def = pst_proj_auto_definition(extent);
-		rc = def ? make_transform(p, ctx, def, origin)
-		         : pst_error(ctx, POSTURE_ENOMEM, origin, "out of memory");
+		rc = def ? make_transform(p, ctx, def, at)
+		         : pst_error_at(ctx, POSTURE_ENOMEM, at, "out of memory");
 		free(def);
 	} else {
-		rc = make_transform(p, ctx, projection, origin);
+		rc = make_transform(p, ctx, projection, at);
 	}
 	if (rc != POSTURE_OK) {
 		pst_proj_destroy(p);

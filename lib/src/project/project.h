@@ -13,10 +13,10 @@ typedef struct pst_proj pst_proj;
  * Set up the transformation from WGS84 lon/lat to @p projection ("auto",
  * "EPSG:nnnn", a PROJ string or WKT).  "auto" picks a conformal projection
  * fitted to @p extent (lon_min, lat_min, lon_max, lat_max).  The target must
- * be a 2D projected or geographic CRS.  Errors are reported against @p origin.
+ * be a 2D projected or geographic CRS.  Errors are reported at @p at.
  */
 int pst_proj_create(pst_proj **out, posture_ctx *ctx, const char *projection,
-                    const double extent[4], const char *origin);
+                    const double extent[4], const pst_where *at);
 void pst_proj_destroy(pst_proj *p);
 
 /** The target CRS as a PROJ string (borrowed). */

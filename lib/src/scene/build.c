@@ -482,6 +482,37 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f)
 	return POSTURE_OK;
 }
 
+/* A curated border segment: the shared line of its two countries, emphasised. */
+static int add_border_item(builder *b, pst_group *g, const pst_feature *f)
+{
+	const pst_group *base = pst_scene_group(b->scene, "borders");
+	char id[32];
+	snprintf(id, sizeof(id), "border-%s-%s", f->countries[0], f->countries[1]);
+	const pst_item *line = NULL;
+	for (size_t i = 0; base && i < base->n_items && !line; i++)
+		if (strcmp(base->items[i].id, id) == 0)
+			line = &base->items[i];
+	if (!line)
+		return POSTURE_OK; /* not on this page */
+	pst_item *it = pst_group_add_item(g);
+	if (!it)
+		return POSTURE_ENOMEM;
+	it->id = pst_strdup(f->id);
+	it->kind = pst_strdup(f->kind);
+	it->name = pst_strdup(f->name);
+	if (!it->id || !it->kind || !it->name)
+		return POSTURE_ENOMEM;
+	it->style = b->theme->segment;
+	it->style.stroke_width *= b->k;
+	for (size_t k = 0; k < line->n_parts; k++) {
+		size_t start = k ? line->part_end[k - 1] : 0;
+		int rc = pst_item_add_part(it, line->xy + 2 * start, line->part_end[k] - start);
+		if (rc != POSTURE_OK)
+			return rc;
+	}
+	return POSTURE_OK;
+}
+
 static char *title_case(const char *name)
 {
 	char *t = pst_strdup(name);
@@ -490,27 +521,31 @@ static char *title_case(const char *name)
 	return t;
 }
 
+/* Read and validate the map's layers; nothing is drawn from invalid data. */
 static int add_layers(builder *b)
 {
 	const posture_map *m = b->map;
-	pst_sources *sources = NULL;
-	int rc = m->sources ? pst_sources_load(&sources, b->ctx, m->sources) : POSTURE_OK;
-	for (size_t i = 0; rc == POSTURE_OK && i < m->n_layers; i++) {
-		pst_layer *layer;
-		rc = pst_layer_load(&layer, b->ctx, m->layers[i], sources);
-		if (rc != POSTURE_OK)
-			break;
+	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
+	opts.shapes_dir = m->shapes_dir;
+	posture_data *data = NULL;
+	int rc = posture_data_load(&data, b->ctx, m->sources, (const char *const *)m->layers,
+	                           m->n_layers, &opts);
+	for (size_t i = 0; rc == POSTURE_OK && i < data->n_layers; i++) {
+		const pst_layer *layer = &data->layers[i];
 		char *title = title_case(layer->name);
 		pst_group *g = title ? pst_scene_add_group(b->scene, layer->name, title) : NULL;
 		free(title);
-		for (size_t k = 0; g && rc == POSTURE_OK && k < layer->n_features; k++)
-			if (layer->features[k].has_point)
-				rc = add_point_item(b, g, &layer->features[k]);
+		for (size_t k = 0; g && rc == POSTURE_OK && k < layer->n_features; k++) {
+			const pst_feature *f = &layer->features[k];
+			if (layer->type == PST_LAYER_BORDERS)
+				rc = add_border_item(b, g, f);
+			else if (f->has_point)
+				rc = add_point_item(b, g, f);
+		}
 		if (!g || rc == POSTURE_ENOMEM)
-			rc = pst_error(b->ctx, POSTURE_ENOMEM, m->layers[i], "out of memory");
-		pst_layer_destroy(layer);
+			rc = pst_error(b->ctx, POSTURE_ENOMEM, layer->path, "out of memory");
 	}
-	pst_sources_destroy(sources);
+	posture_data_destroy(data);
 	return rc;
 }
 
@@ -635,7 +670,8 @@ static int build(builder *b)
 	if (!s->title)
 		return pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	s->background = b->theme->sea;
-	int rc = pst_proj_create(&b->proj, b->ctx, m->projection, m->extent, m->path);
+	pst_where at = pst_map_where(m, "projection");
+	int rc = pst_proj_create(&b->proj, b->ctx, m->projection, m->extent, &at);
 	if (rc == POSTURE_OK && !(s->crs = pst_strdup(pst_proj_definition(b->proj))))
 		rc = pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	if (rc == POSTURE_OK)

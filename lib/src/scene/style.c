@@ -16,6 +16,13 @@
 static const pst_kind_style article_kinds[] = {
 	{ "military-base", PST_SYMBOL_SQUARE, RGB(0xD55E00), 7.5 },
 	{ "air-base", PST_SYMBOL_STAR, RGB(0xD55E00), 10.0 },
+	{ "border-post", PST_SYMBOL_SQUARE, RGB(0xE69F00), 6.0 },
+	{ "attack", PST_SYMBOL_TRIANGLE, RGB(0x000000), 7.5 },
+	{ "clash", PST_SYMBOL_TRIANGLE, RGB(0x000000), 7.5 },
+	{ "drill", PST_SYMBOL_DIAMOND, RGB(0x009E73), 7.5 },
+	{ "deployment", PST_SYMBOL_CIRCLE, RGB(0x0072B2), 7.0 },
+	{ "sighting", PST_SYMBOL_CIRCLE, RGB(0x56B4E9), 7.0 },
+	{ "symbolic", PST_SYMBOL_CIRCLE, RGB(0xF0E442), 7.0 },
 	{ NULL, PST_SYMBOL_NONE, NONE, 0 },
 };
 
@@ -27,6 +34,7 @@ static const pst_theme article = {
 	.border = { .fill = NONE, .stroke = RGB(0x8A8782), .stroke_width = 0.55 },
 	.border_disputed = { .fill = NONE, .stroke = RGB(0x8A8782), .stroke_width = 0.55,
 	                     .dash = { 2.0, 1.5 }, .n_dash = 2 },
+	.segment = { .fill = NONE, .stroke = RGB(0xCC79A7), .stroke_width = 2.0 },
 	.river = RGB(0x86B6DB),
 	.river_width = { 0.8, 0.55, 0.4, 0.3 },
 	.kinds = article_kinds,

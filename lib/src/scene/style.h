@@ -26,6 +26,7 @@ typedef struct {
 	pst_style lake;           /* lake fill and shore */
 	pst_style border;         /* international land border */
 	pst_style border_disputed;/* disputed line */
+	pst_style segment;        /* a curated border segment the sources discuss */
 	pst_rgba river;           /* river colour */
 	double river_width[4];    /* by GSHHG level 1, 2, 3, 4+ (reference pt) */
 	const pst_kind_style *kinds; /* point symbols by kind */

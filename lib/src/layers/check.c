@@ -1,0 +1,85 @@
+/*
+ * check.c — shared reporting for the validators (see check.h).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+void pst_check_report(pst_checker *c, posture_severity sev, const char *pointer, bool at_key,
+                      const char *fmt, ...)
+{
+	int line, column;
+	pst_jsonpos_find(c->pos, pointer, at_key, &line, &column);
+	va_list ap;
+	va_start(ap, fmt);
+	pst_vdiag(c->ctx, sev, POSTURE_EDATA, c->path, line, column, fmt, ap);
+	va_end(ap);
+	if (sev == POSTURE_ERROR)
+		c->n_errors++;
+}
+
+const char *pst_check_string(pst_checker *c, json_t *obj, const char *obj_ptr, const char *key,
+                             bool required, const char *what)
+{
+	char ptr[512];
+	snprintf(ptr, sizeof(ptr), "%s/%s", obj_ptr, key);
+	json_t *v = json_object_get(obj, key);
+	if (!v) {
+		if (required)
+			pst_check_error(c, obj_ptr, true, "%s has no '%s'", what, key);
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		pst_check_error(c, ptr, false, "'%s' must be a string", key);
+		return NULL;
+	}
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
+	bool blank = true;
+	for (size_t i = 0; i < n && blank; i++)
+		blank = isspace((unsigned char)s[i]) != 0;
+	if (blank) {
+		pst_check_error(c, ptr, false, "'%s' is empty", key);
+		return NULL;
+	}
+	if (strlen(s) != n) {
+		pst_check_error(c, ptr, false, "'%s' contains a NUL character", key);
+		return NULL;
+	}
+	return s;
+}
+
+const char *pst_nearest_word(const char *word, const char *const *names)
+{
+	size_t n = 0;
+	while (names[n])
+		n++;
+	return posture_nearest_word(word, names, n);
+}
+
+bool pst_word_in(const char *s, const char *const *words)
+{
+	for (size_t i = 0; words[i]; i++)
+		if (strcmp(s, words[i]) == 0)
+			return true;
+	return false;
+}
+
+char *pst_word_list(const char *const *words)
+{
+	pst_buf b;
+	pst_buf_init(&b);
+	size_t n = 0;
+	while (words[n])
+		n++;
+	for (size_t i = 0; i < n; i++)
+		pst_buf_printf(&b, "%s'%s'", i == 0 ? "" : i + 1 == n ? " or " : ", ", words[i]);
+	if (b.failed) {
+		pst_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}

@@ -1,0 +1,40 @@
+/*
+ * check.h — reporting helpers shared by the layer and source validators:
+ * every finding points at a JSON member through the file's position index.
+ */
+#ifndef POSTURE_CHECK_H
+#define POSTURE_CHECK_H
+
+#include <jansson.h>
+
+#include "jsonpos.h"
+#include "layer.h"
+
+typedef struct {
+	posture_ctx *ctx;
+	const char *path;      /* file being checked */
+	pst_jsonpos *pos;      /* its position index */
+	int n_errors;          /* errors found in this file */
+} pst_checker;
+
+/* Report at the member @p pointer (its key when @p at_key). */
+void pst_check_report(pst_checker *c, posture_severity sev, const char *pointer, bool at_key,
+                      const char *fmt, ...) PST_PRINTF(5, 6);
+
+#define pst_check_error(c, ptr, at_key, ...) \
+	pst_check_report((c), POSTURE_ERROR, (ptr), (at_key), __VA_ARGS__)
+
+/* A string member, or NULL (reported when @p required and missing, or not a string). */
+const char *pst_check_string(pst_checker *c, json_t *obj, const char *obj_ptr, const char *key,
+                             bool required, const char *what);
+
+/* The nearest of @p names to @p word within two edits, or NULL. */
+const char *pst_nearest_word(const char *word, const char *const *names);
+
+/* True when @p s is one of the NULL-terminated @p words. */
+bool pst_word_in(const char *s, const char *const *words);
+
+/* "'a', 'b' or 'c'" for messages; caller frees. */
+char *pst_word_list(const char *const *words);
+
+#endif
