@@ -55,6 +55,13 @@ static json_t *item_json(const pst_item *it, const char *layer)
 		json_object_set_new(o, "label", json_string(it->label->text));
 		json_object_set_new(o, "label_box", box_json(&it->label->box));
 	}
+	if (it->n_cites) {
+		json_t *cites = json_array();
+		for (size_t i = 0; i < it->n_cites; i++)
+			json_array_append_new(cites, json_pack("{ssss}", "source", it->cite_source[i],
+			                                       "locator", it->cite_locator[i]));
+		json_object_set_new(o, "citations", cites);
+	}
 	return o;
 }
 

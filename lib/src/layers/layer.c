@@ -59,8 +59,9 @@ static const char *const *props_of(pst_layer_type t)
 
 bool pst_layer_type_from_name(pst_layer_type *out, const char *name)
 {
+	size_t n = strcspn(name, "-.");
 	for (int i = 0; layer_names[i]; i++) {
-		if (strcmp(name, layer_names[i]) == 0) {
+		if (strlen(layer_names[i]) == n && strncmp(name, layer_names[i], n) == 0) {
 			*out = (pst_layer_type)i;
 			return true;
 		}
@@ -573,8 +574,9 @@ static int read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const ps
 		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
 	if (!pst_layer_type_from_name(&l->type, l->name)) {
 		char *list = pst_word_list(layer_names);
-		pst_error(ctx, POSTURE_EDATA, path, "layer '%s' is not known: name layer files %s "
-		          "(.geojson)", l->name, list ? list : "");
+		pst_error(ctx, POSTURE_EDATA, path, "cannot tell which layer '%s' is: a layer file's "
+		          "name starts with %s (like bases.geojson or incidents-2019.geojson)", l->name,
+		          list ? list : "");
 		free(list);
 		(*n_errors)++;
 		return POSTURE_OK;

@@ -2,8 +2,8 @@
  * layer.h — the curated data as the pipeline sees it: layers of features,
  * each with its citations, and the CSL-JSON sources they cite.
  *
- * The layer a file holds is named by its file name (bases, borders,
- * incidents, places); each has its own vocabulary of kinds and its own
+ * The layer a file holds is named by the first word of its file name (bases,
+ * borders, incidents, places); each has its own vocabulary of kinds and its own
  * required properties (layers/README.md).  Everything here has passed
  * validation: posture_data is only built when no error was found.
  */
@@ -75,7 +75,11 @@ struct posture_data {
 	size_t n_layers;
 };
 
-/** The layer type a file name stands for; false when it is not one. */
+/**
+ * The layer type a file name stands for: its first word (up to '-' or '.')
+ * is bases, borders, incidents or places ("incidents-2019" is incidents).
+ * False when it is none of them.
+ */
 bool pst_layer_type_from_name(pst_layer_type *out, const char *name);
 
 /** Find a source by id, or NULL. */

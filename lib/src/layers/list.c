@@ -69,13 +69,20 @@ static char *short_citation(const posture_data *d, const pst_citation *c)
 	return b.data;
 }
 
+/* The item's citations, each source and locator once (several quotes may share them). */
 static char *citations_text(const posture_data *d, const pst_feature *f)
 {
 	pst_buf b;
 	pst_buf_init(&b);
 	for (size_t i = 0; i < f->n_cites; i++) {
+		bool repeat = false;
+		for (size_t j = 0; j < i && !repeat; j++)
+			repeat = !strcmp(f->cites[j].source_id, f->cites[i].source_id) &&
+			         !strcmp(f->cites[j].locator, f->cites[i].locator);
+		if (repeat)
+			continue;
 		char *c = short_citation(d, &f->cites[i]);
-		pst_buf_printf(&b, "%s%s", i ? "; " : "", c ? c : "");
+		pst_buf_printf(&b, "%s%s", b.len ? "; " : "", c ? c : "");
 		free(c);
 	}
 	pst_buf_puts(&b, "");

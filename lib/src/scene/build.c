@@ -455,6 +455,30 @@ static void set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 	it->symbol_box = (pst_box){ it->ax - r, it->ay - r, it->ax + r, it->ay + r };
 }
 
+/* Copy a feature's citations to its scene item, each source and locator once. */
+static int copy_citations(pst_item *it, const pst_feature *f)
+{
+	it->cite_source = calloc(f->n_cites + 1, sizeof(char *));
+	it->cite_locator = calloc(f->n_cites + 1, sizeof(char *));
+	if (!it->cite_source || !it->cite_locator)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < f->n_cites; i++) {
+		const pst_citation *c = &f->cites[i];
+		bool repeat = false;
+		for (size_t j = 0; j < it->n_cites && !repeat; j++)
+			repeat = !strcmp(it->cite_source[j], c->source_id) &&
+			         !strcmp(it->cite_locator[j], c->locator);
+		if (repeat)
+			continue;
+		it->cite_source[it->n_cites] = pst_strdup(c->source_id);
+		it->cite_locator[it->n_cites] = pst_strdup(c->locator);
+		it->n_cites++;
+		if (!it->cite_source[it->n_cites - 1] || !it->cite_locator[it->n_cites - 1])
+			return POSTURE_ENOMEM;
+	}
+	return POSTURE_OK;
+}
+
 static int add_point_item(builder *b, pst_group *g, const pst_feature *f)
 {
 	double x = f->lon, y = f->lat;
@@ -475,7 +499,7 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f)
 	set_symbol(b, it, pst_theme_kind(b->theme, f->kind));
 	const pst_theme *t = b->theme;
 	it->label = new_label(b, f->name, true, t->label_size * b->k, t->label_color);
-	if (!it->id || !it->kind || !it->name || !it->label)
+	if (!it->id || !it->kind || !it->name || !it->label || copy_citations(it, f) != POSTURE_OK)
 		return POSTURE_ENOMEM;
 	it->label->halo = t->halo;
 	it->label->halo_width = t->halo_width * b->k;
@@ -504,6 +528,8 @@ static int add_border_item(builder *b, pst_group *g, const pst_feature *f)
 		return POSTURE_ENOMEM;
 	it->style = b->theme->segment;
 	it->style.stroke_width *= b->k;
+	if (copy_citations(it, f) != POSTURE_OK)
+		return POSTURE_ENOMEM;
 	for (size_t k = 0; k < line->n_parts; k++) {
 		size_t start = k ? line->part_end[k - 1] : 0;
 		int rc = pst_item_add_part(it, line->xy + 2 * start, line->part_end[k] - start);

@@ -89,6 +89,12 @@ static void free_item(pst_item *it)
 	free(it->xy);
 	free(it->part_end);
 	free_label(it->label);
+	for (size_t i = 0; i < it->n_cites; i++) {
+		free(it->cite_source[i]);
+		free(it->cite_locator[i]);
+	}
+	free(it->cite_source);
+	free(it->cite_locator);
 }
 
 void pst_group_drop_last(pst_group *g)

@@ -69,6 +69,10 @@ typedef struct {
 	pst_box symbol_box; /* box covered by the symbol and its outline */
 	/* Label (optional). */
 	pst_label *label;
+	/* Citations of curated items: "source-id" and "p. 53", each pair once. */
+	char **cite_source;
+	char **cite_locator;
+	size_t n_cites;
 } pst_item;
 
 typedef struct {
