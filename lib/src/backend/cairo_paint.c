@@ -110,6 +110,19 @@ static void paint_symbol(cairo_t *cr, const pst_item *it)
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 }
 
+static void paint_leader(cairo_t *cr, const pst_label *l, pst_rgba color, double width)
+{
+	cairo_move_to(cr, l->leader[0], l->leader[1]);
+	cairo_line_to(cr, l->leader[2], l->leader[3]);
+	set_color(cr, l->halo);
+	cairo_set_line_width(cr, width + 2 * l->halo_width * 0.6);
+	cairo_set_dash(cr, NULL, 0, 0);
+	cairo_stroke_preserve(cr);
+	set_color(cr, color);
+	cairo_set_line_width(cr, width);
+	cairo_stroke(cr);
+}
+
 static void paint_label(cairo_t *cr, PangoContext *pc, const pst_label *l)
 {
 	PangoLayout *layout = pst_text_layout(pc, l);
@@ -150,10 +163,14 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 			const pst_item *it = &s->groups[g].items[i];
 			if (it->n_parts)
 				paint_geometry(cr, it, tol);
-			if (it->has_anchor)
+			if (it->has_anchor && it->symbol != PST_SYMBOL_NONE)
 				paint_symbol(cr, it);
 		}
 	}
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; i < s->groups[g].n_items; i++)
+			if (s->groups[g].items[i].label && s->groups[g].items[i].label->has_leader)
+				paint_leader(cr, s->groups[g].items[i].label, s->leader_color, s->leader_width);
 	PangoContext *pc = pango_cairo_create_context(cr);
 	pst_text_setup_context(pc);
 	for (size_t g = 0; g < s->n_groups; g++)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "label/label.h"
 #include "layers/layer.h"
 #include "mapdef/mapdef.h"
 #include "project/project.h"
@@ -364,32 +365,6 @@ static int add_base_geography(builder *b)
 
 /* --- labels and furniture ------------------------------------------------------- */
 
-/* Obstacles labels must not overlap (boxes in page units). */
-typedef struct {
-	pst_box *boxes;
-	size_t n, cap;
-} obstacles;
-
-static int obstacles_add(obstacles *o, pst_box box)
-{
-	if (pst_grow((void **)&o->boxes, &o->cap, o->n + 1, sizeof(*o->boxes)) != POSTURE_OK)
-		return POSTURE_ENOMEM;
-	o->boxes[o->n++] = box;
-	return POSTURE_OK;
-}
-
-static bool box_free(const obstacles *o, const pst_box *box, double w, double h)
-{
-	if (box->x0 < 0 || box->y0 < 0 || box->x1 > w || box->y1 > h)
-		return false;
-	for (size_t i = 0; i < o->n; i++) {
-		const pst_box *q = &o->boxes[i];
-		if (box->x0 < q->x1 && q->x0 < box->x1 && box->y0 < q->y1 && q->y0 < box->y1)
-			return false;
-	}
-	return true;
-}
-
 static pst_label *new_label(builder *b, const char *text, bool bold, double size,
                             pst_rgba color)
 {
@@ -415,33 +390,6 @@ static void place_label(pst_label *l, double x, double y, double w, double h)
 	l->y = y;
 	l->box = (pst_box){ x - l->halo_width, y - l->halo_width, x + w + l->halo_width,
 	                    y + h + l->halo_width };
-}
-
-/*
- * Try the eight classic positions around the symbol (upper right first) and
- * keep the first that is on the page and clear of every obstacle; when none
- * is, keep the upper right.
- */
-static void place_point_label(builder *b, pst_item *it, obstacles *obs)
-{
-	pst_label *l = it->label;
-	double w, h;
-	pst_text_measure(b->text, l, &w, &h);
-	double r = it->symbol_size / 2 + b->theme->symbol_outline_width * b->k;
-	double dx = r + 0.25 * l->size + l->halo_width;
-	double ax = it->ax, ay = it->ay;
-	const double cand[8][2] = {
-		{ ax + dx, ay - 0.8 * h },     { ax + dx, ay - 0.2 * h },
-		{ ax - dx - w, ay - 0.8 * h }, { ax - dx - w, ay - 0.2 * h },
-		{ ax + dx, ay - 0.5 * h },     { ax - dx - w, ay - 0.5 * h },
-		{ ax - w / 2, ay - dx - h },   { ax - w / 2, ay + dx },
-	};
-	for (size_t c = 0; c < 8; c++) {
-		place_label(l, cand[c][0], cand[c][1], w, h);
-		if (box_free(obs, &l->box, b->scene->width, b->scene->height))
-			return;
-	}
-	place_label(l, cand[0][0], cand[0][1], w, h);
 }
 
 static void set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
@@ -479,7 +427,53 @@ static int copy_citations(pst_item *it, const pst_feature *f)
 	return POSTURE_OK;
 }
 
-static int add_point_item(builder *b, pst_group *g, const pst_feature *f)
+/* Label text and look by layer: posture items bold and dark, reference places muted. */
+static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer_type type)
+{
+	const pst_theme *t = b->theme;
+	bool country = type == PST_LAYER_PLACES && !strcmp(f->kind, "country");
+	bool area = type == PST_LAYER_PLACES && it->symbol == PST_SYMBOL_NONE;
+	char *text = country ? g_utf8_strup(f->name, -1) : NULL;
+	if (type == PST_LAYER_PLACES) {
+		pst_rgba color = !strcmp(f->kind, "river") ? t->water_text
+		                 : area                     ? t->region_text
+		                                            : t->place_text;
+		double size = (country ? t->country_size : t->place_size) * b->k;
+		it->label = new_label(b, text ? text : f->name, !strcmp(f->kind, "capital"), size, color);
+		if (it->label) {
+			it->label->italic = area && !country;
+			it->label->letter_spacing = country ? 0.25 * size : 0;
+		}
+	} else {
+		it->label = new_label(b, f->name, true, t->label_size * b->k, t->label_color);
+	}
+	g_free(text);
+	if (!it->label)
+		return POSTURE_ENOMEM;
+	it->label->halo = t->halo;
+	it->label->halo_width = t->halo_width * b->k;
+	return POSTURE_OK;
+}
+
+/* Who wins a crowded spot: bases, then incidents, then capitals, towns, areas. */
+static int priority_of(pst_layer_type type, const char *kind)
+{
+	switch (type) {
+	case PST_LAYER_BASES: return 100;
+	case PST_LAYER_INCIDENTS: return 80;
+	case PST_LAYER_BORDERS: return 60;
+	default: break;
+	}
+	if (!strcmp(kind, "capital"))
+		return 40;
+	if (!strcmp(kind, "city") || !strcmp(kind, "town"))
+		return 30;
+	if (!strcmp(kind, "country"))
+		return 20;
+	return 10;
+}
+
+static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_layer_type type)
 {
 	double x = f->lon, y = f->lat;
 	if (pst_proj_trans(b->proj, false, &x, &y, 1) != POSTURE_OK || x == HUGE_VAL)
@@ -496,13 +490,11 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f)
 	it->has_anchor = true;
 	it->ax = x;
 	it->ay = y;
+	it->priority = priority_of(type, f->kind);
 	set_symbol(b, it, pst_theme_kind(b->theme, f->kind));
-	const pst_theme *t = b->theme;
-	it->label = new_label(b, f->name, true, t->label_size * b->k, t->label_color);
-	if (!it->id || !it->kind || !it->name || !it->label || copy_citations(it, f) != POSTURE_OK)
+	if (!it->id || !it->kind || !it->name || style_label(b, it, f, type) != POSTURE_OK ||
+	    copy_citations(it, f) != POSTURE_OK)
 		return POSTURE_ENOMEM;
-	it->label->halo = t->halo;
-	it->label->halo_width = t->halo_width * b->k;
 	return POSTURE_OK;
 }
 
@@ -547,30 +539,38 @@ static char *title_case(const char *name)
 	return t;
 }
 
-/* Read and validate the map's layers; nothing is drawn from invalid data. */
+static int add_layer_group(builder *b, const pst_layer *layer)
+{
+	char *title = title_case(layer->name);
+	pst_group *g = title ? pst_scene_add_group(b->scene, layer->name, title) : NULL;
+	free(title);
+	int rc = g ? POSTURE_OK : POSTURE_ENOMEM;
+	for (size_t k = 0; rc == POSTURE_OK && k < layer->n_features; k++) {
+		const pst_feature *f = &layer->features[k];
+		if (layer->type == PST_LAYER_BORDERS)
+			rc = add_border_item(b, g, f);
+		else if (f->has_point)
+			rc = add_point_item(b, g, f, layer->type);
+	}
+	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, layer->path, "out of memory");
+}
+
+/* Read and validate the map's layers (a map is never drawn from invalid data),
+ * then add them ground first, figure last: places, borders, incidents, bases. */
 static int add_layers(builder *b)
 {
+	static const pst_layer_type drawing_order[] = { PST_LAYER_PLACES, PST_LAYER_BORDERS,
+		                                        PST_LAYER_INCIDENTS, PST_LAYER_BASES };
 	const posture_map *m = b->map;
 	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
 	opts.shapes_dir = m->shapes_dir;
 	posture_data *data = NULL;
 	int rc = posture_data_load(&data, b->ctx, m->sources, (const char *const *)m->layers,
 	                           m->n_layers, &opts);
-	for (size_t i = 0; rc == POSTURE_OK && i < data->n_layers; i++) {
-		const pst_layer *layer = &data->layers[i];
-		char *title = title_case(layer->name);
-		pst_group *g = title ? pst_scene_add_group(b->scene, layer->name, title) : NULL;
-		free(title);
-		for (size_t k = 0; g && rc == POSTURE_OK && k < layer->n_features; k++) {
-			const pst_feature *f = &layer->features[k];
-			if (layer->type == PST_LAYER_BORDERS)
-				rc = add_border_item(b, g, f);
-			else if (f->has_point)
-				rc = add_point_item(b, g, f);
-		}
-		if (!g || rc == POSTURE_ENOMEM)
-			rc = pst_error(b->ctx, POSTURE_ENOMEM, layer->path, "out of memory");
-	}
+	for (size_t o = 0; rc == POSTURE_OK && o < PST_ARRAY_LEN(drawing_order); o++)
+		for (size_t i = 0; rc == POSTURE_OK && i < data->n_layers; i++)
+			if (data->layers[i].type == drawing_order[o])
+				rc = add_layer_group(b, &data->layers[i]);
 	posture_data_destroy(data);
 	return rc;
 }
@@ -658,28 +658,9 @@ static int add_furniture(builder *b)
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, m->path, "out of memory");
 }
 
-/* Place every point label, in layer order, avoiding furniture and symbols. */
 static int place_labels(builder *b)
 {
-	posture_scene *s = b->scene;
-	obstacles obs = { 0 };
-	int rc = POSTURE_OK;
-	for (size_t p = 0; p < s->n_panels && rc == POSTURE_OK; p++)
-		rc = obstacles_add(&obs, s->panels[p].box);
-	for (size_t g = 0; g < s->n_groups && rc == POSTURE_OK; g++)
-		for (size_t i = 0; i < s->groups[g].n_items && rc == POSTURE_OK; i++)
-			if (s->groups[g].items[i].has_anchor)
-				rc = obstacles_add(&obs, s->groups[g].items[i].symbol_box);
-	for (size_t g = 0; g < s->n_groups && rc == POSTURE_OK; g++) {
-		for (size_t i = 0; i < s->groups[g].n_items && rc == POSTURE_OK; i++) {
-			pst_item *it = &s->groups[g].items[i];
-			if (!it->label)
-				continue;
-			place_point_label(b, it, &obs);
-			rc = obstacles_add(&obs, it->label->box);
-		}
-	}
-	free(obs.boxes);
+	int rc = pst_label_place(b->scene, b->text, &b->scene->label_stats);
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
 }
 
@@ -696,6 +677,8 @@ static int build(builder *b)
 	if (!s->title)
 		return pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	s->background = b->theme->sea;
+	s->leader_color = b->theme->leader;
+	s->leader_width = b->theme->leader_width * b->k;
 	pst_where at = pst_map_where(m, "projection");
 	int rc = pst_proj_create(&b->proj, b->ctx, m->projection, m->extent, &at);
 	if (rc == POSTURE_OK && !(s->crs = pst_strdup(pst_proj_definition(b->proj))))

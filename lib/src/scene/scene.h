@@ -42,12 +42,16 @@ typedef struct {
 	char *text;         /* UTF-8; may hold newlines */
 	const char *family; /* font family (static: the theme's), e.g. "Noto Sans" */
 	bool bold;          /* bold weight */
+	bool italic;        /* italic style (water and regions) */
+	double letter_spacing; /* pt between letters (spaced capitals for countries) */
 	double size;        /* pt */
 	pst_rgba color;     /* text colour */
 	pst_rgba halo;      /* halo colour (a = 0: none) */
 	double halo_width;  /* pt, each side of the glyph outline */
 	double x, y;        /* top left of the text's logical box */
 	pst_box box;        /* logical box grown by the halo: what must not overlap */
+	bool has_leader;    /* placed away from its symbol, joined by a leader line */
+	double leader[4];   /* x0, y0 (at the symbol), x1, y1 (at the label) */
 } pst_label;
 
 typedef struct {
@@ -69,6 +73,7 @@ typedef struct {
 	pst_box symbol_box; /* box covered by the symbol and its outline */
 	/* Label (optional). */
 	pst_label *label;
+	int priority;       /* who wins a crowded spot: bases > incidents > places */
 	/* Citations of curated items: "source-id" and "p. 53", each pair once. */
 	char **cite_source;
 	char **cite_locator;
@@ -82,6 +87,16 @@ typedef struct {
 	size_t n_items;
 	size_t cap_items;
 } pst_group;
+
+/* What label placement achieved (see label/label.h). */
+typedef struct {
+	size_t n_labels;          /* labels to place */
+	size_t n_placed;          /* placed without overlap */
+	size_t n_leader;          /* of those, placed away from the symbol with a leader */
+	size_t n_dropped;         /* not placed at all (no room anywhere) */
+	size_t n_overlaps;        /* overlapping pairs left */
+	double mean_displacement; /* pt, symbol to label box, over placed labels */
+} pst_label_stats;
 
 /* Furniture text blocks (title, credit) drawn on top of the map. */
 typedef struct {
@@ -99,10 +114,13 @@ struct posture_scene {
 	double pt_per_unit;    /* page points per map unit */
 	char *title;           /* for document metadata */
 	pst_rgba background;   /* page ground (the sea) */
+	pst_rgba leader_color; /* leader lines from symbols to moved labels */
+	double leader_width;   /* pt */
 	pst_group *groups;     /* layers in drawing order */
 	size_t n_groups;
 	pst_panel *panels;     /* furniture, drawn last */
 	size_t n_panels;
+	pst_label_stats label_stats; /* what label placement achieved */
 };
 
 /* Append a group (names are copied); returns NULL when out of memory. */

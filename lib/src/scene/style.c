@@ -23,6 +23,13 @@ static const pst_kind_style article_kinds[] = {
 	{ "deployment", PST_SYMBOL_CIRCLE, RGB(0x0072B2), 7.0 },
 	{ "sighting", PST_SYMBOL_CIRCLE, RGB(0x56B4E9), 7.0 },
 	{ "symbolic", PST_SYMBOL_CIRCLE, RGB(0xF0E442), 7.0 },
+	{ "capital", PST_SYMBOL_SQUARE, RGB(0x4D4D4D), 4.5 },
+	{ "city", PST_SYMBOL_CIRCLE, RGB(0x6E6E6E), 3.6 },
+	{ "town", PST_SYMBOL_CIRCLE, RGB(0x6E6E6E), 3.0 },
+	{ "country", PST_SYMBOL_NONE, NONE, 0 },
+	{ "province", PST_SYMBOL_NONE, NONE, 0 },
+	{ "region", PST_SYMBOL_NONE, NONE, 0 },
+	{ "river", PST_SYMBOL_NONE, NONE, 0 },
 	{ NULL, PST_SYMBOL_NONE, NONE, 0 },
 };
 
@@ -50,6 +57,13 @@ static const pst_theme article = {
 	.subtitle_size = 9.5,
 	.credit_size = 6.5,
 	.panel_fill = { 1, 1, 1, 0.88 },
+	.place_text = RGB(0x3C3C3C),
+	.place_size = 7.5,
+	.water_text = RGB(0x3F7FB0),
+	.region_text = RGB(0x8A8580),
+	.country_size = 9,
+	.leader = RGB(0x555555),
+	.leader_width = 0.4,
 	.muted_text = RGB(0x555555),
 };
 

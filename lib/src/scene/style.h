@@ -39,6 +39,13 @@ typedef struct {
 	pst_rgba halo;            /* label halo */
 	double halo_width;
 	double title_size, subtitle_size, credit_size;
+	pst_rgba place_text;      /* labels of reference places */
+	double place_size;        /* their size */
+	pst_rgba water_text;      /* river names */
+	pst_rgba region_text;     /* country and region names */
+	double country_size;      /* country names (spaced capitals) */
+	pst_rgba leader;          /* leader lines */
+	double leader_width;
 	pst_rgba panel_fill;      /* quiet box behind furniture */
 	pst_rgba muted_text;      /* subtitle, credit */
 } pst_theme;

@@ -34,10 +34,18 @@ PangoLayout *pst_text_layout(PangoContext *pc, const pst_label *label)
 	PangoFontDescription *fd = pango_font_description_new();
 	pango_font_description_set_family(fd, label->family);
 	pango_font_description_set_weight(fd, label->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_style(fd, label->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
 	pango_font_description_set_absolute_size(fd, label->size * PANGO_SCALE);
 	pango_layout_set_font_description(layout, fd);
 	pango_font_description_free(fd);
 	pango_layout_set_text(layout, label->text, -1);
+	if (label->letter_spacing > 0) {
+		PangoAttrList *attrs = pango_attr_list_new();
+		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
+			(int)(label->letter_spacing * PANGO_SCALE)));
+		pango_layout_set_attributes(layout, attrs);
+		pango_attr_list_unref(attrs);
+	}
 	return layout;
 }
 
