@@ -10,9 +10,11 @@
 #include "scene/text.h"
 
 #define GRID_CELL 48.0      /* pt: cell size of the spatial index */
-#define OVERLAP_PENALTY 1000.0
-#define N_RINGS 6           /* leader rings beyond the eight near positions */
-#define N_ANGLES 16         /* directions per ring */
+#define HARD 1000.0         /* a label over a label: never left in the result */
+#define LEADER_THROUGH 200.0 /* a leader line through another label */
+#define SOFT 40.0           /* two leader lines crossing */
+#define N_RINGS 12          /* leader rings beyond the eight near positions */
+#define N_ANGLES 24         /* directions per ring */
 #define SEED 0x9E3779B97F4A7C15ull
 
 typedef struct {
@@ -29,7 +31,6 @@ typedef struct {
 	double weight;     /* how much its preference counts (priority) */
 	cand *c;
 	size_t n;
-	size_t first;      /* index of its first candidate in the global list */
 	long chosen;       /* candidate index, or -1 when dropped */
 } lab;
 
@@ -90,6 +91,75 @@ static bool overlap(const pst_box *a, const pst_box *b)
 	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
 }
 
+/* Does segment s (x0, y0, x1, y1) meet box b?  (Liang–Barsky.) */
+static bool seg_box(const double *sg, const pst_box *b)
+{
+	double t0 = 0, t1 = 1, dx = sg[2] - sg[0], dy = sg[3] - sg[1];
+	const double p[4] = { -dx, dx, -dy, dy };
+	const double q[4] = { sg[0] - b->x0, b->x1 - sg[0], sg[1] - b->y0, b->y1 - sg[1] };
+	for (int i = 0; i < 4; i++) {
+		if (p[i] == 0) {
+			if (q[i] < 0)
+				return false;
+			continue;
+		}
+		double r = q[i] / p[i];
+		if (p[i] < 0 && r > t0)
+			t0 = r;
+		else if (p[i] > 0 && r < t1)
+			t1 = r;
+		if (t0 > t1)
+			return false;
+	}
+	return true;
+}
+
+static double cross(double ax, double ay, double bx, double by, double cx, double cy)
+{
+	return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+/* Do segments a and b cross (properly)? */
+static bool seg_seg(const double *a, const double *b)
+{
+	double d1 = cross(b[0], b[1], b[2], b[3], a[0], a[1]);
+	double d2 = cross(b[0], b[1], b[2], b[3], a[2], a[3]);
+	double d3 = cross(a[0], a[1], a[2], a[3], b[0], b[1]);
+	double d4 = cross(a[0], a[1], a[2], a[3], b[2], b[3]);
+	return ((d1 > 0) != (d2 > 0)) && ((d3 > 0) != (d4 > 0)) && d1 && d2 && d3 && d4;
+}
+
+static pst_box seg_bbox(const double *sg)
+{
+	return (pst_box){ fmin(sg[0], sg[2]), fmin(sg[1], sg[3]), fmax(sg[0], sg[2]),
+		          fmax(sg[1], sg[3]) };
+}
+
+/* Does the leader @p sg run through one of the first @p n_hard fixed boxes
+ * (the furniture) other than the one it starts in?  Crossing other symbols is
+ * allowed: in a tight cluster no leader could avoid them. */
+static bool leader_hits(const grid *g, const pst_box *boxes, size_t n_hard, const double *sg)
+{
+	pst_box b = seg_bbox(sg);
+	size_t r[4];
+	cell_range(g, &b, r);
+	for (size_t y = r[2]; y <= r[3]; y++) {
+		for (size_t x = r[0]; x <= r[1]; x++) {
+			for (size_t k = 0; k < g->count[y * g->cols + x]; k++) {
+				size_t id = g->cells[y * g->cols + x][k];
+				if (id >= n_hard)
+					continue;
+				const pst_box *o = &boxes[id];
+				bool own = sg[0] >= o->x0 - 0.5 && sg[0] <= o->x1 + 0.5 && sg[1] >= o->y0 - 0.5 &&
+				           sg[1] <= o->y1 + 0.5;
+				if (!own && seg_box(sg, o))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* Does @p b overlap any box of @p boxes indexed in @p g? */
 static bool grid_hits(const grid *g, const pst_box *boxes, const pst_box *b)
 {
@@ -107,8 +177,9 @@ static bool grid_hits(const grid *g, const pst_box *boxes, const pst_box *b)
 
 typedef struct {
 	const posture_scene *s;
-	const grid *fixed;      /* symbols and furniture */
+	const grid *fixed;      /* furniture, then symbols */
 	const pst_box *fixed_boxes;
+	size_t n_furniture;     /* the first boxes are furniture */
 } cand_env;
 
 static int push_cand(lab *l, const cand_env *e, double x, double y, double cost, bool leader,
@@ -121,6 +192,8 @@ static int push_cand(lab *l, const cand_env *e, double x, double y, double cost,
 		return POSTURE_OK; /* off the page */
 	if (grid_hits(e->fixed, e->fixed_boxes, &c.box))
 		return POSTURE_OK; /* on a symbol or the furniture */
+	if (leader && leader_hits(e->fixed, e->fixed_boxes, e->n_furniture, lead))
+		return POSTURE_OK; /* the leader would cross the furniture */
 	if (leader)
 		memcpy(c.lead, lead, sizeof(c.lead));
 	if (pst_grow((void **)&l->c, cap, l->n + 1, sizeof(cand)))
@@ -196,87 +269,110 @@ static int make_candidates(lab *l, const cand_env *e, PangoContext *pc)
 	return rc;
 }
 
-/* --- conflicts -------------------------------------------------------------- */
+/* --- conflicts with the current choice ------------------------------------ */
 
-/* For every candidate, the candidates of other labels it overlaps (CSR). */
+/*
+ * The labels' current choices are kept in a grid by the extent of the chosen
+ * candidate (its box and its leader); the penalty of a candidate is found by
+ * looking only at the labels in the cells it covers.  Nothing is computed
+ * for pairs that never meet, so the cost grows with local crowding, not with
+ * the square of the number of labels.
+ */
 typedef struct {
-	size_t n_cands;
-	size_t *owner;     /* label of each candidate */
-	size_t *start;     /* conflicts of candidate i: list[start[i] .. start[i+1]) */
-	size_t *list;
-	size_t n_list, cap_list;
-} conflicts;
+	grid g;            /* label index by chosen extent */
+	lab *labs;
+	size_t n;
+	unsigned *stamp;   /* per label: last query that saw it (dedupes cells) */
+	unsigned query;
+} chosen_index;
 
-static int build_conflicts(conflicts *cf, lab *labs, size_t n, const posture_scene *s)
+/* Extent of a candidate: its box and its leader. */
+static pst_box extent(const cand *c)
 {
-	size_t total = 0;
-	for (size_t i = 0; i < n; i++) {
-		labs[i].first = total;
-		total += labs[i].n;
+	pst_box b = c->box;
+	if (c->leader) {
+		pst_box l = seg_bbox(c->lead);
+		b = (pst_box){ fmin(b.x0, l.x0), fmin(b.y0, l.y0), fmax(b.x1, l.x1), fmax(b.y1, l.y1) };
 	}
-	cf->n_cands = total;
-	cf->owner = malloc((total + 1) * sizeof(size_t));
-	cf->start = malloc((total + 1) * sizeof(size_t));
-	pst_box *boxes = malloc((total + 1) * sizeof(pst_box));
-	grid g = { 0 };
-	int rc = cf->owner && cf->start && boxes ? grid_init(&g, s->width, s->height) : POSTURE_ENOMEM;
-	for (size_t i = 0; rc == POSTURE_OK && i < n; i++) {
-		for (size_t k = 0; k < labs[i].n && rc == POSTURE_OK; k++) {
-			size_t id = labs[i].first + k;
-			cf->owner[id] = i;
-			boxes[id] = labs[i].c[k].box;
-			rc = grid_add(&g, &boxes[id], id);
-		}
-	}
-	for (size_t id = 0; rc == POSTURE_OK && id < total; id++) {
-		cf->start[id] = cf->n_list;
-		size_t r[4];
-		cell_range(&g, &boxes[id], r);
-		for (size_t y = r[2]; y <= r[3] && rc == POSTURE_OK; y++) {
-			for (size_t x = r[0]; x <= r[1] && rc == POSTURE_OK; x++) {
-				size_t c = y * g.cols + x;
-				for (size_t k = 0; k < g.count[c] && rc == POSTURE_OK; k++) {
-					size_t other = g.cells[c][k];
-					if (cf->owner[other] == cf->owner[id] || !overlap(&boxes[id], &boxes[other]))
-						continue;
-					/* A pair met in several cells is listed once: in its first common cell. */
-					size_t ro[4];
-					cell_range(&g, &boxes[other], ro);
-					size_t fx = r[0] > ro[0] ? r[0] : ro[0], fy = r[2] > ro[2] ? r[2] : ro[2];
-					if (x != fx || y != fy)
-						continue;
-					if (pst_grow((void **)&cf->list, &cf->cap_list, cf->n_list + 1, sizeof(size_t)))
-						rc = POSTURE_ENOMEM;
-					else
-						cf->list[cf->n_list++] = other;
+	return b;
+}
+
+/* What choosing both candidates costs: a label over a label is a hard
+ * conflict; a leader through a label, or two leaders crossing, look untidy. */
+static double pair_penalty(const cand *a, const cand *b)
+{
+	double p = 0;
+	if (overlap(&a->box, &b->box))
+		p += HARD;
+	if (a->leader && seg_box(a->lead, &b->box))
+		p += LEADER_THROUGH;
+	if (b->leader && seg_box(b->lead, &a->box))
+		p += LEADER_THROUGH;
+	if (a->leader && b->leader && seg_seg(a->lead, b->lead))
+		p += SOFT;
+	return p;
+}
+
+static void grid_remove(grid *g, const pst_box *b, size_t id)
+{
+	size_t r[4];
+	cell_range(g, b, r);
+	for (size_t y = r[2]; y <= r[3]; y++) {
+		for (size_t x = r[0]; x <= r[1]; x++) {
+			size_t c = y * g->cols + x;
+			for (size_t k = 0; k < g->count[c]; k++) {
+				if (g->cells[c][k] == id) {
+					g->cells[c][k] = g->cells[c][--g->count[c]];
+					break;
 				}
 			}
 		}
 	}
-	if (rc == POSTURE_OK)
-		cf->start[total] = cf->n_list;
-	grid_free(&g);
-	free(boxes);
-	return rc;
 }
 
-static void free_conflicts(conflicts *cf)
+static const cand *chosen_cand(const lab *l)
 {
-	free(cf->owner);
-	free(cf->start);
-	free(cf->list);
+	return l->chosen >= 0 ? &l->c[l->chosen] : NULL;
 }
 
-/* How many other labels' chosen candidates overlap candidate @p id. */
-static size_t overlaps_of(const conflicts *cf, const lab *labs, size_t id)
+/* Penalty of label @p i taking candidate @p c, and its hard conflicts. */
+static double penalty_of(chosen_index *ci, size_t i, const cand *c, size_t *hard)
 {
-	size_t n = 0;
-	for (size_t k = cf->start[id]; k < cf->start[id + 1]; k++) {
-		size_t other = cf->list[k];
-		const lab *o = &labs[cf->owner[other]];
-		n += o->chosen >= 0 && o->first + (size_t)o->chosen == other;
+	pst_box e = extent(c);
+	size_t r[4];
+	cell_range(&ci->g, &e, r);
+	double p = 0;
+	*hard = 0;
+	ci->query++;
+	for (size_t y = r[2]; y <= r[3]; y++) {
+		for (size_t x = r[0]; x <= r[1]; x++) {
+			size_t cell = y * ci->g.cols + x;
+			for (size_t k = 0; k < ci->g.count[cell]; k++) {
+				size_t j = ci->g.cells[cell][k];
+				if (j == i || ci->stamp[j] == ci->query)
+					continue;
+				ci->stamp[j] = ci->query;
+				double q = pair_penalty(c, chosen_cand(&ci->labs[j]));
+				p += q;
+				*hard += q >= HARD;
+			}
+		}
 	}
-	return n;
+	return p;
+}
+
+static int choose(chosen_index *ci, size_t i, long k)
+{
+	lab *l = &ci->labs[i];
+	if (l->chosen >= 0) {
+		pst_box e = extent(&l->c[l->chosen]);
+		grid_remove(&ci->g, &e, i);
+	}
+	l->chosen = k;
+	if (k < 0)
+		return POSTURE_OK;
+	pst_box e = extent(&l->c[k]);
+	return grid_add(&ci->g, &e, i);
 }
 
 /* --- optimisation ----------------------------------------------------------- */
@@ -295,71 +391,88 @@ static double cand_cost(const lab *l, size_t k)
 	return l->c[k].cost * l->weight;
 }
 
-/* Start from the best candidate of each label, in priority order, that is free. */
-static void greedy(lab *labs, size_t n, const size_t *order, const conflicts *cf)
+/* The cheapest candidate of label @p i without a hard conflict, or -1. */
+static long best_free(chosen_index *ci, size_t i)
 {
-	for (size_t o = 0; o < n; o++) {
-		lab *l = &labs[order[o]];
-		l->chosen = l->n ? 0 : -1;
-		for (size_t k = 0; k < l->n; k++) {
-			if (overlaps_of(cf, labs, l->first + k) == 0) {
-				l->chosen = (long)k;
-				break;
-			}
+	lab *l = &ci->labs[i];
+	long best = -1;
+	double best_score = HUGE_VAL;
+	for (size_t k = 0; k < l->n; k++) {
+		size_t hard;
+		double score = cand_cost(l, k) + penalty_of(ci, i, &l->c[k], &hard);
+		if (hard == 0 && score < best_score) {
+			best_score = score;
+			best = (long)k;
 		}
 	}
+	return best;
 }
 
-static void anneal(lab *labs, size_t n, const conflicts *cf)
+/* Start: in priority order, each label takes its best free candidate. */
+static int greedy(chosen_index *ci, const size_t *order)
+{
+	int rc = POSTURE_OK;
+	for (size_t o = 0; o < ci->n && rc == POSTURE_OK; o++) {
+		lab *l = &ci->labs[order[o]];
+		long k = best_free(ci, order[o]);
+		rc = choose(ci, order[o], k >= 0 ? k : l->n ? 0 : -1);
+	}
+	return rc;
+}
+
+static int anneal(chosen_index *ci)
 {
 	uint64_t rng = SEED;
-	size_t iterations = 2000 + 400 * n;
+	size_t iterations = 5000 + 1000 * ci->n;
 	double t0 = 30, t1 = 0.05;
-	for (size_t it = 0; it < iterations; it++) {
-		double t = t0 * pow(t1 / t0, (double)it / iterations);
-		lab *l = &labs[next_random(&rng) % n];
+	int rc = POSTURE_OK;
+	for (size_t it = 0; it < iterations && rc == POSTURE_OK; it++) {
+		double t = t0 * pow(t1 / t0, (double)it / (double)iterations);
+		size_t i = next_random(&rng) % ci->n;
+		lab *l = &ci->labs[i];
 		if (l->n < 2 || l->chosen < 0)
 			continue;
-		size_t b = next_random(&rng) % l->n, a = (size_t)l->chosen;
+		size_t b = next_random(&rng) % l->n, a = (size_t)l->chosen, hard;
 		if (b == a)
 			continue;
-		double delta = cand_cost(l, b) - cand_cost(l, a) +
-		               OVERLAP_PENALTY * ((double)overlaps_of(cf, labs, l->first + b) -
-		                                  (double)overlaps_of(cf, labs, l->first + a));
+		double delta = cand_cost(l, b) - cand_cost(l, a) + penalty_of(ci, i, &l->c[b], &hard) -
+		               penalty_of(ci, i, &l->c[a], &hard);
 		double u = (double)(next_random(&rng) >> 11) / 9007199254740992.0;
 		if (delta <= 0 || u < exp(-delta / t))
-			l->chosen = (long)b;
+			rc = choose(ci, i, (long)b);
 	}
+	return rc;
 }
 
-/* Finish: each label takes its cheapest free candidate; the rest are dropped, least important first. */
-static void settle(lab *labs, size_t n, const size_t *order, const conflicts *cf)
+/* Finish: a label still in conflict takes its best free candidate; where none
+ * is left, labels are dropped, least important first. */
+static int settle(chosen_index *ci, const size_t *order)
 {
-	for (size_t pass = 0; pass < 2; pass++) {
-		for (size_t o = 0; o < n; o++) {
-			lab *l = &labs[order[o]];
-			if (l->chosen < 0 || overlaps_of(cf, labs, l->first + (size_t)l->chosen) == 0)
+	int rc = POSTURE_OK;
+	for (size_t pass = 0; pass < 2 && rc == POSTURE_OK; pass++) {
+		for (size_t o = ci->n; o-- > 0 && rc == POSTURE_OK;) {
+			size_t i = order[o], hard;
+			const cand *c = chosen_cand(&ci->labs[i]);
+			if (!c || (penalty_of(ci, i, c, &hard), hard == 0))
 				continue;
-			long best = -1;
-			for (size_t k = 0; k < l->n && best < 0; k++)
-				if (overlaps_of(cf, labs, l->first + k) == 0)
-					best = (long)k;
-			if (best >= 0)
-				l->chosen = best;
+			long k = best_free(ci, i);
+			if (k >= 0)
+				rc = choose(ci, i, k);
 			else if (pass == 1)
-				l->chosen = -1; /* no room anywhere: dropped, reported */
+				rc = choose(ci, i, -1); /* no room anywhere: dropped, reported */
 		}
 	}
+	return rc;
 }
 
-static const size_t *priority_order(lab *labs, size_t n)
+static size_t *priority_order(lab *labs, size_t n)
 {
 	size_t *order = malloc((n + 1) * sizeof(size_t));
 	if (!order)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
-	/* Insertion sort: stable, and n is small enough. Highest priority first. */
+	/* Insertion sort: stable, so equal priorities keep data order.  Highest first. */
 	for (size_t i = 1; i < n; i++) {
 		size_t v = order[i], j = i;
 		while (j > 0 && labs[order[j - 1]].it->priority < labs[v].it->priority) {
@@ -380,20 +493,22 @@ static double displacement(const pst_item *it, const pst_box *b)
 	return hypot(dx, dy);
 }
 
-static void apply(lab *labs, size_t n, const conflicts *cf, pst_label_stats *st)
+static void apply(chosen_index *ci, pst_label_stats *st)
 {
 	double total = 0;
-	for (size_t i = 0; i < n; i++) {
-		lab *l = &labs[i];
+	for (size_t i = 0; i < ci->n; i++) {
+		lab *l = &ci->labs[i];
 		pst_label *label = l->it->label;
-		if (l->chosen < 0) {
+		const cand *c = chosen_cand(l);
+		if (!c) {
 			free(label->text);
 			free(label);
 			l->it->label = NULL;
 			st->n_dropped++;
 			continue;
 		}
-		const cand *c = &l->c[l->chosen];
+		size_t hard;
+		penalty_of(ci, i, c, &hard);
 		label->x = c->x;
 		label->y = c->y;
 		label->box = c->box;
@@ -401,7 +516,7 @@ static void apply(lab *labs, size_t n, const conflicts *cf, pst_label_stats *st)
 		memcpy(label->leader, c->lead, sizeof(c->lead));
 		st->n_placed++;
 		st->n_leader += c->leader;
-		st->n_overlaps += overlaps_of(cf, labs, l->first + (size_t)l->chosen);
+		st->n_overlaps += hard;
 		total += displacement(l->it, &c->box);
 	}
 	st->n_overlaps /= 2; /* each pair was counted from both sides */
@@ -460,33 +575,38 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_stats *stats)
 	size_t n = 0, n_fixed = 0;
 	pst_box *fixed_boxes = NULL;
 	grid fixed = { 0 };
-	conflicts cf = { 0 };
-	const size_t *order = NULL;
+	chosen_index ci = { 0 };
+	size_t *order = NULL;
 	int rc = collect_labels(s, &labs, &n);
 	if (rc == POSTURE_OK)
 		rc = collect_fixed(s, &fixed, &fixed_boxes, &n_fixed);
-	cand_env env = { s, &fixed, fixed_boxes };
+	cand_env env = { s, &fixed, fixed_boxes, s->n_panels };
 	for (size_t i = 0; rc == POSTURE_OK && i < n; i++)
 		rc = make_candidates(&labs[i], &env, pc);
-	if (rc == POSTURE_OK)
-		rc = build_conflicts(&cf, labs, n, s);
 	if (rc == POSTURE_OK && n) {
+		ci.labs = labs;
+		ci.n = n;
+		ci.stamp = calloc(n, sizeof(unsigned));
 		order = priority_order(labs, n);
-		rc = order ? POSTURE_OK : POSTURE_ENOMEM;
+		rc = ci.stamp && order ? grid_init(&ci.g, s->width, s->height) : POSTURE_ENOMEM;
 	}
+	if (rc == POSTURE_OK && n)
+		rc = greedy(&ci, order);
+	if (rc == POSTURE_OK && n)
+		rc = anneal(&ci);
+	if (rc == POSTURE_OK && n)
+		rc = settle(&ci, order);
 	if (rc == POSTURE_OK && n) {
-		greedy(labs, n, order, &cf);
-		anneal(labs, n, &cf);
-		settle(labs, n, order, &cf);
 		stats->n_labels = n;
-		apply(labs, n, &cf, stats);
+		apply(&ci, stats);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(labs[i].c);
 	free(labs);
-	free((void *)order);
+	free(order);
+	free(ci.stamp);
+	grid_free(&ci.g);
 	free(fixed_boxes);
 	grid_free(&fixed);
-	free_conflicts(&cf);
 	return rc;
 }
