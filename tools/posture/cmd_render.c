@@ -28,6 +28,8 @@ static const char usage[] =
 	"      --size WxH        same as --set size=WxH\n"
 	"      --extent W,S,E,N  same as --set extent=W,S,E,N\n"
 	"      --projection P    same as --set projection=P\n"
+	"      --stats FILE      write label placement figures as JSON to FILE ('-': stderr)\n"
+	"      --strict          fail (status 1) when a label finds no room and is left out\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error.\n";
@@ -50,6 +52,8 @@ typedef struct {
 	posture_render_opts opts;
 	override sets[MAX_SETS];
 	size_t n_sets;
+	const char *stats_path;           /* --stats, or NULL */
+	bool strict;                      /* --strict */
 } render_args;
 
 static int add_set(render_args *a, const char *option, const char *key, const char *text)
@@ -107,6 +111,14 @@ static int parse_option(render_args *a, int argc, char **argv, int *i)
 		return parse_scale(a, v);
 	if ((v = cli_option_value(argc, argv, i, "--set")))
 		return add_set(a, "--set", NULL, v);
+	if ((v = cli_option_value(argc, argv, i, "--stats"))) {
+		a->stats_path = v;
+		return *v ? EXIT_OK : cli_usage_error("render", "--stats needs a file name (or -)");
+	}
+	if (!strcmp(arg, "--strict")) {
+		a->strict = true;
+		return EXIT_OK;
+	}
 	static const char *const shortcuts[] = { "size", "extent", "projection" };
 	for (size_t k = 0; k < 3; k++) {
 		char name[16];
@@ -197,6 +209,38 @@ static int write_outputs(posture_ctx *ctx, const posture_map *map, const posture
 	return rc;
 }
 
+static int write_stats(const posture_scene *scene, const char *path)
+{
+	posture_label_stats st;
+	posture_scene_label_stats(scene, &st);
+	FILE *out = strcmp(path, "-") ? fopen(path, "w") : stderr;
+	if (!out) {
+		fprintf(stderr, "%s: error: cannot write the label statistics\n", path);
+		return POSTURE_EIO;
+	}
+	fprintf(out, "{\"labels\": %zu, \"placed\": %zu, \"with_leader\": %zu, \"dropped\": %zu, "
+	        "\"overlaps\": %zu, \"mean_displacement\": %.2f}\n", st.labels, st.placed,
+	        st.with_leader, st.dropped, st.overlaps, st.mean_displacement);
+	bool ok = !ferror(out);
+	if (out != stderr)
+		ok = fclose(out) == 0 && ok;
+	if (!ok)
+		fprintf(stderr, "%s: error: cannot write the label statistics\n", path);
+	return ok ? POSTURE_OK : POSTURE_EIO;
+}
+
+/* --strict: a label left out is an error, and nothing is written. */
+static int check_strict(const posture_scene *scene)
+{
+	posture_label_stats st;
+	posture_scene_label_stats(scene, &st);
+	if (st.dropped == 0)
+		return POSTURE_OK;
+	fprintf(stderr, "posture render: %zu label%s left out (--strict)\n", st.dropped,
+	        st.dropped == 1 ? "" : "s");
+	return POSTURE_EDATA;
+}
+
 static int run_render(posture_ctx *ctx, int argc, char **argv)
 {
 	render_args a = { .output_dir = "output", .opts = POSTURE_RENDER_OPTS_INIT };
@@ -213,9 +257,13 @@ static int run_render(posture_ctx *ctx, int argc, char **argv)
 		rc = apply_overrides(ctx, map, &a);
 	if (rc == POSTURE_OK)
 		rc = posture_scene_build(&scene, ctx, map);
+	if (rc == POSTURE_OK && a.strict)
+		rc = check_strict(scene);
 	if (rc == POSTURE_OK)
 		rc = write_outputs(ctx, map, scene, &a);
 	cli_print_diags(ctx);
+	if (scene && a.stats_path && write_stats(scene, a.stats_path) != POSTURE_OK && rc == POSTURE_OK)
+		rc = POSTURE_EIO;
 	posture_scene_destroy(scene);
 	posture_map_destroy(map);
 	return cli_exit_status(rc);

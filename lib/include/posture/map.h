@@ -90,6 +90,19 @@ POSTURE_API int posture_format_from_path(posture_format *out, const char *path);
 POSTURE_API int posture_scene_build(posture_scene **out, posture_ctx *ctx,
                                     const posture_map *map);
 
+/** What label placement achieved in a scene. */
+typedef struct {
+	size_t labels;            /**< labels to place */
+	size_t placed;            /**< placed, overlapping nothing */
+	size_t with_leader;       /**< of those, moved away from their symbol with a leader line */
+	size_t dropped;           /**< left out: no room anywhere (each also reported as a warning) */
+	size_t overlaps;          /**< overlapping label pairs (always 0) */
+	double mean_displacement; /**< pt from each symbol to its label box, over placed labels */
+} posture_label_stats;
+
+/** Label placement figures of @p scene. */
+POSTURE_API void posture_scene_label_stats(const posture_scene *scene, posture_label_stats *out);
+
 /** Free a scene.  NULL is allowed. */
 POSTURE_API void posture_scene_destroy(posture_scene *scene);
 

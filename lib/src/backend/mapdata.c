@@ -49,12 +49,20 @@ static json_t *item_json(const pst_item *it, const char *layer)
 	}
 	if (it->has_anchor) {
 		json_object_set_new(o, "anchor", json_pack("[oo]", num(it->ax), num(it->ay)));
-		json_object_set_new(o, "symbol_box", box_json(&it->symbol_box));
+		if (it->symbol != PST_SYMBOL_NONE)
+			json_object_set_new(o, "symbol_box", box_json(&it->symbol_box));
 	}
 	if (it->label) {
-		json_object_set_new(o, "label", json_string(it->label->text));
-		json_object_set_new(o, "label_box", box_json(&it->label->box));
+		const pst_label *l = it->label;
+		json_object_set_new(o, "label", json_string(l->text));
+		json_object_set_new(o, "label_box", box_json(&l->box));
+		if (l->has_leader)
+			json_object_set_new(o, "leader", json_pack("[oooo]", num(l->leader[0]),
+			                                           num(l->leader[1]), num(l->leader[2]),
+			                                           num(l->leader[3])));
 	}
+	if (it->label_dropped)
+		json_object_set_new(o, "label_dropped", json_true());
 	if (it->n_cites) {
 		json_t *cites = json_array();
 		for (size_t i = 0; i < it->n_cites; i++)
@@ -86,7 +94,13 @@ static json_t *scene_json(const posture_scene *s)
 		json_array_append_new(furniture, json_pack("{soso}", "box", box_json(&s->panels[p].box),
 		                                           "lines", lines));
 	}
-	return json_pack("{s:s, s:{s:o, s:o, s:s}, s:s, s:[oooo], s:[oooo], s:o, s:o}",
+	const pst_label_stats *st = &s->label_stats;
+	json_t *labels = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "labels", (json_int_t)st->n_labels,
+	                           "placed", (json_int_t)st->n_placed, "with_leader",
+	                           (json_int_t)st->n_leader, "dropped", (json_int_t)st->n_dropped,
+	                           "overlaps", (json_int_t)st->n_overlaps, "mean_displacement",
+	                           num(st->mean_displacement));
+	return json_pack("{s:s, s:{s:o, s:o, s:s}, s:s, s:[oooo], s:[oooo], s:o, s:o, s:o}",
 	                 "generator", "posture",
 	                 "page", "width", num(s->width), "height", num(s->height), "units", "pt",
 	                 "crs", s->crs,
@@ -94,7 +108,7 @@ static json_t *scene_json(const posture_scene *s)
 	                 json_real(s->frame[2]), json_real(s->frame[3]),
 	                 "extent", json_real(s->extent[0]), json_real(s->extent[1]),
 	                 json_real(s->extent[2]), json_real(s->extent[3]),
-	                 "layers", layers, "furniture", furniture);
+	                 "layers", layers, "furniture", furniture, "label_placement", labels);
 }
 
 int pst_write_mapdata(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path)

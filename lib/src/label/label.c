@@ -13,7 +13,8 @@
 #define HARD 1000.0         /* a label over a label: never left in the result */
 #define LEADER_THROUGH 200.0 /* a leader line through another label */
 #define SOFT 40.0           /* two leader lines crossing */
-#define N_RINGS 12          /* leader rings beyond the eight near positions */
+#define MIN_RINGS 12        /* leader rings beyond the eight near positions… */
+#define MAX_RINGS 40        /* …more where many labels compete */
 #define N_ANGLES 24         /* directions per ring */
 #define SEED 0x9E3779B97F4A7C15ull
 
@@ -180,6 +181,7 @@ typedef struct {
 	const grid *fixed;      /* furniture, then symbols */
 	const pst_box *fixed_boxes;
 	size_t n_furniture;     /* the first boxes are furniture */
+	int n_rings;            /* how far out leader candidates go */
 } cand_env;
 
 static int push_cand(lab *l, const cand_env *e, double x, double y, double cost, bool leader,
@@ -241,7 +243,7 @@ static int leader_candidates(lab *l, const cand_env *e, size_t *cap)
 	double r = (it->symbol_box.x1 - it->symbol_box.x0) / 2;
 	double step = fmax(l->h * 1.1, 6);
 	int rc = POSTURE_OK;
-	for (int ring = 1; ring <= N_RINGS && rc == POSTURE_OK; ring++) {
+	for (int ring = 1; ring <= e->n_rings && rc == POSTURE_OK; ring++) {
 		double d = r + 0.2 * it->label->size + ring * step;
 		for (int k = 0; k < N_ANGLES && rc == POSTURE_OK; k++) {
 			/* Start at upper right and go round both ways alternately. */
@@ -504,6 +506,7 @@ static void apply(chosen_index *ci, pst_label_stats *st)
 			free(label->text);
 			free(label);
 			l->it->label = NULL;
+			l->it->label_dropped = true;
 			st->n_dropped++;
 			continue;
 		}
@@ -580,7 +583,9 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_stats *stats)
 	int rc = collect_labels(s, &labs, &n);
 	if (rc == POSTURE_OK)
 		rc = collect_fixed(s, &fixed, &fixed_boxes, &n_fixed);
-	cand_env env = { s, &fixed, fixed_boxes, s->n_panels };
+	/* Crowded maps need candidates further out: one more ring per ten labels. */
+	int rings = MIN_RINGS + (int)(n / 10);
+	cand_env env = { s, &fixed, fixed_boxes, s->n_panels, rings > MAX_RINGS ? MAX_RINGS : rings };
 	for (size_t i = 0; rc == POSTURE_OK && i < n; i++)
 		rc = make_candidates(&labs[i], &env, pc);
 	if (rc == POSTURE_OK && n) {

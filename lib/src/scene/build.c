@@ -658,10 +658,20 @@ static int add_furniture(builder *b)
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, m->path, "out of memory");
 }
 
+/* Place every label; a label dropped for lack of room is reported, never silent. */
 static int place_labels(builder *b)
 {
-	int rc = pst_label_place(b->scene, b->text, &b->scene->label_stats);
-	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
+	posture_scene *s = b->scene;
+	int rc = pst_label_place(s, b->text, &s->label_stats);
+	if (rc != POSTURE_OK)
+		return pst_error(b->ctx, rc, b->map->path, "out of memory");
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; i < s->groups[g].n_items; i++)
+			if (s->groups[g].items[i].label_dropped)
+				pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, b->map->path, 0, 0,
+				         "no room for the label of '%s' at this size: it was left out",
+				         s->groups[g].items[i].id);
+	return POSTURE_OK;
 }
 
 static int build(builder *b)

@@ -74,6 +74,7 @@ typedef struct {
 	/* Label (optional). */
 	pst_label *label;
 	int priority;       /* who wins a crowded spot: bases > incidents > places */
+	bool label_dropped; /* it had a label that found no room (reported) */
 	/* Citations of curated items: "source-id" and "p. 53", each pair once. */
 	char **cite_source;
 	char **cite_locator;

@@ -1,0 +1,285 @@
+/*
+ * test_label.c — label placement: on synthetic crowds and on every shipped
+ * map and layout, every label is placed, inside the page, overlapping no
+ * other label, no symbol and no furniture.  Checked from the map data, as a
+ * designer building on it would see it.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "posture/posture.h"
+
+static char tmpdir[] = "/tmp/posture-label-XXXXXX";
+
+typedef struct {
+	double b[4];
+} box;
+
+static bool overlaps(const box *p, const box *q)
+{
+	return p->b[0] < q->b[2] && q->b[0] < p->b[2] && p->b[1] < q->b[3] && q->b[1] < p->b[3];
+}
+
+static box box_of(json_t *a)
+{
+	box r;
+	for (int i = 0; i < 4; i++)
+		r.b[i] = json_number_value(json_array_get(a, (size_t)i));
+	return r;
+}
+
+/* Render @p map_path with optional overrides and return its map data. */
+static json_t *mapdata(const char *map_path, const char *layout)
+{
+	posture_ctx *ctx;
+	posture_ctx_create(&ctx);
+	posture_map *map = NULL;
+	posture_scene *scene = NULL;
+	char out[512];
+	snprintf(out, sizeof(out), "%s/out.json", tmpdir);
+	assert_int_equal(posture_map_load(&map, ctx, map_path), POSTURE_OK);
+	if (layout)
+		assert_int_equal(posture_map_set(map, ctx, "--set", "layout", layout), POSTURE_OK);
+	int rc = posture_scene_build(&scene, ctx, map);
+	if (rc != POSTURE_OK) {
+		char line[1024];
+		posture_diag_format(line, sizeof(line), posture_ctx_diag(ctx, 0));
+		fail_msg("%s", line);
+	}
+	assert_int_equal(posture_scene_write(ctx, scene, out, POSTURE_FORMAT_JSON, NULL), POSTURE_OK);
+	posture_scene_destroy(scene);
+	posture_map_destroy(map);
+	posture_ctx_destroy(ctx);
+	json_t *data = json_load_file(out, 0, NULL);
+	assert_non_null(data);
+	unlink(out);
+	return data;
+}
+
+/* Every label placed, inside the page, clear of labels, symbols and furniture. */
+static size_t check_placement(json_t *data, const char *what)
+{
+	json_t *page = json_object_get(data, "page");
+	double w = json_number_value(json_object_get(page, "width"));
+	double h = json_number_value(json_object_get(page, "height"));
+	box labels[4096], fixed[4096];
+	const char *ids[4096];
+	size_t n_labels = 0, n_fixed = 0, i, k;
+	json_t *layer, *it, *panel;
+	json_array_foreach(json_object_get(data, "layers"), i, layer) {
+		json_array_foreach(json_object_get(layer, "items"), k, it) {
+			if (json_is_true(json_object_get(it, "label_dropped")))
+				fail_msg("%s: the label of %s was dropped", what,
+				         json_string_value(json_object_get(it, "id")));
+			json_t *sb = json_object_get(it, "symbol_box");
+			if (sb && n_fixed < 4096) {
+				box s = box_of(sb);
+				if (s.b[2] > s.b[0])
+					fixed[n_fixed++] = s;
+			}
+			json_t *lb = json_object_get(it, "label_box");
+			if (lb && n_labels < 4096) {
+				ids[n_labels] = json_string_value(json_object_get(it, "id"));
+				labels[n_labels++] = box_of(lb);
+			}
+		}
+	}
+	json_array_foreach(json_object_get(data, "furniture"), i, panel)
+		fixed[n_fixed++] = box_of(json_object_get(panel, "box"));
+	for (i = 0; i < n_labels; i++) {
+		const box *l = &labels[i];
+		if (l->b[0] < -0.01 || l->b[1] < -0.01 || l->b[2] > w + 0.01 || l->b[3] > h + 0.01)
+			fail_msg("%s: label of %s leaves the page", what, ids[i]);
+		for (k = i + 1; k < n_labels; k++)
+			if (overlaps(l, &labels[k]))
+				fail_msg("%s: labels of %s and %s overlap", what, ids[i], ids[k]);
+		for (k = 0; k < n_fixed; k++)
+			if (overlaps(l, &fixed[k]))
+				fail_msg("%s: label of %s covers a symbol or the furniture", what, ids[i]);
+	}
+	json_t *stats = json_object_get(data, "label_placement");
+	assert_int_equal(json_integer_value(json_object_get(stats, "overlaps")), 0);
+	assert_int_equal(json_integer_value(json_object_get(stats, "dropped")), 0);
+	return n_labels;
+}
+
+/* Write a bases layer of @p n points from @p pos and a map around it. */
+static char *synthetic_map(size_t n, void (*pos)(size_t i, size_t n, double *lon, double *lat))
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/bases.geojson", tmpdir);
+	FILE *f = fopen(path, "w");
+	fputs("{\"type\": \"FeatureCollection\", \"features\": [\n", f);
+	for (size_t i = 0; i < n; i++) {
+		double lon, lat;
+		pos(i, n, &lon, &lat);
+		fprintf(f, "%s{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", "
+		        "\"coordinates\": [%.5f, %.5f]}, \"properties\": {\"id\": \"base-%zu\", "
+		        "\"name\": \"Base %zu\", \"kind\": \"military-base\", \"precision\": \"site\", "
+		        "\"sources\": [{\"id\": \"s\", \"locator\": \"p. 1\", \"quote\": \"a base\"}]}}\n",
+		        i ? "," : "", lon, lat, i + 1, i + 1);
+	}
+	fputs("]}\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/sources.json", tmpdir);
+	f = fopen(path, "w");
+	fputs("[{\"id\": \"s\", \"type\": \"report\", \"title\": \"Test\"}]\n", f);
+	fclose(f);
+	char *map = malloc(512);
+	snprintf(map, 512, "%s/test.ini", tmpdir);
+	f = fopen(map, "w");
+	fprintf(f, "[map]\ntitle = Test\nextent = 66.5, 36.2, 75.2, 41.1\nsize = 1600x1100\n"
+	        "[data]\nshapes = %s/shapes\nlayers = bases.geojson\nsources = sources.json\n",
+	        POSTURE_SOURCE_DIR);
+	fclose(f);
+	return map;
+}
+
+/* A deterministic scatter within @p km of Dushanbe. */
+static void scatter(size_t i, size_t n, double km, double *lon, double *lat)
+{
+	(void)n;
+	double r = km * sqrt((double)((i * 7919) % 1000) / 1000.0) / 111.0;
+	double a = (double)i * 2.399963; /* the golden angle */
+	*lon = 68.787 + r * cos(a) / cos(38.56 * 3.14159265 / 180);
+	*lat = 38.56 + r * sin(a);
+}
+
+static void scatter40(size_t i, size_t n, double *lon, double *lat)
+{
+	scatter(i, n, 40, lon, lat);
+}
+
+static void scatter60(size_t i, size_t n, double *lon, double *lat)
+{
+	scatter(i, n, 60, lon, lat);
+}
+
+static void on_a_line(size_t i, size_t n, double *lon, double *lat)
+{
+	*lon = 68.0 + 2.0 * (double)i / (double)n;
+	*lat = 38.0;
+}
+
+static void at_the_edge(size_t i, size_t n, double *lon, double *lat)
+{
+	/* Round the extent (lon 66.5-75.2, lat 36.2-41.1), 0.05 degrees inside it:
+	 * at the top and bottom that is the page's edge. */
+	double t = (double)i / (double)n, x0 = 66.55, x1 = 75.15, y0 = 36.25, y1 = 41.05;
+	if (t < 0.25) {
+		*lon = x0 + 4 * t * (x1 - x0);
+		*lat = y1;
+	} else if (t < 0.5) {
+		*lon = x1;
+		*lat = y1 - 4 * (t - 0.25) * (y1 - y0);
+	} else if (t < 0.75) {
+		*lon = x1 - 4 * (t - 0.5) * (x1 - x0);
+		*lat = y0;
+	} else {
+		*lon = x0;
+		*lat = y0 + 4 * (t - 0.75) * (y1 - y0);
+	}
+}
+
+/* Every base on the page gets its label. */
+static void run_synthetic(size_t n, void (*pos)(size_t, size_t, double *, double *),
+                          const char *what)
+{
+	char *map = synthetic_map(n, pos);
+	json_t *data = mapdata(map, NULL);
+	size_t i, drawn = 0;
+	json_t *layer;
+	json_array_foreach(json_object_get(data, "layers"), i, layer)
+		if (!strcmp(json_string_value(json_object_get(layer, "name")), "bases"))
+			drawn = json_array_size(json_object_get(layer, "items"));
+	assert_true(drawn >= n * 3 / 4);
+	assert_int_equal(check_placement(data, what), drawn);
+	json_decref(data);
+	free(map);
+}
+
+static void test_label_cluster_of_20(void **state)
+{
+	(void)state;
+	run_synthetic(20, scatter40, "20 bases within 40 km");
+}
+
+static void test_label_cluster_of_50_round_dushanbe(void **state)
+{
+	(void)state;
+	run_synthetic(50, scatter40, "50 bases within 40 km of Dushanbe");
+}
+
+static void test_label_cluster_of_200(void **state)
+{
+	(void)state;
+	run_synthetic(200, scatter60, "200 bases within 60 km");
+}
+
+static void test_label_points_on_a_line(void **state)
+{
+	(void)state;
+	run_synthetic(40, on_a_line, "40 bases on a line");
+}
+
+static void test_label_points_at_the_frame_edge(void **state)
+{
+	(void)state;
+	run_synthetic(40, at_the_edge, "40 bases at the frame edge");
+}
+
+static void test_label_every_shipped_map_and_layout(void **state)
+{
+	(void)state;
+	static const char *const maps[] = { "central-asia", "tajik-afghan-border" };
+	static const char *const layouts[] = { "map", "bare" };
+	for (size_t m = 0; m < 2; m++) {
+		for (size_t l = 0; l < 2; l++) {
+			char path[512], what[128];
+			snprintf(path, sizeof(path), "%s/maps/%s.ini", POSTURE_SOURCE_DIR, maps[m]);
+			snprintf(what, sizeof(what), "%s, layout %s", maps[m], layouts[l]);
+			json_t *data = mapdata(path, layouts[l]);
+			assert_true(check_placement(data, what) > 10);
+			json_decref(data);
+		}
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	posture_shutdown();
+	return system(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_label_cluster_of_20),
+		cmocka_unit_test(test_label_cluster_of_50_round_dushanbe),
+		cmocka_unit_test(test_label_cluster_of_200),
+		cmocka_unit_test(test_label_points_on_a_line),
+		cmocka_unit_test(test_label_points_at_the_frame_edge),
+		cmocka_unit_test(test_label_every_shipped_map_and_layout),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
