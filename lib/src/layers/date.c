@@ -2,8 +2,9 @@
  * date.c — ISO 8601 calendar dates as the layers use them: YYYY, YYYY-MM,
  * YYYY-MM-DD, or an interval START/END of those ("2014-01/2014-06" for
  * "early 2014").  Each becomes a range of days (first and last day covered),
- * which is what date filters compare.
+ * which is what date filters compare.  A date that is not valid says why.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ static bool leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int days_in_month(int y, int m)
+int pst_days_in_month(int y, int m)
 {
 	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	return m == 2 && leap(y) ? 29 : d[m - 1];
@@ -39,43 +40,58 @@ static bool digits(const char *s, size_t n)
 	return true;
 }
 
-/* One date of @p len bytes at @p s. */
-static bool parse_one(const char *s, size_t len, int *from, int *to)
+static const char *const month_names[] = { "January", "February", "March",     "April",
+	                                   "May",     "June",     "July",      "August",
+	                                   "September", "October", "November", "December" };
+
+/* One date of @p len bytes at @p s; on failure @p why says what is wrong. */
+static bool parse_one(const char *s, size_t len, int *from, int *to, char *why, size_t n_why)
 {
-	if ((len != 4 && len != 7 && len != 10) || !digits(s, 4))
+	if ((len != 4 && len != 7 && len != 10) || !digits(s, 4) ||
+	    (len >= 7 && (s[4] != '-' || !digits(s + 5, 2))) ||
+	    (len == 10 && (s[7] != '-' || !digits(s + 8, 2)))) {
+		snprintf(why, n_why, "is not YYYY, YYYY-MM, YYYY-MM-DD or an interval START/END");
 		return false;
-	int y = atoi(s), m1 = 1, m2 = 12, d1 = 1, d2;
-	if (y < 1)
-		return false;
-	if (len >= 7) {
-		if (s[4] != '-' || !digits(s + 5, 2))
-			return false;
-		m1 = m2 = (s[5] - '0') * 10 + (s[6] - '0');
-		if (m1 < 1 || m1 > 12)
-			return false;
 	}
-	d2 = days_in_month(y, m2);
+	int y = atoi(s), m1 = 1, m2 = 12, d1 = 1, d2;
+	if (y < 1) {
+		snprintf(why, n_why, "has year 0000");
+		return false;
+	}
+	if (len >= 7) {
+		m1 = m2 = (s[5] - '0') * 10 + (s[6] - '0');
+		if (m1 < 1 || m1 > 12) {
+			snprintf(why, n_why, "has month %02d: months are 01 to 12", m1);
+			return false;
+		}
+	}
+	d2 = pst_days_in_month(y, m2);
 	if (len == 10) {
-		if (s[7] != '-' || !digits(s + 8, 2))
-			return false;
 		d1 = d2 = (s[8] - '0') * 10 + (s[9] - '0');
-		if (d1 < 1 || d1 > days_in_month(y, m1))
+		if (d1 < 1 || d1 > pst_days_in_month(y, m1)) {
+			snprintf(why, n_why, "is not a calendar date: %s %d has %d days", month_names[m1 - 1],
+			         y, pst_days_in_month(y, m1));
 			return false;
+		}
 	}
 	*from = day_number(y, m1, d1);
 	*to = day_number(y, m2, d2);
 	return true;
 }
 
-bool pst_date_parse(const char *text, int *from, int *to)
+bool pst_date_parse(const char *text, int *from, int *to, char *why, size_t n_why)
 {
 	const char *slash = strchr(text, '/');
 	if (!slash)
-		return parse_one(text, strlen(text), from, to);
+		return parse_one(text, strlen(text), from, to, why, n_why);
 	int a0, a1, b0, b1;
-	if (!parse_one(text, (size_t)(slash - text), &a0, &a1) ||
-	    !parse_one(slash + 1, strlen(slash + 1), &b0, &b1) || b1 < a0 || b0 < a0)
+	if (!parse_one(text, (size_t)(slash - text), &a0, &a1, why, n_why) ||
+	    !parse_one(slash + 1, strlen(slash + 1), &b0, &b1, why, n_why))
 		return false;
+	if (b1 < a0 || b0 < a0) {
+		snprintf(why, n_why, "ends before it starts");
+		return false;
+	}
 	*from = a0;
 	*to = b1;
 	return true;

@@ -84,8 +84,9 @@ int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
 	if (!root) {
 		free(text);
-		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, path, err.line > 0 ? err.line : 0,
-		                err.column > 0 ? err.column : 0, "invalid JSON: %s", err.text);
+		int line = err.line > 0 ? err.line : 1, column = err.column > 0 ? err.column : 1;
+		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, path, line, column,
+		                "invalid JSON: %s", err.text);
 	}
 	*out_json = root;
 	if (out_text) {
@@ -209,18 +210,22 @@ static void check_point_geometry(feat_ctx *f, pst_feature *feat, json_t *geom,
 			                "(an item without a position has precision 'unplaced')", precision);
 		return;
 	}
+	if (unplaced) {
+		pst_check_error(f->c, gptr, false, "an 'unplaced' item must have geometry null");
+		return;
+	}
 	json_t *type = json_object_get(geom, "type");
 	if (!json_is_string(type) || strcmp(json_string_value(type), "Point") != 0) {
 		pst_check_error(f->c, gptr, false, "geometry must be a Point in the %s layer",
 		                layer_names[f->type]);
 		return;
 	}
-	if (unplaced) {
-		pst_check_error(f->c, gptr, false, "an 'unplaced' item must have geometry null");
+	json_t *coords = json_object_get(geom, "coordinates");
+	if (!coords) {
+		pst_check_error(f->c, gptr, false, "the Point has no 'coordinates'");
 		return;
 	}
-	feat->has_point = check_position(f, json_object_get(geom, "coordinates"), cptr, &feat->lon,
-	                                 &feat->lat);
+	feat->has_point = check_position(f, coords, cptr, &feat->lon, &feat->lat);
 }
 
 static int add_line(pst_feature *feat, feat_ctx *f, json_t *coords, const char *ptr)
@@ -264,7 +269,12 @@ static int check_line_geometry(feat_ctx *f, pst_feature *feat, json_t *geom)
 	json_t *coords = json_object_get(geom, "coordinates");
 	if (type && strcmp(type, "LineString") == 0)
 		return add_line(feat, f, coords, cptr);
-	if (type && strcmp(type, "MultiLineString") == 0 && json_is_array(coords)) {
+	if (type && strcmp(type, "MultiLineString") == 0) {
+		if (!json_is_array(coords) || json_array_size(coords) == 0) {
+			pst_check_error(f->c, cptr, false, "a MultiLineString needs an array of one or more "
+			                "lines");
+			return POSTURE_OK;
+		}
 		size_t i;
 		json_t *line;
 		json_array_foreach(coords, i, line) {
@@ -281,27 +291,33 @@ static int check_line_geometry(feat_ctx *f, pst_feature *feat, json_t *geom)
 	return POSTURE_OK;
 }
 
+/* A page or paragraph number: digits, no leading zero; -1 when not one. */
+static long locator_number(const char **p)
+{
+	if (**p < '1' || **p > '9')
+		return -1;
+	char *end;
+	long n = strtol(*p, &end, 10);
+	*p = end;
+	return n;
+}
+
+/* "p. N", "pp. N-M" (N < M) or "para. N". */
 static bool valid_locator(const char *s)
 {
-	const char *p = NULL;
-	if (!strncmp(s, "p. ", 3))
-		p = s + 3;
-	else if (!strncmp(s, "pp. ", 4))
-		p = s + 4;
-	else if (!strncmp(s, "para. ", 6))
-		p = s + 6;
-	if (!p || *p < '1' || *p > '9')
-		return false;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (*p == '-' || (!strncmp(p, "\xE2\x80\x93", 3) && (p += 2))) {
-		p++;
-		if (*p < '1' || *p > '9')
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
+	const char *p;
+	if (!strncmp(s, "p. ", 3) || !strncmp(s, "para. ", 6)) {
+		p = s + (s[1] == '.' ? 3 : 6);
+		return locator_number(&p) > 0 && *p == '\0';
 	}
-	return *p == '\0';
+	if (strncmp(s, "pp. ", 4) != 0)
+		return false;
+	p = s + 4;
+	long a = locator_number(&p);
+	if (a <= 0 || *p++ != '-')
+		return false;
+	long b = locator_number(&p);
+	return b > a && *p == '\0';
 }
 
 static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const char *ptr)
@@ -325,14 +341,16 @@ static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const 
 			                "'locator' and 'quote')", key);
 	}
 	char mptr[300];
-	if (id && f->data && !pst_data_source(f->data, id)) {
+	if (id && f->data && f->data->sources_state == PST_SOURCES_OK &&
+	    !pst_data_source(f->data, id)) {
 		snprintf(mptr, sizeof(mptr), "%s/id", ptr);
 		pst_check_error(f->c, mptr, false, "source '%s' is not in %s", id,
-		                f->data->sources_path ? f->data->sources_path : "the sources file");
+		                f->data->sources_path);
 	}
 	if (loc && !valid_locator(loc)) {
 		snprintf(mptr, sizeof(mptr), "%s/locator", ptr);
-		pst_check_error(f->c, mptr, false, "locator '%s' is not 'p. N' or 'para. N'", loc);
+		pst_check_error(f->c, mptr, false, "locator '%s' is not 'p. N', 'pp. N-M' or 'para. N'",
+		                loc);
 	}
 	snprintf(mptr, sizeof(mptr), "%s/quote", ptr);
 	pst_jsonpos_find(f->c->pos, mptr, false, &cite->line, &cite->column);
@@ -381,9 +399,9 @@ static void check_date(feat_ctx *f, pst_feature *feat, json_t *props)
 	char ptr[128];
 	if (date) {
 		snprintf(ptr, sizeof(ptr), "%s/date", f->props);
-		if (!pst_date_parse(date, &feat->date_from, &feat->date_to))
-			pst_check_error(f->c, ptr, false, "date '%s' is not YYYY, YYYY-MM, YYYY-MM-DD or "
-			                "an interval START/END with START before END", date);
+		char why[128];
+		if (!pst_date_parse(date, &feat->date_from, &feat->date_to, why, sizeof(why)))
+			pst_check_error(f->c, ptr, false, "date '%s' %s", date, why);
 		else if (!json_object_get(props, "date_basis"))
 			pst_check_error(f->c, ptr, true, "date '%s' needs a 'date_basis' ('stated' or "
 			                "'inferred')", date);
@@ -457,6 +475,15 @@ static void check_border_pair(feat_ctx *f, pst_feature *feat, json_t *props)
 		a = b;
 		b = t;
 	}
+	for (int k = 0; f->geo && k < 2; k++) {
+		const char *code = k ? b : a;
+		if (!pst_georef_has_country(f->geo, code)) {
+			pst_check_error(f->c, ptr, false, "country '%s' is not an ISO 3166-1 alpha-3 code of "
+			                "a country in shapes/countries.shp", code);
+			return;
+		}
+	}
+	/* A segment with its own line may run anywhere; one taken from shapes/ must exist there. */
 	if (f->geo && !pst_georef_has_border(f->geo, a, b) && !feat->n_lines)
 		pst_check_error(f->c, ptr, false, "%s and %s share no border in shapes/borders.shp",
 		                a, b);
@@ -487,7 +514,11 @@ static int check_feature(feat_ctx *f, pst_feature *feat, json_t *jf)
 		return POSTURE_OK;
 	}
 	json_t *props = json_object_get(jf, "properties");
-	if (!json_is_object(props)) {
+	if (props && !json_is_object(props)) {
+		pst_check_error(f->c, f->props, false, "'properties' must be an object");
+		return POSTURE_OK;
+	}
+	if (!props) {
 		pst_check_error(f->c, f->ptr, false, "the feature has no 'properties' object");
 		return POSTURE_OK;
 	}
@@ -501,6 +532,7 @@ static int check_feature(feat_ctx *f, pst_feature *feat, json_t *jf)
 		id = NULL;
 	}
 	feat->id = dup_or_null(id);
+	pst_jsonpos_find(f->c->pos, ptr, false, &feat->id_line, &feat->id_column);
 	feat->name = dup_or_null(pst_check_string(f->c, props, f->props, "name", true, "the feature"));
 	feat->kind = dup_or_null(check_vocab(f, props, "kind", true, kinds_of(f->type)));
 	feat->note = dup_or_null(pst_check_string(f->c, props, f->props, "note", false, "the feature"));
@@ -652,9 +684,9 @@ static int check_unique_ids(posture_ctx *ctx, const posture_data *d)
 					if (!g->id || strcmp(g->id, f->id) != 0)
 						continue;
 					seen = true;
-					pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, d->layers[a].path, f->line,
-					         f->column, "id '%s' is already used at %s:%d:%d", f->id,
-					         d->layers[b].path, g->line, g->column);
+					pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, d->layers[a].path, f->id_line,
+					         f->id_column, "id '%s' is already used at %s:%d:%d", f->id,
+					         d->layers[b].path, g->id_line, g->id_column);
 					n++;
 				}
 			}
@@ -687,6 +719,23 @@ void posture_data_destroy(posture_data *d)
 	free(d);
 }
 
+/* Citations without a source list: one error, at the first citation. */
+static int report_missing_sources(posture_ctx *ctx, const posture_data *d)
+{
+	for (size_t l = 0; l < d->n_layers; l++) {
+		for (size_t i = 0; i < d->layers[l].n_features; i++) {
+			const pst_feature *f = &d->layers[l].features[i];
+			if (f->n_cites) {
+				pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, d->layers[l].path, f->cites[0].line,
+				         f->cites[0].column, "the layers cite sources, but there is no "
+				         "sources.json to cite (put it beside the layers, or name it in the map)");
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int load(posture_data *d, posture_ctx *ctx, const char *sources,
                 const char *const *layers, size_t n_layers, const posture_check_opts *opts)
 {
@@ -708,6 +757,8 @@ static int load(posture_data *d, posture_ctx *ctx, const char *sources,
 	}
 	if (rc == POSTURE_OK)
 		n_errors += check_unique_ids(ctx, d);
+	if (rc == POSTURE_OK && d->sources_state == PST_SOURCES_NONE)
+		n_errors += report_missing_sources(ctx, d);
 	if (rc == POSTURE_OK && opts->documents_dir)
 		rc = pst_documents_check(ctx, d, opts->documents_dir, &n_errors);
 	pst_georef_destroy(geo);

@@ -29,6 +29,7 @@ typedef struct {
 
 typedef struct {
 	char *id;         /* stable kebab-case id, unique across layers */
+	int id_line, id_column; /* where the id's value is */
 	char *name;       /* the label */
 	char *kind;       /* from the layer's vocabulary */
 	char *precision;  /* exact … unplaced; NULL for borders */
@@ -67,8 +68,15 @@ typedef struct {
 	int line, column;
 } pst_source;
 
+typedef enum {
+	PST_SOURCES_NONE,   /* no source list was given */
+	PST_SOURCES_FAILED, /* it could not be read: citations are not checked against it */
+	PST_SOURCES_OK
+} pst_sources_state;
+
 struct posture_data {
 	char *sources_path;
+	pst_sources_state sources_state;
 	pst_source *sources;
 	size_t n_sources;
 	pst_layer *layers;
@@ -89,8 +97,12 @@ const pst_source *pst_data_source(const posture_data *d, const char *id);
 int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx *ctx,
                   const char *path);
 
-/* Dates: parse YYYY, YYYY-MM, YYYY-MM-DD or A/B into a day range. */
-bool pst_date_parse(const char *text, int *from, int *to);
+/* Dates: parse YYYY, YYYY-MM, YYYY-MM-DD or A/B into a day range; on failure
+ * @p why ends "date 'x' …" with the reason ("ends before it starts"). */
+bool pst_date_parse(const char *text, int *from, int *to, char *why, size_t n_why);
+
+/* Days in month @p m (1-12) of year @p y. */
+int pst_days_in_month(int y, int m);
 
 /*
  * Place checks against base geography.  A pst_georef holds the country

@@ -31,13 +31,18 @@ static void check_date_object(pst_checker *c, json_t *entry, const char *ptr, co
 	char dptr[256];
 	snprintf(dptr, sizeof(dptr), "%s/%s", ptr, key);
 	json_t *parts = json_object_get(date, "date-parts");
-	json_t *first = json_array_get(parts, 0);
-	bool ok = json_is_array(first) && json_array_size(first) >= 1 && json_array_size(first) <= 3;
-	for (size_t i = 0; ok && i < json_array_size(first); i++) {
-		json_t *v = json_array_get(first, i);
-		long long n = json_is_integer(v) ? json_integer_value(v) : -1;
-		ok = (i == 0 && n >= 1 && n <= 9999) || (i == 1 && n >= 1 && n <= 12) ||
-		     (i == 2 && n >= 1 && n <= 31);
+	size_t n_parts = json_array_size(parts);
+	bool ok = n_parts >= 1 && n_parts <= 2; /* a date, or a range of two */
+	for (size_t p = 0; ok && p < n_parts; p++) {
+		json_t *dp = json_array_get(parts, p);
+		long long v[3] = { 0, 1, 1 };
+		ok = json_is_array(dp) && json_array_size(dp) >= 1 && json_array_size(dp) <= 3;
+		for (size_t i = 0; ok && i < json_array_size(dp); i++) {
+			json_t *x = json_array_get(dp, i);
+			v[i] = json_is_integer(x) ? json_integer_value(x) : -1;
+		}
+		ok = ok && v[0] >= 1 && v[0] <= 9999 && v[1] >= 1 && v[1] <= 12 && v[2] >= 1 &&
+		     v[2] <= pst_days_in_month((int)v[0], (int)v[1]);
 	}
 	if (!ok && !json_object_get(date, "literal"))
 		pst_check_error(c, dptr, false, "'%s' must be a CSL date like "
@@ -74,12 +79,13 @@ static void check_entry(pst_checker *c, posture_data *d, json_t *entry, size_t i
 	const pst_source *dup = pst_data_source(d, id);
 	if (dup) {
 		snprintf(mptr, sizeof(mptr), "%s/id", ptr);
-		pst_check_error(c, mptr, false, "source id '%s' is already used at line %d", id,
-		                dup->line);
+		pst_check_error(c, mptr, false, "source id '%s' is already used at %s:%d:%d", id, c->path,
+		                dup->line, dup->column);
 		return;
 	}
 	pst_source *s = &d->sources[d->n_sources];
-	pst_jsonpos_find(c->pos, ptr, false, &s->line, &s->column);
+	snprintf(mptr, sizeof(mptr), "%s/id", ptr);
+	pst_jsonpos_find(c->pos, mptr, false, &s->line, &s->column);
 	s->id = pst_strdup(id);
 	s->csl = json_incref(entry);
 	d->n_sources++;
@@ -93,6 +99,7 @@ int pst_sources_read(posture_data *d, posture_ctx *ctx, const char *path, int *n
 	d->sources_path = pst_strdup(path);
 	if (!d->sources_path)
 		return POSTURE_ENOMEM;
+	d->sources_state = PST_SOURCES_FAILED;
 	int rc = pst_json_load((void **)&root, &text, &len, ctx, path);
 	if (rc == POSTURE_EDATA) {
 		(*n_errors)++;
@@ -114,6 +121,8 @@ int pst_sources_read(posture_data *d, posture_ctx *ctx, const char *path, int *n
 				rc = POSTURE_ENOMEM;
 		}
 	}
+	if (rc == POSTURE_OK && json_is_array(root))
+		d->sources_state = PST_SOURCES_OK;
 	*n_errors += c.n_errors;
 	pst_jsonpos_destroy(c.pos);
 	json_decref(root);
