@@ -2,9 +2,10 @@
  * cairo_paint.c — painting a scene with Cairo, for every Cairo surface
  * (image for PNG, PDF, SVG).
  *
- * Order: ground, then each group's items (areas filled then outlined, lines
- * stroked, point symbols), then every label with its halo (a stroked copy of
- * the glyph outlines under the filled text), then the furniture panels.
+ * Order: ground, then each layer's items (areas filled then outlined, lines
+ * stroked, point symbols), then leader lines, then every label with its halo
+ * (a stroked copy of the glyph outlines under the filled text), then the
+ * furniture groups, each drawn whole.
  * Geometry is simplified to the caller's tolerance here, after clipping, so
  * no coordinate reaching Cairo lies far outside the surface.
  */
@@ -140,13 +141,16 @@ static void paint_label(cairo_t *cr, PangoContext *pc, const pst_label *l)
 	g_object_unref(layout);
 }
 
-static void paint_panel(cairo_t *cr, PangoContext *pc, const pst_panel *p)
+/* An item complete: geometry, symbol, leader and label (furniture draws this way). */
+static void paint_item(cairo_t *cr, PangoContext *pc, const pst_item *it, double tol,
+                       bool with_label)
 {
-	cairo_rectangle(cr, p->box.x0, p->box.y0, p->box.x1 - p->box.x0, p->box.y1 - p->box.y0);
-	set_color(cr, p->fill);
-	cairo_fill(cr);
-	for (size_t i = 0; i < p->n_lines; i++)
-		paint_label(cr, pc, &p->lines[i]);
+	if (it->n_parts)
+		paint_geometry(cr, it, tol);
+	if (it->has_anchor && it->symbol != PST_SYMBOL_NONE)
+		paint_symbol(cr, it);
+	if (with_label && it->label)
+		paint_label(cr, pc, it->label);
 }
 
 void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
@@ -158,27 +162,27 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 	cairo_paint(cr);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	PangoContext *pc = pango_cairo_create_context(cr);
+	pst_text_setup_context(pc);
+	/* The map: every layer's shapes and symbols, then leaders, then labels on top. */
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
+			paint_item(cr, pc, &s->groups[g].items[i], tol, false);
 	for (size_t g = 0; g < s->n_groups; g++) {
-		for (size_t i = 0; i < s->groups[g].n_items; i++) {
-			const pst_item *it = &s->groups[g].items[i];
-			if (it->n_parts)
-				paint_geometry(cr, it, tol);
-			if (it->has_anchor && it->symbol != PST_SYMBOL_NONE)
-				paint_symbol(cr, it);
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
+			const pst_label *l = s->groups[g].items[i].label;
+			if (l && l->has_leader)
+				paint_leader(cr, l, s->leader_color, s->leader_width);
 		}
 	}
 	for (size_t g = 0; g < s->n_groups; g++)
-		for (size_t i = 0; i < s->groups[g].n_items; i++)
-			if (s->groups[g].items[i].label && s->groups[g].items[i].label->has_leader)
-				paint_leader(cr, s->groups[g].items[i].label, s->leader_color, s->leader_width);
-	PangoContext *pc = pango_cairo_create_context(cr);
-	pst_text_setup_context(pc);
-	for (size_t g = 0; g < s->n_groups; g++)
-		for (size_t i = 0; i < s->groups[g].n_items; i++)
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
 			if (s->groups[g].items[i].label)
 				paint_label(cr, pc, s->groups[g].items[i].label);
-	for (size_t p = 0; p < s->n_panels; p++)
-		paint_panel(cr, pc, &s->panels[p]);
+	/* Furniture over the map, each piece whole. */
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; s->groups[g].furniture && i < s->groups[g].n_items; i++)
+			paint_item(cr, pc, &s->groups[g].items[i], tol, true);
 	g_object_unref(pc);
 	cairo_restore(cr);
 }

@@ -73,27 +73,24 @@ static json_t *item_json(const pst_item *it, const char *layer)
 	return o;
 }
 
+static json_t *group_json(const pst_group *grp)
+{
+	json_t *items = json_array();
+	for (size_t i = 0; items && i < grp->n_items; i++)
+		json_array_append_new(items, item_json(&grp->items[i], grp->name));
+	json_t *g = json_pack("{ssss}", "name", grp->name, "title", grp->title);
+	if (grp->furniture)
+		json_object_set_new(g, "box", box_json(&grp->box));
+	json_object_set_new(g, "items", items);
+	return g;
+}
+
 static json_t *scene_json(const posture_scene *s)
 {
-	json_t *layers = json_array();
-	for (size_t g = 0; layers && g < s->n_groups; g++) {
-		const pst_group *grp = &s->groups[g];
-		json_t *items = json_array();
-		for (size_t i = 0; items && i < grp->n_items; i++)
-			json_array_append_new(items, item_json(&grp->items[i], grp->name));
-		json_array_append_new(layers, json_pack("{ssssso}", "name", grp->name, "title",
-		                                        grp->title, "items", items));
-	}
-	json_t *furniture = json_array();
-	for (size_t p = 0; furniture && p < s->n_panels; p++) {
-		json_t *lines = json_array();
-		for (size_t i = 0; lines && i < s->panels[p].n_lines; i++)
-			json_array_append_new(lines, json_pack("{soso}", "text",
-			                                       json_string(s->panels[p].lines[i].text),
-			                                       "box", box_json(&s->panels[p].lines[i].box)));
-		json_array_append_new(furniture, json_pack("{soso}", "box", box_json(&s->panels[p].box),
-		                                           "lines", lines));
-	}
+	json_t *layers = json_array(), *furniture = json_array();
+	for (size_t g = 0; layers && furniture && g < s->n_groups; g++)
+		json_array_append_new(s->groups[g].furniture ? furniture : layers,
+		                      group_json(&s->groups[g]));
 	const pst_label_stats *st = &s->label_stats;
 	json_t *labels = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "labels", (json_int_t)st->n_labels,
 	                           "placed", (json_int_t)st->n_placed, "with_leader",

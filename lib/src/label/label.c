@@ -13,6 +13,8 @@
 #define HARD 1000.0         /* a label over a label: never left in the result */
 #define LEADER_THROUGH 200.0 /* a leader line through another label */
 #define SOFT 40.0           /* two leader lines crossing */
+#define LEADER_OVER_SYMBOL 6.0 /* a leader line over another symbol (candidate cost) */
+#define PLACE_RINGS 4       /* reference places: a short leader or none */
 #define MIN_RINGS 12        /* leader rings beyond the eight near positions… */
 #define MAX_RINGS 40        /* …more where many labels compete */
 #define N_ANGLES 24         /* directions per ring */
@@ -136,11 +138,15 @@ static pst_box seg_bbox(const double *sg)
 		          fmax(sg[1], sg[3]) };
 }
 
-/* Does the leader @p sg run through one of the first @p n_hard fixed boxes
- * (the furniture) other than the one it starts in?  Crossing other symbols is
- * allowed: in a tight cluster no leader could avoid them. */
-static bool leader_hits(const grid *g, const pst_box *boxes, size_t n_hard, const double *sg)
+/* How many fixed boxes the leader @p sg runs through, other than the one it
+ * starts in; *hard is set when one of them is among the first @p n_hard (the
+ * furniture, never crossed).  Crossing other symbols only costs: in a tight
+ * cluster no leader could avoid them. */
+static size_t leader_hits(const grid *g, const pst_box *boxes, size_t n_hard, const double *sg,
+                          bool *hard)
 {
+	size_t hits = 0;
+	*hard = false;
 	pst_box b = seg_bbox(sg);
 	size_t r[4];
 	cell_range(g, &b, r);
@@ -148,17 +154,17 @@ static bool leader_hits(const grid *g, const pst_box *boxes, size_t n_hard, cons
 		for (size_t x = r[0]; x <= r[1]; x++) {
 			for (size_t k = 0; k < g->count[y * g->cols + x]; k++) {
 				size_t id = g->cells[y * g->cols + x][k];
-				if (id >= n_hard)
-					continue;
 				const pst_box *o = &boxes[id];
 				bool own = sg[0] >= o->x0 - 0.5 && sg[0] <= o->x1 + 0.5 && sg[1] >= o->y0 - 0.5 &&
 				           sg[1] <= o->y1 + 0.5;
-				if (!own && seg_box(sg, o))
-					return true;
+				if (own || !seg_box(sg, o))
+					continue;
+				hits++; /* a box in several cells counts more than once: fine for a cost */
+				*hard = *hard || id < n_hard;
 			}
 		}
 	}
-	return false;
+	return hits;
 }
 
 /* Does @p b overlap any box of @p boxes indexed in @p g? */
@@ -194,8 +200,13 @@ static int push_cand(lab *l, const cand_env *e, double x, double y, double cost,
 		return POSTURE_OK; /* off the page */
 	if (grid_hits(e->fixed, e->fixed_boxes, &c.box))
 		return POSTURE_OK; /* on a symbol or the furniture */
-	if (leader && leader_hits(e->fixed, e->fixed_boxes, e->n_furniture, lead))
-		return POSTURE_OK; /* the leader would cross the furniture */
+	if (leader) {
+		bool hard;
+		size_t hits = leader_hits(e->fixed, e->fixed_boxes, e->n_furniture, lead, &hard);
+		if (hard)
+			return POSTURE_OK; /* the leader would cross the furniture */
+		c.cost += LEADER_OVER_SYMBOL * (double)hits;
+	}
 	if (leader)
 		memcpy(c.lead, lead, sizeof(c.lead));
 	if (pst_grow((void **)&l->c, cap, l->n + 1, sizeof(cand)))
@@ -243,7 +254,8 @@ static int leader_candidates(lab *l, const cand_env *e, size_t *cap)
 	double r = (it->symbol_box.x1 - it->symbol_box.x0) / 2;
 	double step = fmax(l->h * 1.1, 6);
 	int rc = POSTURE_OK;
-	for (int ring = 1; ring <= e->n_rings && rc == POSTURE_OK; ring++) {
+	int rings = it->priority < 50 ? PLACE_RINGS : e->n_rings;
+	for (int ring = 1; ring <= rings && rc == POSTURE_OK; ring++) {
 		double d = r + 0.2 * it->label->size + ring * step;
 		for (int k = 0; k < N_ANGLES && rc == POSTURE_OK; k++) {
 			/* Start at upper right and go round both ways alternately. */
@@ -526,20 +538,24 @@ static void apply(chosen_index *ci, pst_label_stats *st)
 	st->mean_displacement = st->n_placed ? total / (double)st->n_placed : 0;
 }
 
-/* Symbols and furniture: fixed obstacles for every label. */
+/* Furniture boxes, then symbols: fixed obstacles for every label. */
 static int collect_fixed(const posture_scene *s, grid *g, pst_box **boxes, size_t *n)
 {
 	size_t cap = 0;
 	int rc = grid_init(g, s->width, s->height);
-	for (size_t p = 0; rc == POSTURE_OK && p < s->n_panels; p++) {
+	for (size_t gi = 0; rc == POSTURE_OK && gi < s->n_groups; gi++) {
+		if (!s->groups[gi].furniture)
+			continue;
 		rc = pst_grow((void **)boxes, &cap, *n + 1, sizeof(pst_box));
 		if (rc == POSTURE_OK) {
-			(*boxes)[*n] = s->panels[p].box;
+			(*boxes)[*n] = s->groups[gi].box;
 			rc = grid_add(g, &(*boxes)[*n], *n);
 			(*n)++;
 		}
 	}
 	for (size_t gi = 0; rc == POSTURE_OK && gi < s->n_groups; gi++) {
+		if (s->groups[gi].furniture)
+			continue;
 		for (size_t i = 0; rc == POSTURE_OK && i < s->groups[gi].n_items; i++) {
 			const pst_item *it = &s->groups[gi].items[i];
 			if (!it->has_anchor || it->symbol == PST_SYMBOL_NONE)
@@ -559,7 +575,7 @@ static int collect_labels(posture_scene *s, lab **labs, size_t *n)
 {
 	size_t cap = 0;
 	for (size_t g = 0; g < s->n_groups; g++) {
-		for (size_t i = 0; i < s->groups[g].n_items; i++) {
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
 			pst_item *it = &s->groups[g].items[i];
 			if (!it->label || !it->has_anchor)
 				continue;
@@ -585,7 +601,10 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_stats *stats)
 		rc = collect_fixed(s, &fixed, &fixed_boxes, &n_fixed);
 	/* Crowded maps need candidates further out: one more ring per ten labels. */
 	int rings = MIN_RINGS + (int)(n / 10);
-	cand_env env = { s, &fixed, fixed_boxes, s->n_panels, rings > MAX_RINGS ? MAX_RINGS : rings };
+	size_t n_furniture = 0;
+	for (size_t g = 0; g < s->n_groups; g++)
+		n_furniture += s->groups[g].furniture;
+	cand_env env = { s, &fixed, fixed_boxes, n_furniture, rings > MAX_RINGS ? MAX_RINGS : rings };
 	for (size_t i = 0; rc == POSTURE_OK && i < n; i++)
 		rc = make_candidates(&labs[i], &env, pc);
 	if (rc == POSTURE_OK && n) {

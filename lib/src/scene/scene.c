@@ -114,12 +114,6 @@ void posture_scene_destroy(posture_scene *s)
 		free(s->groups[g].title);
 	}
 	free(s->groups);
-	for (size_t p = 0; p < s->n_panels; p++) {
-		for (size_t i = 0; i < s->panels[p].n_lines; i++)
-			free(s->panels[p].lines[i].text);
-		free(s->panels[p].lines);
-	}
-	free(s->panels);
 	free(s->crs);
 	free(s->title);
 	free(s);

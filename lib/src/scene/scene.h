@@ -81,12 +81,21 @@ typedef struct {
 	size_t n_cites;
 } pst_item;
 
+/*
+ * A group is a layer of the map ("countries", "bases") or, when `furniture`
+ * is set, a piece of furniture ("title", "legend", "credit") drawn on top of
+ * the map, after every map label.  Furniture items are ordinary items: a
+ * filled rectangle for the quiet box, symbols for legend swatches, and labels
+ * without an anchor (text at a fixed place).
+ */
 typedef struct {
-	char *name;         /* stable id: "countries", "rivers", "bases", … */
+	char *name;         /* stable id: "countries", "rivers", "bases", "title", … */
 	char *title;        /* readable: "Countries" */
 	pst_item *items;
 	size_t n_items;
 	size_t cap_items;
+	bool furniture;     /* drawn last; labels of the map keep clear of its box */
+	pst_box box;        /* furniture: the area it covers */
 } pst_group;
 
 /* What label placement achieved (see label/label.h). */
@@ -99,13 +108,6 @@ typedef struct {
 	double mean_displacement; /* pt, symbol to label box, over placed labels */
 } pst_label_stats;
 
-/* Furniture text blocks (title, credit) drawn on top of the map. */
-typedef struct {
-	pst_box box;        /* the quiet box behind the text */
-	pst_rgba fill;      /* box fill */
-	pst_label *lines;   /* text lines, positioned */
-	size_t n_lines;
-} pst_panel;
 
 struct posture_scene {
 	double width, height;  /* page size, pt */
@@ -117,10 +119,8 @@ struct posture_scene {
 	pst_rgba background;   /* page ground (the sea) */
 	pst_rgba leader_color; /* leader lines from symbols to moved labels */
 	double leader_width;   /* pt */
-	pst_group *groups;     /* layers in drawing order */
+	pst_group *groups;     /* layers in drawing order, then furniture */
 	size_t n_groups;
-	pst_panel *panels;     /* furniture, drawn last */
-	size_t n_panels;
 	pst_label_stats label_stats; /* what label placement achieved */
 };
 
