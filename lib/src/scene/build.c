@@ -1,6 +1,8 @@
 /*
- * build.c — from a map definition to a scene: frame, base geography, layers
- * and furniture.
+ * build.c — from a map definition to a scene: the frame, the projection
+ * helpers every part uses, and the order of the work (base geography,
+ * curated layers, citations, furniture, labels; see builder.h for who does
+ * what).
  *
  * The frame is the projected envelope of the map's lon/lat extent (edges
  * densified, since parallels and meridians curve in most projections),
@@ -19,32 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builder.h"
 #include "label/label.h"
-#include "layers/layer.h"
-#include "mapdef/mapdef.h"
-#include "project/project.h"
-#include "shapes/shapefile.h"
-#include "style.h"
-#include "text.h"
 
 #define EDGE_SAMPLES 64     /* points per frame edge when finding envelopes */
 #define GEO_MARGIN 2.0      /* degrees added around the frame's lon/lat box */
 #define GEO_STEP 0.25       /* degrees: longest edge allowed before projecting */
 #define PAGE_MARGIN 4.0     /* pt: geometry is clipped this far outside the page */
-
-/* Everything the builder needs while it works. */
-typedef struct {
-	posture_ctx *ctx;
-	const posture_map *map;
-	posture_scene *scene;
-	pst_proj *proj;
-	const pst_theme *theme;
-	double k;            /* theme size factor for this page */
-	pst_box geo_box;     /* lon/lat box geometry is cut to before projection */
-	pst_box page_box;    /* page plus margin, in page units */
-	PangoContext *text;  /* for measuring labels */
-	pst_pts tmp_a, tmp_b;/* scratch buffers */
-} builder;
 
 /* --- frame ------------------------------------------------------------------ */
 
@@ -112,7 +95,7 @@ static int compute_frame(builder *b)
 	return POSTURE_OK;
 }
 
-static void to_page(const posture_scene *s, double *x, double *y, size_t n)
+void pst_to_page(const posture_scene *s, double *x, double *y, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		x[i] = (x[i] - s->frame[0]) * s->pt_per_unit;
@@ -154,7 +137,7 @@ static void compute_geo_box(builder *b)
 /* --- geometry ----------------------------------------------------------------- */
 
 /* Project an interleaved lon/lat array to page units in place. */
-static int project_to_page(builder *b, double *xy, size_t n, bool *all_finite)
+int pst_project_to_page(builder *b, double *xy, size_t n, bool *all_finite)
 {
 	int rc = POSTURE_OK;
 	double *x = malloc(n * sizeof(double)), *y = malloc(n * sizeof(double));
@@ -170,7 +153,7 @@ static int project_to_page(builder *b, double *xy, size_t n, bool *all_finite)
 	*all_finite = true;
 	for (size_t i = 0; i < n; i++)
 		*all_finite = *all_finite && x[i] != HUGE_VAL;
-	to_page(b->scene, x, y, n);
+	pst_to_page(b->scene, x, y, n);
 	for (size_t i = 0; i < n; i++) {
 		xy[2 * i] = x[i];
 		xy[2 * i + 1] = y[i];
@@ -192,7 +175,7 @@ static int add_ring(builder *b, pst_item *it, const double *lonlat, size_t n)
 		return rc;
 	bool finite;
 	if (rc == POSTURE_OK)
-		rc = project_to_page(b, b->tmp_b.xy, b->tmp_b.n, &finite);
+		rc = pst_project_to_page(b, b->tmp_b.xy, b->tmp_b.n, &finite);
 	if (rc != POSTURE_OK || !finite)
 		return rc; /* a ring PROJ cannot place is left out */
 	rc = pst_clip_ring(&b->tmp_a, b->tmp_b.xy, b->tmp_b.n, &b->page_box);
@@ -221,7 +204,7 @@ static int add_geo_piece(void *user, const double *lonlat, size_t n)
 	int rc = pst_densify(&dense, lonlat, n, false, GEO_STEP);
 	bool finite = false;
 	if (rc == POSTURE_OK)
-		rc = project_to_page(b, dense.xy, dense.n, &finite);
+		rc = pst_project_to_page(b, dense.xy, dense.n, &finite);
 	if (rc == POSTURE_OK && finite)
 		rc = pst_clip_line(dense.xy, dense.n, &b->page_box, add_line_piece, job->it);
 	pst_pts_free(&dense);
@@ -229,7 +212,7 @@ static int add_geo_piece(void *user, const double *lonlat, size_t n)
 }
 
 /* Add every part of a shapefile object to @p it (rings or lines). */
-static int add_object(builder *b, pst_item *it, const SHPObject *o)
+int pst_add_object(builder *b, pst_item *it, const SHPObject *o)
 {
 	pst_pts part = { 0 };
 	int rc = POSTURE_OK;
@@ -252,453 +235,7 @@ static int add_object(builder *b, pst_item *it, const SHPObject *o)
 	return rc;
 }
 
-static bool object_in_box(const SHPObject *o, const pst_box *box)
-{
-	pst_box ob = { o->dfXMin, o->dfYMin, o->dfXMax, o->dfYMax };
-	return pst_box_overlaps(&ob, box);
-}
-
-static char *id_or_number(const char *id, const char *prefix, int i)
-{
-	return id[0] ? pst_strdup(id) : pst_asprintf("%s-%d", prefix, i + 1);
-}
-
-/* Fill in id, kind, name and style of a base-geography item. */
-typedef void (*style_fn)(builder *b, pst_shapefile *sf, int i, pst_item *it);
-
-static int add_shapes(builder *b, const char *file, int type, const char *group,
-                      const char *title, style_fn style)
-{
-	pst_shapefile *sf;
-	int rc = pst_shapefile_open(&sf, b->ctx, b->map->shapes_dir, file, type);
-	if (rc != POSTURE_OK)
-		return rc;
-	pst_group *g = pst_scene_add_group(b->scene, group, title);
-	if (!g)
-		rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
-	for (int i = 0; rc == POSTURE_OK && i < sf->n_records; i++) {
-		SHPObject *o;
-		rc = pst_shapefile_read(&o, b->ctx, sf, i);
-		if (rc != POSTURE_OK || !o || !object_in_box(o, &b->geo_box)) {
-			SHPDestroyObject(o);
-			continue;
-		}
-		pst_item *it = pst_group_add_item(g);
-		if (!it) {
-			SHPDestroyObject(o);
-			rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
-			break;
-		}
-		it->closed = type == SHPT_POLYGON;
-		style(b, sf, i, it);
-		rc = add_object(b, it, o);
-		SHPDestroyObject(o);
-		if (rc == POSTURE_ENOMEM)
-			pst_error(b->ctx, rc, sf->path, "out of memory");
-		if (!it->id || !it->kind || !it->name) {
-			rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
-		} else if (it->n_parts == 0) {
-			pst_group_drop_last(g); /* nothing of it is on the page */
-		}
-	}
-	pst_shapefile_close(sf);
-	return rc;
-}
-
-static void style_country(builder *b, pst_shapefile *sf, int i, pst_item *it)
-{
-	/* Each attribute read reuses shapelib's buffer: copy before the next. */
-	it->id = id_or_number(pst_shapefile_string(sf, i, "iso_a3"), "country", i);
-	it->name = pst_strdup(pst_shapefile_string(sf, i, "name"));
-	it->kind = pst_strdup(pst_shapefile_int(sf, i, "disputed") ? "disputed-area" : "country");
-	it->style = b->theme->land;
-	it->style.stroke_width *= b->k;
-}
-
-static void style_lake(builder *b, pst_shapefile *sf, int i, pst_item *it)
-{
-	it->name = pst_strdup(pst_shapefile_string(sf, i, "name"));
-	it->id = pst_asprintf("lake-%d", i + 1);
-	it->kind = pst_strdup("lake");
-	it->style = b->theme->lake;
-	it->style.stroke_width *= b->k;
-}
-
-static void style_river(builder *b, pst_shapefile *sf, int i, pst_item *it)
-{
-	int level = pst_shapefile_int(sf, i, "level");
-	int w = level < 1 ? 3 : level > 4 ? 3 : level - 1;
-	it->name = pst_strdup(pst_shapefile_string(sf, i, "name"));
-	it->id = pst_asprintf("river-%d", i + 1);
-	it->kind = pst_asprintf("river-level-%d", level);
-	it->style.stroke = b->theme->river;
-	it->style.stroke_width = b->theme->river_width[w] * b->k;
-}
-
-static void style_border(builder *b, pst_shapefile *sf, int i, pst_item *it)
-{
-	const char *a = pst_shapefile_string(sf, i, "iso_a3_a");
-	char first[16];
-	snprintf(first, sizeof(first), "%s", a[0] ? a : "disputed");
-	const char *bb = pst_shapefile_string(sf, i, "iso_a3_b");
-	it->id = pst_asprintf("border-%s-%s", first, bb[0] ? bb : "disputed");
-	bool disputed = pst_shapefile_int(sf, i, "disputed") != 0;
-	it->kind = pst_strdup(disputed ? "disputed-border" : "international-border");
-	it->name = pst_strdup("");
-	it->style = disputed ? b->theme->border_disputed : b->theme->border;
-	it->style.stroke_width *= b->k;
-	it->style.dash[0] *= b->k;
-	it->style.dash[1] *= b->k;
-}
-
-static int add_base_geography(builder *b)
-{
-	int rc = add_shapes(b, "countries", SHPT_POLYGON, "countries", "Countries", style_country);
-	if (rc == POSTURE_OK)
-		rc = add_shapes(b, "lakes", SHPT_POLYGON, "lakes", "Lakes", style_lake);
-	if (rc == POSTURE_OK)
-		rc = add_shapes(b, "rivers", SHPT_ARC, "rivers", "Rivers", style_river);
-	if (rc == POSTURE_OK)
-		rc = add_shapes(b, "borders", SHPT_ARC, "borders", "Borders", style_border);
-	return rc;
-}
-
 /* --- labels and furniture ------------------------------------------------------- */
-
-static pst_label *new_label(builder *b, const char *text, bool bold, double size,
-                            pst_rgba color)
-{
-	pst_label *l = calloc(1, sizeof(*l));
-	if (!l)
-		return NULL;
-	l->text = pst_strdup(text);
-	if (!l->text) {
-		free(l);
-		return NULL;
-	}
-	l->family = b->theme->font;
-	l->bold = bold;
-	l->size = size;
-	l->color = color;
-	return l;
-}
-
-/* Set a label's position and its collision box (text box grown by the halo). */
-static void place_label(pst_label *l, double x, double y, double w, double h)
-{
-	l->x = x;
-	l->y = y;
-	l->box = (pst_box){ x - l->halo_width, y - l->halo_width, x + w + l->halo_width,
-	                    y + h + l->halo_width };
-}
-
-static void set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
-{
-	it->symbol = ks->symbol;
-	it->symbol_size = ks->size * b->k;
-	it->style.fill = ks->fill;
-	it->style.stroke = b->theme->symbol_outline;
-	it->style.stroke_width = b->theme->symbol_outline_width * b->k;
-	double r = it->symbol_size / 2 + it->style.stroke_width / 2;
-	it->symbol_box = (pst_box){ it->ax - r, it->ay - r, it->ax + r, it->ay + r };
-}
-
-/* Copy a feature's citations to its scene item, each source and locator once. */
-static int copy_citations(pst_item *it, const pst_feature *f)
-{
-	it->cite_source = calloc(f->n_cites + 1, sizeof(char *));
-	it->cite_locator = calloc(f->n_cites + 1, sizeof(char *));
-	if (!it->cite_source || !it->cite_locator)
-		return POSTURE_ENOMEM;
-	for (size_t i = 0; i < f->n_cites; i++) {
-		const pst_citation *c = &f->cites[i];
-		bool repeat = false;
-		for (size_t j = 0; j < it->n_cites && !repeat; j++)
-			repeat = !strcmp(it->cite_source[j], c->source_id) &&
-			         !strcmp(it->cite_locator[j], c->locator);
-		if (repeat)
-			continue;
-		it->cite_source[it->n_cites] = pst_strdup(c->source_id);
-		it->cite_locator[it->n_cites] = pst_strdup(c->locator);
-		it->n_cites++;
-		if (!it->cite_source[it->n_cites - 1] || !it->cite_locator[it->n_cites - 1])
-			return POSTURE_ENOMEM;
-	}
-	return POSTURE_OK;
-}
-
-/* Label text and look by layer: posture items bold and dark, reference places muted. */
-static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer_type type)
-{
-	const pst_theme *t = b->theme;
-	bool country = type == PST_LAYER_PLACES && !strcmp(f->kind, "country");
-	bool area = type == PST_LAYER_PLACES && it->symbol == PST_SYMBOL_NONE;
-	char *text = country ? g_utf8_strup(f->name, -1) : NULL;
-	if (type == PST_LAYER_PLACES) {
-		pst_rgba color = !strcmp(f->kind, "river") ? t->water_text
-		                 : area                     ? t->region_text
-		                                            : t->place_text;
-		double size = (country ? t->country_size : t->place_size) * b->k;
-		it->label = new_label(b, text ? text : f->name, !strcmp(f->kind, "capital"), size, color);
-		if (it->label) {
-			it->label->italic = area && !country;
-			it->label->letter_spacing = country ? 0.25 * size : 0;
-		}
-	} else {
-		it->label = new_label(b, f->name, true, t->label_size * b->k, t->label_color);
-	}
-	g_free(text);
-	if (!it->label)
-		return POSTURE_ENOMEM;
-	it->label->halo = t->halo;
-	it->label->halo_width = t->halo_width * b->k;
-	return POSTURE_OK;
-}
-
-/* Who wins a crowded spot: bases, then incidents, then capitals, towns, areas. */
-static int priority_of(pst_layer_type type, const char *kind)
-{
-	switch (type) {
-	case PST_LAYER_BASES: return 100;
-	case PST_LAYER_INCIDENTS: return 80;
-	case PST_LAYER_BORDERS: return 60;
-	default: break;
-	}
-	if (!strcmp(kind, "capital"))
-		return 40;
-	if (!strcmp(kind, "city") || !strcmp(kind, "town"))
-		return 30;
-	if (!strcmp(kind, "country"))
-		return 20;
-	return 10;
-}
-
-static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_layer_type type)
-{
-	double x = f->lon, y = f->lat;
-	if (pst_proj_trans(b->proj, false, &x, &y, 1) != POSTURE_OK || x == HUGE_VAL)
-		return POSTURE_OK; /* not representable in this projection: not drawn */
-	to_page(b->scene, &x, &y, 1);
-	if (x < 0 || y < 0 || x > b->scene->width || y > b->scene->height)
-		return POSTURE_OK; /* outside the frame */
-	pst_item *it = pst_group_add_item(g);
-	if (!it)
-		return POSTURE_ENOMEM;
-	it->id = pst_strdup(f->id);
-	it->kind = pst_strdup(f->kind);
-	it->name = pst_strdup(f->name);
-	it->has_anchor = true;
-	it->ax = x;
-	it->ay = y;
-	it->priority = priority_of(type, f->kind);
-	set_symbol(b, it, pst_theme_kind(b->theme, f->kind));
-	if (!it->id || !it->kind || !it->name || style_label(b, it, f, type) != POSTURE_OK ||
-	    copy_citations(it, f) != POSTURE_OK)
-		return POSTURE_ENOMEM;
-	return POSTURE_OK;
-}
-
-/* A curated border segment: the shared line of its two countries, emphasised. */
-static int add_border_item(builder *b, pst_group *g, const pst_feature *f)
-{
-	const pst_group *base = pst_scene_group(b->scene, "borders");
-	char id[32];
-	snprintf(id, sizeof(id), "border-%s-%s", f->countries[0], f->countries[1]);
-	const pst_item *line = NULL;
-	for (size_t i = 0; base && i < base->n_items && !line; i++)
-		if (strcmp(base->items[i].id, id) == 0)
-			line = &base->items[i];
-	if (!line)
-		return POSTURE_OK; /* not on this page */
-	pst_item *it = pst_group_add_item(g);
-	if (!it)
-		return POSTURE_ENOMEM;
-	it->id = pst_strdup(f->id);
-	it->kind = pst_strdup(f->kind);
-	it->name = pst_strdup(f->name);
-	if (!it->id || !it->kind || !it->name)
-		return POSTURE_ENOMEM;
-	it->style = b->theme->segment;
-	it->style.stroke_width *= b->k;
-	if (copy_citations(it, f) != POSTURE_OK)
-		return POSTURE_ENOMEM;
-	for (size_t k = 0; k < line->n_parts; k++) {
-		size_t start = k ? line->part_end[k - 1] : 0;
-		int rc = pst_item_add_part(it, line->xy + 2 * start, line->part_end[k] - start);
-		if (rc != POSTURE_OK)
-			return rc;
-	}
-	return POSTURE_OK;
-}
-
-static char *title_case(const char *name)
-{
-	char *t = pst_strdup(name);
-	if (t && t[0] >= 'a' && t[0] <= 'z')
-		t[0] = (char)(t[0] - 'a' + 'A');
-	return t;
-}
-
-static int add_layer_group(builder *b, const pst_layer *layer)
-{
-	char *title = title_case(layer->name);
-	pst_group *g = title ? pst_scene_add_group(b->scene, layer->name, title) : NULL;
-	free(title);
-	int rc = g ? POSTURE_OK : POSTURE_ENOMEM;
-	for (size_t k = 0; rc == POSTURE_OK && k < layer->n_features; k++) {
-		const pst_feature *f = &layer->features[k];
-		if (layer->type == PST_LAYER_BORDERS)
-			rc = add_border_item(b, g, f);
-		else if (f->has_point)
-			rc = add_point_item(b, g, f, layer->type);
-	}
-	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, layer->path, "out of memory");
-}
-
-/* Read and validate the map's layers (a map is never drawn from invalid data),
- * then add them ground first, figure last: places, borders, incidents, bases. */
-static int add_layers(builder *b)
-{
-	static const pst_layer_type drawing_order[] = { PST_LAYER_PLACES, PST_LAYER_BORDERS,
-		                                        PST_LAYER_INCIDENTS, PST_LAYER_BASES };
-	const posture_map *m = b->map;
-	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
-	opts.shapes_dir = m->shapes_dir;
-	posture_data *data = NULL;
-	int rc = posture_data_load(&data, b->ctx, m->sources, (const char *const *)m->layers,
-	                           m->n_layers, &opts);
-	for (size_t o = 0; rc == POSTURE_OK && o < PST_ARRAY_LEN(drawing_order); o++)
-		for (size_t i = 0; rc == POSTURE_OK && i < data->n_layers; i++)
-			if (data->layers[i].type == drawing_order[o])
-				rc = add_layer_group(b, &data->layers[i]);
-	posture_data_destroy(data);
-	return rc;
-}
-
-/* An item showing @p label at a fixed place (furniture text). */
-static int add_text_item(pst_group *g, const char *id, pst_label *label)
-{
-	pst_item *it = pst_group_add_item(g);
-	if (!it) {
-		free(label->text);
-		free(label);
-		return POSTURE_ENOMEM;
-	}
-	it->id = pst_strdup(id);
-	it->kind = pst_strdup("text");
-	it->name = pst_strdup(label->text);
-	it->label = label;
-	return it->id && it->kind && it->name ? POSTURE_OK : POSTURE_ENOMEM;
-}
-
-/* A filled rectangle item (the quiet box behind furniture). */
-static int add_box_item(pst_group *g, const char *id, pst_box box, pst_rgba fill)
-{
-	pst_item *it = pst_group_add_item(g);
-	if (!it)
-		return POSTURE_ENOMEM;
-	it->id = pst_strdup(id);
-	it->kind = pst_strdup("box");
-	it->name = pst_strdup("");
-	it->closed = true;
-	it->style.fill = fill;
-	const double xy[] = { box.x0, box.y0, box.x1, box.y0, box.x1, box.y1, box.x0, box.y1 };
-	if (!it->id || !it->kind || !it->name)
-		return POSTURE_ENOMEM;
-	return pst_item_add_part(it, xy, 4);
-}
-
-/*
- * A furniture group of text lines in a quiet box, at the top left or the
- * bottom right of the page.
- */
-static int add_panel(builder *b, const char *name, const char *title, const char *const *texts,
-                     const bool *bold, const double *sizes, const pst_rgba *colors, size_t n,
-                     bool at_bottom_right)
-{
-	posture_scene *s = b->scene;
-	double pad = 6 * b->k, margin = 10 * b->k, w_max = 0, total_h = 0, w[8], h[8];
-	pst_label *lines[8] = { 0 };
-	int rc = POSTURE_OK;
-	for (size_t i = 0; i < n && i < 8 && rc == POSTURE_OK; i++) {
-		lines[i] = new_label(b, texts[i], bold[i], sizes[i], colors[i]);
-		if (!lines[i]) {
-			rc = POSTURE_ENOMEM;
-			break;
-		}
-		pst_text_measure(b->text, lines[i], &w[i], &h[i]);
-		w_max = fmax(w_max, w[i]);
-		total_h += h[i];
-	}
-	double x0 = at_bottom_right ? s->width - margin - 2 * pad - w_max : margin;
-	double y0 = at_bottom_right ? s->height - margin - 2 * pad - total_h : margin;
-	pst_box box = { x0, y0, x0 + 2 * pad + w_max, y0 + 2 * pad + total_h };
-	pst_group *g = rc == POSTURE_OK ? pst_scene_add_group(s, name, title) : NULL;
-	if (g) {
-		g->furniture = true;
-		g->box = box;
-		rc = add_box_item(g, name, box, b->theme->panel_fill);
-	} else {
-		rc = POSTURE_ENOMEM;
-	}
-	double y = y0 + pad;
-	for (size_t i = 0; i < n && i < 8; i++) {
-		if (rc != POSTURE_OK) {
-			if (lines[i])
-				free(lines[i]->text);
-			free(lines[i]);
-			continue;
-		}
-		double x = at_bottom_right ? x0 + pad + w_max - w[i] : x0 + pad;
-		place_label(lines[i], x, y, w[i], h[i]);
-		y += h[i];
-		char id[64];
-		snprintf(id, sizeof(id), "%s-%zu", name, i + 1);
-		rc = add_text_item(g, id, lines[i]);
-	}
-	return rc;
-}
-
-static const char credit_text[] =
-	"Base geography: Natural Earth 4.1.0 (public domain); rivers and lakes: GSHHG/WDBII 2.3.7"
-	" \xC2\xB7 Map: posture";
-
-static int add_furniture(builder *b)
-{
-	const posture_map *m = b->map;
-	const pst_theme *t = b->theme;
-	if (strcmp(m->layout, "bare") == 0)
-		return POSTURE_OK;
-	int rc = POSTURE_OK;
-	if (m->title[0] || m->subtitle[0]) {
-		const char *texts[2];
-		bool bold[2];
-		double sizes[2];
-		pst_rgba colors[2];
-		size_t n = 0;
-		if (m->title[0]) {
-			texts[n] = m->title;
-			bold[n] = true;
-			sizes[n] = t->title_size * b->k;
-			colors[n++] = t->label_color;
-		}
-		if (m->subtitle[0]) {
-			texts[n] = m->subtitle;
-			bold[n] = false;
-			sizes[n] = t->subtitle_size * b->k;
-			colors[n++] = t->muted_text;
-		}
-		rc = add_panel(b, "title", "Title", texts, bold, sizes, colors, n, false);
-	}
-	if (rc == POSTURE_OK) {
-		const char *texts[] = { credit_text };
-		const bool bold[] = { false };
-		double sizes[] = { t->credit_size * b->k };
-		pst_rgba colors[] = { t->muted_text };
-		rc = add_panel(b, "credit", "Credit", texts, bold, sizes, colors, 1, true);
-	}
-	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, m->path, "out of memory");
-}
 
 /* Place every label; a label dropped for lack of room is reported, never silent. */
 static int place_labels(builder *b)
@@ -744,11 +281,11 @@ static int build(builder *b)
 			rc = pst_error(b->ctx, POSTURE_EIO, m->path, "cannot set up text layout (fontconfig)");
 	}
 	if (rc == POSTURE_OK)
-		rc = add_base_geography(b);
+		rc = pst_add_base_geography(b);
 	if (rc == POSTURE_OK)
-		rc = add_layers(b);
+		rc = pst_add_layers(b);
 	if (rc == POSTURE_OK)
-		rc = add_furniture(b);
+		rc = pst_add_furniture(b);
 	if (rc == POSTURE_OK)
 		rc = place_labels(b);
 	return rc;
@@ -763,6 +300,7 @@ int posture_scene_build(posture_scene **out, posture_ctx *ctx, const posture_map
 		return pst_error(ctx, POSTURE_ENOMEM, map->path, "out of memory");
 	int rc = build(&b);
 	pst_proj_destroy(b.proj);
+	posture_data_destroy(b.data);
 	if (b.text)
 		g_object_unref(b.text);
 	pst_pts_free(&b.tmp_a);

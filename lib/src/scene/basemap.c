@@ -1,0 +1,131 @@
+/*
+ * basemap.c — base geography: countries, lakes, rivers and land borders read
+ * from shapes/, clipped and projected onto the page, styled by the theme.
+ * Only records whose bounding box meets the map's lon/lat box are read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builder.h"
+#include "shapes/shapefile.h"
+
+static bool object_in_box(const SHPObject *o, const pst_box *box)
+{
+	pst_box ob = { o->dfXMin, o->dfYMin, o->dfXMax, o->dfYMax };
+	return pst_box_overlaps(&ob, box);
+}
+
+
+static char *id_or_number(const char *id, const char *prefix, int i)
+{
+	return id[0] ? pst_strdup(id) : pst_asprintf("%s-%d", prefix, i + 1);
+}
+
+
+/* Fill in id, kind, name and style of a base-geography item. */
+typedef void (*style_fn)(builder *b, pst_shapefile *sf, int i, pst_item *it);
+
+
+static int add_shapes(builder *b, const char *file, int type, const char *group,
+                      const char *title, style_fn style)
+{
+	pst_shapefile *sf;
+	int rc = pst_shapefile_open(&sf, b->ctx, b->map->shapes_dir, file, type);
+	if (rc != POSTURE_OK)
+		return rc;
+	pst_group *g = pst_scene_add_group(b->scene, group, title);
+	if (!g)
+		rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
+	for (int i = 0; rc == POSTURE_OK && i < sf->n_records; i++) {
+		SHPObject *o;
+		rc = pst_shapefile_read(&o, b->ctx, sf, i);
+		if (rc != POSTURE_OK || !o || !object_in_box(o, &b->geo_box)) {
+			SHPDestroyObject(o);
+			continue;
+		}
+		pst_item *it = pst_group_add_item(g);
+		if (!it) {
+			SHPDestroyObject(o);
+			rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
+			break;
+		}
+		it->closed = type == SHPT_POLYGON;
+		style(b, sf, i, it);
+		rc = pst_add_object(b, it, o);
+		SHPDestroyObject(o);
+		if (rc == POSTURE_ENOMEM)
+			pst_error(b->ctx, rc, sf->path, "out of memory");
+		if (!it->id || !it->kind || !it->name) {
+			rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
+		} else if (it->n_parts == 0) {
+			pst_group_drop_last(g); /* nothing of it is on the page */
+		}
+	}
+	pst_shapefile_close(sf);
+	return rc;
+}
+
+
+static void style_country(builder *b, pst_shapefile *sf, int i, pst_item *it)
+{
+	/* Each attribute read reuses shapelib's buffer: copy before the next. */
+	it->id = id_or_number(pst_shapefile_string(sf, i, "iso_a3"), "country", i);
+	it->name = pst_strdup(pst_shapefile_string(sf, i, "name"));
+	it->kind = pst_strdup(pst_shapefile_int(sf, i, "disputed") ? "disputed-area" : "country");
+	it->style = b->theme->land;
+	it->style.stroke_width *= b->k;
+}
+
+
+static void style_lake(builder *b, pst_shapefile *sf, int i, pst_item *it)
+{
+	it->name = pst_strdup(pst_shapefile_string(sf, i, "name"));
+	it->id = pst_asprintf("lake-%d", i + 1);
+	it->kind = pst_strdup("lake");
+	it->style = b->theme->lake;
+	it->style.stroke_width *= b->k;
+}
+
+
+static void style_river(builder *b, pst_shapefile *sf, int i, pst_item *it)
+{
+	int level = pst_shapefile_int(sf, i, "level");
+	int w = level < 1 ? 3 : level > 4 ? 3 : level - 1;
+	it->name = pst_strdup(pst_shapefile_string(sf, i, "name"));
+	it->id = pst_asprintf("river-%d", i + 1);
+	it->kind = pst_asprintf("river-level-%d", level);
+	it->style.stroke = b->theme->river;
+	it->style.stroke_width = b->theme->river_width[w] * b->k;
+}
+
+
+static void style_border(builder *b, pst_shapefile *sf, int i, pst_item *it)
+{
+	const char *a = pst_shapefile_string(sf, i, "iso_a3_a");
+	char first[16];
+	snprintf(first, sizeof(first), "%s", a[0] ? a : "disputed");
+	const char *bb = pst_shapefile_string(sf, i, "iso_a3_b");
+	it->id = pst_asprintf("border-%s-%s", first, bb[0] ? bb : "disputed");
+	bool disputed = pst_shapefile_int(sf, i, "disputed") != 0;
+	it->kind = pst_strdup(disputed ? "disputed-border" : "international-border");
+	it->name = pst_strdup("");
+	it->style = disputed ? b->theme->border_disputed : b->theme->border;
+	it->style.stroke_width *= b->k;
+	it->style.dash[0] *= b->k;
+	it->style.dash[1] *= b->k;
+}
+
+
+int pst_add_base_geography(builder *b)
+{
+	int rc = add_shapes(b, "countries", SHPT_POLYGON, "countries", "Countries", style_country);
+	if (rc == POSTURE_OK)
+		rc = add_shapes(b, "lakes", SHPT_POLYGON, "lakes", "Lakes", style_lake);
+	if (rc == POSTURE_OK)
+		rc = add_shapes(b, "rivers", SHPT_ARC, "rivers", "Rivers", style_river);
+	if (rc == POSTURE_OK)
+		rc = add_shapes(b, "borders", SHPT_ARC, "borders", "Borders", style_border);
+	return rc;
+}
+

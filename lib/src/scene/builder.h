@@ -1,0 +1,50 @@
+/*
+ * builder.h — state and helpers shared by the files that build a scene
+ * (build.c: frame and orchestration; basemap.c: base geography; items.c:
+ * curated items; citations.c: citation markers and the source list;
+ * furniture.c: title, legend, scale, inset, sources, credit).
+ */
+#ifndef POSTURE_BUILDER_H
+#define POSTURE_BUILDER_H
+
+#include <shapefil.h>
+
+#include "layers/layer.h"
+#include "mapdef/mapdef.h"
+#include "project/project.h"
+#include "style.h"
+#include "text.h"
+
+/* Everything the builder needs while it works. */
+typedef struct {
+	posture_ctx *ctx;
+	const posture_map *map;
+	posture_scene *scene;
+	pst_proj *proj;
+	const pst_theme *theme;
+	double k;            /* theme size factor for this page */
+	pst_box geo_box;     /* lon/lat box geometry is cut to before projection */
+	pst_box page_box;    /* page plus margin, in page units */
+	PangoContext *text;  /* for measuring labels */
+	pst_pts tmp_a, tmp_b;/* scratch buffers */
+	posture_data *data;  /* the map's validated layers and sources */
+} builder;
+
+/* build.c */
+void pst_to_page(const posture_scene *s, double *x, double *y, size_t n);
+int pst_project_to_page(builder *b, double *xy, size_t n, bool *all_finite);
+int pst_add_object(builder *b, pst_item *it, const SHPObject *o);
+
+/* basemap.c */
+int pst_add_base_geography(builder *b);
+
+/* items.c */
+pst_label *pst_new_label(builder *b, const char *text, bool bold, double size, pst_rgba color);
+void pst_place_label(pst_label *l, double x, double y, double w, double h);
+void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks);
+int pst_add_layers(builder *b);
+
+/* furniture.c */
+int pst_add_furniture(builder *b);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * items.c — the curated layers on the page: validated data (a map is never
+ * drawn from invalid data) becomes point items with symbols and labels, and
+ * border segments emphasised along the shared line of their two countries.
+ * Layers are added ground first, figure last: places, borders, incidents,
+ * bases; each item carries its citations.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builder.h"
+
+pst_label *pst_new_label(builder *b, const char *text, bool bold, double size,
+                            pst_rgba color)
+{
+	pst_label *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->text = pst_strdup(text);
+	if (!l->text) {
+		free(l);
+		return NULL;
+	}
+	l->family = b->theme->font;
+	l->bold = bold;
+	l->size = size;
+	l->color = color;
+	return l;
+}
+
+
+/* Set a label's position and its collision box (text box grown by the halo). */
+void pst_place_label(pst_label *l, double x, double y, double w, double h)
+{
+	l->x = x;
+	l->y = y;
+	l->box = (pst_box){ x - l->halo_width, y - l->halo_width, x + w + l->halo_width,
+	                    y + h + l->halo_width };
+}
+
+
+void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
+{
+	it->symbol = ks->symbol;
+	it->symbol_size = ks->size * b->k;
+	it->style.fill = ks->fill;
+	it->style.stroke = b->theme->symbol_outline;
+	it->style.stroke_width = b->theme->symbol_outline_width * b->k;
+	double r = it->symbol_size / 2 + it->style.stroke_width / 2;
+	it->symbol_box = (pst_box){ it->ax - r, it->ay - r, it->ax + r, it->ay + r };
+}
+
+
+/* Copy a feature's citations to its scene item, each source and locator once. */
+static int copy_citations(pst_item *it, const pst_feature *f)
+{
+	it->cite_source = calloc(f->n_cites + 1, sizeof(char *));
+	it->cite_locator = calloc(f->n_cites + 1, sizeof(char *));
+	if (!it->cite_source || !it->cite_locator)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < f->n_cites; i++) {
+		const pst_citation *c = &f->cites[i];
+		bool repeat = false;
+		for (size_t j = 0; j < it->n_cites && !repeat; j++)
+			repeat = !strcmp(it->cite_source[j], c->source_id) &&
+			         !strcmp(it->cite_locator[j], c->locator);
+		if (repeat)
+			continue;
+		it->cite_source[it->n_cites] = pst_strdup(c->source_id);
+		it->cite_locator[it->n_cites] = pst_strdup(c->locator);
+		it->n_cites++;
+		if (!it->cite_source[it->n_cites - 1] || !it->cite_locator[it->n_cites - 1])
+			return POSTURE_ENOMEM;
+	}
+	return POSTURE_OK;
+}
+
+
+/* Label text and look by layer: posture items bold and dark, reference places muted. */
+static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer_type type)
+{
+	const pst_theme *t = b->theme;
+	bool country = type == PST_LAYER_PLACES && !strcmp(f->kind, "country");
+	bool area = type == PST_LAYER_PLACES && it->symbol == PST_SYMBOL_NONE;
+	char *text = country ? g_utf8_strup(f->name, -1) : NULL;
+	if (type == PST_LAYER_PLACES) {
+		pst_rgba color = !strcmp(f->kind, "river") ? t->water_text
+		                 : area                     ? t->region_text
+		                                            : t->place_text;
+		double size = (country ? t->country_size : t->place_size) * b->k;
+		it->label = pst_new_label(b, text ? text : f->name, !strcmp(f->kind, "capital"), size, color);
+		if (it->label) {
+			it->label->italic = area && !country;
+			it->label->letter_spacing = country ? 0.25 * size : 0;
+		}
+	} else {
+		it->label = pst_new_label(b, f->name, true, t->label_size * b->k, t->label_color);
+	}
+	g_free(text);
+	if (!it->label)
+		return POSTURE_ENOMEM;
+	it->label->halo = t->halo;
+	it->label->halo_width = t->halo_width * b->k;
+	return POSTURE_OK;
+}
+
+
+/* Who wins a crowded spot: bases, then incidents, then capitals, towns, areas. */
+static int priority_of(pst_layer_type type, const char *kind)
+{
+	switch (type) {
+	case PST_LAYER_BASES: return 100;
+	case PST_LAYER_INCIDENTS: return 80;
+	case PST_LAYER_BORDERS: return 60;
+	default: break;
+	}
+	if (!strcmp(kind, "capital"))
+		return 40;
+	if (!strcmp(kind, "city") || !strcmp(kind, "town"))
+		return 30;
+	if (!strcmp(kind, "country"))
+		return 20;
+	return 10;
+}
+
+
+static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_layer_type type)
+{
+	double x = f->lon, y = f->lat;
+	if (pst_proj_trans(b->proj, false, &x, &y, 1) != POSTURE_OK || x == HUGE_VAL)
+		return POSTURE_OK; /* not representable in this projection: not drawn */
+	pst_to_page(b->scene, &x, &y, 1);
+	if (x < 0 || y < 0 || x > b->scene->width || y > b->scene->height)
+		return POSTURE_OK; /* outside the frame */
+	pst_item *it = pst_group_add_item(g);
+	if (!it)
+		return POSTURE_ENOMEM;
+	it->id = pst_strdup(f->id);
+	it->kind = pst_strdup(f->kind);
+	it->name = pst_strdup(f->name);
+	it->has_anchor = true;
+	it->ax = x;
+	it->ay = y;
+	it->priority = priority_of(type, f->kind);
+	pst_set_symbol(b, it, pst_theme_kind(b->theme, f->kind));
+	if (!it->id || !it->kind || !it->name || style_label(b, it, f, type) != POSTURE_OK ||
+	    copy_citations(it, f) != POSTURE_OK)
+		return POSTURE_ENOMEM;
+	return POSTURE_OK;
+}
+
+
+/* A curated border segment: the shared line of its two countries, emphasised. */
+static int add_border_item(builder *b, pst_group *g, const pst_feature *f)
+{
+	const pst_group *base = pst_scene_group(b->scene, "borders");
+	char id[32];
+	snprintf(id, sizeof(id), "border-%s-%s", f->countries[0], f->countries[1]);
+	const pst_item *line = NULL;
+	for (size_t i = 0; base && i < base->n_items && !line; i++)
+		if (strcmp(base->items[i].id, id) == 0)
+			line = &base->items[i];
+	if (!line)
+		return POSTURE_OK; /* not on this page */
+	pst_item *it = pst_group_add_item(g);
+	if (!it)
+		return POSTURE_ENOMEM;
+	it->id = pst_strdup(f->id);
+	it->kind = pst_strdup(f->kind);
+	it->name = pst_strdup(f->name);
+	if (!it->id || !it->kind || !it->name)
+		return POSTURE_ENOMEM;
+	it->style = b->theme->segment;
+	it->style.stroke_width *= b->k;
+	if (copy_citations(it, f) != POSTURE_OK)
+		return POSTURE_ENOMEM;
+	for (size_t k = 0; k < line->n_parts; k++) {
+		size_t start = k ? line->part_end[k - 1] : 0;
+		int rc = pst_item_add_part(it, line->xy + 2 * start, line->part_end[k] - start);
+		if (rc != POSTURE_OK)
+			return rc;
+	}
+	return POSTURE_OK;
+}
+
+
+static char *title_case(const char *name)
+{
+	char *t = pst_strdup(name);
+	if (t && t[0] >= 'a' && t[0] <= 'z')
+		t[0] = (char)(t[0] - 'a' + 'A');
+	return t;
+}
+
+
+static int add_layer_group(builder *b, const pst_layer *layer)
+{
+	char *title = title_case(layer->name);
+	pst_group *g = title ? pst_scene_add_group(b->scene, layer->name, title) : NULL;
+	free(title);
+	int rc = g ? POSTURE_OK : POSTURE_ENOMEM;
+	for (size_t k = 0; rc == POSTURE_OK && k < layer->n_features; k++) {
+		const pst_feature *f = &layer->features[k];
+		if (layer->type == PST_LAYER_BORDERS)
+			rc = add_border_item(b, g, f);
+		else if (f->has_point)
+			rc = add_point_item(b, g, f, layer->type);
+	}
+	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, layer->path, "out of memory");
+}
+
+
+/* Read and validate the map's layers (a map is never drawn from invalid data),
+ * then add them ground first, figure last: places, borders, incidents, bases. */
+int pst_add_layers(builder *b)
+{
+	static const pst_layer_type drawing_order[] = { PST_LAYER_PLACES, PST_LAYER_BORDERS,
+		                                        PST_LAYER_INCIDENTS, PST_LAYER_BASES };
+	const posture_map *m = b->map;
+	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
+	opts.shapes_dir = m->shapes_dir;
+	int rc = posture_data_load(&b->data, b->ctx, m->sources, (const char *const *)m->layers,
+	                           m->n_layers, &opts);
+	const posture_data *data = b->data;
+	for (size_t o = 0; rc == POSTURE_OK && o < PST_ARRAY_LEN(drawing_order); o++)
+		for (size_t i = 0; rc == POSTURE_OK && i < data->n_layers; i++)
+			if (data->layers[i].type == drawing_order[o])
+				rc = add_layer_group(b, &data->layers[i]);
+	return rc;
+}
+
