@@ -21,6 +21,40 @@ int pst_write_cairo_vector(posture_ctx *ctx, const posture_scene *s, FILE *fp,
                            const char *path, posture_format format);
 int pst_write_mapdata(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path);
 
+/*
+ * The element ids of the structured SVG, shared by the SVG and HTML writers
+ * so that the page's script finds every item by the id the SVG gives it.
+ * Each is derived from the data (layer name, item id), made a valid XML id
+ * and unique in the document; identical scenes get identical ids.
+ */
+typedef struct {
+	char **layer;    /* per scene group: its layer's id ("bases", "borders-2") */
+	char **label_layer; /* per non-furniture group with labels: its sub-layer of Labels, else NULL */
+	size_t *first;   /* per scene group: index of its first item in item[] and label[] */
+	char **item;     /* per item: the item's group ("bases--kant-air-base") */
+	char **label;    /* per item with a label outside furniture: its label group, else NULL */
+	char *labels;    /* the Labels layer */
+} pst_svg_ids;
+
+int pst_svg_ids_make(pst_svg_ids *ids, const posture_scene *s);
+void pst_svg_ids_free(pst_svg_ids *ids, const posture_scene *s);
+
+/* Whether the SVG writes an item's own group: it draws something there. */
+bool pst_svg_item_drawn(const pst_item *it);
+
+/*
+ * The structured SVG of @p s appended to @p out: for an .svg file
+ * (@p standalone: with the XML declaration) or to be inlined in HTML.
+ */
+void pst_svg_document(pst_buf *out, const posture_scene *s, const pst_svg_ids *ids,
+                      bool standalone);
+
+/** The structured SVG (the default for .svg). */
+int pst_write_svg(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path);
+
+/** The interactive HTML page: the SVG inline, tooltips, toggles, filters. */
+int pst_write_html(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path);
+
 /** Largest PNG side in pixels. */
 #define PST_MAX_PNG_SIDE 16384
 

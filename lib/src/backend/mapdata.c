@@ -63,11 +63,17 @@ static json_t *item_json(const pst_item *it, const char *layer)
 	}
 	if (it->label_dropped)
 		json_object_set_new(o, "label_dropped", json_true());
+	if (it->date)
+		json_object_set_new(o, "date", json_string(it->date));
+	if (it->precision)
+		json_object_set_new(o, "precision", json_string(it->precision));
 	if (it->n_cites) {
 		json_t *cites = json_array();
 		for (size_t i = 0; i < it->n_cites; i++)
-			json_array_append_new(cites, json_pack("{ssss}", "source", it->cite_source[i],
-			                                       "locator", it->cite_locator[i]));
+			json_array_append_new(cites, json_pack("{sssisss}", "source", it->cite_source[i],
+			                                       "number", it->cite_number[i], "locator",
+			                                       it->cite_locator[i], "quote",
+			                                       it->cite_quote[i]));
 		json_object_set_new(o, "citations", cites);
 	}
 	return o;
@@ -97,7 +103,16 @@ static json_t *scene_json(const posture_scene *s)
 	                           (json_int_t)st->n_leader, "dropped", (json_int_t)st->n_dropped,
 	                           "overlaps", (json_int_t)st->n_overlaps, "mean_displacement",
 	                           num(st->mean_displacement));
-	return json_pack("{s:s, s:{s:o, s:o, s:s}, s:s, s:[oooo], s:[oooo], s:o, s:o, s:o}",
+	json_t *sources = json_array();
+	for (size_t i = 0; sources && i < s->n_sources; i++) {
+		const pst_scene_source *src = &s->sources[i];
+		json_t *o = json_pack("{s:i, s:s, s:s, s:s}", "number", src->number, "id", src->id,
+		                      "citation", src->text, "locators", src->locators);
+		if (o && src->url)
+			json_object_set_new(o, "url", json_string(src->url));
+		json_array_append_new(sources, o);
+	}
+	return json_pack("{s:s, s:{s:o, s:o, s:s}, s:s, s:[oooo], s:[oooo], s:o, s:o, s:o, s:o}",
 	                 "generator", "posture",
 	                 "page", "width", num(s->width), "height", num(s->height), "units", "pt",
 	                 "crs", s->crs,
@@ -105,7 +120,8 @@ static json_t *scene_json(const posture_scene *s)
 	                 json_real(s->frame[2]), json_real(s->frame[3]),
 	                 "extent", json_real(s->extent[0]), json_real(s->extent[1]),
 	                 json_real(s->extent[2]), json_real(s->extent[3]),
-	                 "layers", layers, "furniture", furniture, "label_placement", labels);
+	                 "layers", layers, "furniture", furniture, "sources", sources,
+	                 "label_placement", labels);
 }
 
 int pst_write_mapdata(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path)

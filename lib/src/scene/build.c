@@ -285,6 +285,8 @@ static int build(builder *b)
 	if (rc == POSTURE_OK)
 		rc = pst_add_layers(b);
 	if (rc == POSTURE_OK)
+		rc = pst_number_citations(b);
+	if (rc == POSTURE_OK)
 		rc = pst_add_furniture(b);
 	if (rc == POSTURE_OK)
 		rc = place_labels(b);

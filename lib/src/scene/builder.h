@@ -44,6 +44,9 @@ void pst_place_label(pst_label *l, double x, double y, double w, double h);
 void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks);
 int pst_add_layers(builder *b);
 
+/* citations.c */
+int pst_number_citations(builder *b);
+
 /* furniture.c */
 int pst_add_furniture(builder *b);
 

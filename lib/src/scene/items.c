@@ -53,30 +53,29 @@ void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 }
 
 
-/* Copy a feature's citations to its scene item, each source and locator once. */
+/* Copy a feature's citations, date and precision to its scene item. */
 static int copy_citations(pst_item *it, const pst_feature *f)
 {
-	it->cite_source = calloc(f->n_cites + 1, sizeof(char *));
-	it->cite_locator = calloc(f->n_cites + 1, sizeof(char *));
-	if (!it->cite_source || !it->cite_locator)
+	size_t n = f->n_cites;
+	it->cite_source = calloc(n + 1, sizeof(char *));
+	it->cite_locator = calloc(n + 1, sizeof(char *));
+	it->cite_quote = calloc(n + 1, sizeof(char *));
+	it->cite_number = calloc(n + 1, sizeof(int));
+	if (!it->cite_source || !it->cite_locator || !it->cite_quote || !it->cite_number)
 		return POSTURE_ENOMEM;
-	for (size_t i = 0; i < f->n_cites; i++) {
-		const pst_citation *c = &f->cites[i];
-		bool repeat = false;
-		for (size_t j = 0; j < it->n_cites && !repeat; j++)
-			repeat = !strcmp(it->cite_source[j], c->source_id) &&
-			         !strcmp(it->cite_locator[j], c->locator);
-		if (repeat)
-			continue;
-		it->cite_source[it->n_cites] = pst_strdup(c->source_id);
-		it->cite_locator[it->n_cites] = pst_strdup(c->locator);
+	for (size_t i = 0; i < n; i++) {
+		it->cite_source[i] = pst_strdup(f->cites[i].source_id);
+		it->cite_locator[i] = pst_strdup(f->cites[i].locator);
+		it->cite_quote[i] = pst_strdup(f->cites[i].quote);
 		it->n_cites++;
-		if (!it->cite_source[it->n_cites - 1] || !it->cite_locator[it->n_cites - 1])
+		if (!it->cite_source[i] || !it->cite_locator[i] || !it->cite_quote[i])
 			return POSTURE_ENOMEM;
 	}
+	if ((f->date && !(it->date = pst_strdup(f->date))) ||
+	    (f->precision && !(it->precision = pst_strdup(f->precision))))
+		return POSTURE_ENOMEM;
 	return POSTURE_OK;
 }
-
 
 /* Label text and look by layer: posture items bold and dark, reference places muted. */
 static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer_type type)

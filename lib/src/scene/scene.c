@@ -92,9 +92,14 @@ static void free_item(pst_item *it)
 	for (size_t i = 0; i < it->n_cites; i++) {
 		free(it->cite_source[i]);
 		free(it->cite_locator[i]);
+		free(it->cite_quote[i]);
 	}
 	free(it->cite_source);
 	free(it->cite_locator);
+	free(it->cite_quote);
+	free(it->cite_number);
+	free(it->date);
+	free(it->precision);
 }
 
 void pst_group_drop_last(pst_group *g)
@@ -114,6 +119,15 @@ void posture_scene_destroy(posture_scene *s)
 		free(s->groups[g].title);
 	}
 	free(s->groups);
+	for (size_t i = 0; i < s->n_sources; i++) {
+		free(s->sources[i].id);
+		free(s->sources[i].text);
+		free(s->sources[i].url);
+		free(s->sources[i].locators);
+	}
+	free(s->sources);
+	free(s->citations);
+	free(s->description);
 	free(s->crs);
 	free(s->title);
 	free(s);

@@ -75,10 +75,14 @@ typedef struct {
 	pst_label *label;
 	int priority;       /* who wins a crowded spot: bases > incidents > places */
 	bool label_dropped; /* it had a label that found no room (reported) */
-	/* Citations of curated items: "source-id" and "p. 53", each pair once. */
+	/* Citations of curated items, as in the data: source id, locator, quote. */
 	char **cite_source;
 	char **cite_locator;
+	char **cite_quote;
 	size_t n_cites;
+	int *cite_number;   /* per citation: its source's number in the scene's list */
+	char *date;         /* ISO 8601 date or interval, or NULL */
+	char *precision;    /* exact … region, or NULL */
 } pst_item;
 
 /*
@@ -109,6 +113,15 @@ typedef struct {
 } pst_label_stats;
 
 
+/* A source cited on the map: the list the citation markers point into. */
+typedef struct {
+	char *id;           /* sources.json id */
+	int number;         /* marker number, from 1, in order of first appearance */
+	char *text;         /* full citation, Chicago author-date */
+	char *url;          /* http(s) link (DOIs as https://doi.org/…), or NULL */
+	char *locators;     /* where the map's items cite it: "pp. 48, 53; para. 4" */
+} pst_scene_source;
+
 struct posture_scene {
 	double width, height;  /* page size, pt */
 	char *crs;             /* the map CRS as a PROJ string */
@@ -122,6 +135,10 @@ struct posture_scene {
 	pst_group *groups;     /* layers in drawing order, then furniture */
 	size_t n_groups;
 	pst_label_stats label_stats; /* what label placement achieved */
+	pst_scene_source *sources;   /* the sources cited, by number */
+	size_t n_sources;
+	char *citations;             /* "numbered", "inline" or "none" */
+	char *description;           /* text alternative: region, layers, counts, dates */
 };
 
 /* Append a group (names are copied); returns NULL when out of memory. */

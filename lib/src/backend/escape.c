@@ -1,0 +1,181 @@
+/*
+ * escape.c — escaping for the markup writers (SVG, HTML).
+ *
+ * The data a map carries is written by people and copied from documents:
+ * names hold quotes and dashes, a quote may hold "<" or "&", and a hostile
+ * or careless file may hold markup, "]]>", "</script>" or a javascript: URL.
+ * Each context has its own rule, kept here in one place: character data and
+ * attribute values (entity references; characters XML cannot carry become
+ * U+FFFD so the file stays well-formed), element ids (a fixed safe
+ * alphabet), JSON in a script element (no '<' at all), and links (http and
+ * https only, DOIs resolved through doi.org).  None of them depends on the
+ * locale.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+
+#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD in UTF-8 */
+
+/* Length of the character at @p s that XML may carry, or 0 when it may not. */
+static size_t xml_char_len(const unsigned char *s)
+{
+	size_t n = pst_utf8_seq_len(s, strnlen((const char *)s, 4));
+	if (n == 1 && s[0] < 0x20 && s[0] != '\t' && s[0] != '\n' && s[0] != '\r')
+		return 0;
+	if (n == 3 && s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
+		return 0; /* U+FFFE, U+FFFF */
+	return n;
+}
+
+/* The entity for @p c in the given context, or NULL to copy it. */
+static const char *xml_entity(unsigned char c, bool attr)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return attr ? "&quot;" : NULL;
+	case '\t': return attr ? "&#9;" : NULL;
+	case '\n': return attr ? "&#10;" : NULL;
+	case '\r': return "&#13;"; /* a raw CR would be read back as LF */
+	default: return NULL;
+	}
+}
+
+static void escape_xml(pst_buf *b, const char *s, bool attr)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (p && *p) {
+		size_t n = xml_char_len(p);
+		const char *entity = n == 1 ? xml_entity(*p, attr) : NULL;
+		if (n == 0) {
+			pst_buf_puts(b, REPLACEMENT);
+			p++;
+			continue;
+		}
+		if (entity)
+			pst_buf_puts(b, entity);
+		else
+			pst_buf_add(b, p, n);
+		p += n;
+	}
+}
+
+void pst_esc_text(pst_buf *b, const char *s)
+{
+	escape_xml(b, s, false);
+}
+
+void pst_esc_attr(pst_buf *b, const char *s)
+{
+	escape_xml(b, s, true);
+}
+
+static bool is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+void pst_esc_id(pst_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	if (!is_alpha(*p) && *p != '_')
+		pst_buf_puts(b, "_");
+	for (; *p; p++) {
+		char c = is_alpha(*p) || is_digit(*p) || *p == '-' || *p == '_' ? (char)*p : '_';
+		pst_buf_add(b, &c, 1);
+	}
+}
+
+void pst_esc_json_script(pst_buf *b, const char *json)
+{
+	for (const char *p = json; *p; p++) {
+		if (*p == '<')
+			pst_buf_puts(b, "\\u003c");
+		else if (*p == '>')
+			pst_buf_puts(b, "\\u003e");
+		else if (*p == '&')
+			pst_buf_puts(b, "\\u0026");
+		else if (!strncmp(p, "\xE2\x80\xA8", 3) || !strncmp(p, "\xE2\x80\xA9", 3)) {
+			pst_buf_puts(b, p[2] == '\xA8' ? "\\u2028" : "\\u2029");
+			p += 2;
+		} else
+			pst_buf_add(b, p, 1);
+	}
+}
+
+/* Whether @p s starts with @p prefix, ignoring ASCII case. */
+static bool starts_with_nocase(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++) {
+		char c = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
+		if (c != *prefix)
+			return false;
+	}
+	return true;
+}
+
+/* An absolute http(s) URL with a host and nothing a browser would reinterpret. */
+static bool url_is_web(const char *url)
+{
+	size_t skip;
+	if (starts_with_nocase(url, "http://"))
+		skip = 7;
+	else if (starts_with_nocase(url, "https://"))
+		skip = 8;
+	else
+		return false;
+	const unsigned char *host = (const unsigned char *)url + skip;
+	if (!is_alpha(*host) && !is_digit(*host) && *host != '[')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= 0x20 || *p == 0x7F || *p == '\\' || *p == '"' || *p == '<' || *p == '>')
+			return false;
+	return true;
+}
+
+/* "https://doi.org/" + @p doi, bytes outside RFC 3986's safe set percent-encoded. */
+static char *doi_url(const char *doi)
+{
+	static const char safe[] = "-._~/:;()[]@!$*+,=";
+	while (*doi == ' ')
+		doi++;
+	if (starts_with_nocase(doi, "doi:"))
+		doi += 4;
+	else if (starts_with_nocase(doi, "https://doi.org/"))
+		doi += 16;
+	else if (starts_with_nocase(doi, "http://dx.doi.org/"))
+		doi += 18;
+	if (strncmp(doi, "10.", 3) != 0)
+		return NULL;
+	pst_buf b;
+	pst_buf_init(&b);
+	pst_buf_puts(&b, "https://doi.org/");
+	for (const unsigned char *p = (const unsigned char *)doi; *p; p++) {
+		if (is_alpha(*p) || is_digit(*p) || strchr(safe, *p))
+			pst_buf_add(&b, p, 1);
+		else
+			pst_buf_printf(&b, "%%%02X", *p);
+	}
+	if (b.failed) {
+		pst_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+char *pst_link_url(const char *url, const char *doi)
+{
+	if (url && url_is_web(url))
+		return pst_strdup(url);
+	if (doi && *doi)
+		return doi_url(doi);
+	return NULL;
+}
