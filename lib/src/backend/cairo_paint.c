@@ -158,13 +158,22 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 	cairo_save(cr);
 	cairo_rectangle(cr, 0, 0, s->width, s->height);
 	cairo_clip(cr);
-	set_color(cr, s->background);
+	set_color(cr, s->page_color);
 	cairo_paint(cr);
+	cairo_rectangle(cr, s->map_box.x0, s->map_box.y0, s->map_box.x1 - s->map_box.x0,
+	                s->map_box.y1 - s->map_box.y0);
+	set_color(cr, s->background);
+	cairo_fill(cr);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
 	PangoContext *pc = pango_cairo_create_context(cr);
 	pst_text_setup_context(pc);
-	/* The map: every layer's shapes and symbols, then leaders, then labels on top. */
+	/* The map, inside its frame: every layer's shapes and symbols, then
+	 * leaders, then labels on top. */
+	cairo_save(cr);
+	cairo_rectangle(cr, s->map_box.x0, s->map_box.y0, s->map_box.x1 - s->map_box.x0,
+	                s->map_box.y1 - s->map_box.y0);
+	cairo_clip(cr);
 	for (size_t g = 0; g < s->n_groups; g++)
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
 			paint_item(cr, pc, &s->groups[g].items[i], tol, false);
@@ -179,6 +188,7 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
 			if (s->groups[g].items[i].label)
 				paint_label(cr, pc, s->groups[g].items[i].label);
+	cairo_restore(cr);
 	/* Furniture over the map, each piece whole. */
 	for (size_t g = 0; g < s->n_groups; g++)
 		for (size_t i = 0; s->groups[g].furniture && i < s->groups[g].n_items; i++)

@@ -196,8 +196,9 @@ static int push_cand(lab *l, const cand_env *e, double x, double y, double cost,
 	double halo = l->it->label->halo_width;
 	cand c = { { x - halo, y - halo, x + l->w + halo, y + l->h + halo }, x, y, cost, leader,
 		   { 0, 0, 0, 0 } };
-	if (c.box.x0 < 0 || c.box.y0 < 0 || c.box.x1 > e->s->width || c.box.y1 > e->s->height)
-		return POSTURE_OK; /* off the page */
+	const pst_box *mb = &e->s->map_box;
+	if (c.box.x0 < mb->x0 || c.box.y0 < mb->y0 || c.box.x1 > mb->x1 || c.box.y1 > mb->y1)
+		return POSTURE_OK; /* off the map */
 	if (grid_hits(e->fixed, e->fixed_boxes, &c.box))
 		return POSTURE_OK; /* on a symbol or the furniture */
 	if (leader) {

@@ -27,6 +27,34 @@ static char *id_or_number(const char *id, const char *prefix, int i)
 typedef void (*style_fn)(builder *b, pst_shapefile *sf, int i, pst_item *it);
 
 
+/*
+ * The boundary of the area just added to @p g, as its own stroked item
+ * ("outline-<id>") right after it: the area keeps the fill, the outline the
+ * stroke.  Takes the parts of @p outline.
+ */
+static int add_outline(pst_group *g, pst_item *outline)
+{
+	if (!outline->n_parts)
+		return POSTURE_OK;
+	size_t fill_at = g->n_items - 1;
+	pst_item *it = pst_group_add_item(g);
+	if (!it)
+		return POSTURE_ENOMEM;
+	pst_item *fill = &g->items[fill_at];
+	it->id = pst_asprintf("outline-%s", fill->id);
+	it->kind = pst_asprintf("%s-outline", fill->kind);
+	it->name = pst_strdup(fill->name);
+	it->style.stroke = fill->style.stroke;
+	it->style.stroke_width = fill->style.stroke_width;
+	fill->style.stroke_width = 0;
+	it->xy = outline->xy;
+	it->n_pts = outline->n_pts;
+	it->part_end = outline->part_end;
+	it->n_parts = outline->n_parts;
+	*outline = (pst_item){ 0 };
+	return it->id && it->kind && it->name ? POSTURE_OK : POSTURE_ENOMEM;
+}
+
 static int add_shapes(builder *b, const char *file, int type, const char *group,
                       const char *title, style_fn style)
 {
@@ -52,15 +80,19 @@ static int add_shapes(builder *b, const char *file, int type, const char *group,
 		}
 		it->closed = type == SHPT_POLYGON;
 		style(b, sf, i, it);
-		rc = pst_add_object(b, it, o);
+		pst_item outline = { 0 };
+		rc = pst_add_object(b, it, it->closed ? &outline : NULL, o);
 		SHPDestroyObject(o);
-		if (rc == POSTURE_ENOMEM)
-			pst_error(b->ctx, rc, sf->path, "out of memory");
-		if (!it->id || !it->kind || !it->name) {
-			rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
-		} else if (it->n_parts == 0) {
+		if (rc == POSTURE_OK && (!it->id || !it->kind || !it->name))
+			rc = POSTURE_ENOMEM;
+		if (rc == POSTURE_OK && it->n_parts == 0)
 			pst_group_drop_last(g); /* nothing of it is on the page */
-		}
+		else if (rc == POSTURE_OK && it->closed)
+			rc = add_outline(g, &outline);
+		free(outline.xy);
+		free(outline.part_end);
+		if (rc != POSTURE_OK)
+			rc = pst_error(b->ctx, rc, sf->path, "out of memory");
 	}
 	pst_shapefile_close(sf);
 	return rc;

@@ -27,7 +27,6 @@
 #define EDGE_SAMPLES 64     /* points per frame edge when finding envelopes */
 #define GEO_MARGIN 2.0      /* degrees added around the frame's lon/lat box */
 #define GEO_STEP 0.25       /* degrees: longest edge allowed before projecting */
-#define PAGE_MARGIN 4.0     /* pt: geometry is clipped this far outside the page */
 
 /* --- frame ------------------------------------------------------------------ */
 
@@ -74,7 +73,8 @@ static int compute_frame(builder *b)
 	    f.x1 - f.x0 <= 0 || f.y1 - f.y0 <= 0)
 		return pst_error(b->ctx, POSTURE_EPROJ, m->path,
 		                 "the extent cannot be shown in projection '%s'", m->projection);
-	double page_aspect = m->width / m->height;
+	const pst_box *mb = &s->map_box;
+	double page_aspect = (mb->x1 - mb->x0) / (mb->y1 - mb->y0);
 	double fw = f.x1 - f.x0, fh = f.y1 - f.y0;
 	if (fw / fh < page_aspect) {
 		double grow = (fh * page_aspect - fw) / 2;
@@ -89,17 +89,16 @@ static int compute_frame(builder *b)
 	s->frame[1] = f.y0;
 	s->frame[2] = f.x1;
 	s->frame[3] = f.y1;
-	s->pt_per_unit = m->width / (f.x1 - f.x0);
-	b->page_box = (pst_box){ -PAGE_MARGIN, -PAGE_MARGIN, m->width + PAGE_MARGIN,
-	                         m->height + PAGE_MARGIN };
+	s->pt_per_unit = (mb->x1 - mb->x0) / (f.x1 - f.x0);
+	b->page_box = *mb; /* nothing outside the frame survives: clipped, not masked */
 	return POSTURE_OK;
 }
 
 void pst_to_page(const posture_scene *s, double *x, double *y, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		x[i] = (x[i] - s->frame[0]) * s->pt_per_unit;
-		y[i] = (s->frame[3] - y[i]) * s->pt_per_unit;
+		x[i] = s->map_box.x0 + (x[i] - s->frame[0]) * s->pt_per_unit;
+		y[i] = s->map_box.y0 + (s->frame[3] - y[i]) * s->pt_per_unit;
 	}
 }
 
@@ -164,7 +163,24 @@ out:
 	return rc;
 }
 
-static int add_ring(builder *b, pst_item *it, const double *lonlat, size_t n)
+typedef struct {
+	builder *b;
+	pst_item *it;
+} line_job;
+
+/* Frame-clipped pieces of a line become parts of the item. */
+static int add_line_piece(void *user, const double *xy, size_t n)
+{
+	return pst_item_add_part(user, xy, n);
+}
+
+/*
+ * A polygon ring: its area clipped to the frame goes to @p fill; its
+ * boundary, clipped as a line, to @p outline (when given), so that strokes
+ * never run along the frame where the clip cut the ring.
+ */
+static int add_ring(builder *b, pst_item *fill, pst_item *outline, const double *lonlat,
+                    size_t n)
 {
 	if (n > 1 && lonlat[0] == lonlat[2 * n - 2] && lonlat[1] == lonlat[2 * n - 1])
 		n--; /* rings repeat their first point; clipping wants it once */
@@ -178,22 +194,18 @@ static int add_ring(builder *b, pst_item *it, const double *lonlat, size_t n)
 		rc = pst_project_to_page(b, b->tmp_b.xy, b->tmp_b.n, &finite);
 	if (rc != POSTURE_OK || !finite)
 		return rc; /* a ring PROJ cannot place is left out */
-	rc = pst_clip_ring(&b->tmp_a, b->tmp_b.xy, b->tmp_b.n, &b->page_box);
+	if (outline) {
+		rc = pst_pts_push(&b->tmp_b, b->tmp_b.xy[0], b->tmp_b.xy[1]); /* close it */
+		if (rc == POSTURE_OK)
+			rc = pst_clip_line(b->tmp_b.xy, b->tmp_b.n, &b->page_box, add_line_piece, outline);
+		b->tmp_b.n--;
+	}
+	if (rc == POSTURE_OK)
+		rc = pst_clip_ring(&b->tmp_a, b->tmp_b.xy, b->tmp_b.n, &b->page_box);
 	if (rc == POSTURE_OK && b->tmp_a.n >= 3)
-		rc = pst_item_add_part(it, b->tmp_a.xy, b->tmp_a.n);
+		rc = pst_item_add_part(fill, b->tmp_a.xy, b->tmp_a.n);
 	return rc;
 }
-
-/* Page-clipped pieces of a line become parts of the item. */
-static int add_line_piece(void *user, const double *xy, size_t n)
-{
-	return pst_item_add_part(user, xy, n);
-}
-
-typedef struct {
-	builder *b;
-	pst_item *it;
-} line_job;
 
 /* A piece of a line inside the geo box: densify, project, clip to the page. */
 static int add_geo_piece(void *user, const double *lonlat, size_t n)
@@ -211,8 +223,9 @@ static int add_geo_piece(void *user, const double *lonlat, size_t n)
 	return rc;
 }
 
-/* Add every part of a shapefile object to @p it (rings or lines). */
-int pst_add_object(builder *b, pst_item *it, const SHPObject *o)
+/* Add every part of a shapefile object to @p it (rings, whose boundaries go
+ * to @p outline when given, or lines). */
+int pst_add_object(builder *b, pst_item *it, pst_item *outline, const SHPObject *o)
 {
 	pst_pts part = { 0 };
 	int rc = POSTURE_OK;
@@ -225,7 +238,7 @@ int pst_add_object(builder *b, pst_item *it, const SHPObject *o)
 		if (rc != POSTURE_OK)
 			break;
 		if (it->closed) {
-			rc = add_ring(b, it, part.xy, part.n);
+			rc = add_ring(b, it, outline, part.xy, part.n);
 		} else {
 			line_job job = { b, it };
 			rc = pst_clip_line(part.xy, part.n, &b->geo_box, add_geo_piece, &job);
@@ -259,6 +272,7 @@ static int build(builder *b)
 	posture_scene *s = b->scene;
 	s->width = m->width;
 	s->height = m->height;
+	s->map_box = (pst_box){ 0, 0, m->width, m->height };
 	memcpy(s->extent, m->extent, sizeof(s->extent));
 	s->title = pst_strdup(m->title);
 	b->theme = pst_theme_find(m->theme);
@@ -266,6 +280,7 @@ static int build(builder *b)
 	if (!s->title)
 		return pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	s->background = b->theme->sea;
+	s->page_color = (pst_rgba){ 1, 1, 1, 1 };
 	s->leader_color = b->theme->leader;
 	s->leader_width = b->theme->leader_width * b->k;
 	pst_where at = pst_map_where(m, "projection");

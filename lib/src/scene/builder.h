@@ -33,7 +33,7 @@ typedef struct {
 /* build.c */
 void pst_to_page(const posture_scene *s, double *x, double *y, size_t n);
 int pst_project_to_page(builder *b, double *xy, size_t n, bool *all_finite);
-int pst_add_object(builder *b, pst_item *it, const SHPObject *o);
+int pst_add_object(builder *b, pst_item *it, pst_item *outline, const SHPObject *o);
 
 /* basemap.c */
 int pst_add_base_geography(builder *b);

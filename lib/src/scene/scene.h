@@ -128,8 +128,10 @@ struct posture_scene {
 	double frame[4];       /* map-unit envelope of the page: x0, y0, x1, y1 */
 	double extent[4];      /* the requested lon/lat extent */
 	double pt_per_unit;    /* page points per map unit */
+	pst_box map_box;       /* where the frame sits on the page (all of it in layout map) */
 	char *title;           /* for document metadata */
-	pst_rgba background;   /* page ground (the sea) */
+	pst_rgba background;   /* map ground inside the frame (the sea) */
+	pst_rgba page_color;   /* paper around the frame (handout layouts) */
 	pst_rgba leader_color; /* leader lines from symbols to moved labels */
 	double leader_width;   /* pt */
 	pst_group *groups;     /* layers in drawing order, then furniture */
