@@ -126,7 +126,7 @@ static void test_mapdef_bad_values_point_at_value(void **state)
 	assert_string_equal(load("[map]\ntheme = artcle\n", NULL),
 	                    "m.ini:2:9: error: theme 'artcle' is not known (choose 'article')");
 	assert_string_equal(load("[map]\noutputs = png, gif\n", NULL),
-	                    "m.ini:2:11: error: output 'gif' is not known (choose png, pdf, svg, json)");
+	                    "m.ini:2:11: error: output 'gif' is not known (choose png, pdf, svg, html, json)");
 }
 
 static void test_mapdef_duplicate_and_missing(void **state)

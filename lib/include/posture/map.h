@@ -31,18 +31,33 @@ typedef struct posture_scene posture_scene;
 typedef enum {
 	POSTURE_FORMAT_PNG,  /**< raster, via Cairo and libpng */
 	POSTURE_FORMAT_PDF,  /**< vector, via Cairo */
-	POSTURE_FORMAT_SVG,  /**< vector, via Cairo */
-	POSTURE_FORMAT_JSON  /**< the map data: the scene as JSON */
+	POSTURE_FORMAT_SVG,  /**< vector: posture's structured SVG (named layers, real text);
+	                          Cairo's when posture_render_opts.svg_engine says so */
+	POSTURE_FORMAT_JSON, /**< the map data: the scene as JSON */
+	POSTURE_FORMAT_HTML, /**< one self-contained interactive page: the SVG with tooltips,
+	                          layer toggles, date filter and search */
+	POSTURE_FORMAT_SVG_CAIRO /**< SVG through Cairo's surface (text as glyph outlines);
+	                              extension .svg, never chosen by extension */
 } posture_format;
 
-/** Options for posture_scene_write(). */
+/** Who writes POSTURE_FORMAT_SVG. */
+typedef enum {
+	POSTURE_SVG_ENGINE_POSTURE = 0, /**< the structured SVG (the default) */
+	POSTURE_SVG_ENGINE_CAIRO        /**< Cairo's SVG surface, as POSTURE_FORMAT_SVG_CAIRO */
+} posture_svg_engine;
+
+/**
+ * Options for posture_scene_write().  Version 1 had only @c scale; callers
+ * built against it keep working (their SVG comes from the default engine).
+ */
 typedef struct {
-	int version;  /**< POSTURE_RENDER_OPTS_VERSION */
+	int version;  /**< POSTURE_RENDER_OPTS_VERSION (1 is accepted too) */
 	double scale; /**< PNG pixels per point, 0.1–16 (1 = one pixel per point) */
+	posture_svg_engine svg_engine; /**< who writes .svg (since version 2) */
 } posture_render_opts;
 
-#define POSTURE_RENDER_OPTS_VERSION 1
-#define POSTURE_RENDER_OPTS_INIT { POSTURE_RENDER_OPTS_VERSION, 1.0 }
+#define POSTURE_RENDER_OPTS_VERSION 2
+#define POSTURE_RENDER_OPTS_INIT { POSTURE_RENDER_OPTS_VERSION, 1.0, POSTURE_SVG_ENGINE_POSTURE }
 
 /**
  * Read and check a map definition.  Paths inside it are taken relative to

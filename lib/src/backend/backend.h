@@ -40,7 +40,7 @@ int pst_svg_ids_make(pst_svg_ids *ids, const posture_scene *s);
 void pst_svg_ids_free(pst_svg_ids *ids, const posture_scene *s);
 
 /* Whether the SVG writes an item's own group: it draws something there. */
-bool pst_svg_item_drawn(const pst_item *it);
+bool pst_svg_item_drawn(const pst_group *g, const pst_item *it);
 
 /*
  * The structured SVG of @p s appended to @p out: for an .svg file
@@ -48,6 +48,9 @@ bool pst_svg_item_drawn(const pst_item *it);
  */
 void pst_svg_document(pst_buf *out, const posture_scene *s, const pst_svg_ids *ids,
                       bool standalone);
+
+/** The map's text alternative (region, layers, counts), escaped as XML text. */
+void pst_svg_description(pst_buf *b, const posture_scene *s);
 
 /** The structured SVG (the default for .svg). */
 int pst_write_svg(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path);

@@ -35,11 +35,22 @@ static int write_temp(pst_atomic *out, posture_ctx *ctx, const posture_scene *sc
 		rc = pst_write_png(ctx, scene, out->fp, path, opts->scale);
 		break;
 	case POSTURE_FORMAT_PDF:
-	case POSTURE_FORMAT_SVG:
 		rc = pst_write_cairo_vector(ctx, scene, out->fp, path, format);
+		break;
+	case POSTURE_FORMAT_SVG:
+		if (opts->svg_engine == POSTURE_SVG_ENGINE_CAIRO)
+			rc = pst_write_cairo_vector(ctx, scene, out->fp, path, POSTURE_FORMAT_SVG);
+		else
+			rc = pst_write_svg(ctx, scene, out->fp, path);
+		break;
+	case POSTURE_FORMAT_SVG_CAIRO:
+		rc = pst_write_cairo_vector(ctx, scene, out->fp, path, POSTURE_FORMAT_SVG);
 		break;
 	case POSTURE_FORMAT_JSON:
 		rc = pst_write_mapdata(ctx, scene, out->fp, path);
+		break;
+	case POSTURE_FORMAT_HTML:
+		rc = pst_write_html(ctx, scene, out->fp, path);
 		break;
 	default:
 		rc = pst_error(ctx, POSTURE_EUSAGE, path, "unknown output format");
@@ -53,11 +64,16 @@ int posture_scene_write_files(posture_ctx *ctx, const posture_scene *scene, size
                               const char *const *paths, const posture_format *formats,
                               const posture_render_opts *opts)
 {
-	posture_render_opts defaults = POSTURE_RENDER_OPTS_INIT;
-	if (!opts)
-		opts = &defaults;
-	if (opts->version != POSTURE_RENDER_OPTS_VERSION || !(opts->scale >= 0.1 && opts->scale <= 16))
+	posture_render_opts o = POSTURE_RENDER_OPTS_INIT;
+	if (opts && opts->version == 1)
+		o.scale = opts->scale; /* a version 1 struct ends after scale */
+	else if (opts)
+		o = *opts;
+	if ((o.version != 1 && o.version != POSTURE_RENDER_OPTS_VERSION) ||
+	    !(o.scale >= 0.1 && o.scale <= 16) ||
+	    (o.svg_engine != POSTURE_SVG_ENGINE_POSTURE && o.svg_engine != POSTURE_SVG_ENGINE_CAIRO))
 		return pst_error(ctx, POSTURE_EUSAGE, n ? paths[0] : "output", "invalid render options");
+	opts = &o;
 	pst_atomic *outs = calloc(n ? n : 1, sizeof(*outs));
 	if (!outs)
 		return pst_error(ctx, POSTURE_ENOMEM, n ? paths[0] : "output", "out of memory");

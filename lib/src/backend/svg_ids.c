@@ -10,7 +10,7 @@
  * groups both called "borders", or ids that differ only in characters the
  * id alphabet lacks) gets "-2", "-3"… in drawing order, so identical scenes
  * always get identical ids.  A few ids are reserved for the document
- * itself (its title, description, background and Labels layer).
+ * itself (its title, description, frame clip, background, Labels layer).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +98,7 @@ static int alloc_ids(pst_svg_ids *ids, const posture_scene *s, size_t n_items)
 /* Reserved ids, then layers, label sub-layers, items and labels, in drawing order. */
 static bool fill_ids(pst_svg_ids *ids, const posture_scene *s, id_set *set, char **reserved)
 {
-	static const char *const names[] = { "map-title", "map-desc", "background" };
+	static const char *const names[] = { "map-title", "map-desc", "map-clip", "background" };
 	bool ok = true;
 	for (size_t k = 0; k < PST_ARRAY_LEN(names); k++)
 		ok = (reserved[k] = take_id(set, "", names[k])) && ok;
@@ -130,7 +130,7 @@ int pst_svg_ids_make(pst_svg_ids *ids, const posture_scene *s)
 	while (set.cap < 2 * (2 * n_items + 2 * s->n_groups + 8))
 		set.cap *= 2;
 	set.slot = calloc(set.cap, sizeof(char *));
-	char *reserved[3] = { NULL, NULL, NULL };
+	char *reserved[4] = { NULL, NULL, NULL, NULL };
 	int rc = set.slot ? alloc_ids(ids, s, n_items) : POSTURE_ENOMEM;
 	if (rc == POSTURE_OK && !fill_ids(ids, s, &set, reserved))
 		rc = POSTURE_ENOMEM;

@@ -429,8 +429,24 @@ static int greedy(chosen_index *ci, const size_t *order)
 	int rc = POSTURE_OK;
 	for (size_t o = 0; o < ci->n && rc == POSTURE_OK; o++) {
 		lab *l = &ci->labs[order[o]];
+		if (l->it->label_optional)
+			continue; /* placed last, where room is left */
 		long k = best_free(ci, order[o]);
 		rc = choose(ci, order[o], k >= 0 ? k : l->n ? 0 : -1);
+	}
+	return rc;
+}
+
+/* Optional names take the best free place left, or none. */
+static int place_optional(chosen_index *ci, const size_t *order)
+{
+	int rc = POSTURE_OK;
+	for (size_t o = 0; o < ci->n && rc == POSTURE_OK; o++) {
+		if (!ci->labs[order[o]].it->label_optional)
+			continue;
+		long k = best_free(ci, order[o]);
+		if (k >= 0)
+			rc = choose(ci, order[o], k);
 	}
 	return rc;
 }
@@ -519,10 +535,14 @@ static void apply(chosen_index *ci, pst_label_stats *st)
 			free(label->text);
 			free(label);
 			l->it->label = NULL;
-			l->it->label_dropped = true;
-			st->n_dropped++;
+			if (!l->it->label_optional) {
+				l->it->label_dropped = true;
+				st->n_dropped++;
+				st->n_labels++;
+			}
 			continue;
 		}
+		st->n_labels++;
 		size_t hard;
 		penalty_of(ci, i, c, &hard);
 		label->x = c->x;
@@ -582,7 +602,7 @@ static int collect_labels(posture_scene *s, lab **labs, size_t *n)
 				continue;
 			if (pst_grow((void **)labs, &cap, *n + 1, sizeof(lab)))
 				return POSTURE_ENOMEM;
-			(*labs)[(*n)++] = (lab){ .it = it, .weight = 1.0 + it->priority / 25.0 };
+			(*labs)[(*n)++] = (lab){ .it = it, .weight = 1.0 + it->priority / 25.0, .chosen = -1 };
 		}
 	}
 	return POSTURE_OK;
@@ -621,10 +641,10 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_stats *stats)
 		rc = anneal(&ci);
 	if (rc == POSTURE_OK && n)
 		rc = settle(&ci, order);
-	if (rc == POSTURE_OK && n) {
-		stats->n_labels = n;
+	if (rc == POSTURE_OK && n)
+		rc = place_optional(&ci, order);
+	if (rc == POSTURE_OK && n)
 		apply(&ci, stats);
-	}
 	for (size_t i = 0; i < n; i++)
 		free(labs[i].c);
 	free(labs);

@@ -26,6 +26,7 @@
 
 #include <ini.h>
 
+#include "layers/layer.h"
 #include "mapdef.h"
 
 #define MAX_INI_LINE 199 /* inih's buffer holds 200 bytes with the newline */
@@ -177,7 +178,7 @@ static int parse_theme(posture_map *m, const src_pos *at, const char *v)
 
 static int parse_layout(posture_map *m, const src_pos *at, const char *v)
 {
-	static const char *const layouts[] = { "map", "bare", NULL };
+	static const char *const layouts[] = { "map", "handout", "bare", NULL };
 	return parse_choice(&m->layout, at, "layout", v, layouts);
 }
 
@@ -216,7 +217,8 @@ static int for_each_item(posture_map *m, const src_pos *at, const char *v,
 static int add_output(posture_map *m, const src_pos *at, const char *item, size_t index)
 {
 	static const posture_format all[] = { POSTURE_FORMAT_PNG, POSTURE_FORMAT_PDF,
-	                                      POSTURE_FORMAT_SVG, POSTURE_FORMAT_JSON };
+	                                      POSTURE_FORMAT_SVG, POSTURE_FORMAT_JSON,
+	                                      POSTURE_FORMAT_HTML };
 	if (index == 0)
 		m->n_outputs = 0;
 	for (size_t i = 0; i < PST_ARRAY_LEN(all); i++) {
@@ -228,7 +230,7 @@ static int add_output(posture_map *m, const src_pos *at, const char *item, size_
 		m->outputs[m->n_outputs++] = all[i];
 		return POSTURE_OK;
 	}
-	return value_error(at, "output '%s' is not known (choose png, pdf, svg, json)", item);
+	return value_error(at, "output '%s' is not known (choose png, pdf, svg, html, json)", item);
 }
 
 static int parse_outputs(posture_map *m, const src_pos *at, const char *v)
@@ -321,6 +323,51 @@ static int parse_layers(posture_map *m, const src_pos *at, const char *v)
 	return for_each_item(m, at, v, add_layer);
 }
 
+static int parse_date(posture_map *m, const src_pos *at, const char *v)
+{
+	int from, to;
+	char why[128];
+	if (strchr(v, '/') || !pst_date_parse(v, &from, &to, why, sizeof(why)))
+		return value_error(at, "date '%s' must be YYYY, YYYY-MM or YYYY-MM-DD", v);
+	return set_string(&m->date, at, v);
+}
+
+static int add_focus(posture_map *m, const src_pos *at, const char *item, size_t index)
+{
+	if (index == 0)
+		m->n_focus = 0;
+	bool iso = strlen(item) == 3;
+	for (size_t i = 0; iso && i < 3; i++)
+		iso = item[i] >= 'A' && item[i] <= 'Z';
+	if (!iso)
+		return value_error(at, "focus wants ISO 3166-1 alpha-3 codes like TJK, not '%s'", item);
+	if (m->n_focus == PST_ARRAY_LEN(m->focus))
+		return value_error(at, "too many focus countries (at most %zu)", PST_ARRAY_LEN(m->focus));
+	memcpy(m->focus[m->n_focus++], item, 4);
+	return POSTURE_OK;
+}
+
+static int parse_focus(posture_map *m, const src_pos *at, const char *v)
+{
+	return for_each_item(m, at, v, add_focus);
+}
+
+static int parse_graticule(posture_map *m, const src_pos *at, const char *v)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "no")) {
+		m->graticule = !strcmp(v, "yes");
+		return POSTURE_OK;
+	}
+	return value_error(at, "graticule wants yes or no, not '%s'", v);
+}
+
+static int parse_paper(posture_map *m, const src_pos *at, const char *v)
+{
+	static const char *const papers[] = { "a4", "letter", "a4-landscape", "letter-landscape",
+		                              NULL };
+	return parse_choice(&m->paper, at, "paper", v, papers);
+}
+
 static const key_def keys[PST_MAP_N_KEYS] = {
 	{ "map", "title", parse_title },
 	{ "map", "subtitle", parse_subtitle },
@@ -331,6 +378,10 @@ static const key_def keys[PST_MAP_N_KEYS] = {
 	{ "map", "layout", parse_layout },
 	{ "map", "citations", parse_citations },
 	{ "map", "outputs", parse_outputs },
+	{ "map", "date", parse_date },
+	{ "map", "focus", parse_focus },
+	{ "map", "graticule", parse_graticule },
+	{ "map", "paper", parse_paper },
 	{ "data", "shapes", parse_shapes },
 	{ "data", "layers", parse_layers },
 	{ "data", "sources", parse_sources },
@@ -575,6 +626,8 @@ static void set_defaults(posture_map *m)
 	m->theme = pst_strdup("article");
 	m->layout = pst_strdup("map");
 	m->citations = pst_strdup("numbered");
+	m->paper = pst_strdup("a4");
+	m->graticule = true;
 	m->width = 2000;
 	m->height = 1400;
 	m->outputs[0] = POSTURE_FORMAT_PNG;
@@ -627,7 +680,7 @@ int posture_map_load(posture_map **out, posture_ctx *ctx, const char *path)
 	m->name = map_name(path);
 	set_defaults(m);
 	if (!m->path || !m->name || !m->title || !m->subtitle || !m->projection || !m->theme ||
-	    !m->layout || !m->citations) {
+	    !m->layout || !m->citations || !m->paper) {
 		rc = pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
 	} else {
 		rc = check_lines(ctx, path, text, len);
@@ -698,6 +751,8 @@ void posture_map_destroy(posture_map *m)
 	free(m->theme);
 	free(m->layout);
 	free(m->citations);
+	free(m->date);
+	free(m->paper);
 	free(m->shapes_dir);
 	for (size_t i = 0; i < m->n_layers; i++)
 		free(m->layers[i]);
@@ -729,6 +784,8 @@ const char *posture_format_extension(posture_format format)
 	case POSTURE_FORMAT_PDF: return "pdf";
 	case POSTURE_FORMAT_SVG: return "svg";
 	case POSTURE_FORMAT_JSON: return "json";
+	case POSTURE_FORMAT_HTML: return "html";
+	case POSTURE_FORMAT_SVG_CAIRO: return "svg";
 	}
 	return "";
 }
@@ -736,7 +793,8 @@ const char *posture_format_extension(posture_format format)
 int posture_format_from_path(posture_format *out, const char *path)
 {
 	static const posture_format all[] = { POSTURE_FORMAT_PNG, POSTURE_FORMAT_PDF,
-	                                      POSTURE_FORMAT_SVG, POSTURE_FORMAT_JSON };
+	                                      POSTURE_FORMAT_SVG, POSTURE_FORMAT_JSON,
+	                                      POSTURE_FORMAT_HTML };
 	const char *dot = strrchr(path, '.');
 	const char *slash = strrchr(path, '/');
 	if (!dot || (slash && dot < slash))

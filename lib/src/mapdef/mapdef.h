@@ -16,7 +16,7 @@
 #define PST_MIN_PAGE_SIDE 16.0     /* pt */
 #define PST_MAX_PAGE_SIDE 16384.0  /* pt; PNG pixels are checked at write time */
 
-#define PST_MAP_N_KEYS 12 /* entries of the key table in mapdef.c */
+#define PST_MAP_N_KEYS 16 /* entries of the key table in mapdef.c */
 
 /* Where a key's value came from: the map file (file NULL) or an option. */
 typedef struct {
@@ -37,6 +37,11 @@ struct posture_map {
 	char *theme;        /* theme name */
 	char *layout;       /* "map" or "bare" */
 	char *citations;    /* "numbered", "inline" or "none" */
+	char *date;         /* "as of" date (YYYY, YYYY-MM or YYYY-MM-DD), or NULL: latest incident */
+	char focus[16][4];  /* ISO alpha-3 codes of the countries the map is about */
+	size_t n_focus;
+	bool graticule;     /* draw a graticule with degree labels */
+	char *paper;        /* handout paper: a4, letter, a4-landscape, letter-landscape */
 	posture_format outputs[PST_MAX_MAP_OUTPUTS]; /* [map] outputs, in order */
 	size_t n_outputs;
 	char *shapes_dir;   /* [data] shapes, resolved */

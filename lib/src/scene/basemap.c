@@ -107,6 +107,9 @@ static void style_country(builder *b, pst_shapefile *sf, int i, pst_item *it)
 	it->kind = pst_strdup(pst_shapefile_int(sf, i, "disputed") ? "disputed-area" : "country");
 	it->style = b->theme->land;
 	it->style.stroke_width *= b->k;
+	for (size_t f = 0; f < b->map->n_focus; f++)
+		if (it->id && !strcmp(it->id, b->map->focus[f]))
+			it->style.fill = b->theme->land_focus; /* the countries the map is about */
 }
 
 

@@ -270,35 +270,38 @@ static int build(builder *b)
 {
 	const posture_map *m = b->map;
 	posture_scene *s = b->scene;
-	s->width = m->width;
-	s->height = m->height;
-	s->map_box = (pst_box){ 0, 0, m->width, m->height };
 	memcpy(s->extent, m->extent, sizeof(s->extent));
 	s->title = pst_strdup(m->title);
 	b->theme = pst_theme_find(m->theme);
-	b->k = pst_theme_factor(m->width, m->height);
+	b->text = pst_text_context_new();
 	if (!s->title)
 		return pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
+	if (!b->text)
+		return pst_error(b->ctx, POSTURE_EIO, m->path, "cannot set up text layout (fontconfig)");
+	int rc = pst_load_data(b); /* a map is never drawn from invalid data */
+	if (rc == POSTURE_OK) {
+		b->k = pst_theme_factor(m->width, m->height);
+		rc = pst_layout_page(b);
+	}
 	s->background = b->theme->sea;
 	s->page_color = (pst_rgba){ 1, 1, 1, 1 };
 	s->leader_color = b->theme->leader;
 	s->leader_width = b->theme->leader_width * b->k;
 	pst_where at = pst_map_where(m, "projection");
-	int rc = pst_proj_create(&b->proj, b->ctx, m->projection, m->extent, &at);
+	if (rc == POSTURE_OK)
+		rc = pst_proj_create(&b->proj, b->ctx, m->projection, m->extent, &at);
 	if (rc == POSTURE_OK && !(s->crs = pst_strdup(pst_proj_definition(b->proj))))
 		rc = pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	if (rc == POSTURE_OK)
 		rc = compute_frame(b);
-	if (rc == POSTURE_OK) {
+	if (rc == POSTURE_OK)
 		compute_geo_box(b);
-		b->text = pst_text_context_new();
-		if (!b->text)
-			rc = pst_error(b->ctx, POSTURE_EIO, m->path, "cannot set up text layout (fontconfig)");
-	}
 	if (rc == POSTURE_OK)
 		rc = pst_add_base_geography(b);
 	if (rc == POSTURE_OK)
 		rc = pst_add_layers(b);
+	if (rc == POSTURE_OK)
+		rc = pst_add_country_names(b);
 	if (rc == POSTURE_OK)
 		rc = pst_number_citations(b);
 	if (rc == POSTURE_OK)

@@ -42,12 +42,17 @@ int pst_add_base_geography(builder *b);
 pst_label *pst_new_label(builder *b, const char *text, bool bold, double size, pst_rgba color);
 void pst_place_label(pst_label *l, double x, double y, double w, double h);
 void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks);
+int pst_load_data(builder *b);   /* read and validate the map's layers into b->data */
 int pst_add_layers(builder *b);
+
+/* names.c */
+int pst_add_country_names(builder *b);
 
 /* citations.c */
 int pst_number_citations(builder *b);
 
 /* furniture.c */
+int pst_layout_page(builder *b);  /* page size and where the frame sits, by layout */
 int pst_add_furniture(builder *b);
 
 #endif

@@ -1,140 +1,799 @@
 /*
- * furniture.c — what sits on the map besides the data: the title box and
- * the credit line.  Each piece is a furniture group of ordinary items (a
- * quiet box, text), drawn after the map's labels, which keep clear of it.
+ * furniture.c — what a map needs besides its data: title (with subtitle and
+ * "as of" date), legend with scale bar, locator inset, numbered sources and
+ * credit.  Each piece is a furniture group of ordinary items (a quiet box,
+ * swatches, lines, text), drawn after the map's labels, which keep clear of
+ * it.
+ *
+ * Pieces are built as panels: a list of rows (text, legend swatch, scale
+ * bar) that is measured first and then placed.  In layout `map` the panels
+ * sit in the corners of the page, over the map; in layout `handout` the page
+ * is paper-sized, the title goes above the map and the legend and sources
+ * below it; in layout `bare` there is no furniture at all.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "builder.h"
+#include <geodesic.h>
 
-/* An item showing @p label at a fixed place (furniture text). */
-static int add_text_item(pst_group *g, const char *id, pst_label *label)
+#include "builder.h"
+#include "shapes/shapefile.h"
+
+#define MAX_ROWS 96
+
+typedef enum { ROW_TEXT, ROW_SYMBOL, ROW_LINE, ROW_SCALE } row_kind;
+
+typedef struct {
+	row_kind kind;
+	pst_label *label;      /* text of the row (owned until emitted) */
+	double tw, th;         /* text size */
+	pst_item swatch;       /* ROW_SYMBOL / ROW_LINE: the look to copy (style, symbol) */
+	double km;             /* ROW_SCALE: bar length in km */
+	double bar;            /* ROW_SCALE: bar length in pt */
+	double w, h;           /* row size */
+} row;
+
+typedef struct {
+	row rows[MAX_ROWS];
+	size_t n;
+	double pad, gap;       /* inner margin, space between rows */
+	double swatch_w;       /* width of the swatch column (0: none) */
+	double w, h;           /* measured size */
+} panel;
+
+/* --- building panels ------------------------------------------------------- */
+
+static void panel_init(panel *p, builder *b)
 {
-	pst_item *it = pst_group_add_item(g);
-	if (!it) {
-		free(label->text);
-		free(label);
-		return POSTURE_ENOMEM;
-	}
-	it->id = pst_strdup(id);
-	it->kind = pst_strdup("text");
-	it->name = pst_strdup(label->text);
-	it->label = label;
-	return it->id && it->kind && it->name ? POSTURE_OK : POSTURE_ENOMEM;
+	memset(p, 0, sizeof(*p));
+	p->pad = 6 * b->k;
+	p->gap = 2 * b->k;
 }
 
+static void panel_free(panel *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->rows[i].label)
+			free(p->rows[i].label->text);
+		free(p->rows[i].label);
+	}
+	p->n = 0;
+}
 
-/* A filled rectangle item (the quiet box behind furniture). */
-static int add_box_item(pst_group *g, const char *id, pst_box box, pst_rgba fill)
+static row *panel_row(panel *p, builder *b, row_kind kind, const char *text, bool bold,
+                      double size, pst_rgba color, double wrap)
+{
+	if (p->n == MAX_ROWS)
+		return NULL;
+	row *r = &p->rows[p->n];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	if (text) {
+		r->label = pst_new_label(b, text, bold, size, color);
+		if (!r->label)
+			return NULL;
+		r->label->wrap = wrap;
+		pst_text_measure(b->text, r->label, &r->tw, &r->th);
+	}
+	p->n++;
+	return r;
+}
+
+static void panel_measure(panel *p)
+{
+	p->w = p->h = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		row *r = &p->rows[i];
+		double lead = (r->kind == ROW_SYMBOL || r->kind == ROW_LINE) ? p->swatch_w : 0;
+		r->w = r->kind == ROW_SCALE ? fmax(r->bar, r->tw) : lead + r->tw;
+		r->h = r->kind == ROW_SCALE ? r->th * 2.2 : r->th;
+		p->w = fmax(p->w, r->w);
+		p->h += r->h + (i ? p->gap : 0);
+	}
+	p->w += 2 * p->pad;
+	p->h += 2 * p->pad;
+}
+
+/* --- emitting panels --------------------------------------------------------- */
+
+static pst_item *new_item(pst_group *g, const char *id, const char *kind, const char *name)
 {
 	pst_item *it = pst_group_add_item(g);
 	if (!it)
-		return POSTURE_ENOMEM;
+		return NULL;
 	it->id = pst_strdup(id);
-	it->kind = pst_strdup("box");
-	it->name = pst_strdup("");
-	it->closed = true;
-	it->style.fill = fill;
-	const double xy[] = { box.x0, box.y0, box.x1, box.y0, box.x1, box.y1, box.x0, box.y1 };
-	if (!it->id || !it->kind || !it->name)
+	it->kind = pst_strdup(kind);
+	it->name = pst_strdup(name);
+	return it->id && it->kind && it->name ? it : NULL;
+}
+
+static int add_text(pst_group *g, const char *id, pst_label *label, double x, double y, double w,
+                    double h)
+{
+	pst_item *it = new_item(g, id, "text", label->text);
+	if (!it)
 		return POSTURE_ENOMEM;
+	pst_place_label(label, x, y, w, h);
+	it->label = label;
+	return POSTURE_OK;
+}
+
+static int add_rect(pst_group *g, const char *id, const char *kind, pst_box r, pst_style style)
+{
+	pst_item *it = new_item(g, id, kind, "");
+	if (!it)
+		return POSTURE_ENOMEM;
+	it->closed = true;
+	it->style = style;
+	const double xy[] = { r.x0, r.y0, r.x1, r.y0, r.x1, r.y1, r.x0, r.y1 };
 	return pst_item_add_part(it, xy, 4);
 }
 
-
-/*
- * A furniture group of text lines in a quiet box, at the top left or the
- * bottom right of the page.
- */
-static int add_panel(builder *b, const char *name, const char *title, const char *const *texts,
-                     const bool *bold, const double *sizes, const pst_rgba *colors, size_t n,
-                     bool at_bottom_right)
+static int add_segment(pst_group *g, const char *id, double x0, double y0, double x1, double y1,
+                       pst_style style)
 {
-	posture_scene *s = b->scene;
-	double pad = 6 * b->k, margin = 10 * b->k, w_max = 0, total_h = 0, w[8], h[8];
-	pst_label *lines[8] = { 0 };
+	pst_item *it = new_item(g, id, "line", "");
+	if (!it)
+		return POSTURE_ENOMEM;
+	it->style = style;
+	const double xy[] = { x0, y0, x1, y1 };
+	return pst_item_add_part(it, xy, 2);
+}
+
+static int emit_swatch(pst_group *g, const char *id, const row *r, double x, double cy,
+                       double width)
+{
+	if (r->kind == ROW_LINE)
+		return add_segment(g, id, x, cy, x + width * 0.8, cy, r->swatch.style);
+	pst_item *it = new_item(g, id, r->swatch.kind ? r->swatch.kind : "symbol", "");
+	if (!it)
+		return POSTURE_ENOMEM;
+	it->style = r->swatch.style;
+	it->has_anchor = true;
+	it->symbol = r->swatch.symbol;
+	it->symbol_size = r->swatch.symbol_size;
+	it->ax = x + width * 0.4;
+	it->ay = cy;
+	double h = it->symbol_size / 2 + it->style.stroke_width / 2;
+	it->symbol_box = (pst_box){ it->ax - h, it->ay - h, it->ax + h, it->ay + h };
+	return POSTURE_OK;
+}
+
+/* The scale bar: four segments, dark and light in turn, with distances below. */
+static int emit_scale(builder *b, pst_group *g, row *r, double x, double y)
+{
+	double bar_h = fmax(r->th * 0.35, 2), seg = r->bar / 4;
+	pst_style dark = { .fill = b->theme->label_color, .stroke = b->theme->label_color,
+		           .stroke_width = 0.5 * b->k };
+	pst_style light = dark;
+	light.fill = (pst_rgba){ 1, 1, 1, 1 };
 	int rc = POSTURE_OK;
-	for (size_t i = 0; i < n && i < 8 && rc == POSTURE_OK; i++) {
-		lines[i] = pst_new_label(b, texts[i], bold[i], sizes[i], colors[i]);
-		if (!lines[i]) {
-			rc = POSTURE_ENOMEM;
-			break;
-		}
-		pst_text_measure(b->text, lines[i], &w[i], &h[i]);
-		w_max = fmax(w_max, w[i]);
-		total_h += h[i];
+	for (int i = 0; i < 4 && rc == POSTURE_OK; i++) {
+		char id[32];
+		snprintf(id, sizeof(id), "scale-bar-%d", i + 1);
+		pst_box seg_box = { x + i * seg, y, x + (i + 1) * seg, y + bar_h };
+		rc = add_rect(g, id, "scale-bar", seg_box, i % 2 ? light : dark);
 	}
-	double x0 = at_bottom_right ? s->width - margin - 2 * pad - w_max : margin;
-	double y0 = at_bottom_right ? s->height - margin - 2 * pad - total_h : margin;
-	pst_box box = { x0, y0, x0 + 2 * pad + w_max, y0 + 2 * pad + total_h };
-	pst_group *g = rc == POSTURE_OK ? pst_scene_add_group(s, name, title) : NULL;
-	if (g) {
-		g->furniture = true;
-		g->box = box;
-		rc = add_box_item(g, name, box, b->theme->panel_fill);
-	} else {
-		rc = POSTURE_ENOMEM;
-	}
-	double y = y0 + pad;
-	for (size_t i = 0; i < n && i < 8; i++) {
-		if (rc != POSTURE_OK) {
-			if (lines[i])
-				free(lines[i]->text);
-			free(lines[i]);
-			continue;
-		}
-		double x = at_bottom_right ? x0 + pad + w_max - w[i] : x0 + pad;
-		pst_place_label(lines[i], x, y, w[i], h[i]);
-		y += h[i];
-		char id[64];
-		snprintf(id, sizeof(id), "%s-%zu", name, i + 1);
-		rc = add_text_item(g, id, lines[i]);
+	const double marks[3] = { 0, r->km / 2, r->km };
+	for (int i = 0; i < 3 && rc == POSTURE_OK; i++) {
+		char text[48], id[32];
+		if (i == 2)
+			snprintf(text, sizeof(text), "%g km", marks[i]);
+		else
+			snprintf(text, sizeof(text), "%g", marks[i]);
+		pst_label *l = pst_new_label(b, text, false, r->label->size, r->label->color);
+		if (!l)
+			return POSTURE_ENOMEM;
+		double w, h;
+		pst_text_measure(b->text, l, &w, &h);
+		double cx = x + i * r->bar / 2;
+		double lx = i == 0 ? cx : i == 1 ? cx - w / 2 : cx - w; /* inside the bar's ends */
+		snprintf(id, sizeof(id), "scale-%d", i + 1);
+		rc = add_text(g, id, l, lx, y + bar_h + 0.15 * h, w, h);
 	}
 	return rc;
 }
 
+/* Place panel @p p with its top-left corner at (x, y) as furniture group @p name. */
+static int emit_panel(builder *b, panel *p, const char *name, const char *title, double x,
+                      double y, bool boxed)
+{
+	pst_group *g = pst_scene_add_group(b->scene, name, title);
+	if (!g)
+		return POSTURE_ENOMEM;
+	g->furniture = true;
+	g->box = (pst_box){ x, y, x + p->w, y + p->h };
+	pst_style box = { .fill = b->theme->panel_fill };
+	int rc = boxed ? add_rect(g, name, "box", g->box, box) : POSTURE_OK;
+	double cy = y + p->pad;
+	for (size_t i = 0; i < p->n && rc == POSTURE_OK; i++) {
+		row *r = &p->rows[i];
+		char id[64];
+		snprintf(id, sizeof(id), "%s-%zu", name, i + 1);
+		double tx = x + p->pad;
+		if (r->kind == ROW_SYMBOL || r->kind == ROW_LINE) {
+			char sid[72];
+			snprintf(sid, sizeof(sid), "%s-swatch", id);
+			rc = emit_swatch(g, sid, r, tx, cy + r->th / 2, p->swatch_w);
+			tx += p->swatch_w;
+		}
+		if (rc == POSTURE_OK && r->kind == ROW_SCALE) {
+			rc = emit_scale(b, g, r, tx, cy);
+			free(r->label->text);
+			free(r->label);
+			r->label = NULL;
+		} else if (rc == POSTURE_OK) {
+			rc = add_text(g, id, r->label, tx, cy, r->tw, r->th);
+			if (rc == POSTURE_OK)
+				r->label = NULL; /* the group owns it now */
+		}
+		cy += r->h + p->gap;
+	}
+	return rc;
+}
+
+/* --- content ---------------------------------------------------------------- */
+
+static const char *const month_names[] = { "January", "February", "March",     "April",
+	                                   "May",     "June",     "July",      "August",
+	                                   "September", "October", "November", "December" };
+
+/* "6 November 2019", "November 2019" or "2019" from an ISO date (or the end of an interval). */
+static void human_date(char *out, size_t n, const char *iso)
+{
+	const char *slash = strchr(iso, '/');
+	const char *d = slash ? slash + 1 : iso;
+	int y = 0, m = 0, day = 0;
+	int got = sscanf(d, "%d-%d-%d", &y, &m, &day);
+	if (got >= 3 && m >= 1 && m <= 12)
+		snprintf(out, n, "%d %s %d", day, month_names[m - 1], y);
+	else if (got == 2 && m >= 1 && m <= 12)
+		snprintf(out, n, "%s %d", month_names[m - 1], y);
+	else
+		snprintf(out, n, "%d", y);
+}
+
+/* The map's "as of" date: its `date`, else the latest incident date; NULL when neither. */
+static const char *as_of(const builder *b)
+{
+	if (b->map->date)
+		return b->map->date;
+	const char *latest = NULL;
+	int latest_day = 0;
+	for (size_t l = 0; b->data && l < b->data->n_layers; l++) {
+		const pst_layer *layer = &b->data->layers[l];
+		for (size_t i = 0; layer->type == PST_LAYER_INCIDENTS && i < layer->n_features; i++) {
+			const pst_feature *f = &layer->features[i];
+			if (f->date && (!latest || f->date_to > latest_day)) {
+				latest = f->date;
+				latest_day = f->date_to;
+			}
+		}
+	}
+	return latest;
+}
+
+static int title_panel(builder *b, panel *p, double wrap)
+{
+	const pst_theme *t = b->theme;
+	const posture_map *m = b->map;
+	panel_init(p, b);
+	if (m->title[0] && !panel_row(p, b, ROW_TEXT, m->title, true, t->title_size * b->k,
+	                              t->label_color, wrap))
+		return POSTURE_ENOMEM;
+	if (m->subtitle[0] && !panel_row(p, b, ROW_TEXT, m->subtitle, false,
+	                                 t->subtitle_size * b->k, t->muted_text, wrap))
+		return POSTURE_ENOMEM;
+	const char *date = as_of(b);
+	if (date) {
+		char text[96], human[64];
+		human_date(human, sizeof(human), date);
+		snprintf(text, sizeof(text), "As of %s", human);
+		if (!panel_row(p, b, ROW_TEXT, text, false, t->credit_size * b->k, t->muted_text, wrap))
+			return POSTURE_ENOMEM;
+	}
+	panel_measure(p);
+	return POSTURE_OK;
+}
+
+/* Legend wording of a kind. */
+static const char *kind_words(const char *kind)
+{
+	static const char *const words[][2] = {
+		{ "military-base", "Military base" },   { "air-base", "Air base" },
+		{ "border-post", "Border post" },       { "attack", "Attack" },
+		{ "clash", "Clash" },                   { "drill", "Drill or exercise" },
+		{ "deployment", "Deployment of troops" }, { "sighting", "Troops or militants sighted" },
+		{ "symbolic", "Symbolic act" },         { "agreement", "Agreement" },
+		{ "statement", "Statement" },           { "meeting", "Meeting" },
+		{ "capital", "Capital" },               { "city", "City" },
+		{ "town", "Town" },                     { "international", "Border discussed in the sources" },
+		{ "international-border", "International border" },
+		{ "uncertainty", "Approximate position (along a border or in a region)" },
+		{ "disputed-border", "Disputed border" },
+	};
+	for (size_t i = 0; i < PST_ARRAY_LEN(words); i++)
+		if (!strcmp(kind, words[i][0]))
+			return words[i][1];
+	return NULL;
+}
+
+/* Is there already a legend row for this look? */
+static bool has_row(const panel *p, const pst_item *it)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const pst_item *s = &p->rows[i].swatch;
+		if (s->kind && !strcmp(s->kind, "uncertainty") && !strcmp(it->kind, "uncertainty"))
+			return true;
+		if (s->kind && !strcmp(s->kind, it->kind) && s->symbol == it->symbol &&
+		    s->style.fill.a == it->style.fill.a && s->style.stroke_width == it->style.stroke_width)
+			return true;
+	}
+	return false;
+}
+
+static int legend_row(panel *p, builder *b, const pst_item *it, const char *text)
+{
+	const pst_theme *t = b->theme;
+	row *r = panel_row(p, b, it->has_anchor ? ROW_SYMBOL : ROW_LINE, text, false,
+	                   t->place_size * b->k, t->label_color, 0);
+	if (!r)
+		return POSTURE_ENOMEM;
+	r->swatch.kind = it->kind; /* borrowed from the scene, which outlives the panel */
+	r->swatch.style = it->style;
+	r->swatch.symbol = it->symbol;
+	r->swatch.symbol_size = it->symbol_size;
+	return POSTURE_OK;
+}
+
+/* The swatch of imprecise positions: a translucent disc. */
+static int uncertainty_row(panel *p, builder *b, const char *text)
+{
+	const pst_theme *t = b->theme;
+	row *r = panel_row(p, b, ROW_SYMBOL, text, false, t->place_size * b->k, t->label_color, 0);
+	if (!r)
+		return POSTURE_ENOMEM;
+	r->swatch.kind = "uncertainty";
+	r->swatch.symbol = PST_SYMBOL_CIRCLE;
+	r->swatch.symbol_size = 12 * b->k;
+	r->swatch.style.fill = t->muted_text;
+	r->swatch.style.fill.a = t->uncertainty_alpha * 1.5;
+	return POSTURE_OK;
+}
+
+/* Rows for every kind actually drawn, most important first. */
+static int legend_rows(panel *p, builder *b)
+{
+	const posture_scene *s = b->scene;
+	int rc = POSTURE_OK;
+	for (int prio = 1000; prio >= 0 && rc == POSTURE_OK; prio--) {
+		for (size_t g = 0; g < s->n_groups && rc == POSTURE_OK; g++) {
+			for (size_t i = 0; i < s->groups[g].n_items && rc == POSTURE_OK; i++) {
+				const pst_item *it = &s->groups[g].items[i];
+				bool symbol = it->has_anchor && it->symbol != PST_SYMBOL_NONE;
+				bool line = !it->has_anchor && !it->closed && it->n_parts;
+				bool area = !strcmp(it->kind, "uncertainty");
+				const char *text = kind_words(it->kind);
+				if (s->groups[g].furniture || it->priority != prio || (!symbol && !line && !area) ||
+				    !text || has_row(p, it))
+					continue;
+				rc = area ? uncertainty_row(p, b, text) : legend_row(p, b, it, text);
+			}
+		}
+	}
+	return rc;
+}
+
+/* Kilometres per page point at the centre of the map, along the page's x axis. */
+static double km_per_pt(builder *b)
+{
+	const posture_scene *s = b->scene;
+	double cx = (s->map_box.x0 + s->map_box.x1) / 2, cy = (s->map_box.y0 + s->map_box.y1) / 2;
+	double d = 50; /* pt */
+	double x[2] = { s->frame[0] + (cx - s->map_box.x0) / s->pt_per_unit,
+		        s->frame[0] + (cx + d - s->map_box.x0) / s->pt_per_unit };
+	double y[2] = { s->frame[3] - (cy - s->map_box.y0) / s->pt_per_unit,
+		        s->frame[3] - (cy - s->map_box.y0) / s->pt_per_unit };
+	if (pst_proj_trans(b->proj, true, x, y, 2) != POSTURE_OK || x[0] == HUGE_VAL ||
+	    x[1] == HUGE_VAL)
+		return 0;
+	struct geod_geodesic geod;
+	geod_init(&geod, 6378137.0, 1 / 298.257223563);
+	double metres;
+	geod_inverse(&geod, y[0], x[0], y[1], x[1], &metres, NULL, NULL);
+	return metres / 1000.0 / d;
+}
+
+/* A round bar length (1, 2 or 5 × 10^n km) no longer than @p max_pt. */
+static int scale_row(panel *p, builder *b, double max_pt)
+{
+	double kpp = km_per_pt(b);
+	if (!(kpp > 0))
+		return POSTURE_OK; /* scale unknown here: no bar rather than a wrong one */
+	double km = 1;
+	for (double e = 1e-3; e < 1e5; e *= 10)
+		for (int k = 0; k < 3; k++) {
+			double cand = e * (k == 0 ? 1 : k == 1 ? 2 : 5);
+			if (cand / kpp <= max_pt)
+				km = cand;
+		}
+	const pst_theme *t = b->theme;
+	row *r = panel_row(p, b, ROW_SCALE, "0", false, t->credit_size * b->k, t->label_color, 0);
+	if (!r)
+		return POSTURE_ENOMEM;
+	r->km = km;
+	r->bar = km / kpp;
+	r = panel_row(p, b, ROW_TEXT, "Scale true at the map's centre", false,
+	              t->credit_size * b->k, t->muted_text, 0);
+	return r ? POSTURE_OK : POSTURE_ENOMEM;
+}
+
+static int legend_panel(builder *b, panel *p)
+{
+	panel_init(p, b);
+	p->swatch_w = 16 * b->k;
+	const pst_theme *t = b->theme;
+	int rc = panel_row(p, b, ROW_TEXT, "Legend", true, t->place_size * b->k, t->label_color, 0)
+	                 ? legend_rows(p, b)
+	                 : POSTURE_ENOMEM;
+	if (rc == POSTURE_OK)
+		rc = scale_row(p, b, 0.2 * (b->scene->map_box.x1 - b->scene->map_box.x0));
+	panel_measure(p);
+	return rc;
+}
 
 static const char credit_text[] =
-	"Base geography: Natural Earth 4.1.0 (public domain); rivers and lakes: GSHHG/WDBII 2.3.7"
-	" \xC2\xB7 Map: posture";
+	"Base geography: Natural Earth 4.1.0 (public domain); rivers and lakes: GSHHG/WDBII 2.3.7, "
+	"which shows the Aral Sea at its historical shoreline \xC2\xB7 Map: posture";
 
-int pst_add_furniture(builder *b)
+/* The numbered source list the markers point to, then the credit line. */
+static int sources_panel(builder *b, panel *p, double wrap)
 {
-	const posture_map *m = b->map;
+	const posture_scene *s = b->scene;
 	const pst_theme *t = b->theme;
-	if (strcmp(m->layout, "bare") == 0)
+	panel_init(p, b);
+	bool list = strcmp(s->citations, "none") != 0 && s->n_sources;
+	if (list && !panel_row(p, b, ROW_TEXT, "Sources", true, t->credit_size * b->k,
+	                       t->label_color, wrap))
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; list && i < s->n_sources; i++) {
+		const pst_scene_source *src = &s->sources[i];
+		char *text = pst_asprintf("[%d] %s Cited: %s.%s%s", src->number, src->text,
+		                          src->locators, src->url ? " " : "", src->url ? src->url : "");
+		row *r = text ? panel_row(p, b, ROW_TEXT, text, false, t->credit_size * b->k,
+		                          t->label_color, wrap)
+		              : NULL;
+		free(text);
+		if (!r)
+			return POSTURE_ENOMEM;
+	}
+	if (!panel_row(p, b, ROW_TEXT, credit_text, false, t->credit_size * b->k, t->muted_text,
+	               wrap))
+		return POSTURE_ENOMEM;
+	panel_measure(p);
+	return POSTURE_OK;
+}
+
+/* --- locator inset -------------------------------------------------------------- */
+
+typedef struct {
+	builder *b;
+	pst_proj *proj;       /* the inset's own projection */
+	pst_box geo;          /* lon/lat box land is cut to: wider than what shows */
+	pst_box view;         /* lon/lat box the inset frame is fitted to */
+	double frame[4];      /* its projected envelope */
+	pst_box box;          /* where it sits on the page */
+	double scale;         /* pt per map unit */
+	pst_pts tmp, dense;
+} inset;
+
+static void inset_to_page(const inset *in, double *xy, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		xy[2 * i] = in->box.x0 + (xy[2 * i] - in->frame[0]) * in->scale;
+		xy[2 * i + 1] = in->box.y0 + (in->frame[3] - xy[2 * i + 1]) * in->scale;
+	}
+}
+
+/* Project lon/lat pairs in place; false when PROJ cannot place one of them. */
+static bool inset_project(inset *in, double *xy, size_t n)
+{
+	double *x = malloc((n + 1) * sizeof(double)), *y = malloc((n + 1) * sizeof(double));
+	bool ok = x && y;
+	for (size_t i = 0; ok && i < n; i++) {
+		x[i] = xy[2 * i];
+		y[i] = xy[2 * i + 1];
+	}
+	ok = ok && pst_proj_trans(in->proj, false, x, y, n) == POSTURE_OK;
+	for (size_t i = 0; ok && i < n; i++) {
+		ok = x[i] != HUGE_VAL;
+		xy[2 * i] = x[i];
+		xy[2 * i + 1] = y[i];
+	}
+	free(x);
+	free(y);
+	return ok;
+}
+
+/* Fit the inset's lon/lat box into its page box (keeping the aspect ratio). */
+static bool inset_frame(inset *in)
+{
+	pst_pts ring = { 0 };
+	const double r[] = { in->view.x0, in->view.y0, in->view.x1, in->view.y0,
+		             in->view.x1, in->view.y1, in->view.x0, in->view.y1 };
+	bool ok = pst_densify(&ring, r, 4, true, 1.0) == POSTURE_OK && inset_project(in, ring.xy, ring.n);
+	double f[4] = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
+	for (size_t i = 0; ok && i < ring.n; i++) {
+		f[0] = fmin(f[0], ring.xy[2 * i]);
+		f[1] = fmin(f[1], ring.xy[2 * i + 1]);
+		f[2] = fmax(f[2], ring.xy[2 * i]);
+		f[3] = fmax(f[3], ring.xy[2 * i + 1]);
+	}
+	pst_pts_free(&ring);
+	if (!ok)
+		return false;
+	double bw = in->box.x1 - in->box.x0, bh = in->box.y1 - in->box.y0;
+	in->scale = fmax(bw / (f[2] - f[0]), bh / (f[3] - f[1])); /* fill the box */
+	double cx = (f[0] + f[2]) / 2, cy = (f[1] + f[3]) / 2;
+	in->frame[0] = cx - bw / in->scale / 2;
+	in->frame[2] = cx + bw / in->scale / 2;
+	in->frame[1] = cy - bh / in->scale / 2;
+	in->frame[3] = cy + bh / in->scale / 2;
+	return true;
+}
+
+/* Add a lon/lat ring or line, clipped, projected and fitted, to @p it. */
+static int inset_add(inset *in, pst_item *it, const double *lonlat, size_t n, bool closed)
+{
+	int rc = closed ? pst_clip_ring(&in->tmp, lonlat, n, &in->geo) : POSTURE_OK;
+	const double *src = closed ? in->tmp.xy : lonlat;
+	size_t src_n = closed ? in->tmp.n : n;
+	if (rc != POSTURE_OK || src_n < (closed ? 3u : 2u))
+		return rc;
+	rc = pst_densify(&in->dense, src, src_n, closed, 1.0);
+	if (rc != POSTURE_OK || !inset_project(in, in->dense.xy, in->dense.n))
+		return rc;
+	inset_to_page(in, in->dense.xy, in->dense.n);
+	if (!closed)
+		return pst_item_add_part(it, in->dense.xy, in->dense.n);
+	rc = pst_clip_ring(&in->tmp, in->dense.xy, in->dense.n, &in->box);
+	if (rc == POSTURE_OK && in->tmp.n >= 3)
+		rc = pst_item_add_part(it, in->tmp.xy, in->tmp.n);
+	return rc;
+}
+
+static int inset_land(inset *in, pst_item *land)
+{
+	builder *b = in->b;
+	pst_shapefile *sf;
+	int rc = pst_shapefile_open(&sf, b->ctx, b->map->shapes_dir, "world", SHPT_POLYGON);
+	for (int i = 0; rc == POSTURE_OK && i < sf->n_records; i++) {
+		SHPObject *o;
+		rc = pst_shapefile_read(&o, b->ctx, sf, i);
+		pst_box ob = o ? (pst_box){ o->dfXMin, o->dfYMin, o->dfXMax, o->dfYMax } : in->geo;
+		for (int p = 0; o && rc == POSTURE_OK && pst_box_overlaps(&ob, &in->geo) && p < o->nParts;
+		     p++) {
+			int start = o->panPartStart[p];
+			int end = p + 1 < o->nParts ? o->panPartStart[p + 1] : o->nVertices;
+			pst_pts ring = { 0 };
+			for (int v = start; v < end && rc == POSTURE_OK; v++)
+				rc = pst_pts_push(&ring, o->padfX[v], o->padfY[v]);
+			if (rc == POSTURE_OK)
+				rc = inset_add(in, land, ring.xy, ring.n, true);
+			pst_pts_free(&ring);
+		}
+		SHPDestroyObject(o);
+	}
+	pst_shapefile_close(sf);
+	return rc;
+}
+
+static int inset_items(inset *in, pst_group *g)
+{
+	builder *b = in->b;
+	const pst_theme *t = b->theme;
+	pst_style sea = { .fill = t->sea, .stroke = t->muted_text, .stroke_width = 0.5 * b->k };
+	int rc = add_rect(g, "inset-sea", "box", in->box, sea);
+	pst_item *land = rc == POSTURE_OK ? new_item(g, "inset-land", "land", "") : NULL;
+	if (!land)
+		return POSTURE_ENOMEM;
+	land->closed = true;
+	land->style.fill = t->land.fill;
+	rc = inset_land(in, land);
+	if (rc != POSTURE_OK)
+		return rc;
+	/* The map's extent, outlined in the figure colour. */
+	pst_item *outline = new_item(g, "inset-extent", "extent", "map extent");
+	if (!outline)
+		return POSTURE_ENOMEM;
+	outline->style.stroke = t->segment.stroke;
+	outline->style.stroke_width = 1.2 * b->k;
+	const double *e = b->map->extent;
+	const double ring[] = { e[0], e[1], e[2], e[1], e[2], e[3], e[0], e[3], e[0], e[1] };
+	pst_pts dense = { 0 };
+	rc = pst_densify(&dense, ring, 5, false, 0.5);
+	if (rc == POSTURE_OK)
+		rc = inset_add(in, outline, dense.xy, dense.n, false);
+	pst_pts_free(&dense);
+	return rc;
+}
+
+/* A locator map: the region around the map in its own equal-area projection. */
+static int add_inset(builder *b, pst_box box)
+{
+	const double *e = b->map->extent;
+	double clon = (e[0] + e[2]) / 2, clat = (e[1] + e[3]) / 2;
+	inset in = { .b = b, .box = box };
+	in.view = (pst_box){ fmax(clon - 35, -180), fmax(clat - 22, -89), fmin(clon + 35, 180),
+		             fmin(clat + 22, 89) };
+	in.geo = (pst_box){ fmax(clon - 80, -180), fmax(clat - 50, -89.9), fmin(clon + 80, 180),
+		            fmin(clat + 50, 89.9) };
+	char def[160];
+	snprintf(def, sizeof(def), "+proj=laea +lat_0=%.4f +lon_0=%.4f +datum=WGS84 +units=m", clat,
+	         clon);
+	pst_where at = { b->map->path, 0, 0 };
+	int rc = pst_proj_create(&in.proj, b->ctx, def, e, &at);
+	if (rc != POSTURE_OK)
+		return rc;
+	if (inset_frame(&in)) {
+		pst_group *g = pst_scene_add_group(b->scene, "inset", "Locator");
+		if (g) {
+			g->furniture = true;
+			g->box = box;
+			rc = inset_items(&in, g);
+		} else {
+			rc = POSTURE_ENOMEM;
+		}
+	}
+	pst_proj_destroy(in.proj);
+	pst_pts_free(&in.tmp);
+	pst_pts_free(&in.dense);
+	return rc;
+}
+
+/* --- layouts ---------------------------------------------------------------------- */
+
+#define HANDOUT_MARGIN 36.0 /* pt: half an inch, over the 12 mm a photocopier needs */
+
+static void paper_size(const char *paper, double *w, double *h)
+{
+	bool letter = !strncmp(paper, "letter", 6), landscape = strstr(paper, "landscape") != NULL;
+	double pw = letter ? 612 : 595.276, ph = letter ? 792 : 841.89;
+	*w = landscape ? ph : pw;
+	*h = landscape ? pw : ph;
+}
+
+int pst_layout_page(builder *b)
+{
+	posture_scene *s = b->scene;
+	const posture_map *m = b->map;
+	if (strcmp(m->layout, "handout") != 0) {
+		s->width = m->width;
+		s->height = m->height;
+		s->map_box = (pst_box){ 0, 0, m->width, m->height };
 		return POSTURE_OK;
-	int rc = POSTURE_OK;
-	if (m->title[0] || m->subtitle[0]) {
-		const char *texts[2];
-		bool bold[2];
-		double sizes[2];
-		pst_rgba colors[2];
-		size_t n = 0;
-		if (m->title[0]) {
-			texts[n] = m->title;
-			bold[n] = true;
-			sizes[n] = t->title_size * b->k;
-			colors[n++] = t->label_color;
-		}
-		if (m->subtitle[0]) {
-			texts[n] = m->subtitle;
-			bold[n] = false;
-			sizes[n] = t->subtitle_size * b->k;
-			colors[n++] = t->muted_text;
-		}
-		rc = add_panel(b, "title", "Title", texts, bold, sizes, colors, n, false);
 	}
-	if (rc == POSTURE_OK) {
-		const char *texts[] = { credit_text };
-		const bool bold[] = { false };
-		double sizes[] = { t->credit_size * b->k };
-		pst_rgba colors[] = { t->muted_text };
-		rc = add_panel(b, "credit", "Credit", texts, bold, sizes, colors, 1, true);
-	}
+	paper_size(m->paper, &s->width, &s->height);
+	b->k = 1; /* print sizes */
+	panel title;
+	int rc = title_panel(b, &title, s->width - 2 * HANDOUT_MARGIN);
+	double top = HANDOUT_MARGIN + title.h + 4;
+	double avail = s->height - HANDOUT_MARGIN - top;
+	panel_free(&title);
+	s->map_box = (pst_box){ HANDOUT_MARGIN, top, s->width - HANDOUT_MARGIN,
+		                top + avail * (s->width > s->height ? 0.70 : 0.62) };
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, m->path, "out of memory");
 }
 
+/* How bad a place for a panel is: symbols it would hide, furniture it would cover. */
+static double panel_cost(const posture_scene *s, pst_box box)
+{
+	double cost = 0;
+	for (size_t g = 0; g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		if (grp->furniture) {
+			cost += pst_box_overlaps(&box, &grp->box) ? 1e6 : 0;
+			continue;
+		}
+		for (size_t i = 0; i < grp->n_items; i++) {
+			const pst_item *it = &grp->items[i];
+			if (it->has_anchor && it->symbol != PST_SYMBOL_NONE &&
+			    pst_box_overlaps(&box, &it->symbol_box))
+				cost += it->priority; /* hiding a base costs more than hiding a town */
+		}
+	}
+	return cost;
+}
+
+/* Emit panel @p p at the best of the page's corners (first wins ties). */
+static int emit_in_corner(builder *b, panel *p, const char *name, const char *title,
+                          const int *corners, size_t n)
+{
+	const posture_scene *s = b->scene;
+	double margin = 10 * b->k, best_cost = HUGE_VAL, bx = margin, by = margin;
+	for (size_t i = 0; i < n; i++) {
+		/* 0 top left, 1 top right, 2 bottom left, 3 bottom right; below what is there */
+		double x = corners[i] % 2 ? s->width - margin - p->w : margin;
+		double y = corners[i] < 2 ? margin : s->height - margin - p->h;
+		for (size_t g = 0; corners[i] < 2 && g < s->n_groups; g++) {
+			const pst_group *grp = &s->groups[g];
+			pst_box here = { x, y, x + p->w, y + p->h };
+			if (grp->furniture && pst_box_overlaps(&here, &grp->box))
+				y = grp->box.y1 + margin;
+		}
+		double cost = panel_cost(s, (pst_box){ x, y, x + p->w, y + p->h }) + 0.5 * (double)i;
+		if (y + p->h > s->height - margin)
+			cost += 1e6; /* does not fit below the furniture already there */
+		if (cost < best_cost) {
+			best_cost = cost;
+			bx = x;
+			by = y;
+		}
+	}
+	return emit_panel(b, p, name, title, bx, by, true);
+}
+
+static int furniture_map(builder *b)
+{
+	posture_scene *s = b->scene;
+	double margin = 10 * b->k, W = s->width;
+	panel p;
+	int rc = title_panel(b, &p, 0.55 * W);
+	if (rc == POSTURE_OK && p.n)
+		rc = emit_panel(b, &p, "title", "Title", margin, margin, true);
+	panel_free(&p);
+	double inset_w = fmax(0.17 * W, 110), inset_h = inset_w * 0.75;
+	if (rc == POSTURE_OK)
+		rc = add_inset(b, (pst_box){ W - margin - inset_w, margin, W - margin, margin + inset_h });
+	static const int legend_corners[] = { 2, 3, 0, 1 }, sources_corners[] = { 3, 2, 1, 0 };
+	double legend_w = 0;
+	if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK) {
+		legend_w = p.w;
+		rc = emit_in_corner(b, &p, "legend", "Legend", legend_corners, 4);
+	}
+	panel_free(&p);
+	double wrap = fmin(0.4 * W, W - 3 * margin - legend_w - 12 * b->k);
+	if (rc == POSTURE_OK && (rc = sources_panel(b, &p, wrap)) == POSTURE_OK)
+		rc = emit_in_corner(b, &p, "sources", "Sources", sources_corners, 4);
+	panel_free(&p);
+	return rc;
+}
+
+static int furniture_handout(builder *b)
+{
+	posture_scene *s = b->scene;
+	double m = HANDOUT_MARGIN, gap = 10, y = s->map_box.y1 + gap;
+	panel p;
+	int rc = title_panel(b, &p, s->width - 2 * m);
+	if (rc == POSTURE_OK)
+		rc = emit_panel(b, &p, "title", "Title", m - p.pad, m - p.pad, false);
+	panel_free(&p);
+	double inset_w = fmax(0.22 * (s->map_box.x1 - s->map_box.x0), 90);
+	if (rc == POSTURE_OK)
+		rc = add_inset(b, (pst_box){ s->map_box.x1 - inset_w - 6, s->map_box.y0 + 6,
+		                             s->map_box.x1 - 6, s->map_box.y0 + 6 + inset_w * 0.75 });
+	double legend_w = 0;
+	if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK) {
+		legend_w = p.w;
+		rc = emit_panel(b, &p, "legend", "Legend", m - p.pad, y, false);
+	}
+	panel_free(&p);
+	double x = m + legend_w + gap;
+	if (rc == POSTURE_OK && (rc = sources_panel(b, &p, s->width - m - x - 12)) == POSTURE_OK)
+		rc = emit_panel(b, &p, "sources", "Sources", x, y, false);
+	panel_free(&p);
+	return rc;
+}
+
+int pst_add_furniture(builder *b)
+{
+	const char *layout = b->map->layout;
+	int rc = POSTURE_OK;
+	if (!strcmp(layout, "map"))
+		rc = furniture_map(b);
+	else if (!strcmp(layout, "handout"))
+		rc = furniture_handout(b);
+	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
+}

@@ -48,6 +48,11 @@ void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 	it->style.fill = ks->fill;
 	it->style.stroke = b->theme->symbol_outline;
 	it->style.stroke_width = b->theme->symbol_outline_width * b->k;
+	if (ks->hollow) { /* an outline in the kind's colour, on a light ground */
+		it->style.stroke = ks->fill;
+		it->style.fill = b->theme->halo;
+		it->style.stroke_width = fmax(1.3 * b->k, ks->size * b->k * 0.16);
+	}
 	double r = it->symbol_size / 2 + it->style.stroke_width / 2;
 	it->symbol_box = (pst_box){ it->ax - r, it->ay - r, it->ax + r, it->ay + r };
 }
@@ -77,6 +82,40 @@ static int copy_citations(pst_item *it, const pst_feature *f)
 	return POSTURE_OK;
 }
 
+/* Parse "YYYY[-MM[-DD]]" (0 for missing parts). */
+static void date_parts(const char *s, int *y, int *m, int *d)
+{
+	*y = *m = *d = 0;
+	sscanf(s, "%d-%d-%d", y, m, d);
+}
+
+/*
+ * An incident's date as a label line: "2014", "Feb 2015", "6 Nov 2019",
+ * "Jan–Jun 2014", "19–31 Mar 2015".
+ */
+static void short_date(char *out, size_t n, const char *iso)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	const char *slash = strchr(iso, '/');
+	int y1, m1, d1, y2, m2, d2;
+	date_parts(iso, &y1, &m1, &d1);
+	date_parts(slash ? slash + 1 : iso, &y2, &m2, &d2);
+	bool ok1 = m1 >= 1 && m1 <= 12, ok2 = m2 >= 1 && m2 <= 12;
+	if (!slash && d1 && ok1)
+		snprintf(out, n, "%d %s %d", d1, mon[m1 - 1], y1);
+	else if (!slash && ok1)
+		snprintf(out, n, "%s %d", mon[m1 - 1], y1);
+	else if (!slash || !ok1 || !ok2)
+		snprintf(out, n, y1 == y2 ? "%d" : "%d\xE2\x80\x93%d", y1, y2);
+	else if (y1 == y2 && m1 == m2 && d1 && d2)
+		snprintf(out, n, "%d\xE2\x80\x93%d %s %d", d1, d2, mon[m1 - 1], y1);
+	else if (y1 == y2)
+		snprintf(out, n, "%s\xE2\x80\x93%s %d", mon[m1 - 1], mon[m2 - 1], y1);
+	else
+		snprintf(out, n, "%s %d \xE2\x80\x93 %s %d", mon[m1 - 1], y1, mon[m2 - 1], y2);
+}
+
 /* Label text and look by layer: posture items bold and dark, reference places muted. */
 static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer_type type)
 {
@@ -94,6 +133,14 @@ static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer
 			it->label->italic = area && !country;
 			it->label->letter_spacing = country ? 0.25 * size : 0;
 		}
+		it->label_optional = area; /* region and river names go where room is left */
+	} else if (f->date) {
+		char date[64], *two;
+		short_date(date, sizeof(date), f->date);
+		two = pst_asprintf("%s\n%s", f->name, date); /* the name, then the date below it */
+		it->label = two ? pst_new_label(b, two, true, t->label_size * b->k, t->label_color)
+		                : NULL;
+		free(two);
 	} else {
 		it->label = pst_new_label(b, f->name, true, t->label_size * b->k, t->label_color);
 	}
@@ -125,14 +172,57 @@ static int priority_of(pst_layer_type type, const char *kind)
 }
 
 
+/* Positions known only to a district, a border stretch or a region. */
+static bool imprecise(const pst_feature *f)
+{
+	return f->precision && (!strcmp(f->precision, "district") ||
+	                        !strcmp(f->precision, "border-segment") ||
+	                        !strcmp(f->precision, "region"));
+}
+
+/*
+ * An imprecise position is shown as imprecise: a translucent disc in the
+ * kind's colour under the symbol, so the symbol does not claim an exact spot.
+ */
+static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, double x, double y)
+{
+	const pst_kind_style *ks = pst_theme_kind(b->theme, f->kind);
+	pst_item *it = pst_group_add_item(g);
+	if (!it)
+		return POSTURE_ENOMEM;
+	it->id = pst_asprintf("area-%s", f->id);
+	it->kind = pst_strdup("uncertainty");
+	it->name = pst_strdup(f->name);
+	it->closed = true;
+	it->style.fill = ks->fill;
+	it->style.fill.a = b->theme->uncertainty_alpha;
+	double r = 2.0 * ks->size * b->k, xy[2 * 48];
+	for (int i = 0; i < 48; i++) {
+		xy[2 * i] = x + r * cos(i * PST_PI / 24);
+		xy[2 * i + 1] = y + r * sin(i * PST_PI / 24);
+	}
+	pst_pts clipped = { 0 };
+	int rc = it->id && it->kind && it->name ? pst_clip_ring(&clipped, xy, 48, &b->scene->map_box)
+	                                        : POSTURE_ENOMEM;
+	if (rc == POSTURE_OK && clipped.n >= 3)
+		rc = pst_item_add_part(it, clipped.xy, clipped.n);
+	pst_pts_free(&clipped);
+	return rc;
+}
+
 static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_layer_type type)
 {
 	double x = f->lon, y = f->lat;
 	if (pst_proj_trans(b->proj, false, &x, &y, 1) != POSTURE_OK || x == HUGE_VAL)
 		return POSTURE_OK; /* not representable in this projection: not drawn */
 	pst_to_page(b->scene, &x, &y, 1);
-	if (x < 0 || y < 0 || x > b->scene->width || y > b->scene->height)
+	const pst_box *mb = &b->scene->map_box;
+	if (x < mb->x0 || y < mb->y0 || x > mb->x1 || y > mb->y1)
 		return POSTURE_OK; /* outside the frame */
+	if (type == PST_LAYER_PLACES && !strcmp(f->kind, "country"))
+		return POSTURE_OK; /* country names come from the country shapes (furniture of the map) */
+	if (imprecise(f) && add_uncertainty(b, g, f, x, y) != POSTURE_OK)
+		return POSTURE_ENOMEM;
 	pst_item *it = pst_group_add_item(g);
 	if (!it)
 		return POSTURE_ENOMEM;
@@ -194,6 +284,44 @@ static char *title_case(const char *name)
 }
 
 
+/*
+ * Symbols that fall on the same spot (several events "in Tashkent") are
+ * fanned out on a small circle round it, so each stays visible and
+ * clickable.  The circle is just wide enough for the symbols not to touch;
+ * the items' positions were only known to the city anyway.
+ */
+static void fan_out(pst_group *g)
+{
+	for (size_t i = 0; i < g->n_items; i++) {
+		pst_item *a = &g->items[i];
+		if (!a->has_anchor || a->symbol == PST_SYMBOL_NONE || a->fanned)
+			continue;
+		size_t members[64], n = 0;
+		double size = 0;
+		for (size_t j = i; j < g->n_items && n < 64; j++) {
+			pst_item *c = &g->items[j];
+			if (c->has_anchor && c->symbol != PST_SYMBOL_NONE && !c->fanned &&
+			    hypot(c->ax - a->ax, c->ay - a->ay) < 1.0) {
+				members[n++] = j;
+				size = fmax(size, c->symbol_box.x1 - c->symbol_box.x0);
+			}
+		}
+		if (n < 2)
+			continue;
+		double r = 0.6 * size / sin(PST_PI / (double)n), cx = a->ax, cy = a->ay;
+		for (size_t k = 0; k < n; k++) {
+			pst_item *c = &g->items[members[k]];
+			double t = -PST_PI / 2 + 2 * PST_PI * (double)k / (double)n;
+			double dx = r * cos(t), dy = r * sin(t);
+			c->ax = cx + dx;
+			c->ay = cy + dy;
+			c->symbol_box = (pst_box){ c->symbol_box.x0 + dx, c->symbol_box.y0 + dy,
+				                   c->symbol_box.x1 + dx, c->symbol_box.y1 + dy };
+			c->fanned = true;
+		}
+	}
+}
+
 static int add_layer_group(builder *b, const pst_layer *layer)
 {
 	char *title = title_case(layer->name);
@@ -207,22 +335,29 @@ static int add_layer_group(builder *b, const pst_layer *layer)
 		else if (f->has_point)
 			rc = add_point_item(b, g, f, layer->type);
 	}
+	if (rc == POSTURE_OK && layer->type == PST_LAYER_INCIDENTS)
+		fan_out(g);
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, layer->path, "out of memory");
 }
 
 
 /* Read and validate the map's layers (a map is never drawn from invalid data),
  * then add them ground first, figure last: places, borders, incidents, bases. */
+int pst_load_data(builder *b)
+{
+	const posture_map *m = b->map;
+	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
+	opts.shapes_dir = m->shapes_dir;
+	return posture_data_load(&b->data, b->ctx, m->sources, (const char *const *)m->layers,
+	                         m->n_layers, &opts);
+}
+
 int pst_add_layers(builder *b)
 {
 	static const pst_layer_type drawing_order[] = { PST_LAYER_PLACES, PST_LAYER_BORDERS,
 		                                        PST_LAYER_INCIDENTS, PST_LAYER_BASES };
-	const posture_map *m = b->map;
-	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
-	opts.shapes_dir = m->shapes_dir;
-	int rc = posture_data_load(&b->data, b->ctx, m->sources, (const char *const *)m->layers,
-	                           m->n_layers, &opts);
 	const posture_data *data = b->data;
+	int rc = POSTURE_OK;
 	for (size_t o = 0; rc == POSTURE_OK && o < PST_ARRAY_LEN(drawing_order); o++)
 		for (size_t i = 0; rc == POSTURE_OK && i < data->n_layers; i++)
 			if (data->layers[i].type == drawing_order[o])

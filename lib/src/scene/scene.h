@@ -44,6 +44,7 @@ typedef struct {
 	bool bold;          /* bold weight */
 	bool italic;        /* italic style (water and regions) */
 	double letter_spacing; /* pt between letters (spaced capitals for countries) */
+	double wrap;        /* pt: wrap lines at this width (0: no wrapping) */
 	double size;        /* pt */
 	pst_rgba color;     /* text colour */
 	pst_rgba halo;      /* halo colour (a = 0: none) */
@@ -75,6 +76,8 @@ typedef struct {
 	pst_label *label;
 	int priority;       /* who wins a crowded spot: bases > incidents > places */
 	bool label_dropped; /* it had a label that found no room (reported) */
+	bool label_optional;/* a name placed only where room is left (country names) */
+	bool fanned;        /* moved off a spot it shared with other symbols (see items.c) */
 	/* Citations of curated items, as in the data: source id, locator, quote. */
 	char **cite_source;
 	char **cite_locator;

@@ -17,12 +17,14 @@ typedef struct {
 	pst_symbol symbol;   /* shape */
 	pst_rgba fill;       /* symbol fill */
 	double size;         /* symbol width, reference pt */
+	bool hollow;         /* drawn as an outline in the fill colour, nothing inside */
 } pst_kind_style;
 
 typedef struct {
 	const char *name;
 	pst_rgba sea;             /* page ground: ocean and inland seas */
 	pst_style land;           /* country fill and coastline */
+	pst_rgba land_focus;      /* fill of the countries the map is about */
 	pst_style lake;           /* lake fill and shore */
 	pst_style border;         /* international land border */
 	pst_style border_disputed;/* disputed line */
@@ -44,6 +46,7 @@ typedef struct {
 	pst_rgba water_text;      /* river names */
 	pst_rgba region_text;     /* country and region names */
 	double country_size;      /* country names (spaced capitals) */
+	double uncertainty_alpha; /* opacity of the area drawn round an imprecise position */
 	pst_rgba leader;          /* leader lines */
 	double leader_width;
 	pst_rgba panel_fill;      /* quiet box behind furniture */

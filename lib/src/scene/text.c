@@ -39,6 +39,10 @@ PangoLayout *pst_text_layout(PangoContext *pc, const pst_label *label)
 	pango_layout_set_font_description(layout, fd);
 	pango_font_description_free(fd);
 	pango_layout_set_text(layout, label->text, -1);
+	if (label->wrap > 0) {
+		pango_layout_set_width(layout, (int)(label->wrap * PANGO_SCALE));
+		pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+	}
 	if (label->letter_spacing > 0) {
 		PangoAttrList *attrs = pango_attr_list_new();
 		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
