@@ -24,12 +24,10 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include <ini.h>
-
 #include "layers/layer.h"
+#include "ini.h"
 #include "mapdef.h"
 
-#define MAX_INI_LINE 199 /* inih's buffer holds 200 bytes with the newline */
 #define MAX_MAP_FILE (1024 * 1024)
 
 /* Where a value came from, for error messages. */
@@ -416,66 +414,20 @@ static bool known_section(const char *section)
 
 /* --- reading the file ----------------------------------------------------- */
 
-/* State shared by the line reader and the inih handler. */
+/* What the key handler needs while a map file is read. */
 typedef struct {
 	posture_ctx *ctx;
 	posture_map *map;
-	const char *text;       /* whole file */
-	size_t pos;             /* offset of the next line to hand to inih */
-	const char *line_start; /* the line inih is processing */
-	int line;               /* its number */
 	int first_line[PST_ARRAY_LEN(keys)]; /* where each key was first set */
 	char bad_section[128];  /* last unknown section reported (report once) */
-	int rc;                 /* first error */
 } ini_state;
 
-static char *read_line(char *str, int num, void *stream)
+static int on_key(void *user, const char *section, const char *name, const char *value,
+                  const pst_ini_pos *pos)
 {
-	ini_state *st = stream;
-	const char *p = st->text + st->pos;
-	if (*p == '\0')
-		return NULL;
-	const char *nl = strchr(p, '\n');
-	size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-	if (n > (size_t)num - 1)
-		n = (size_t)num - 1; /* cannot happen: lines were checked */
-	memcpy(str, p, n);
-	str[n] = '\0';
-	st->line_start = p;
-	st->pos += n;
-	st->line++;
-	return str;
-}
-
-/* Column of @p value within the current line (1-based, in characters). */
-static int value_column(const ini_state *st, const char *value)
-{
-	const char *eq = strpbrk(st->line_start, "=:");
-	const char *p = eq ? eq + 1 : st->line_start;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!*value)
-		return (int)(p - st->line_start) + 1;
-	const char *hit = strstr(p, value);
-	if (hit)
-		p = hit;
-	int line, col;
-	pst_offset_to_line_col(st->line_start, (size_t)(p - st->line_start), &line, &col);
-	return col;
-}
-
-static int key_column(const ini_state *st)
-{
-	const char *p = st->line_start;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return (int)(p - st->line_start) + 1;
-}
-
-static int on_key(void *user, const char *section, const char *name, const char *value)
-{
+	const pst_where *key_at = &pos->key, *value_at = &pos->value;
 	ini_state *st = user;
-	src_pos at = { st->ctx, st->map->path, st->line, key_column(st) };
+	src_pos at = { st->ctx, st->map->path, key_at->line, key_at->column };
 	int rc = POSTURE_OK;
 	const key_def *key = find_key(section, name);
 	if (!section[0]) {
@@ -485,14 +437,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			const char *near = nearest_name(NULL, section);
 			snprintf(st->bad_section, sizeof(st->bad_section), "%s", section);
 			at.column = 1;
-			at.line = 0;
-			for (const char *p = st->text; (p = strstr(p, section)); p++) {
-				if (p > st->text && p[-1] == '[') { /* report at the header */
-					pst_offset_to_line_col(st->text, (size_t)(p - 1 - st->text), &at.line,
-					                       &at.column);
-					break;
-				}
-			}
+			at.line = pos->section.line ? pos->section.line : key_at->line;
 			rc = near ? value_error(&at, "unknown section [%s]; did you mean [%s]?", section, near)
 			          : value_error(&at, "unknown section [%s] (known: [map], [data])", section);
 		}
@@ -512,108 +457,11 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			rc = value_error(&at, "'%s' is set twice in [%s] (first on line %d)", name, section,
 			                 st->first_line[k]);
 		} else {
-			st->first_line[k] = st->line;
-			at.column = value_column(st, value);
+			st->first_line[k] = key_at->line;
+			at.column = value_at->column;
 			rc = key->parse(st->map, &at, value);
 			st->map->origin[k] = (pst_key_origin){ NULL, at.line, at.column };
 		}
-	}
-	if (rc != POSTURE_OK && st->rc == POSTURE_OK)
-		st->rc = rc;
-	return 1; /* keep going: report every problem in one run */
-}
-
-/* Check one line before inih sees it; @p line_no is 1-based. */
-static int check_line(posture_ctx *ctx, const char *file, const char *line, size_t len,
-                      int line_no, bool *in_value)
-{
-	size_t content = len;
-	if (content && line[content - 1] == '\r')
-		content--;
-	for (size_t i = 0; i < content;) {
-		size_t n = pst_utf8_seq_len((const unsigned char *)line + i, content - i);
-		int l, col;
-		pst_offset_to_line_col(line, i, &l, &col);
-		if (line[i] == '\0')
-			return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, col,
-			                "NUL byte in the file (is it a text file?)");
-		if (n == 0)
-			return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, col,
-			                "invalid UTF-8 byte 0x%02X (save the file as UTF-8)",
-			                (unsigned char)line[i]);
-		i += n;
-	}
-	if (content > MAX_INI_LINE)
-		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, MAX_INI_LINE + 1,
-		                "line is %zu bytes long; map files allow at most %d per line",
-		                content, MAX_INI_LINE);
-	size_t indent = 0;
-	while (indent < content && (line[indent] == ' ' || line[indent] == '\t'))
-		indent++;
-	bool blank = indent == content;
-	bool comment = !blank && (line[indent] == ';' || line[indent] == '#');
-	if (indent && !blank && !comment && *in_value)
-		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, 1,
-		                "indented line would be joined to the value above; "
-		                "remove the indentation or put the value on one line");
-	if (!blank && !comment && line[indent] == '[' && !memchr(line + indent, ']', content - indent))
-		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, (int)indent + 1,
-		                "section header is missing its ']'");
-	const char *eq = memchr(line, '=', content), *colon = memchr(line, ':', content);
-	if (!blank && !comment && line[indent] != '[' && colon && (!eq || colon < eq)) {
-		int l, col;
-		pst_offset_to_line_col(line, (size_t)(colon - line), &l, &col);
-		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, col,
-		                "use 'key = value' (with '='), not ':'");
-	}
-	if (!blank && !comment)
-		*in_value = line[indent] != '[';
-	return POSTURE_OK;
-}
-
-/* A section header may appear once: inih would merge repeats silently. */
-static int check_section(posture_ctx *ctx, const char *file, const char *line, size_t n,
-                         int line_no, char seen[][32], int *seen_line, size_t *n_seen)
-{
-	size_t i = 0;
-	while (i < n && (line[i] == ' ' || line[i] == '\t'))
-		i++;
-	const char *close = i < n && line[i] == '[' ? memchr(line + i, ']', n - i) : NULL;
-	if (!close)
-		return POSTURE_OK;
-	char name[32];
-	snprintf(name, sizeof(name), "%.*s", (int)(close - line - i - 1), line + i + 1);
-	for (size_t k = 0; k < *n_seen; k++)
-		if (!strcmp(seen[k], name))
-			return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, (int)i + 1,
-			                "section [%s] appears twice (first on line %d)", name, seen_line[k]);
-	if (*n_seen < 16) {
-		memcpy(seen[*n_seen], name, sizeof(name));
-		seen_line[(*n_seen)++] = line_no;
-	}
-	return POSTURE_OK;
-}
-
-static int check_lines(posture_ctx *ctx, const char *file, const char *text, size_t len)
-{
-	int rc = POSTURE_OK, line_no = 0;
-	bool in_value = false;
-	char seen[16][32];
-	int seen_line[16];
-	size_t n_seen = 0;
-	size_t start = 0;
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		start = 3; /* a UTF-8 byte-order mark is fine (inih skips it) */
-	while (start < len) {
-		const char *nl = memchr(text + start, '\n', len - start);
-		size_t n = nl ? (size_t)(nl - (text + start)) : len - start;
-		line_no++;
-		int r = check_line(ctx, file, text + start, n, line_no, &in_value);
-		if (r == POSTURE_OK)
-			r = check_section(ctx, file, text + start, n, line_no, seen, seen_line, &n_seen);
-		if (r != POSTURE_OK && rc == POSTURE_OK)
-			rc = r;
-		start += n + 1;
 	}
 	return rc;
 }
@@ -644,38 +492,22 @@ static char *map_name(const char *path)
 	return pst_strndup(base, n);
 }
 
-static int parse_text(ini_state *st, const char *path)
+static int check_required(posture_ctx *ctx, const posture_map *m)
 {
-	posture_map *m = st->map;
-	int bad_line = ini_parse_stream(read_line, st, on_key, st);
-	if (bad_line > 0) {
-		/* inih found a line that is neither a section, a key nor a comment. */
-		pst_diag(st->ctx, POSTURE_ERROR, POSTURE_EDATA, path, bad_line, 1,
-		         "expected 'key = value', '[section]' or a comment");
-		st->rc = POSTURE_EDATA;
-	} else if (bad_line < 0) {
-		st->rc = pst_error(st->ctx, POSTURE_ENOMEM, path, "out of memory reading the map");
-	}
-	if (st->rc == POSTURE_OK && !m->has_extent)
-		st->rc = pst_error(st->ctx, POSTURE_EDATA, path, "the map has no 'extent' in [map]");
-	if (st->rc == POSTURE_OK && !m->shapes_dir)
-		st->rc = pst_error(st->ctx, POSTURE_EDATA, path, "the map has no 'shapes' in [data]");
-	return st->rc;
+	if (!m->has_extent)
+		return pst_error(ctx, POSTURE_EDATA, m->path, "the map has no 'extent' in [map]");
+	if (!m->shapes_dir)
+		return pst_error(ctx, POSTURE_EDATA, m->path, "the map has no 'shapes' in [data]");
+	return POSTURE_OK;
 }
 
 int posture_map_load(posture_map **out, posture_ctx *ctx, const char *path)
 {
 	*out = NULL;
-	char *text;
-	size_t len;
-	int rc = pst_read_file(&text, &len, ctx, path, MAX_MAP_FILE);
-	if (rc != POSTURE_OK)
-		return rc;
+	int rc;
 	posture_map *m = calloc(1, sizeof(*m));
-	if (!m) {
-		free(text);
+	if (!m)
 		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
-	}
 	m->path = pst_strdup(path);
 	m->name = map_name(path);
 	set_defaults(m);
@@ -683,15 +515,11 @@ int posture_map_load(posture_map **out, posture_ctx *ctx, const char *path)
 	    !m->layout || !m->citations || !m->paper) {
 		rc = pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
 	} else {
-		rc = check_lines(ctx, path, text, len);
+		ini_state st = { .ctx = ctx, .map = m };
+		rc = pst_ini_read(ctx, path, MAX_MAP_FILE, on_key, &st);
 	}
-	if (rc == POSTURE_OK) {
-		ini_state st = { .ctx = ctx, .map = m, .text = text };
-		if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-			st.pos = 3;
-		rc = parse_text(&st, path);
-	}
-	free(text);
+	if (rc == POSTURE_OK)
+		rc = check_required(ctx, m);
 	if (rc != POSTURE_OK) {
 		posture_map_destroy(m);
 		return rc;
