@@ -123,8 +123,9 @@ static void test_mapdef_bad_values_point_at_value(void **state)
 	assert_string_equal(load("[map]\nsize = 20000x100\n", NULL),
 	                    "m.ini:2:8: error: size '20000x100' is out of range: each side must be "
 	                    "16 to 16384 points");
-	assert_string_equal(load("[map]\ntheme = artcle\n", NULL),
-	                    "m.ini:2:9: error: theme 'artcle' is not known (choose 'article')");
+	assert_string_equal(load("[map]\ntheme = Article!\n", NULL),
+	                    "m.ini:2:9: error: theme 'Article!' is not a theme name (like article, "
+	                    "print, dark)");
 	assert_string_equal(load("[map]\noutputs = png, gif\n", NULL),
 	                    "m.ini:2:11: error: output 'gif' is not known (choose png, pdf, svg, html, json)");
 }

@@ -20,14 +20,22 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  -o, --output FILE     write FILE; the format comes from its extension:\n"
-	"                        .png .pdf .svg, or .json for the map data (repeatable;\n"
-	"                        missing directories are created)\n"
+	"                        .png .pdf .svg, .html (interactive page), or .json\n"
+	"                        for the map data (repeatable; missing directories\n"
+	"                        are created)\n"
 	"  -d, --output-dir DIR  directory for the default outputs (default: output)\n"
 	"  -s, --scale N         PNG pixels per point, 0.1 to 16 (default: 1; 2 for retina)\n"
+	"      --svg-engine E    who writes .svg: posture (default: named layers, real\n"
+	"                        text) or cairo (Cairo's SVG, text as glyph outlines)\n"
 	"      --set KEY=VALUE   override a [map] key of the file, e.g. --set size=1200x800\n"
 	"      --size WxH        same as --set size=WxH\n"
 	"      --extent W,S,E,N  same as --set extent=W,S,E,N\n"
 	"      --projection P    same as --set projection=P\n"
+	"      --theme NAME      same as --set theme=NAME (article, print, dark, or\n"
+	"                        maps/themes/NAME.ini)\n"
+	"      --layout L        same as --set layout=L (map, handout, bare)\n"
+	"      --paper P         same as --set paper=P (a4, letter, a4-landscape,\n"
+	"                        letter-landscape), for the handout layout\n"
 	"      --stats FILE      write label placement figures as JSON to FILE ('-': stderr)\n"
 	"      --strict          fail (status 1) when a label finds no room and is left out\n"
 	"  -h, --help            show this help\n"
@@ -78,6 +86,17 @@ static int parse_scale(render_args *a, const char *text)
 	return EXIT_OK;
 }
 
+static int parse_svg_engine(render_args *a, const char *text)
+{
+	if (!strcmp(text, "posture"))
+		a->opts.svg_engine = POSTURE_SVG_ENGINE_POSTURE;
+	else if (!strcmp(text, "cairo"))
+		a->opts.svg_engine = POSTURE_SVG_ENGINE_CAIRO;
+	else
+		return cli_usage_error("render", "--svg-engine wants posture or cairo, not '%s'", text);
+	return EXIT_OK;
+}
+
 static int add_output(render_args *a, const char *file)
 {
 	if (!*file)
@@ -90,7 +109,7 @@ static int add_output(render_args *a, const char *file)
 	posture_format fmt;
 	if (posture_format_from_path(&fmt, file) != POSTURE_OK)
 		return cli_usage_error("render", "cannot tell the format of '%s' "
-		                       "(use .png, .pdf, .svg or .json)", file);
+		                       "(use .png, .pdf, .svg, .html or .json)", file);
 	a->outputs[a->n_outputs++] = file;
 	return EXIT_OK;
 }
@@ -111,6 +130,8 @@ static int parse_option(render_args *a, int argc, char **argv, int *i)
 		return parse_scale(a, v);
 	if ((v = cli_option_value(argc, argv, i, "--set")))
 		return add_set(a, "--set", NULL, v);
+	if ((v = cli_option_value(argc, argv, i, "--svg-engine")))
+		return parse_svg_engine(a, v);
 	if ((v = cli_option_value(argc, argv, i, "--stats"))) {
 		a->stats_path = v;
 		return *v ? EXIT_OK : cli_usage_error("render", "--stats needs a file name (or -)");
@@ -119,8 +140,9 @@ static int parse_option(render_args *a, int argc, char **argv, int *i)
 		a->strict = true;
 		return EXIT_OK;
 	}
-	static const char *const shortcuts[] = { "size", "extent", "projection" };
-	for (size_t k = 0; k < 3; k++) {
+	static const char *const shortcuts[] = { "size",  "extent", "projection",
+		                                  "theme", "layout", "paper" };
+	for (size_t k = 0; k < sizeof(shortcuts) / sizeof(shortcuts[0]); k++) {
 		char name[16];
 		snprintf(name, sizeof(name), "--%s", shortcuts[k]);
 		if ((v = cli_option_value(argc, argv, i, name)))
@@ -175,6 +197,27 @@ static int apply_overrides(posture_ctx *ctx, posture_map *map, const render_args
 	return rc;
 }
 
+/* "-handout-print" for --layout handout --theme print: default output names
+ * say what the command line changed, so variants do not overwrite each other. */
+static void default_suffix(char *out, size_t n, const render_args *a)
+{
+	out[0] = '\0';
+	static const char *const keys[] = { "layout", "theme" };
+	for (size_t k = 0; k < 2; k++) {
+		const char *value = NULL;
+		for (size_t i = 0; i < a->n_sets; i++) {
+			const override *o = &a->sets[i];
+			size_t len = strlen(keys[k]);
+			if (o->key && !strcmp(o->key, keys[k]))
+				value = o->text;
+			else if (!o->key && !strncmp(o->text, keys[k], len) && o->text[len] == '=')
+				value = o->text + len + 1;
+		}
+		if (value)
+			snprintf(out + strlen(out), n - strlen(out), "-%s", value);
+	}
+}
+
 /* Every file this run writes, with its format. */
 static int plan_outputs(const posture_map *map, const render_args *a, char paths[][4096],
                         posture_format *formats, size_t *n)
@@ -184,10 +227,16 @@ static int plan_outputs(const posture_map *map, const render_args *a, char paths
 		snprintf(paths[*n], 4096, "%s", a->outputs[i]);
 		posture_format_from_path(&formats[(*n)++], a->outputs[i]);
 	}
+	char suffix[128];
+	default_suffix(suffix, sizeof(suffix), a);
 	for (size_t i = 0; !a->n_outputs && i < posture_map_output_count(map); i++) {
 		formats[*n] = posture_map_output(map, i);
-		snprintf(paths[*n], 4096, "%s/%s.%s", a->output_dir, posture_map_name(map),
-		         posture_format_extension(formats[*n]));
+		bool png = formats[*n] == POSTURE_FORMAT_PNG;
+		char scale[32] = "";
+		if (png && a->opts.scale != 1)
+			snprintf(scale, sizeof(scale), "@%gx", a->opts.scale);
+		snprintf(paths[*n], 4096, "%s/%s%s%s.%s", a->output_dir, posture_map_name(map), suffix,
+		         scale, posture_format_extension(formats[*n]));
 		(*n)++;
 	}
 	return POSTURE_OK;
@@ -270,5 +319,5 @@ static int run_render(posture_ctx *ctx, int argc, char **argv)
 }
 
 const cli_command cli_render = {
-	"render", "draw a map to PNG, PDF, SVG or map data", usage, run_render
+	"render", "draw a map to PNG, PDF, SVG, HTML or map data", usage, run_render
 };

@@ -92,6 +92,22 @@ static void symbol_path(cairo_t *cr, const pst_item *it)
 		}
 		cairo_close_path(cr);
 		break;
+	case PST_SYMBOL_TRIANGLE_DOWN:
+		cairo_move_to(cr, x, y + r);
+		cairo_line_to(cr, x + r, y - r * 0.8);
+		cairo_line_to(cr, x - r, y - r * 0.8);
+		cairo_close_path(cr);
+		break;
+	case PST_SYMBOL_CROSS: {
+		double a = r * 0.34; /* half the arm's thickness */
+		const double pts[12][2] = { { -a, -r }, { a, -r }, { a, -a }, { r, -a }, { r, a },
+			                    { a, a },   { a, r },  { -a, r }, { -a, a }, { -r, a },
+			                    { -r, -a }, { -a, -a } };
+		for (int i = 0; i < 12; i++)
+			(i ? cairo_line_to : cairo_move_to)(cr, x + pts[i][0], y + pts[i][1]);
+		cairo_close_path(cr);
+		break;
+	}
 	case PST_SYMBOL_CIRCLE:
 	default:
 		cairo_new_sub_path(cr);
@@ -141,6 +157,31 @@ static void paint_label(cairo_t *cr, PangoContext *pc, const pst_label *l)
 	g_object_unref(layout);
 }
 
+/*
+ * A label that links to @p url: a link tag round it (PDF surfaces make it
+ * clickable; others ignore tags).  The attribute string quotes the URL, so
+ * quotes and backslashes in it are escaped.
+ */
+static void paint_linked_label(cairo_t *cr, PangoContext *pc, const pst_label *l,
+                               const char *url)
+{
+	pst_buf attr;
+	pst_buf_init(&attr);
+	pst_buf_puts(&attr, "uri='");
+	for (const char *p = url; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			pst_buf_add(&attr, "\\", 1);
+		pst_buf_add(&attr, p, 1);
+	}
+	pst_buf_puts(&attr, "'");
+	if (!attr.failed)
+		cairo_tag_begin(cr, CAIRO_TAG_LINK, attr.data);
+	paint_label(cr, pc, l);
+	if (!attr.failed)
+		cairo_tag_end(cr, CAIRO_TAG_LINK);
+	pst_buf_free(&attr);
+}
+
 /* An item complete: geometry, symbol, leader and label (furniture draws this way). */
 static void paint_item(cairo_t *cr, PangoContext *pc, const pst_item *it, double tol,
                        bool with_label)
@@ -149,7 +190,9 @@ static void paint_item(cairo_t *cr, PangoContext *pc, const pst_item *it, double
 		paint_geometry(cr, it, tol);
 	if (it->has_anchor && it->symbol != PST_SYMBOL_NONE)
 		paint_symbol(cr, it);
-	if (with_label && it->label)
+	if (with_label && it->label && it->link)
+		paint_linked_label(cr, pc, it->label, it->link);
+	else if (with_label && it->label)
 		paint_label(cr, pc, it->label);
 }
 

@@ -18,15 +18,19 @@
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD in UTF-8 */
 
-/* Length of the character at @p s that XML may carry, or 0 when it may not. */
-static size_t xml_char_len(const unsigned char *s)
+/*
+ * Length of the character at @p s (a byte that starts no valid UTF-8
+ * sequence counts as one); *ok tells whether XML may carry it.
+ */
+static size_t xml_char_len(const unsigned char *s, bool *ok)
 {
 	size_t n = pst_utf8_seq_len(s, strnlen((const char *)s, 4));
+	*ok = n > 0;
 	if (n == 1 && s[0] < 0x20 && s[0] != '\t' && s[0] != '\n' && s[0] != '\r')
-		return 0;
+		*ok = false;
 	if (n == 3 && s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
-		return 0; /* U+FFFE, U+FFFF */
-	return n;
+		*ok = false; /* U+FFFE, U+FFFF */
+	return n ? n : 1;
 }
 
 /* The entity for @p c in the given context, or NULL to copy it. */
@@ -48,14 +52,12 @@ static void escape_xml(pst_buf *b, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (p && *p) {
-		size_t n = xml_char_len(p);
+		bool ok;
+		size_t n = xml_char_len(p, &ok);
 		const char *entity = n == 1 ? xml_entity(*p, attr) : NULL;
-		if (n == 0) {
+		if (!ok)
 			pst_buf_puts(b, REPLACEMENT);
-			p++;
-			continue;
-		}
-		if (entity)
+		else if (entity)
 			pst_buf_puts(b, entity);
 		else
 			pst_buf_add(b, p, n);

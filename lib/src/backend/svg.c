@@ -14,7 +14,11 @@
  * Text stays text: each label is a <text> (one <tspan> per line), with the
  * halo as a stroked copy underneath rather than paint-order, which
  * Illustrator ignores.  Line positions come from the same Pango layout the
- * Cairo backend draws, so every baseline sits where the PNG has it.
+ * Cairo backend draws.  Baselines are put on whole points, where Cairo's
+ * image surface snaps glyphs, so the SVG rendered at 72 dpi (librsvg,
+ * Chromium) matches the PNG; vector outputs differ by under half a point.
+ * text-rendering="geometricPrecision" asks renderers for unhinted glyphs,
+ * as Cairo draws them.
  *
  * Geometry is simplified to 0.05 pt, clipped to the page (areas to the page
  * grown by half their outline, so no outline runs along the edge), written
@@ -318,7 +322,7 @@ static void put_text_lines(pst_buf *b, PangoContext *pc, const pst_label *l)
 		PangoRectangle logical;
 		pango_layout_iter_get_line_extents(iter, NULL, &logical);
 		double x = l->x + (double)logical.x / PANGO_SCALE;
-		double y = l->y + (double)pango_layout_iter_get_baseline(iter) / PANGO_SCALE;
+		double y = round(l->y + (double)pango_layout_iter_get_baseline(iter) / PANGO_SCALE);
 		if (multi && line->length == 0)
 			continue;
 		pst_buf_puts(b, multi ? "<tspan" : "");
@@ -332,12 +336,61 @@ static void put_text_lines(pst_buf *b, PangoContext *pc, const pst_label *l)
 	g_object_unref(layout);
 }
 
-/* Font attributes shared by a label and its halo. */
-static void put_font(pst_buf *b, const pst_label *l)
+/*
+ * The family Pango actually draws @p l with (the theme may name an alias
+ * such as "sans-serif", or nothing), so that every SVG renderer picks the
+ * same face.  Caller frees.
+ */
+static char *resolved_family(PangoContext *pc, const pst_label *l)
 {
-	pst_buf_puts(b, " font-family=\"'");
-	pst_esc_attr(b, l->family ? l->family : "Noto Sans");
-	pst_buf_puts(b, "', " FONT_FALLBACKS "\"");
+	PangoFontDescription *fd = pango_font_description_new();
+	pango_font_description_set_family(fd, l->family ? l->family : "");
+	pango_font_description_set_weight(fd, l->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_style(fd, l->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+	pango_font_description_set_absolute_size(fd, l->size * PANGO_SCALE);
+	PangoFont *font = pango_context_load_font(pc, fd);
+	pango_font_description_free(fd);
+	char *family = NULL;
+	if (font) {
+		PangoFontDescription *used = pango_font_describe(font);
+		const char *name = pango_font_description_get_family(used);
+		family = name ? pst_strdup(name) : NULL;
+		pango_font_description_free(used);
+		g_object_unref(font);
+	}
+	return family;
+}
+
+/* One family name in a font-family list, quoted (quotes inside dropped). */
+static void put_family_name(pst_buf *b, const char *name)
+{
+	char *copy = pst_strdup(name);
+	if (!copy) {
+		b->failed = true;
+		return;
+	}
+	size_t n = 0;
+	for (const char *p = name; *p; p++)
+		if (*p != '\'' && *p != '"' && *p != '\\')
+			copy[n++] = *p;
+	copy[n] = '\0';
+	pst_buf_puts(b, "'");
+	pst_esc_attr(b, copy);
+	pst_buf_puts(b, "', ");
+	free(copy);
+}
+
+/* Font attributes shared by a label and its halo. */
+static void put_font(pst_buf *b, PangoContext *pc, const pst_label *l)
+{
+	char *used = resolved_family(pc, l);
+	pst_buf_puts(b, " font-family=\"");
+	if (used && used[0])
+		put_family_name(b, used);
+	if (l->family && l->family[0] && (!used || strcmp(used, l->family) != 0))
+		put_family_name(b, l->family);
+	pst_buf_puts(b, FONT_FALLBACKS "\"");
+	free(used);
 	put_attr_num(b, "font-size", l->size);
 	if (l->bold)
 		pst_buf_puts(b, " font-weight=\"bold\"");
@@ -362,7 +415,7 @@ static void put_label_text(svg_out *o, const pst_label *l)
 	}
 	if (l->halo.a > 0 && l->halo_width > 0) {
 		pst_buf_puts(o->b, "<text");
-		put_font(o->b, l);
+		put_font(o->b, o->pc, l);
 		pst_buf_puts(o->b, " fill=\"none\"");
 		put_paint(o->b, "stroke", l->halo);
 		put_attr_num(o->b, "stroke-width", 2 * l->halo_width);
@@ -370,7 +423,7 @@ static void put_label_text(svg_out *o, const pst_label *l)
 		pst_buf_printf(o->b, "%s</text>", lines.data);
 	}
 	pst_buf_puts(o->b, "<text");
-	put_font(o->b, l);
+	put_font(o->b, o->pc, l);
 	put_paint(o->b, "fill", l->color);
 	pst_buf_printf(o->b, "%s</text>", lines.data);
 	pst_buf_free(&lines);
@@ -401,24 +454,23 @@ static const pst_scene_source *source_numbered(const posture_scene *s, int numbe
 	return NULL;
 }
 
-/* "[2] Full citation, p. 53": citation @p c of @p it. */
-static void put_citation(pst_buf *b, const posture_scene *s, const pst_item *it, size_t c)
+/* The scene's source of citation @p c of @p it, or NULL (not numbered). */
+static const pst_scene_source *cited_source(const posture_scene *s, const pst_item *it, size_t c)
 {
-	const pst_scene_source *src = it->cite_number ? source_numbered(s, it->cite_number[c]) : NULL;
-	if (src) {
-		pst_buf_printf(b, "[%d] ", src->number);
-		pst_esc_text(b, src->text);
-	} else {
-		pst_esc_text(b, it->cite_source[c]);
-	}
-	if (it->cite_locator[c] && it->cite_locator[c][0]) {
-		pst_buf_puts(b, ", ");
-		pst_esc_text(b, it->cite_locator[c]);
-	}
+	return it->cite_number ? source_numbered(s, it->cite_number[c]) : NULL;
+}
+
+/* Whether citation @p c names the same source as an earlier one. */
+static bool source_seen(const pst_item *it, size_t c)
+{
+	for (size_t k = 0; k < c; k++)
+		if (!strcmp(it->cite_source[k], it->cite_source[c]))
+			return true;
+	return false;
 }
 
 /* Whether citation @p c repeats an earlier one's source and locator. */
-static bool citation_repeats(const pst_item *it, size_t c)
+static bool locator_seen(const pst_item *it, size_t c)
 {
 	for (size_t k = 0; k < c; k++)
 		if (!strcmp(it->cite_source[k], it->cite_source[c]) &&
@@ -427,7 +479,50 @@ static bool citation_repeats(const pst_item *it, size_t c)
 	return false;
 }
 
-/* <title>: the name and each citation; <desc>: kind, date, precision, quotes. */
+/* "[2] Full citation. Cited: p. 53; para. 4." for the source of citation @p c. */
+static void put_source_line(pst_buf *b, const posture_scene *s, const pst_item *it, size_t c)
+{
+	const pst_scene_source *src = cited_source(s, it, c);
+	if (src) {
+		pst_buf_printf(b, "[%d] ", src->number);
+		pst_esc_text(b, src->text);
+	} else {
+		pst_esc_text(b, it->cite_source[c]);
+	}
+	const char *sep = " Cited: ";
+	for (size_t k = c; k < it->n_cites; k++) {
+		if (strcmp(it->cite_source[k], it->cite_source[c]) != 0 || locator_seen(it, k) ||
+		    !it->cite_locator[k][0])
+			continue;
+		pst_buf_puts(b, sep);
+		pst_esc_text(b, it->cite_locator[k]);
+		sep = "; ";
+	}
+	pst_buf_puts(b, sep[0] == ';' ? "." : "");
+}
+
+/* "“quote” ([2], p. 53)" for citation @p c. */
+static void put_quote(pst_buf *b, const posture_scene *s, const pst_item *it, size_t c)
+{
+	const pst_scene_source *src = cited_source(s, it, c);
+	pst_buf_puts(b, "\n\xE2\x80\x9C");
+	pst_esc_text(b, it->cite_quote[c]);
+	pst_buf_puts(b, "\xE2\x80\x9D (");
+	if (src)
+		pst_buf_printf(b, "[%d]", src->number);
+	else
+		pst_esc_text(b, it->cite_source[c]);
+	if (it->cite_locator[c][0]) {
+		pst_buf_puts(b, ", ");
+		pst_esc_text(b, it->cite_locator[c]);
+	}
+	pst_buf_puts(b, ")");
+}
+
+/*
+ * <title>: the name, then each source cited with its full citation and
+ * locators; <desc>: kind, date, precision, and every supporting quote.
+ */
 static void put_item_meta(svg_out *o, const pst_item *it)
 {
 	pst_buf *b = o->b;
@@ -436,10 +531,10 @@ static void put_item_meta(svg_out *o, const pst_item *it)
 	pst_buf_puts(b, "<title>");
 	pst_esc_text(b, it->name && it->name[0] ? it->name : it->id);
 	for (size_t c = 0; c < it->n_cites; c++) {
-		if (citation_repeats(it, c))
+		if (source_seen(it, c))
 			continue;
 		pst_buf_puts(b, c ? "\n" : "\nSources:\n");
-		put_citation(b, o->s, it, c);
+		put_source_line(b, o->s, it, c);
 	}
 	pst_buf_puts(b, "</title>");
 	if (!it->n_cites)
@@ -454,13 +549,9 @@ static void put_item_meta(svg_out *o, const pst_item *it)
 		pst_buf_puts(b, "; position: ");
 		pst_esc_text(b, it->precision);
 	}
-	for (size_t c = 0; it->cite_quote && c < it->n_cites; c++) {
-		pst_buf_printf(b, "\n\xE2\x80\x9C");
-		pst_esc_text(b, it->cite_quote[c]);
-		pst_buf_printf(b, "\xE2\x80\x9D (");
-		put_citation(b, o->s, it, c);
-		pst_buf_puts(b, ")");
-	}
+	for (size_t c = 0; it->cite_quote && c < it->n_cites; c++)
+		if (it->cite_quote[c] && it->cite_quote[c][0])
+			put_quote(b, o->s, it, c);
 	pst_buf_puts(b, "</desc>");
 }
 
@@ -647,7 +738,8 @@ static void put_header(pst_buf *b, const posture_scene *s, bool standalone)
 	if (standalone)
 		pst_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	pst_buf_puts(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	             "xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\" version=\"1.1\"");
+	             "xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\" version=\"1.1\""
+	             " text-rendering=\"geometricPrecision\"");
 	pst_buf_puts(b, " width=\"");
 	put_num(b, s->width);
 	pst_buf_puts(b, "pt\" height=\"");

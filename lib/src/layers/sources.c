@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 
@@ -70,7 +71,7 @@ static void check_entry(pst_checker *c, posture_data *d, json_t *entry, size_t i
 	check_date_object(c, entry, ptr, "issued");
 	check_date_object(c, entry, ptr, "accessed");
 	const char *url = pst_check_string(c, entry, ptr, "URL", false, "the source");
-	if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
+	if (url && strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0) {
 		snprintf(mptr, sizeof(mptr), "%s/URL", ptr);
 		pst_check_error(c, mptr, false, "URL '%s' must start with http:// or https://", url);
 	}

@@ -168,10 +168,15 @@ static int parse_choice(char **field, const src_pos *at, const char *key, const 
 	return POSTURE_EDATA;
 }
 
+/* A theme is looked up when the map is drawn; here only its name is checked. */
 static int parse_theme(posture_map *m, const src_pos *at, const char *v)
 {
-	static const char *const themes[] = { "article", NULL };
-	return parse_choice(&m->theme, at, "theme", v, themes);
+	bool ok = *v && strlen(v) < 32;
+	for (const char *p = v; ok && *p; p++)
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-';
+	if (!ok)
+		return value_error(at, "theme '%s' is not a theme name (like article, print, dark)", v);
+	return set_string(&m->theme, at, v);
 }
 
 static int parse_layout(posture_map *m, const src_pos *at, const char *v)
@@ -406,6 +411,8 @@ static const key_def *find_key(const char *section, const char *name)
 
 static bool known_section(const char *section)
 {
+	if (!strcmp(section, "theme"))
+		return true;
 	for (size_t i = 0; i < PST_ARRAY_LEN(keys); i++)
 		if (!strcmp(keys[i].section, section))
 			return true;
@@ -413,6 +420,25 @@ static bool known_section(const char *section)
 }
 
 /* --- reading the file ----------------------------------------------------- */
+
+/* A [theme] line: kept as written, checked when the theme is loaded. */
+static int add_theme_line(posture_map *m, const src_pos *at, const char *key, const char *value,
+                          const pst_where *value_at)
+{
+	if (m->n_theme_lines == PST_MAX_THEME_OVERRIDES)
+		return value_error(at, "too many [theme] lines (at most %d)", PST_MAX_THEME_OVERRIDES);
+	pst_map_theme_line *l = &m->theme_lines[m->n_theme_lines];
+	l->key = pst_strdup(key);
+	l->value = pst_strdup(value);
+	l->at = (pst_where){ m->path, value_at->line, value_at->column };
+	if (!l->key || !l->value) {
+		free(l->key);
+		free(l->value);
+		return pst_error(at->ctx, POSTURE_ENOMEM, m->path, "out of memory");
+	}
+	m->n_theme_lines++;
+	return POSTURE_OK;
+}
 
 /* What the key handler needs while a map file is read. */
 typedef struct {
@@ -428,6 +454,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	const pst_where *key_at = &pos->key, *value_at = &pos->value;
 	ini_state *st = user;
 	src_pos at = { st->ctx, st->map->path, key_at->line, key_at->column };
+	if (!strcmp(section, "theme"))
+		return add_theme_line(st->map, &at, name, value, value_at);
 	int rc = POSTURE_OK;
 	const key_def *key = find_key(section, name);
 	if (!section[0]) {
@@ -439,7 +467,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			at.column = 1;
 			at.line = pos->section.line ? pos->section.line : key_at->line;
 			rc = near ? value_error(&at, "unknown section [%s]; did you mean [%s]?", section, near)
-			          : value_error(&at, "unknown section [%s] (known: [map], [data])", section);
+			          : value_error(&at, "unknown section [%s] (known: [map], [data], [theme])", section);
 		}
 	} else if (!key && !name[0]) {
 		rc = value_error(&at, "a key name is missing before '='");
@@ -587,6 +615,10 @@ void posture_map_destroy(posture_map *m)
 	free(m->sources);
 	for (size_t k = 0; k < PST_MAP_N_KEYS; k++)
 		free(m->origin[k].file);
+	for (size_t i = 0; i < m->n_theme_lines; i++) {
+		free(m->theme_lines[i].key);
+		free(m->theme_lines[i].value);
+	}
 	free(m);
 }
 

@@ -25,6 +25,15 @@ typedef struct {
 	int column;  /* column of the value */
 } pst_key_origin;
 
+#define PST_MAX_THEME_OVERRIDES 64
+
+/* A line of the map's [theme] section. */
+typedef struct {
+	char *key;          /* "land.fill" */
+	char *value;
+	pst_where at;       /* file is the map's path (borrowed) */
+} pst_map_theme_line;
+
 struct posture_map {
 	char *path;         /* the map file, as given */
 	char *name;         /* file name without directory and ".ini" */
@@ -50,6 +59,8 @@ struct posture_map {
 	char *sources;      /* [data] sources, resolved, or NULL */
 	bool has_extent;    /* extent was given (it is required) */
 	pst_key_origin origin[PST_MAP_N_KEYS]; /* per key, in key-table order */
+	pst_map_theme_line theme_lines[PST_MAX_THEME_OVERRIDES]; /* [theme] overrides */
+	size_t n_theme_lines;
 };
 
 /** Where @p key ("projection", "shapes", …) was set, for errors found later. */

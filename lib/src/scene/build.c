@@ -266,19 +266,33 @@ static int place_labels(builder *b)
 	return POSTURE_OK;
 }
 
+static int load_theme(builder *b)
+{
+	const posture_map *m = b->map;
+	pst_theme_override o[PST_MAX_THEME_OVERRIDES];
+	for (size_t i = 0; i < m->n_theme_lines; i++)
+		o[i] = (pst_theme_override){ m->theme_lines[i].key, m->theme_lines[i].value,
+			                     m->theme_lines[i].at };
+	pst_where at = pst_map_where(m, "theme");
+	return pst_theme_load(&b->theme, b->ctx, m->theme, m->path, &at, o, m->n_theme_lines);
+}
+
 static int build(builder *b)
 {
 	const posture_map *m = b->map;
 	posture_scene *s = b->scene;
 	memcpy(s->extent, m->extent, sizeof(s->extent));
 	s->title = pst_strdup(m->title);
-	b->theme = pst_theme_find(m->theme);
 	b->text = pst_text_context_new();
 	if (!s->title)
 		return pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	if (!b->text)
 		return pst_error(b->ctx, POSTURE_EIO, m->path, "cannot set up text layout (fontconfig)");
-	int rc = pst_load_data(b); /* a map is never drawn from invalid data */
+	int rc = load_theme(b);
+	if (rc == POSTURE_OK)
+		rc = pst_load_data(b); /* a map is never drawn from invalid data */
+	if (rc != POSTURE_OK)
+		return rc;
 	if (rc == POSTURE_OK) {
 		b->k = pst_theme_factor(m->width, m->height);
 		rc = pst_layout_page(b);
@@ -320,6 +334,7 @@ int posture_scene_build(posture_scene **out, posture_ctx *ctx, const posture_map
 		return pst_error(ctx, POSTURE_ENOMEM, map->path, "out of memory");
 	int rc = build(&b);
 	pst_proj_destroy(b.proj);
+	pst_theme_destroy(b.theme);
 	posture_data_destroy(b.data);
 	if (b.text)
 		g_object_unref(b.text);

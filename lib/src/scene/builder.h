@@ -21,7 +21,7 @@ typedef struct {
 	const posture_map *map;
 	posture_scene *scene;
 	pst_proj *proj;
-	const pst_theme *theme;
+	pst_theme *theme;    /* loaded from the map's theme file */
 	double k;            /* theme size factor for this page */
 	pst_box geo_box;     /* lon/lat box geometry is cut to before projection */
 	pst_box page_box;    /* page plus margin, in page units */

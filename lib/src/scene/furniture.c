@@ -30,6 +30,7 @@ typedef struct {
 	pst_label *label;      /* text of the row (owned until emitted) */
 	double tw, th;         /* text size */
 	pst_item swatch;       /* ROW_SYMBOL / ROW_LINE: the look to copy (style, symbol) */
+	const char *link;      /* URL the row's text links to (borrowed from the scene), or NULL */
 	double km;             /* ROW_SCALE: bar length in km */
 	double bar;            /* ROW_SCALE: bar length in pt */
 	double w, h;           /* row size */
@@ -118,6 +119,16 @@ static int add_text(pst_group *g, const char *id, pst_label *label, double x, do
 	pst_place_label(label, x, y, w, h);
 	it->label = label;
 	return POSTURE_OK;
+}
+
+/* The last item added to @p g links to @p url. */
+static int set_link(pst_group *g, const char *url)
+{
+	if (!url)
+		return POSTURE_OK;
+	pst_item *it = &g->items[g->n_items - 1];
+	it->link = pst_strdup(url);
+	return it->link ? POSTURE_OK : POSTURE_ENOMEM;
 }
 
 static int add_rect(pst_group *g, const char *id, const char *kind, pst_box r, pst_style style)
@@ -226,8 +237,10 @@ static int emit_panel(builder *b, panel *p, const char *name, const char *title,
 			r->label = NULL;
 		} else if (rc == POSTURE_OK) {
 			rc = add_text(g, id, r->label, tx, cy, r->tw, r->th);
-			if (rc == POSTURE_OK)
+			if (rc == POSTURE_OK) {
 				r->label = NULL; /* the group owns it now */
+				rc = set_link(g, r->link);
+			}
 		}
 		cy += r->h + p->gap;
 	}
@@ -468,6 +481,7 @@ static int sources_panel(builder *b, panel *p, double wrap)
 		free(text);
 		if (!r)
 			return POSTURE_ENOMEM;
+		r->link = src->url;
 	}
 	if (!panel_row(p, b, ROW_TEXT, credit_text, false, t->credit_size * b->k, t->muted_text,
 	               wrap))

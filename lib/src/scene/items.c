@@ -221,7 +221,7 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 		return POSTURE_OK; /* outside the frame */
 	if (type == PST_LAYER_PLACES && !strcmp(f->kind, "country"))
 		return POSTURE_OK; /* country names come from the country shapes (furniture of the map) */
-	if (imprecise(f) && add_uncertainty(b, g, f, x, y) != POSTURE_OK)
+	if (type != PST_LAYER_PLACES && imprecise(f) && add_uncertainty(b, g, f, x, y) != POSTURE_OK)
 		return POSTURE_ENOMEM;
 	pst_item *it = pst_group_add_item(g);
 	if (!it)

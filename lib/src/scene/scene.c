@@ -100,6 +100,7 @@ static void free_item(pst_item *it)
 	free(it->cite_number);
 	free(it->date);
 	free(it->precision);
+	free(it->link);
 }
 
 void pst_group_drop_last(pst_group *g)

@@ -27,7 +27,9 @@ typedef enum {
 	PST_SYMBOL_CIRCLE,
 	PST_SYMBOL_TRIANGLE,
 	PST_SYMBOL_DIAMOND,
-	PST_SYMBOL_STAR
+	PST_SYMBOL_STAR,
+	PST_SYMBOL_CROSS,        /* a plus sign */
+	PST_SYMBOL_TRIANGLE_DOWN
 } pst_symbol;
 
 typedef struct {
@@ -78,6 +80,7 @@ typedef struct {
 	bool label_dropped; /* it had a label that found no room (reported) */
 	bool label_optional;/* a name placed only where room is left (country names) */
 	bool fanned;        /* moved off a spot it shared with other symbols (see items.c) */
+	char *link;         /* http(s) URL the item's text links to (source list), or NULL */
 	/* Citations of curated items, as in the data: source id, locator, quote. */
 	char **cite_source;
 	char **cite_locator;

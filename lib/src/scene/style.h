@@ -12,8 +12,10 @@
 
 #include "scene.h"
 
+#define PST_THEME_MAX_KINDS 48
+
 typedef struct {
-	const char *kind;    /* the data's kind; NULL ends a table */
+	char kind[32];       /* the data's kind */
 	pst_symbol symbol;   /* shape */
 	pst_rgba fill;       /* symbol fill */
 	double size;         /* symbol width, reference pt */
@@ -21,7 +23,7 @@ typedef struct {
 } pst_kind_style;
 
 typedef struct {
-	const char *name;
+	char name[32];            /* the theme's name */
 	pst_rgba sea;             /* page ground: ocean and inland seas */
 	pst_style land;           /* country fill and coastline */
 	pst_rgba land_focus;      /* fill of the countries the map is about */
@@ -31,11 +33,12 @@ typedef struct {
 	pst_style segment;        /* a curated border segment the sources discuss */
 	pst_rgba river;           /* river colour */
 	double river_width[4];    /* by GSHHG level 1, 2, 3, 4+ (reference pt) */
-	const pst_kind_style *kinds; /* point symbols by kind */
+	pst_kind_style kinds[PST_THEME_MAX_KINDS]; /* point symbols by kind */
+	size_t n_kinds;
 	pst_kind_style other_kind;   /* kinds not in the table */
 	pst_rgba symbol_outline;  /* outline around point symbols */
 	double symbol_outline_width;
-	const char *font;         /* family for everything */
+	char font[64];            /* family for everything */
 	double label_size;        /* point labels */
 	pst_rgba label_color;
 	pst_rgba halo;            /* label halo */
@@ -53,8 +56,23 @@ typedef struct {
 	pst_rgba muted_text;      /* subtitle, credit */
 } pst_theme;
 
-/** The theme called @p name, or NULL. */
-const pst_theme *pst_theme_find(const char *name);
+/** A [theme] override from a map file: "section.key = value" at a position. */
+typedef struct {
+	const char *key;     /* "land.fill", "kind.air-base.shape" */
+	const char *value;
+	pst_where at;        /* where the map file says it */
+} pst_theme_override;
+
+/**
+ * Load theme @p name: maps/themes/<name>.ini beside the map file (@p map_path),
+ * else posture's own themes folder.  A theme may start from another with
+ * `inherit = NAME` in its [theme] section.  @p overrides (from the map's
+ * [theme] section) are applied last.  Errors name the file, line and column.
+ */
+int pst_theme_load(pst_theme **out, posture_ctx *ctx, const char *name, const char *map_path,
+                   const pst_where *name_at, const pst_theme_override *overrides,
+                   size_t n_overrides);
+void pst_theme_destroy(pst_theme *theme);
 
 /** Style of a point kind in @p theme (the "other" style when unknown). */
 const pst_kind_style *pst_theme_kind(const pst_theme *theme, const char *kind);

@@ -1,47 +1,40 @@
 /*
  * shapefile.c — opening and reading shapefiles with shapelib.
  *
- * shapelib believes whatever the headers say, so before a record is read
- * this module checks what it can cheaply: the three files exist and are
- * regular files, the shape type is the one expected, and .shp/.shx/.dbf agree
- * on the number of records.  Each record's vertices are checked to be finite
- * degrees when read.
+ * shapelib believes whatever the headers say, so a shapefile is read whole,
+ * once (.shp, .shx, .dbf and the optional .cpg), its bytes are checked by
+ * shpcheck.c, and shapelib then reads those same bytes from memory.  On top
+ * of that this module checks the shape type is the one expected, each
+ * record's vertices are finite degrees when read, and attribute text always
+ * comes out as valid UTF-8: decoded as the .cpg says, else as ISO-8859-1
+ * with a warning (invalid UTF-8 bytes become U+FFFD).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "shapefile.h"
 
-static int check_part(posture_ctx *ctx, const char *dir, const char *name, const char *ext)
+enum { PART_SHP, PART_SHX, PART_DBF, PART_CPG };
+
+/* Read part @p ext of @p base into sf->owned[@p k]; a missing .cpg is no error. */
+static int read_part(pst_shapefile *sf, posture_ctx *ctx, const char *base, int k,
+                     size_t *len)
 {
-	char *p = pst_asprintf("%s/%s.%s", dir, name, ext);
+	static const char *const exts[] = { "shp", "shx", "dbf", "cpg" };
+	char *p = pst_asprintf("%s.%s", base, exts[k]);
 	if (!p)
-		return pst_error(ctx, POSTURE_ENOMEM, name, "out of memory");
-	int rc = pst_check_regular_file(ctx, p, PST_MAX_SHAPE_FILE);
+		return pst_error(ctx, POSTURE_ENOMEM, base, "out of memory");
+	struct stat st;
+	int rc = POSTURE_OK;
+	if (k != PART_CPG || stat(p, &st) == 0 || errno != ENOENT)
+		rc = pst_read_file(&sf->owned[k], len, ctx, p,
+		                   k == PART_CPG ? 256 : PST_MAX_SHAPE_FILE);
 	free(p);
 	return rc;
-}
-
-static int open_parts(pst_shapefile *sf, posture_ctx *ctx, const char *dir, const char *name)
-{
-	static const char *const exts[] = { "shp", "shx", "dbf" };
-	for (size_t i = 0; i < PST_ARRAY_LEN(exts); i++) {
-		int rc = check_part(ctx, dir, name, exts[i]);
-		if (rc != POSTURE_OK)
-			return rc;
-	}
-	char *base = pst_asprintf("%s/%s", dir, name);
-	if (!base)
-		return pst_error(ctx, POSTURE_ENOMEM, sf->path, "out of memory");
-	sf->shp = SHPOpen(base, "rb");
-	sf->dbf = DBFOpen(base, "rb");
-	free(base);
-	if (!sf->shp)
-		return pst_error(ctx, POSTURE_EDATA, sf->path, "not a readable shapefile");
-	if (!sf->dbf)
-		return pst_error(ctx, POSTURE_EDATA, sf->path, "its .dbf attribute table is not readable");
-	return POSTURE_OK;
 }
 
 static const char *type_name(int type)
@@ -60,26 +53,101 @@ int pst_shapefile_open(pst_shapefile **out, posture_ctx *ctx, const char *dir,
                        const char *name, int type)
 {
 	*out = NULL;
-	pst_shapefile *sf = calloc(1, sizeof(*sf));
-	if (!sf || !(sf->path = pst_asprintf("%s/%s.shp", dir, name))) {
-		free(sf);
+	pst_shapefile tmp = { 0 };
+	char *base = pst_asprintf("%s/%s", dir, name);
+	if (!base)
 		return pst_error(ctx, POSTURE_ENOMEM, name, "out of memory");
+	size_t len[4] = { 0 };
+	int rc = POSTURE_OK;
+	for (int k = PART_SHP; k <= PART_CPG && rc == POSTURE_OK; k++)
+		rc = read_part(&tmp, ctx, base, k, &len[k]);
+	pst_shape_bytes b = { (unsigned char *)tmp.owned[PART_SHP], len[PART_SHP],
+		              (unsigned char *)tmp.owned[PART_SHX], len[PART_SHX],
+		              (unsigned char *)tmp.owned[PART_DBF], len[PART_DBF],
+		              tmp.owned[PART_CPG] };
+	if (rc == POSTURE_OK)
+		rc = pst_shapefile_open_bytes(out, ctx, base, &b, type);
+	free(base);
+	if (rc != POSTURE_OK) {
+		for (int k = 0; k < 4; k++)
+			free(tmp.owned[k]);
+		return rc;
 	}
-	int rc = open_parts(sf, ctx, dir, name);
+	memcpy((*out)->owned, tmp.owned, sizeof(tmp.owned));
+	return POSTURE_OK;
+}
+
+static bool cpg_is(const char *cpg, const char *const *names)
+{
+	size_t start = strspn(cpg, " \t\r\n"), n = strcspn(cpg + start, " \t\r\n");
+	for (size_t i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && !strncasecmp(cpg + start, names[i], n))
+			return true;
+	return false;
+}
+
+static bool all_ascii(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/*
+ * Decide how .dbf text is decoded, warning when it is a guess that matters
+ * (a .dbf of plain ASCII reads the same in every code page).
+ */
+static void choose_code_page(pst_shapefile *sf, posture_ctx *ctx, const char *base,
+                             const pst_shape_bytes *b)
+{
+	const char *cpg = b->cpg;
+	static const char *const utf8[] = { "UTF-8", "UTF8", "65001", NULL };
+	static const char *const latin1[] = { "ISO-8859-1", "ISO8859-1", "8859-1", "88591",
+		                              "LATIN1", "28591", NULL };
+	sf->latin1 = true;
+	if (cpg && cpg_is(cpg, utf8))
+		sf->latin1 = false;
+	else if (all_ascii(b->dbf, b->dbf_len))
+		return;
+	else if (!cpg)
+		pst_diag(ctx, POSTURE_WARNING, POSTURE_EDATA, sf->dbf_path, 0, 0,
+		         "no %s.cpg names the text encoding; attributes are read as ISO-8859-1",
+		         strrchr(base, '/') ? strrchr(base, '/') + 1 : base);
+	else if (!cpg_is(cpg, latin1))
+		pst_diag(ctx, POSTURE_WARNING, POSTURE_EDATA, sf->dbf_path, 0, 0,
+		         "code page '%.40s' in the .cpg is not supported; attributes are read as "
+		         "ISO-8859-1", cpg);
+}
+
+static int check_type(posture_ctx *ctx, const pst_shapefile *sf, int type)
+{
+	if (sf->shape_type == type)
+		return POSTURE_OK;
+	return pst_error(ctx, POSTURE_EDATA, sf->path, "holds %s; expected %s",
+	                 type_name(sf->shape_type), type_name(type));
+}
+
+int pst_shapefile_open_bytes(pst_shapefile **out, posture_ctx *ctx, const char *base,
+                             const pst_shape_bytes *bytes, int type)
+{
+	*out = NULL;
+	pst_shapefile *sf = calloc(1, sizeof(*sf));
+	if (!sf || !(sf->path = pst_asprintf("%s.shp", base)) ||
+	    !(sf->dbf_path = pst_asprintf("%s.dbf", base))) {
+		pst_shapefile_close(sf);
+		return pst_error(ctx, POSTURE_ENOMEM, base, "out of memory");
+	}
+	int rc = pst_shape_bytes_check(ctx, bytes, base, &sf->n_records, &sf->shape_type);
+	if (rc == POSTURE_OK)
+		rc = check_type(ctx, sf, type);
 	if (rc == POSTURE_OK) {
-		int n, shp_type;
-		double lo[4], hi[4];
-		SHPGetInfo(sf->shp, &n, &shp_type, lo, hi);
-		sf->n_records = n;
-		sf->shape_type = shp_type;
-		if (shp_type != type)
-			rc = pst_error(ctx, POSTURE_EDATA, sf->path, "holds %s; expected %s",
-			               type_name(shp_type), type_name(type));
-		else if (DBFGetRecordCount(sf->dbf) != n)
-			rc = pst_error(ctx, POSTURE_EDATA, sf->path,
-			               "the .shp has %d records but the .dbf has %d", n,
-			               DBFGetRecordCount(sf->dbf));
+		pst_shape_bytes_open(bytes, &sf->shp, &sf->dbf);
+		if (!sf->shp || !sf->dbf)
+			rc = pst_error(ctx, POSTURE_ENOMEM, sf->path, "out of memory opening shapefile");
 	}
+	if (rc == POSTURE_OK)
+		choose_code_page(sf, ctx, base, bytes);
 	if (rc != POSTURE_OK) {
 		pst_shapefile_close(sf);
 		return rc;
@@ -96,6 +164,10 @@ void pst_shapefile_close(pst_shapefile *sf)
 		SHPClose(sf->shp);
 	if (sf->dbf)
 		DBFClose(sf->dbf);
+	for (int k = 0; k < 4; k++)
+		free(sf->owned[k]);
+	free(sf->text);
+	free(sf->dbf_path);
 	free(sf->path);
 	free(sf);
 }
@@ -103,6 +175,8 @@ void pst_shapefile_close(pst_shapefile *sf)
 int pst_shapefile_read(SHPObject **out, posture_ctx *ctx, pst_shapefile *sf, int i)
 {
 	*out = NULL;
+	if (i < 0 || i >= sf->n_records)
+		return pst_error(ctx, POSTURE_EDATA, sf->path, "record %d does not exist", i + 1);
 	SHPObject *o = SHPReadObject(sf->shp, i);
 	if (!o)
 		return pst_error(ctx, POSTURE_EDATA, sf->path, "record %d cannot be read", i + 1);
@@ -123,17 +197,44 @@ int pst_shapefile_read(SHPObject **out, posture_ctx *ctx, pst_shapefile *sf, int
 	return POSTURE_OK;
 }
 
+/* Copy @p s into sf->text as UTF-8 (from Latin-1, or repairing bad UTF-8). */
+static const char *to_utf8(pst_shapefile *sf, const char *s)
+{
+	size_t n = strlen(s);
+	if (pst_grow((void **)&sf->text, &sf->text_cap, 3 * n + 1, 1) != POSTURE_OK)
+		return "";
+	const unsigned char *p = (const unsigned char *)s;
+	char *o = sf->text;
+	for (size_t i = 0; i < n;) {
+		size_t len = sf->latin1 ? (p[i] < 0x80) : pst_utf8_seq_len(p + i, n - i);
+		if (len) {
+			memcpy(o, p + i, len);
+			o += len;
+			i += len;
+		} else if (sf->latin1) {
+			*o++ = (char)(0xC0 | p[i] >> 6);
+			*o++ = (char)(0x80 | (p[i++] & 0x3F));
+		} else {
+			memcpy(o, "\xEF\xBF\xBD", 3); /* U+FFFD */
+			o += 3;
+			i++;
+		}
+	}
+	*o = '\0';
+	return sf->text;
+}
+
 const char *pst_shapefile_string(pst_shapefile *sf, int i, const char *field)
 {
 	int f = DBFGetFieldIndex(sf->dbf, field);
-	if (f < 0)
+	if (f < 0 || i < 0 || i >= sf->n_records)
 		return "";
 	const char *s = DBFReadStringAttribute(sf->dbf, i, f);
-	return s ? s : "";
+	return s ? to_utf8(sf, s) : "";
 }
 
 int pst_shapefile_int(pst_shapefile *sf, int i, const char *field)
 {
 	int f = DBFGetFieldIndex(sf->dbf, field);
-	return f < 0 ? 0 : DBFReadIntegerAttribute(sf->dbf, i, f);
+	return f < 0 || i < 0 || i >= sf->n_records ? 0 : DBFReadIntegerAttribute(sf->dbf, i, f);
 }
