@@ -27,6 +27,10 @@
 /* Documented input limits (README "Limits"). */
 #define PST_MAX_TEXT_FILE (64u * 1024 * 1024)   /* GeoJSON, JSON, INI, TopoJSON */
 #define PST_MAX_SHAPE_FILE (512u * 1024 * 1024) /* one .shp */
+#define PST_MAX_JSON_DEPTH 64                   /* arrays and objects inside each other */
+#define PST_MAX_JSON_STRING (1024u * 1024)      /* one JSON string, in bytes */
+#define PST_MAX_JSON_NUMBER 64                  /* characters of one JSON number */
+#define PST_MAX_FEATURES 100000                 /* features in one layer file */
 
 /* --- diagnostics --------------------------------------------------------- */
 
@@ -51,6 +55,20 @@ typedef struct {
 /** Shorthand for an error without a text position. */
 #define pst_error(ctx, code, file, ...) \
 	pst_diag((ctx), POSTURE_ERROR, (code), (file), 0, 0, __VA_ARGS__)
+
+/* --- inputs of a run ------------------------------------------------------ */
+
+/** A file's identity: the same device and inode is the same file. */
+typedef struct {
+	unsigned long long dev;
+	unsigned long long ino;
+} pst_file_id;
+
+/** Remember that this run read file @p id (pst_read_file does it for every input). */
+void pst_ctx_note_input(posture_ctx *ctx, pst_file_id id);
+
+/** Did this run read file @p id? */
+bool pst_ctx_is_input(const posture_ctx *ctx, pst_file_id id);
 
 /* --- memory --------------------------------------------------------------- */
 
@@ -85,6 +103,16 @@ void pst_buf_printf(pst_buf *b, const char *fmt, ...) PST_PRINTF(2, 3);
  */
 int pst_read_file(char **out, size_t *len, posture_ctx *ctx, const char *path,
                   size_t max_size);
+
+/**
+ * Check JSON text before jansson reads it: a UTF-16/32 byte-order mark, NUL
+ * bytes, invalid UTF-8, nesting deeper than PST_MAX_JSON_DEPTH, strings over
+ * PST_MAX_JSON_STRING bytes and numbers over PST_MAX_JSON_NUMBER characters
+ * are reported at their line:column.  A UTF-8 byte-order mark is allowed;
+ * *skip is set to its length (0 or 3), the bytes to skip before parsing.
+ */
+int pst_json_precheck(posture_ctx *ctx, const char *path, const char *text, size_t len,
+                      size_t *skip);
 
 /** Check that @p path names a regular file of at most @p max_size bytes. */
 int pst_check_regular_file(posture_ctx *ctx, const char *path, size_t max_size);

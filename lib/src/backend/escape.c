@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "escape.h"
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD in UTF-8 */
@@ -146,7 +148,7 @@ static bool url_is_web(const char *url)
 /* "https://doi.org/" + @p doi, bytes outside RFC 3986's safe set percent-encoded. */
 static char *doi_url(const char *doi)
 {
-	static const char safe[] = "-._~/:;()[]@!$*+,=";
+	static const char safe[] = "-._~/:@!$&'()*+,;="; /* RFC 3986 pchar */
 	while (*doi == ' ')
 		doi++;
 	if (starts_with_nocase(doi, "doi:"))
@@ -161,7 +163,8 @@ static char *doi_url(const char *doi)
 	pst_buf_init(&b);
 	pst_buf_puts(&b, "https://doi.org/");
 	for (const unsigned char *p = (const unsigned char *)doi; *p; p++) {
-		if (is_alpha(*p) || is_digit(*p) || strchr(safe, *p))
+		bool escaped = *p == '%' && g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2]);
+		if (is_alpha(*p) || is_digit(*p) || strchr(safe, *p) || escaped)
 			pst_buf_add(&b, p, 1);
 		else
 			pst_buf_printf(&b, "%%%02X", *p);
@@ -175,6 +178,8 @@ static char *doi_url(const char *doi)
 
 char *pst_link_url(const char *url, const char *doi)
 {
+	if (url && starts_with_nocase(url, "https://doi.org/"))
+		return doi_url(url); /* a DOI link: encoded again, so nothing unsafe passes */
 	if (url && url_is_web(url))
 		return pst_strdup(url);
 	if (doi && *doi)

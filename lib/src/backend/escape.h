@@ -48,8 +48,9 @@ void pst_esc_json_script(pst_buf *b, const char *json);
  * URL (scheme case-insensitive, a host present, no spaces or control
  * characters), else — when @p doi is set — "https://doi.org/" followed by
  * the DOI percent-encoded (a "doi:" or "https://doi.org/" prefix is
- * dropped first); else NULL.  javascript:, data:, relative and malformed
- * URLs never pass.  The result is the caller's, freed with free().
+ * dropped first); else NULL.  A doi.org @p url is encoded the same way.
+ * javascript:, data:, relative and malformed URLs never pass.  The result
+ * is the caller's, freed with free().
  */
 char *pst_link_url(const char *url, const char *doi);
 

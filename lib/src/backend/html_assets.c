@@ -84,7 +84,7 @@ const char pst_html_script[] =
 	"	return e;\n"
 	"}\n"
 	"\n"
-	"/* Only absolute http(s) links are ever followed (javascript: and data: never). */\n"
+	"/* Only absolute http(s) links are ever followed: no script or data URLs. */\n"
 	"function safeUrl(u) {\n"
 	"	return typeof u === 'string' && /^https?:\\/\\/[^\\s\"<>\\\\]+$/i.test(u) ? u : null;\n"
 	"}\n"

@@ -329,7 +329,10 @@ static void put_text_lines(pst_buf *b, PangoContext *pc, const pst_label *l)
 		put_attr_num(b, "x", x);
 		put_attr_num(b, "y", y);
 		pst_buf_puts(b, ">");
-		put_text_n(b, text + line->start_index, (size_t)line->length);
+		size_t len = (size_t)line->length; /* a wrapped line keeps its last space: drop it */
+		while (len && text[line->start_index + len - 1] == ' ')
+			len--;
+		put_text_n(b, text + line->start_index, len);
 		pst_buf_puts(b, multi ? "</tspan>" : "");
 	} while (pango_layout_iter_next_line(iter));
 	pango_layout_iter_free(iter);
@@ -499,6 +502,12 @@ static void put_source_line(pst_buf *b, const posture_scene *s, const pst_item *
 		sep = "; ";
 	}
 	pst_buf_puts(b, sep[0] == ';' ? "." : "");
+	char *url = src ? pst_link_url(src->url, NULL) : NULL;
+	if (url) {
+		pst_buf_puts(b, " ");
+		pst_esc_text(b, url);
+	}
+	free(url);
 }
 
 /* "“quote” ([2], p. 53)" for citation @p c. */

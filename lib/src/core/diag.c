@@ -5,6 +5,9 @@
  * names are copied in, so callers may pass temporaries.  Nothing here ever
  * fails loudly: when memory runs out while recording a diagnostic the
  * context keeps a flag and reports a generic out-of-memory error instead.
+ *
+ * The context also remembers which files the run has read (device and
+ * inode), so that no output can replace one of its own inputs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,9 @@
 #include "internal.h"
 
 struct posture_ctx {
+	pst_file_id *inputs; /* every file read in this run (outputs may not replace one) */
+	size_t n_inputs;     /* number used */
+	size_t cap_inputs;   /* number allocated */
 	posture_diag *diags; /* recorded findings, in order */
 	size_t n_diags;      /* number used */
 	size_t cap_diags;    /* number allocated */
@@ -48,6 +54,7 @@ void posture_ctx_destroy(posture_ctx *ctx)
 	if (!ctx)
 		return;
 	posture_ctx_clear_diags(ctx);
+	free(ctx->inputs);
 	free(ctx->diags);
 	free(ctx);
 }
@@ -69,6 +76,23 @@ const posture_diag *posture_ctx_diag(const posture_ctx *ctx, size_t i)
 	if (i == ctx->n_diags && ctx->lost_diag)
 		return &lost_diag;
 	return NULL;
+}
+
+void pst_ctx_note_input(posture_ctx *ctx, pst_file_id id)
+{
+	if (!ctx || pst_ctx_is_input(ctx, id))
+		return;
+	if (pst_grow((void **)&ctx->inputs, &ctx->cap_inputs, ctx->n_inputs + 1,
+	             sizeof(*ctx->inputs)) == POSTURE_OK)
+		ctx->inputs[ctx->n_inputs++] = id;
+}
+
+bool pst_ctx_is_input(const posture_ctx *ctx, pst_file_id id)
+{
+	for (size_t i = 0; ctx && i < ctx->n_inputs; i++)
+		if (ctx->inputs[i].dev == id.dev && ctx->inputs[i].ino == id.ino)
+			return true;
+	return false;
 }
 
 int pst_vdiag(posture_ctx *ctx, posture_severity sev, int code, const char *file,

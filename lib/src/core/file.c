@@ -7,8 +7,11 @@
  *
  * Outputs: bytes go to a uniquely named temporary file in the destination's
  * directory and are renamed over the destination only when complete and
- * flushed.  A failed or interrupted run therefore never leaves a half-written
- * map, and never damages an earlier good one.
+ * flushed, and the directory is flushed after the rename.  A failed or
+ * interrupted run therefore never leaves a half-written map, and never
+ * damages an earlier good one.  Every file read is noted in the context, and
+ * an output that is one of those inputs (same device and inode, whatever the
+ * path says) is refused.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +55,8 @@ int pst_read_file(char **out, size_t *len, posture_ctx *ctx, const char *path,
 		close(fd);
 		return pst_error(ctx, POSTURE_EIO, path, "is not a regular file");
 	}
+	pst_ctx_note_input(ctx, (pst_file_id){ (unsigned long long)st.st_dev,
+	                                       (unsigned long long)st.st_ino });
 	size_t size = (size_t)st.st_size;
 	char *data = malloc(size + 1);
 	if (!data) {
@@ -122,6 +127,11 @@ int pst_atomic_open(pst_atomic *out, posture_ctx *ctx, const char *path)
 	struct stat st;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return pst_error(ctx, POSTURE_EIO, path, "output exists and is not a regular file");
+	if (stat(path, &st) == 0 &&
+	    pst_ctx_is_input(ctx, (pst_file_id){ (unsigned long long)st.st_dev,
+	                                         (unsigned long long)st.st_ino }))
+		return pst_error(ctx, POSTURE_EUSAGE, path, "refusing to write over an input of "
+		                 "this run; choose another output name");
 	out->path = pst_strdup(path);
 	out->tmp_path = pst_asprintf("%s.tmp-XXXXXX", path);
 	if (!out->path || !out->tmp_path) {
@@ -149,6 +159,20 @@ int pst_atomic_open(pst_atomic *out, posture_ctx *ctx, const char *path)
 	return POSTURE_OK;
 }
 
+/* Flush the directory holding @p path, so the rename itself survives a crash. */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? pst_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+	                  : pst_strdup(".");
+	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		fsync(fd); /* best effort: some file systems refuse, the data is already safe */
+		close(fd);
+	}
+	free(dir);
+}
+
 int pst_atomic_commit(pst_atomic *a, posture_ctx *ctx)
 {
 	FILE *fp = a->fp;
@@ -167,6 +191,7 @@ int pst_atomic_commit(pst_atomic *a, posture_ctx *ctx)
 		pst_atomic_abort(a);
 		return POSTURE_EIO;
 	}
+	sync_dir(a->path);
 	free(a->tmp_path);
 	free(a->path);
 	memset(a, 0, sizeof(*a));

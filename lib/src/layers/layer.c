@@ -80,8 +80,16 @@ int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx
 	int rc = pst_read_file(&text, &len, ctx, path, PST_MAX_TEXT_FILE);
 	if (rc != POSTURE_OK)
 		return rc;
+	size_t skip;
+	rc = pst_json_precheck(ctx, path, text, len, &skip);
+	if (rc != POSTURE_OK) {
+		free(text);
+		return rc;
+	}
+	memmove(text, text + skip, len - skip + 1); /* the byte-order mark, invisible in editors */
+	len -= skip;
 	json_error_t err;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {
 		free(text);
 		int line = err.line > 0 ? err.line : 1, column = err.column > 0 ? err.column : 1;

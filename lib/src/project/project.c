@@ -12,6 +12,12 @@
  * choice that keeps scale error small and even across the map), centred on
  * the extent; near the equator a Mercator, near the poles a polar
  * stereographic, where a conic degenerates.
+ *
+ * PROJ's traps: it follows `+init=FILE:ID` references (reading files the map
+ * names), so any `init=` is refused; it logs to stderr unless given a log
+ * function, so its messages are kept and appended to our one error; and
+ * without proj.db every EPSG code fails in a way that looks like a bad map,
+ * so a missing database is reported as such, naming PROJ_DATA.
  */
 #include <math.h>
 #include <stdio.h>
@@ -22,7 +28,13 @@
 
 #include "project.h"
 
+/* PROJ's last message, captured by its log function. */
+typedef struct {
+	char text[256];
+} proj_log;
+
 struct pst_proj {
+	proj_log log;       /* PROJ's last message (its log function writes here) */
 	PJ_CONTEXT *pj_ctx; /* PROJ context owned by this transformation */
 	PJ *pj;             /* lon/lat → map CRS, normalised for display */
 	char *definition;   /* the target CRS as a PROJ string */
@@ -80,17 +92,62 @@ static int check_target(posture_ctx *ctx, PJ_CONTEXT *pc, PJ *crs, const char *p
 	                 projection);
 }
 
+static void keep_log(void *user, int level, const char *message)
+{
+	(void)level;
+	proj_log *log = user;
+	snprintf(log->text, sizeof(log->text), "%s", message);
+}
+
+/* "; PROJ says: …" when PROJ said something, for the end of an error. */
+static const char *proj_said(const pst_proj *p, char *buf, size_t n)
+{
+	const char *m = p->log.text;
+	const char *colon = strstr(m, ": ");
+	if (colon && !strncmp(m, "proj_", 5))
+		m = colon + 2; /* drop the function name */
+	snprintf(buf, n, "%s%s", *m ? "; PROJ says: " : "", m);
+	return buf;
+}
+
+/* An init= token makes PROJ read the file it names: never from a map file. */
+static bool has_init(const char *projection)
+{
+	for (const char *s = strstr(projection, "init="); s; s = strstr(s + 1, "init=")) {
+		if (s == projection || s[-1] == '+' || s[-1] == ' ')
+			return true;
+	}
+	return false;
+}
+
+static int check_database(pst_proj *p, posture_ctx *ctx, const pst_where *at)
+{
+	if (proj_context_get_database_path(p->pj_ctx))
+		return POSTURE_OK;
+	const char *dir = getenv("PROJ_DATA") ? getenv("PROJ_DATA") : getenv("PROJ_LIB");
+	return pst_error_at(ctx, POSTURE_EPROJ, at, "PROJ's database proj.db is not found%s%s%s "
+	                    "(install Debian's proj-data, or point PROJ_DATA at the folder "
+	                    "holding proj.db)", dir ? " in '" : "", dir ? dir : "",
+	                    dir ? "'" : "");
+}
+
 static int make_transform(pst_proj *p, posture_ctx *ctx, const char *projection,
                           const pst_where *at)
 {
+	if (has_init(projection))
+		return pst_error_at(ctx, POSTURE_EPROJ, at, "projection '%s' uses init=, which "
+		                    "makes PROJ read other files; write the CRS out (EPSG:nnnn, a "
+		                    "full PROJ string or WKT)", projection);
 	char *text = as_crs_text(projection);
 	if (!text)
 		return pst_error_at(ctx, POSTURE_ENOMEM, at, "out of memory");
 	PJ *crs = proj_create(p->pj_ctx, text);
 	free(text);
 	if (!crs) {
+		char said[300];
 		return pst_error_at(ctx, POSTURE_EPROJ, at, "projection '%s' is not known to PROJ "
-		                    "(use auto, EPSG:nnnn, a PROJ string or WKT)", projection);
+		                    "(use auto, EPSG:nnnn, a PROJ string or WKT)%s", projection,
+		                    proj_said(p, said, sizeof(said)));
 	}
 	int rc = check_target(ctx, p->pj_ctx, crs, projection, at);
 	if (rc == POSTURE_OK) {
@@ -121,14 +178,16 @@ int pst_proj_create(pst_proj **out, posture_ctx *ctx, const char *projection,
 		free(p);
 		return pst_error_at(ctx, POSTURE_ENOMEM, at, "cannot create a PROJ context");
 	}
-	proj_log_level(p->pj_ctx, PJ_LOG_NONE); /* errors are reported through ctx */
-	int rc;
-	if (strcmp(projection, "auto") == 0) {
+	/* PROJ's messages go to p->log, never to stderr; errors are reported through ctx. */
+	proj_log_func(p->pj_ctx, &p->log, keep_log);
+	proj_log_level(p->pj_ctx, PJ_LOG_ERROR);
+	int rc = check_database(p, ctx, at);
+	if (rc == POSTURE_OK && strcmp(projection, "auto") == 0) {
 		char *def = pst_proj_auto_definition(extent);
 		rc = def ? make_transform(p, ctx, def, at)
 		         : pst_error_at(ctx, POSTURE_ENOMEM, at, "out of memory");
 		free(def);
-	} else {
+	} else if (rc == POSTURE_OK) {
 		rc = make_transform(p, ctx, projection, at);
 	}
 	if (rc != POSTURE_OK) {

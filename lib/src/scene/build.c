@@ -289,6 +289,8 @@ static int build(builder *b)
 	if (!b->text)
 		return pst_error(b->ctx, POSTURE_EIO, m->path, "cannot set up text layout (fontconfig)");
 	int rc = load_theme(b);
+	if (rc == POSTURE_OK && !(s->font = pst_strdup(b->theme->font)))
+		rc = pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	if (rc == POSTURE_OK)
 		rc = pst_load_data(b); /* a map is never drawn from invalid data */
 	if (rc != POSTURE_OK)

@@ -23,7 +23,7 @@ pst_label *pst_new_label(builder *b, const char *text, bool bold, double size,
 		free(l);
 		return NULL;
 	}
-	l->family = b->theme->font;
+	l->family = b->scene->font; /* the scene's copy: the theme is gone when the scene is drawn */
 	l->bold = bold;
 	l->size = size;
 	l->color = color;

@@ -131,6 +131,7 @@ void posture_scene_destroy(posture_scene *s)
 	free(s->description);
 	free(s->crs);
 	free(s->title);
+	free(s->font);
 	free(s);
 }
 

@@ -42,7 +42,7 @@ typedef struct {
 
 typedef struct {
 	char *text;         /* UTF-8; may hold newlines */
-	const char *family; /* font family (static: the theme's), e.g. "Noto Sans" */
+	const char *family; /* font family, borrowed from the scene's `font` */
 	bool bold;          /* bold weight */
 	bool italic;        /* italic style (water and regions) */
 	double letter_spacing; /* pt between letters (spaced capitals for countries) */
@@ -136,6 +136,7 @@ struct posture_scene {
 	double pt_per_unit;    /* page points per map unit */
 	pst_box map_box;       /* where the frame sits on the page (all of it in layout map) */
 	char *title;           /* for document metadata */
+	char *font;            /* the theme's font family; every label's family points here */
 	pst_rgba background;   /* map ground inside the frame (the sea) */
 	pst_rgba page_color;   /* paper around the frame (handout layouts) */
 	pst_rgba leader_color; /* leader lines from symbols to moved labels */

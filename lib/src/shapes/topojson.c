@@ -400,8 +400,12 @@ int pst_topo_load_buffer(pst_topology **out, posture_ctx *ctx, const char *data,
                          size_t len, const char *name, const char *object, int flags)
 {
 	*out = NULL;
+	size_t skip;
+	int pre = pst_json_precheck(ctx, name, data, len, &skip);
+	if (pre != POSTURE_OK)
+		return pre;
 	json_error_t err;
-	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+	json_t *root = json_loadb(data + skip, len - skip, JSON_REJECT_DUPLICATES, &err);
 	if (!root)
 		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, name, err.line, err.column,
 		                "invalid JSON: %s", err.text);
