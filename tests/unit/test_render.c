@@ -202,7 +202,7 @@ static void test_render_base_geography_present(void **state)
 {
 	(void)state;
 	json_t *data = render_mapdata("central-asia.ini");
-	static const char *const layers[] = { "countries", "lakes", "rivers", "borders" };
+	static const char *const layers[] = { "countries", "lakes", "rivers", "land-borders" };
 	for (size_t i = 0; i < 4; i++) {
 		json_t *layer = find_layer(data, layers[i]);
 		assert_non_null(layer);
@@ -214,7 +214,7 @@ static void test_render_base_geography_present(void **state)
 	int hits = 0;
 	json_array_foreach(json_object_get(find_layer(data, "countries"), "items"), i, it)
 		hits += !strcmp(json_string_value(json_object_get(it, "id")), "TJK");
-	json_array_foreach(json_object_get(find_layer(data, "borders"), "items"), i, it)
+	json_array_foreach(json_object_get(find_layer(data, "land-borders"), "items"), i, it)
 		hits += !strcmp(json_string_value(json_object_get(it, "id")), "border-AFG-TJK");
 	assert_int_equal(hits, 2);
 	json_decref(data);

@@ -112,8 +112,8 @@ static json_t *scene_json(const posture_scene *s)
 			json_object_set_new(o, "url", json_string(src->url));
 		json_array_append_new(sources, o);
 	}
-	return json_pack("{s:s, s:{s:o, s:o, s:s}, s:s, s:[oooo], s:[oooo], s:o, s:o, s:o, s:o}",
-	                 "generator", "posture",
+	return json_pack("{s:s, s:s?, s:s?, s:{s:o, s:o, s:s}, s:s, s:[oooo], s:[oooo], s:o, s:o, s:o, s:o}",
+	                 "generator", "posture", "description", s->description, "date", s->date,
 	                 "page", "width", num(s->width), "height", num(s->height), "units", "pt",
 	                 "crs", s->crs,
 	                 "frame", json_real(s->frame[0]), json_real(s->frame[1]),

@@ -7,6 +7,7 @@
  * as 8-bit RGB with the SUB filter and a fast compression level: files a
  * little larger, written much faster (numbers in bench/README.md).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,8 @@ typedef struct {
 static void on_png_error(png_structp png, png_const_charp msg)
 {
 	png_errctx *e = png_get_error_ptr(png);
-	pst_error(e->ctx, POSTURE_EIO, e->path, "cannot write PNG: %s", msg);
+	/* libpng says "Write Error" when fwrite fails; errno says why (a full disk). */
+	pst_error(e->ctx, POSTURE_EIO, e->path, "cannot write file: %s", errno ? strerror(errno) : msg);
 	png_longjmp(png, 1);
 }
 
@@ -45,7 +47,28 @@ static void argb_to_rgb(unsigned char *out, const unsigned char *row, int width)
 	}
 }
 
-static int encode(posture_ctx *ctx, cairo_surface_t *img, FILE *fp, const char *path)
+/* Title and text alternative as PNG text chunks (UTF-8, so iTXt). */
+static void set_text(png_structp png, png_infop info, const posture_scene *s)
+{
+	png_text text[2];
+	int n = 0;
+	memset(text, 0, sizeof(text));
+	if (s->title && s->title[0]) {
+		text[n].compression = PNG_ITXT_COMPRESSION_NONE;
+		text[n].key = "Title";
+		text[n++].text = s->title;
+	}
+	if (s->description) {
+		text[n].compression = PNG_ITXT_COMPRESSION_NONE;
+		text[n].key = "Description";
+		text[n++].text = s->description;
+	}
+	if (n)
+		png_set_text(png, info, text, n);
+}
+
+static int encode(posture_ctx *ctx, const posture_scene *s, cairo_surface_t *img, FILE *fp,
+                  const char *path)
 {
 	png_errctx e = { ctx, path };
 	int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
@@ -65,10 +88,12 @@ static int encode(posture_ctx *ctx, cairo_surface_t *img, FILE *fp, const char *
 		free(row);
 		return POSTURE_EIO;
 	}
+	errno = 0;
 	png_init_io(png, fp);
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
 	             PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+	set_text(png, info, s);
 	png_set_compression_level(png, 3);
 	png_write_info(png, info);
 	for (int y = 0; y < h; y++) {
@@ -101,7 +126,7 @@ int pst_write_png(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char
 	cairo_destroy(cr);
 	cairo_surface_flush(img);
 	int rc = st == CAIRO_STATUS_SUCCESS
-	                 ? encode(ctx, img, fp, path)
+	                 ? encode(ctx, s, img, fp, path)
 	                 : pst_error(ctx, POSTURE_EIO, path, "drawing failed: %s",
 	                             cairo_status_to_string(st));
 	cairo_surface_destroy(img);

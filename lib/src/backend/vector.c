@@ -4,8 +4,9 @@
  * The page is `size` points.  Geometry is simplified to 0.05 pt, below what
  * a 600 dpi printer resolves at 1:1.  For byte-identical output from
  * identical input, the PDF's creation date is fixed: SOURCE_DATE_EPOCH when
- * set, else the Unix epoch (a map file's date would be no truer).
+ * set, else the map's "as of" date.  The text alternative is the PDF's subject.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -24,6 +25,11 @@ static cairo_status_t write_to_file(void *closure, const unsigned char *data, un
 static void pdf_metadata(cairo_surface_t *surface, const posture_scene *s)
 {
 	char date[32] = "1970-01-01T00:00:00Z";
+	if (s->date) { /* the map's "as of" date: 2019, 2019-11 or 2019-11-07 */
+		int y = 0, m = 1, d = 1;
+		sscanf(s->date, "%d-%d-%d", &y, &m, &d);
+		snprintf(date, sizeof(date), "%04d-%02d-%02dT00:00:00Z", y, m, d);
+	}
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	if (epoch && *epoch) {
 		char *end;
@@ -36,8 +42,11 @@ static void pdf_metadata(cairo_surface_t *surface, const posture_scene *s)
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "posture");
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, "posture");
 	if (s->title && s->title[0])
 		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, s->title);
+	if (s->description)
+		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, s->description);
 }
 
 int pst_write_cairo_vector(posture_ctx *ctx, const posture_scene *s, FILE *fp,

@@ -45,7 +45,7 @@ static int load_country(geo_country *gc, posture_ctx *ctx, pst_shapefile *sf, in
 	gc->ring_end = malloc((size_t)o->nParts * sizeof(size_t) + 1);
 	if (!gc->xy || !gc->ring_end) {
 		SHPDestroyObject(o);
-		return POSTURE_ENOMEM;
+		return pst_error(ctx, POSTURE_ENOMEM, sf->path, "out of memory");
 	}
 	for (int v = 0; v < o->nVertices; v++) {
 		gc->xy[2 * v] = o->padfX[v];
@@ -160,7 +160,9 @@ static double outline_km(const geo_country *c, double lon, double lat)
 	snprintf(def, sizeof(def), "+proj=aeqd +lat_0=%.9f +lon_0=%.9f +datum=WGS84 +units=m "
 	         "+type=crs", lat, lon);
 	PJ_CONTEXT *pc = proj_context_create();
-	PJ *raw = proj_create_crs_to_crs(pc, "EPSG:4326", def, NULL);
+	proj_log_level(pc, PJ_LOG_NONE);
+	/* A PROJ string, not EPSG:4326: no need of proj.db for a distance. */
+	PJ *raw = proj_create_crs_to_crs(pc, "+proj=longlat +datum=WGS84 +type=crs", def, NULL);
 	PJ *pj = raw ? proj_normalize_for_visualization(pc, raw) : NULL;
 	proj_destroy(raw);
 	double best = HUGE_VAL;

@@ -585,6 +585,11 @@ static int check_collection(pst_checker *c, pst_layer *l, json_t *root, const ps
 		return POSTURE_OK;
 	}
 	size_t n = json_array_size(feats);
+	if (n > PST_MAX_FEATURES) {
+		pst_check_error(c, "/features", true, "%zu features; a layer file may hold at most %d",
+		                n, PST_MAX_FEATURES);
+		return POSTURE_OK;
+	}
 	l->features = calloc(n ? n : 1, sizeof(*l->features));
 	if (!l->features)
 		return POSTURE_ENOMEM;

@@ -160,7 +160,7 @@ int pst_add_base_geography(builder *b)
 	if (rc == POSTURE_OK)
 		rc = add_shapes(b, "rivers", SHPT_ARC, "rivers", "Rivers", style_river);
 	if (rc == POSTURE_OK)
-		rc = add_shapes(b, "borders", SHPT_ARC, "borders", "Borders", style_border);
+		rc = add_shapes(b, "borders", SHPT_ARC, "land-borders", "Land borders", style_border);
 	return rc;
 }
 

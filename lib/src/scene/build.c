@@ -292,6 +292,8 @@ static int build(builder *b)
 	if (rc == POSTURE_OK && !(s->font = pst_strdup(b->theme->font)))
 		rc = pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	if (rc == POSTURE_OK)
+		rc = pst_text_check_font(b->ctx, b->text, s->font, m->path);
+	if (rc == POSTURE_OK)
 		rc = pst_load_data(b); /* a map is never drawn from invalid data */
 	if (rc != POSTURE_OK)
 		return rc;
@@ -320,6 +322,8 @@ static int build(builder *b)
 		rc = pst_add_country_names(b);
 	if (rc == POSTURE_OK)
 		rc = pst_number_citations(b);
+	if (rc == POSTURE_OK && pst_describe(b) != POSTURE_OK)
+		rc = pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	if (rc == POSTURE_OK)
 		rc = pst_add_furniture(b);
 	if (rc == POSTURE_OK)

@@ -54,5 +54,7 @@ int pst_number_citations(builder *b);
 /* furniture.c */
 int pst_layout_page(builder *b);  /* page size and where the frame sits, by layout */
 int pst_add_furniture(builder *b);
+const char *pst_as_of(const builder *b);  /* the map's date, else the latest incident's */
+int pst_describe(builder *b);             /* the text alternative and the as-of date */
 
 #endif

@@ -269,7 +269,7 @@ static void human_date(char *out, size_t n, const char *iso)
 }
 
 /* The map's "as of" date: its `date`, else the latest incident date; NULL when neither. */
-static const char *as_of(const builder *b)
+const char *pst_as_of(const builder *b)
 {
 	if (b->map->date)
 		return b->map->date;
@@ -299,7 +299,7 @@ static int title_panel(builder *b, panel *p, double wrap)
 	if (m->subtitle[0] && !panel_row(p, b, ROW_TEXT, m->subtitle, false,
 	                                 t->subtitle_size * b->k, t->muted_text, wrap))
 		return POSTURE_ENOMEM;
-	const char *date = as_of(b);
+	const char *date = pst_as_of(b);
 	if (date) {
 		char text[96], human[64];
 		human_date(human, sizeof(human), date);
@@ -810,4 +810,63 @@ int pst_add_furniture(builder *b)
 	else if (!strcmp(layout, "handout"))
 		rc = furniture_handout(b);
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
+}
+
+/* Items drawn in layer @p name that are not helpers (uncertainty areas). */
+static size_t count_items(const posture_scene *s, const char *name)
+{
+	const pst_group *g = pst_scene_group(s, name);
+	size_t n = 0;
+	for (size_t i = 0; g && i < g->n_items; i++)
+		n += strcmp(g->items[i].kind, "uncertainty") != 0;
+	return n;
+}
+
+/*
+ * The text alternative of the map, for every output (PDF subject, SVG and
+ * HTML description, PNG text chunk, map data): what region, which layers,
+ * how many items, which dates, how many sources.
+ */
+int pst_describe(builder *b)
+{
+	posture_scene *s = b->scene;
+	const double *e = s->extent;
+	const char *date = pst_as_of(b);
+	if (date) {
+		const char *slash = strchr(date, '/');
+		if (!(s->date = pst_strdup(slash ? slash + 1 : date)))
+			return POSTURE_ENOMEM;
+	}
+	pst_buf d;
+	pst_buf_init(&d);
+	if (b->map->title[0])
+		pst_buf_printf(&d, "%s. ", b->map->title);
+	pst_buf_printf(&d, "A map of longitude %g\xC2\xB0 to %g\xC2\xB0 east and latitude %g\xC2\xB0 to "
+	               "%g\xC2\xB0 north.", e[0], e[2], e[1], e[3]);
+	static const char *const layers[][2] = { { "bases", "bases" },
+		                                 { "borders", "border segments discussed" },
+		                                 { "incidents", "incidents" },
+		                                 { "places", "reference places" } };
+	bool first = true;
+	for (size_t i = 0; i < PST_ARRAY_LEN(layers); i++) {
+		size_t n = count_items(s, layers[i][0]);
+		if (n)
+			pst_buf_printf(&d, "%s%zu %s", first ? " Shown: " : ", ", n, layers[i][1]);
+		first = first && !n;
+	}
+	pst_buf_puts(&d, first ? "" : ".");
+	if (date) {
+		char human[64];
+		human_date(human, sizeof(human), date);
+		pst_buf_printf(&d, " As of %s.", human);
+	}
+	if (s->n_sources)
+		pst_buf_printf(&d, " Every item cites its sources; %zu source%s listed.", s->n_sources,
+		               s->n_sources == 1 ? " is" : "s are");
+	if (d.failed) {
+		pst_buf_free(&d);
+		return POSTURE_ENOMEM;
+	}
+	s->description = d.data;
+	return POSTURE_OK;
 }

@@ -244,7 +244,7 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 /* A curated border segment: the shared line of its two countries, emphasised. */
 static int add_border_item(builder *b, pst_group *g, const pst_feature *f)
 {
-	const pst_group *base = pst_scene_group(b->scene, "borders");
+	const pst_group *base = pst_scene_group(b->scene, "land-borders");
 	char id[32];
 	snprintf(id, sizeof(id), "border-%s-%s", f->countries[0], f->countries[1]);
 	const pst_item *line = NULL;

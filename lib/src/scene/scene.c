@@ -129,6 +129,7 @@ void posture_scene_destroy(posture_scene *s)
 	free(s->sources);
 	free(s->citations);
 	free(s->description);
+	free(s->date);
 	free(s->crs);
 	free(s->title);
 	free(s->font);

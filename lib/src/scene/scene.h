@@ -148,6 +148,7 @@ struct posture_scene {
 	size_t n_sources;
 	char *citations;             /* "numbered", "inline" or "none" */
 	char *description;           /* text alternative: region, layers, counts, dates */
+	char *date;                  /* the "as of" date (ISO 8601), or NULL */
 };
 
 /* Append a group (names are copied); returns NULL when out of memory. */

@@ -5,6 +5,8 @@
  * hinting off and glyph positions unrounded: a label measured while building
  * the scene has the same size when Cairo draws it at any scale.
  */
+#include <strings.h>
+
 #include "text.h"
 
 void pst_text_setup_context(PangoContext *pc)
@@ -61,4 +63,25 @@ void pst_text_measure(PangoContext *pc, const pst_label *label, double *w, doubl
 	*w = (double)logical.width / PANGO_SCALE;
 	*h = (double)logical.height / PANGO_SCALE;
 	g_object_unref(layout);
+}
+
+int pst_text_check_font(posture_ctx *ctx, PangoContext *pc, const char *family, const char *origin)
+{
+	PangoFontDescription *fd = pango_font_description_new();
+	pango_font_description_set_family(fd, family);
+	pango_font_description_set_absolute_size(fd, 10 * PANGO_SCALE);
+	PangoFont *font = pango_font_map_load_font(pango_context_get_font_map(pc), pc, fd);
+	pango_font_description_free(fd);
+	if (!font)
+		return pst_error(ctx, POSTURE_EIO, origin, "no font can be loaded for '%s' (install "
+		                 "Debian's fonts-noto-core)", family);
+	PangoFontDescription *got = pango_font_describe(font);
+	const char *name = pango_font_description_get_family(got);
+	if (!name || strcasecmp(name, family) != 0)
+		pst_diag(ctx, POSTURE_WARNING, POSTURE_EIO, origin, 0, 0,
+		         "font '%s' is not installed; text is drawn in '%s' instead (install Debian's "
+		         "fonts-noto-core)", family, name ? name : "another font");
+	pango_font_description_free(got);
+	g_object_unref(font);
+	return POSTURE_OK;
 }

@@ -22,4 +22,11 @@ PangoLayout *pst_text_layout(PangoContext *pc, const pst_label *label);
 /** Width and height of @p label's logical box, in points. */
 void pst_text_measure(PangoContext *pc, const pst_label *label, double *w, double *h);
 
+/**
+ * Check that fontconfig has @p family: a warning naming the font drawn
+ * instead when it substitutes one, an error when no font loads at all.
+ */
+int pst_text_check_font(posture_ctx *ctx, PangoContext *pc, const char *family,
+                        const char *origin);
+
 #endif

@@ -128,6 +128,27 @@ static int check_type(posture_ctx *ctx, const pst_shapefile *sf, int type)
 	                 type_name(sf->shape_type), type_name(type));
 }
 
+/*
+ * Room for the longest attribute in UTF-8 (3 bytes per byte at worst), made
+ * now so that pst_shapefile_string, which cannot report errors, never
+ * allocates.
+ */
+static int reserve_text(pst_shapefile *sf, posture_ctx *ctx)
+{
+	size_t widest = 0;
+	for (int f = 0; f < DBFGetFieldCount(sf->dbf); f++) {
+		int width = 0;
+		DBFGetFieldInfo(sf->dbf, f, NULL, &width, NULL);
+		if (width > 0 && (size_t)width > widest)
+			widest = (size_t)width;
+	}
+	sf->text_cap = 3 * widest + 1;
+	sf->text = malloc(sf->text_cap);
+	if (!sf->text)
+		return pst_error(ctx, POSTURE_ENOMEM, sf->dbf_path, "out of memory");
+	return POSTURE_OK;
+}
+
 int pst_shapefile_open_bytes(pst_shapefile **out, posture_ctx *ctx, const char *base,
                              const pst_shape_bytes *bytes, int type)
 {
@@ -146,6 +167,8 @@ int pst_shapefile_open_bytes(pst_shapefile **out, posture_ctx *ctx, const char *
 		if (!sf->shp || !sf->dbf)
 			rc = pst_error(ctx, POSTURE_ENOMEM, sf->path, "out of memory opening shapefile");
 	}
+	if (rc == POSTURE_OK)
+		rc = reserve_text(sf, ctx);
 	if (rc == POSTURE_OK)
 		choose_code_page(sf, ctx, base, bytes);
 	if (rc != POSTURE_OK) {
@@ -201,8 +224,8 @@ int pst_shapefile_read(SHPObject **out, posture_ctx *ctx, pst_shapefile *sf, int
 static const char *to_utf8(pst_shapefile *sf, const char *s)
 {
 	size_t n = strlen(s);
-	if (pst_grow((void **)&sf->text, &sf->text_cap, 3 * n + 1, 1) != POSTURE_OK)
-		return "";
+	if (3 * n + 1 > sf->text_cap)
+		n = (sf->text_cap - 1) / 3; /* cannot happen: no field is wider than reserved */
 	const unsigned char *p = (const unsigned char *)s;
 	char *o = sf->text;
 	for (size_t i = 0; i < n;) {
