@@ -565,13 +565,20 @@ static int collect_fixed(const posture_scene *s, grid *g, pst_box **boxes, size_
 	size_t cap = 0;
 	int rc = grid_init(g, s->width, s->height);
 	for (size_t gi = 0; rc == POSTURE_OK && gi < s->n_groups; gi++) {
-		if (!s->groups[gi].furniture)
+		const pst_group *grp = &s->groups[gi];
+		if (!grp->furniture)
 			continue;
-		rc = pst_grow((void **)boxes, &cap, *n + 1, sizeof(pst_box));
-		if (rc == POSTURE_OK) {
-			(*boxes)[*n] = s->groups[gi].box;
-			rc = grid_add(g, &(*boxes)[*n], *n);
-			(*n)++;
+		/* A boxed piece is one obstacle; loose text (degree labels) one per label. */
+		bool boxed = grp->box.x1 > grp->box.x0;
+		for (size_t i = 0; rc == POSTURE_OK && i < (boxed ? 1 : grp->n_items); i++) {
+			if (!boxed && !grp->items[i].label)
+				continue;
+			rc = pst_grow((void **)boxes, &cap, *n + 1, sizeof(pst_box));
+			if (rc == POSTURE_OK) {
+				(*boxes)[*n] = boxed ? grp->box : grp->items[i].label->box;
+				rc = grid_add(g, &(*boxes)[*n], *n);
+				(*n)++;
+			}
 		}
 	}
 	for (size_t gi = 0; rc == POSTURE_OK && gi < s->n_groups; gi++) {
@@ -623,8 +630,14 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_stats *stats)
 	/* Crowded maps need candidates further out: one more ring per ten labels. */
 	int rings = MIN_RINGS + (int)(n / 10);
 	size_t n_furniture = 0;
-	for (size_t g = 0; g < s->n_groups; g++)
-		n_furniture += s->groups[g].furniture;
+	for (size_t g = 0; g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		if (grp->furniture && grp->box.x1 > grp->box.x0)
+			n_furniture++;
+		else if (grp->furniture)
+			for (size_t i = 0; i < grp->n_items; i++)
+				n_furniture += grp->items[i].label != NULL;
+	}
 	cand_env env = { s, &fixed, fixed_boxes, n_furniture, rings > MAX_RINGS ? MAX_RINGS : rings };
 	for (size_t i = 0; rc == POSTURE_OK && i < n; i++)
 		rc = make_candidates(&labs[i], &env, pc);

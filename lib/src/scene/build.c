@@ -317,6 +317,8 @@ static int build(builder *b)
 	if (rc == POSTURE_OK)
 		rc = pst_add_base_geography(b);
 	if (rc == POSTURE_OK)
+		rc = pst_add_graticule(b);
+	if (rc == POSTURE_OK)
 		rc = pst_add_layers(b);
 	if (rc == POSTURE_OK)
 		rc = pst_add_country_names(b);

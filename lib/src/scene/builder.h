@@ -45,6 +45,9 @@ void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks);
 int pst_load_data(builder *b);   /* read and validate the map's layers into b->data */
 int pst_add_layers(builder *b);
 
+/* graticule.c */
+int pst_add_graticule(builder *b);
+
 /* names.c */
 int pst_add_country_names(builder *b);
 

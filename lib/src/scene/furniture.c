@@ -558,6 +558,11 @@ static bool inset_frame(inset *in)
 	return true;
 }
 
+static int add_piece(void *user, const double *xy, size_t n)
+{
+	return pst_item_add_part(user, xy, n);
+}
+
 /* Add a lon/lat ring or line, clipped, projected and fitted, to @p it. */
 static int inset_add(inset *in, pst_item *it, const double *lonlat, size_t n, bool closed)
 {
@@ -570,8 +575,8 @@ static int inset_add(inset *in, pst_item *it, const double *lonlat, size_t n, bo
 	if (rc != POSTURE_OK || !inset_project(in, in->dense.xy, in->dense.n))
 		return rc;
 	inset_to_page(in, in->dense.xy, in->dense.n);
-	if (!closed)
-		return pst_item_add_part(it, in->dense.xy, in->dense.n);
+	if (!closed) /* lines too stay inside the inset's box */
+		return pst_clip_line(in->dense.xy, in->dense.n, &in->box, add_piece, it);
 	rc = pst_clip_ring(&in->tmp, in->dense.xy, in->dense.n, &in->box);
 	if (rc == POSTURE_OK && in->tmp.n >= 3)
 		rc = pst_item_add_part(it, in->tmp.xy, in->tmp.n);
@@ -801,6 +806,29 @@ static int furniture_handout(builder *b)
 	return rc;
 }
 
+/* Degree labels that the boxed furniture now covers are left out. */
+static void drop_covered_degrees(posture_scene *s)
+{
+	pst_group *deg = NULL;
+	for (size_t g = 0; g < s->n_groups; g++)
+		if (!strcmp(s->groups[g].name, "graticule-labels"))
+			deg = &s->groups[g];
+	for (size_t i = 0; deg && i < deg->n_items;) {
+		bool covered = false;
+		for (size_t g = 0; g < s->n_groups && !covered; g++)
+			covered = s->groups[g].furniture && s->groups[g].box.x1 > s->groups[g].box.x0 &&
+			          pst_box_overlaps(&s->groups[g].box, &deg->items[i].label->box);
+		if (!covered) {
+			i++;
+			continue;
+		}
+		pst_item gone = deg->items[i];
+		memmove(&deg->items[i], &deg->items[i + 1], (deg->n_items - i - 1) * sizeof(pst_item));
+		deg->items[deg->n_items - 1] = gone;
+		pst_group_drop_last(deg);
+	}
+}
+
 int pst_add_furniture(builder *b)
 {
 	const char *layout = b->map->layout;
@@ -809,6 +837,8 @@ int pst_add_furniture(builder *b)
 		rc = furniture_map(b);
 	else if (!strcmp(layout, "handout"))
 		rc = furniture_handout(b);
+	if (rc == POSTURE_OK)
+		drop_covered_degrees(b->scene);
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
 }
 

@@ -56,6 +56,8 @@ static const prop props[] = {
 	{ "border-disputed.width", P_WIDTH, T(border_disputed.stroke_width) },
 	{ "border-disputed.dash", P_WIDTH, T(border_disputed.dash[0]) },
 	{ "border-disputed.gap", P_WIDTH, T(border_disputed.dash[1]) },
+	{ "graticule.stroke", P_COLOR, T(graticule) },
+	{ "graticule.width", P_WIDTH, T(graticule_width) },
 	{ "segment.stroke", P_COLOR, T(segment.stroke) },
 	{ "segment.width", P_WIDTH, T(segment.stroke_width) },
 	{ "symbol.outline", P_COLOR, T(symbol_outline) },

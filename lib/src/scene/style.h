@@ -50,6 +50,8 @@ typedef struct {
 	pst_rgba region_text;     /* country and region names */
 	double country_size;      /* country names (spaced capitals) */
 	double uncertainty_alpha; /* opacity of the area drawn round an imprecise position */
+	pst_rgba graticule;       /* meridians and parallels */
+	double graticule_width;
 	pst_rgba leader;          /* leader lines */
 	double leader_width;
 	pst_rgba panel_fill;      /* quiet box behind furniture */
