@@ -9,7 +9,8 @@
  * (kind, date, precision, quotes).  Cairo paints every map label after all
  * map geometry, so labels live in a Labels layer above the map, one
  * sub-layer per map layer; a label's leader line is in its label group.
- * Furniture layers (title, credit, legend…) follow, each item whole.
+ * Furniture layers (title, credit, legend…) follow, each item whole; a text
+ * that links somewhere (a source list entry) is inside an <a>.
  *
  * Text stays text: each label is a <text> (one <tspan> per line), with the
  * halo as a stroked copy underneath rather than paint-order, which
@@ -20,11 +21,14 @@
  * text-rendering="geometricPrecision" asks renderers for unhinted glyphs,
  * as Cairo draws them.
  *
- * Geometry is simplified to 0.05 pt, clipped to the page (areas to the page
- * grown by half their outline, so no outline runs along the edge), written
- * as relative path data in hundredths of a point.  Numbers are formatted
- * from integers, never through the locale, so identical scenes give
- * byte-identical files.
+ * Geometry is simplified to 0.05 pt and clipped to the map frame, so
+ * nothing outside it is in the file (an outlined area to the frame grown by
+ * half its outline, so no outline runs along the cut: the scene gives areas
+ * cut at the frame separate outline items anyway), and written as relative
+ * path data in hundredths of a point.  Symbols or labels sticking out of
+ * the frame, which Cairo cuts there, get a clip path.  Numbers are
+ * formatted from integers, never through the locale, so identical scenes
+ * give byte-identical files.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -169,10 +173,9 @@ static int line_piece(void *user, const double *xy, size_t n)
 	return POSTURE_OK;
 }
 
-/* The path data of @p it, simplified and clipped to the page. */
-static void put_item_path(svg_out *o, const pst_item *it)
+/* The path data of @p it, simplified and clipped to @p frame. */
+static void put_item_path(svg_out *o, const pst_item *it, const pst_box *frame)
 {
-	const pst_box *frame = &o->s->map_box;
 	double grow = it->closed && it->style.stroke_width > 0 ? it->style.stroke_width / 2 + 0.05 : 0;
 	pst_box box = { frame->x0 - grow, frame->y0 - grow, frame->x1 + grow, frame->y1 + grow };
 	for (size_t k = 0; k < it->n_parts; k++) {
@@ -205,14 +208,18 @@ static void put_stroke(pst_buf *b, const pst_style *st)
 	}
 }
 
-/* An area (filled even-odd, outlined) or a line (stroked), as Cairo paints it. */
-static void put_geometry(svg_out *o, const pst_item *it)
+/*
+ * An area (filled even-odd, outlined) or a line (stroked), as Cairo paints
+ * it: map items within the map frame, furniture within the page.
+ */
+static void put_geometry(svg_out *o, const pst_item *it, bool furniture)
 {
 	pst_buf *b = o->b;
 	size_t start = b->len;
+	pst_box page = { 0, 0, o->s->width, o->s->height };
 	pst_buf_puts(b, "<path d=\"");
 	size_t data = b->len;
-	put_item_path(o, it);
+	put_item_path(o, it, furniture ? &page : &o->s->map_box);
 	if (b->len == data) {
 		b->len = start; /* nothing of it is on the page */
 		if (b->data)
@@ -586,6 +593,21 @@ static void put_data_attrs(pst_buf *b, const char *layer, const pst_item *it)
 	}
 }
 
+/* A furniture text, inside a link when it has one (a source list entry). */
+static void put_linked_text(svg_out *o, const pst_item *it)
+{
+	char *url = pst_link_url(it->link, NULL);
+	if (url) {
+		pst_buf_puts(o->b, "<a xlink:href=\"");
+		pst_esc_attr(o->b, url);
+		pst_buf_puts(o->b, "\">");
+	}
+	put_label_text(o, it->label);
+	if (url)
+		pst_buf_puts(o->b, "</a>");
+	free(url);
+}
+
 /* The item's own group: geometry and symbol (and, in furniture, its text). */
 static void put_item(svg_out *o, size_t g, size_t i)
 {
@@ -599,11 +621,11 @@ static void put_item(svg_out *o, size_t g, size_t i)
 	pst_buf_puts(b, ">");
 	put_item_meta(o, it);
 	if (it->n_parts)
-		put_geometry(o, it);
+		put_geometry(o, it, grp->furniture);
 	if (it->has_anchor && it->symbol != PST_SYMBOL_NONE)
 		put_symbol(b, it);
 	if (grp->furniture && it->label)
-		put_label_text(o, it->label);
+		put_linked_text(o, it);
 	pst_buf_puts(b, "</g>\n");
 }
 
@@ -747,6 +769,7 @@ static void put_header(pst_buf *b, const posture_scene *s, bool standalone)
 	if (standalone)
 		pst_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	pst_buf_puts(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+	             "xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
 	             "xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\" version=\"1.1\""
 	             " text-rendering=\"geometricPrecision\"");
 	pst_buf_puts(b, " width=\"");

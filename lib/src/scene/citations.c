@@ -107,11 +107,19 @@ static char *locators_of(const posture_scene *s, const char *id)
 static size_t ordered_items(const posture_scene *s, pst_item **out, size_t max)
 {
 	size_t n = 0;
-	for (int prio = 1000; prio >= 0; prio--)
-		for (size_t g = 0; g < s->n_groups; g++)
-			for (size_t i = 0; i < s->groups[g].n_items && n < max; i++)
-				if (s->groups[g].items[i].priority == prio && s->groups[g].items[i].n_cites)
-					out[n++] = &s->groups[g].items[i];
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; i < s->groups[g].n_items && n < max; i++)
+			if (s->groups[g].items[i].n_cites)
+				out[n++] = &s->groups[g].items[i];
+	for (size_t i = 1; i < n; i++) { /* insertion sort: stable; few items cite */
+		pst_item *v = out[i];
+		size_t j = i;
+		while (j > 0 && out[j - 1]->priority < v->priority) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = v;
+	}
 	return n;
 }
 

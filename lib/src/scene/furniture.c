@@ -376,26 +376,53 @@ static int uncertainty_row(panel *p, builder *b, const char *text)
 	return POSTURE_OK;
 }
 
+/* Items that may get a legend row, most important first (stable within a priority). */
+static size_t legend_candidates(const posture_scene *s, const pst_item **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t g = 0; g < s->n_groups; g++) {
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items && n < max; i++) {
+			const pst_item *it = &s->groups[g].items[i];
+			bool symbol = it->has_anchor && it->symbol != PST_SYMBOL_NONE;
+			bool line = !it->has_anchor && !it->closed && it->n_parts;
+			bool area = !strcmp(it->kind, "uncertainty");
+			if ((symbol || line || area) && kind_words(it->kind))
+				out[n++] = it;
+		}
+	}
+	for (size_t i = 1; i < n; i++) { /* insertion sort: stable, and n is modest */
+		const pst_item *v = out[i];
+		size_t j = i;
+		while (j > 0 && out[j - 1]->priority < v->priority) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = v;
+	}
+	return n;
+}
+
 /* Rows for every kind actually drawn, most important first. */
 static int legend_rows(panel *p, builder *b)
 {
 	const posture_scene *s = b->scene;
+	size_t cap = 0;
+	for (size_t g = 0; g < s->n_groups; g++)
+		cap += s->groups[g].n_items;
+	const pst_item **items = malloc((cap + 1) * sizeof(*items));
+	if (!items)
+		return POSTURE_ENOMEM;
+	size_t n = legend_candidates(s, items, cap);
 	int rc = POSTURE_OK;
-	for (int prio = 1000; prio >= 0 && rc == POSTURE_OK; prio--) {
-		for (size_t g = 0; g < s->n_groups && rc == POSTURE_OK; g++) {
-			for (size_t i = 0; i < s->groups[g].n_items && rc == POSTURE_OK; i++) {
-				const pst_item *it = &s->groups[g].items[i];
-				bool symbol = it->has_anchor && it->symbol != PST_SYMBOL_NONE;
-				bool line = !it->has_anchor && !it->closed && it->n_parts;
-				bool area = !strcmp(it->kind, "uncertainty");
-				const char *text = kind_words(it->kind);
-				if (s->groups[g].furniture || it->priority != prio || (!symbol && !line && !area) ||
-				    !text || has_row(p, it))
-					continue;
-				rc = area ? uncertainty_row(p, b, text) : legend_row(p, b, it, text);
-			}
-		}
+	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
+		const pst_item *it = items[i];
+		if (has_row(p, it))
+			continue;
+		const char *text = kind_words(it->kind);
+		rc = !strcmp(it->kind, "uncertainty") ? uncertainty_row(p, b, text)
+		                                      : legend_row(p, b, it, text);
 	}
+	free(items);
 	return rc;
 }
 

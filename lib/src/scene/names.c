@@ -14,7 +14,7 @@
 
 #include "builder.h"
 
-#define GRID 24      /* samples per side of the first search */
+#define GRID 16      /* samples per side of the first search */
 #define REFINE 3     /* finer searches around the best sample */
 
 typedef struct {
@@ -86,7 +86,7 @@ static int simplified_rings(rings *r, const pst_item *it)
 	size_t n = 0;
 	for (size_t k = 0; k < it->n_parts; k++) {
 		double *part;
-		size_t m = pst_scene_part_simplified(&part, it, k, 1.0);
+		size_t m = pst_scene_part_simplified(&part, it, k, 2.0); /* 2 pt is ample for a name */
 		if (m >= 3) {
 			memcpy(r->xy + 2 * n, part, m * 2 * sizeof(double));
 			n += m;
