@@ -143,6 +143,13 @@ char *pst_path_relative_to(const char *base_file, const char *rel);
 /** Length of the valid UTF-8 sequence at @p s (1–4), or 0 when invalid. */
 size_t pst_utf8_seq_len(const unsigned char *s, size_t avail);
 
+/**
+ * Make data text safe to draw, in place: control characters (but newlines),
+ * C1 controls and bidirectional overrides and marks are removed, so a name
+ * cannot reorder or hide the text around it.
+ */
+void pst_text_clean(char *text);
+
 /** Convert a byte offset in @p text to a 1-based line and column (in characters). */
 void pst_offset_to_line_col(const char *text, size_t offset, int *line, int *column);
 

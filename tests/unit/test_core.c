@@ -118,6 +118,18 @@ static void test_core_read_file_refuses_fifo_and_dir(void **state)
 	posture_ctx_destroy(ctx);
 }
 
+static void test_core_text_clean_removes_controls_and_bidi(void **state)
+{
+	(void)state;
+	char s[] = "Kant\x07 air\tbase \xE2\x80\xAE" "esab\xE2\x80\xAC" "\nSep 2013 \xC2\x85"
+	           "\xE2\x81\xA6" "x";
+	pst_text_clean(s);
+	assert_string_equal(s, "Kant airbase esab\nSep 2013 x");
+	char ok[] = "Qurghonteppa \xE2\x80\x93 Bokhtar";
+	pst_text_clean(ok);
+	assert_string_equal(ok, "Qurghonteppa \xE2\x80\x93 Bokhtar"); /* en dash stays */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_core_offset_counts_characters),
 		cmocka_unit_test(test_core_atomic_write_keeps_old_file_on_abort),
 		cmocka_unit_test(test_core_read_file_refuses_fifo_and_dir),
+		cmocka_unit_test(test_core_text_clean_removes_controls_and_bidi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

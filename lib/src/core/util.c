@@ -210,3 +210,35 @@ const char *posture_nearest_word(const char *word, const char *const *words, siz
 	}
 	return best;
 }
+
+/* Is the code point at @p s (n bytes) one a label must not carry? */
+static bool unwanted(const unsigned char *s, size_t n)
+{
+	unsigned cp = n == 1 ? s[0]
+	            : n == 2 ? ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu)
+	            : n == 3 ? ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu)
+	                     : 0x10000;
+	return (cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) || cp == 0x200E ||
+	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void pst_text_clean(char *text)
+{
+	unsigned char *r = (unsigned char *)text, *w = r;
+	size_t left = strlen(text);
+	while (left) {
+		size_t n = pst_utf8_seq_len(r, left);
+		if (n == 0) { /* not UTF-8: drop the byte (inputs are checked; this is a last guard) */
+			r++;
+			left--;
+			continue;
+		}
+		if (!unwanted(r, n)) {
+			memmove(w, r, n);
+			w += n;
+		}
+		r += n;
+		left -= n;
+	}
+	*w = '\0';
+}

@@ -19,6 +19,8 @@ pst_label *pst_new_label(builder *b, const char *text, bool bold, double size,
 	if (!l)
 		return NULL;
 	l->text = pst_strdup(text);
+	if (l->text)
+		pst_text_clean(l->text); /* no controls or bidi overrides from the data */
 	if (!l->text) {
 		free(l);
 		return NULL;
