@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 SVG = "{http://www.w3.org/2000/svg}"
 INK = "{http://www.inkscape.org/namespaces/inkscape}"
 XML = "{http://www.w3.org/XML/1998/namespace}"
+XLINK = "{http://www.w3.org/1999/xlink}"
 
 PRESENTATION = {
     "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
@@ -27,7 +28,7 @@ PRESENTATION = {
 ALLOWED = {
     "svg": {"version", "width", "height", "viewBox"},
     "title": set(), "desc": set(), "defs": set(), "clipPath": set(),
-    "g": set(),
+    "g": set(), "a": {XLINK + "href"},
     "rect": {"x", "y", "width", "height"},
     "circle": {"cx", "cy", "r"},
     "path": {"d"},
@@ -58,6 +59,12 @@ def check_vocabulary(root):
                   or attr.startswith("data-") or attr.startswith(INK))
             if not ok:
                 problem(f"<{name}> has attribute {attr}: not in the SVG 1.1 vocabulary the writer uses")
+
+
+def check_links(root):
+    for a in root.iter(SVG + "a"):
+        if not re.match(r"https?://", a.get(XLINK + "href", "")):
+            problem(f"a link to {a.get(XLINK + 'href')!r}: only http(s)")
 
 
 def check_numbers(root):
@@ -179,9 +186,13 @@ def main():
     page = data["page"]
     if root.get("viewBox") != "0 0 %g %g" % (page["width"], page["height"]):
         problem(f"viewBox {root.get('viewBox')} is not the page")
-    if not (root.findtext(SVG + "title") or "").strip() or "Layers" not in (root.findtext(SVG + "desc") or ""):
-        problem("the document <title> or <desc> is missing")
+    desc = root.findtext(SVG + "desc") or ""
+    if not (root.findtext(SVG + "title") or "").strip():
+        problem("the document <title> is missing")
+    if len(desc) < 40 or not re.search(r"\d", desc):
+        problem(f"the document <desc> is no text alternative (region, layers, counts): {desc!r}")
     check_vocabulary(root)
+    check_links(root)
     check_numbers(root)
     layers = check_layers(root, data)
     if len(layers) == 2 + len(data["layers"]) + len(data["furniture"]):

@@ -73,7 +73,7 @@ def check(svg_path, html_path):
     problems = []
     svg = ET.parse(svg_path).getroot()
     names = {el.tag.split("}")[1] for el in svg.iter()}
-    if names - {"svg", "title", "desc", "defs", "clipPath", "g", "path", "rect", "circle", "text", "tspan"}:
+    if names - {"svg", "title", "desc", "defs", "clipPath", "g", "a", "path", "rect", "circle", "text", "tspan"}:
         problems.append(f"SVG elements from the data: {names}")
     svg_text = "".join(svg.itertext())
     for s in (NAME, QUOTE, TITLE):
@@ -81,6 +81,10 @@ def check(svg_path, html_path):
             problems.append(f"SVG lacks the plain text {s!r}")
     if "javascript:" in open(svg_path, encoding="utf-8").read():
         problems.append("SVG holds a javascript: URL")
+    for a in svg.iter("{http://www.w3.org/2000/svg}a"):
+        href = a.get("{http://www.w3.org/1999/xlink}href", "")
+        if not href.startswith(("https://", "http://")) or '"' in href or "<" in href:
+            problems.append(f"SVG links to {href!r}")
 
     page = Page()
     html = open(html_path, encoding="utf-8").read()

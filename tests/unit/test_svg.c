@@ -156,6 +156,9 @@ static posture_scene *test_scene(void)
 	g->furniture = true;
 	it = add_item(g, "title-1", "text", "Test map");
 	it->label = label_at("Test map " HOSTILE, 30, 30);
+	it = add_item(g, "swatch", "line", "");
+	double swatch[] = { 5, 290, 15, 290 }; /* furniture outside the frame, on the page */
+	assert_int_equal(pst_item_add_part(it, swatch, 2), POSTURE_OK);
 	return s;
 }
 
@@ -308,7 +311,8 @@ static void test_svg_geometry_clipped_and_rounded(void **state)
 	        "<title>Outside</title></g>");
 	pst_box frame = s->map_box, grown = { 19.45, 19.45, 380.55, 280.55 };
 	size_t n_paths = 0;
-	for (const char *p = strstr(svg, "<path d=\""); p; p = strstr(p + 1, "<path d=\"")) {
+	const char *furniture = svg + at(svg, "<g id=\"title\"");
+	for (const char *p = strstr(svg, "<path d=\""); p && p < furniture; p = strstr(p + 1, "<path d=\"")) {
 		char *d = g_strndup(p + 9, (gsize)(strchr(p + 9, '"') - (p + 9)));
 		/* areas may reach half their outline beyond the frame, lines not at all */
 		check_path_inside(d, strchr(d, 'z') ? &grown : &frame);
@@ -321,6 +325,8 @@ static void test_svg_geometry_clipped_and_rounded(void **state)
 	}
 	assert_true(n_paths >= 5); /* area, river, star, leader and its halo */
 	at(svg, "<path d=\"M20 150l80 0 100 10 180 9.05\""); /* the river, cut at the frame */
+	at(svg, "<g id=\"title--swatch\" data-layer=\"title\" data-id=\"swatch\" data-kind=\"line\">"
+	        "<path d=\"M5 290l10 0\""); /* furniture is cut at the page only */
 	free(svg);
 	posture_scene_destroy(s);
 }

@@ -70,7 +70,7 @@ static json_t *item_json(const pst_item *it, const char *layer)
 	if (it->n_cites) {
 		json_t *cites = json_array();
 		for (size_t i = 0; i < it->n_cites; i++)
-			json_array_append_new(cites, json_pack("{sssisss}", "source", it->cite_source[i],
+			json_array_append_new(cites, json_pack("{s:s, s:i, s:s, s:s}", "source", it->cite_source[i],
 			                                       "number", it->cite_number[i], "locator",
 			                                       it->cite_locator[i], "quote",
 			                                       it->cite_quote[i]));

@@ -415,28 +415,26 @@ static void put_font(pst_buf *b, PangoContext *pc, const pst_label *l)
 /* The label: a stroked halo copy, then the text itself. */
 static void put_label_text(svg_out *o, const pst_label *l)
 {
-	pst_buf lines;
+	pst_buf lines, font;
 	pst_buf_init(&lines);
+	pst_buf_init(&font);
 	put_text_lines(&lines, o->pc, l);
-	if (lines.failed || !lines.data) {
+	put_font(&font, o->pc, l);
+	if (lines.failed || !lines.data || font.failed || !font.data) {
 		o->b->failed = true;
-		pst_buf_free(&lines);
-		return;
-	}
-	if (l->halo.a > 0 && l->halo_width > 0) {
-		pst_buf_puts(o->b, "<text");
-		put_font(o->b, o->pc, l);
-		pst_buf_puts(o->b, " fill=\"none\"");
-		put_paint(o->b, "stroke", l->halo);
-		put_attr_num(o->b, "stroke-width", 2 * l->halo_width);
-		pst_buf_puts(o->b, " stroke-linejoin=\"round\"");
+	} else {
+		if (l->halo.a > 0 && l->halo_width > 0) {
+			pst_buf_printf(o->b, "<text%s fill=\"none\"", font.data);
+			put_paint(o->b, "stroke", l->halo);
+			put_attr_num(o->b, "stroke-width", 2 * l->halo_width);
+			pst_buf_printf(o->b, " stroke-linejoin=\"round\"%s</text>", lines.data);
+		}
+		pst_buf_printf(o->b, "<text%s", font.data);
+		put_paint(o->b, "fill", l->color);
 		pst_buf_printf(o->b, "%s</text>", lines.data);
 	}
-	pst_buf_puts(o->b, "<text");
-	put_font(o->b, o->pc, l);
-	put_paint(o->b, "fill", l->color);
-	pst_buf_printf(o->b, "%s</text>", lines.data);
 	pst_buf_free(&lines);
+	pst_buf_free(&font);
 }
 
 static void put_leader(svg_out *o, const pst_label *l)

@@ -47,6 +47,8 @@ static char **set_find(id_set *set, const char *id)
  */
 static char *take_id(id_set *set, const char *prefix, const char *raw)
 {
+	if (!prefix)
+		return NULL; /* the prefix itself failed (out of memory): fail along */
 	pst_buf b;
 	pst_buf_init(&b);
 	pst_buf_puts(&b, prefix);

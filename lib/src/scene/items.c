@@ -118,19 +118,47 @@ static void short_date(char *out, size_t n, const char *iso)
 		snprintf(out, n, "%s %d \xE2\x80\x93 %s %d", mon[m1 - 1], y1, mon[m2 - 1], y2);
 }
 
+#define LABEL_MAX_CHARS 40 /* longer names are shortened on the map, whole in tooltips */
+
+/*
+ * @p name as a label: names longer than LABEL_MAX_CHARS characters end at
+ * the last word that fits, followed by an ellipsis.  Caller frees.
+ */
+static char *label_name(const char *name)
+{
+	size_t chars = 0, cut = 0, last_space = 0;
+	for (size_t i = 0; name[i]; i++) {
+		if (((unsigned char)name[i] & 0xC0) == 0x80)
+			continue;
+		if (chars == LABEL_MAX_CHARS) {
+			cut = i;
+			break;
+		}
+		if (name[i] == ' ' && chars >= LABEL_MAX_CHARS / 2)
+			last_space = i;
+		chars++;
+	}
+	if (!cut)
+		return pst_strdup(name);
+	return pst_asprintf("%.*s\xE2\x80\xA6", (int)(last_space ? last_space : cut), name);
+}
+
 /* Label text and look by layer: posture items bold and dark, reference places muted. */
 static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer_type type)
 {
 	const pst_theme *t = b->theme;
 	bool country = type == PST_LAYER_PLACES && !strcmp(f->kind, "country");
 	bool area = type == PST_LAYER_PLACES && it->symbol == PST_SYMBOL_NONE;
-	char *text = country ? g_utf8_strup(f->name, -1) : NULL;
+	char *name = label_name(f->name);
+	if (!name)
+		return POSTURE_ENOMEM;
+	char *text = country ? g_utf8_strup(name, -1) : NULL;
 	if (type == PST_LAYER_PLACES) {
 		pst_rgba color = !strcmp(f->kind, "river") ? t->water_text
 		                 : area                     ? t->region_text
 		                                            : t->place_text;
 		double size = (country ? t->country_size : t->place_size) * b->k;
-		it->label = pst_new_label(b, text ? text : f->name, !strcmp(f->kind, "capital"), size, color);
+		it->label = pst_new_label(b, text ? text : name, !strcmp(f->kind, "capital"), size, color);
 		if (it->label) {
 			it->label->italic = area && !country;
 			it->label->letter_spacing = country ? 0.25 * size : 0;
@@ -139,14 +167,15 @@ static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer
 	} else if (f->date) {
 		char date[64], *two;
 		short_date(date, sizeof(date), f->date);
-		two = pst_asprintf("%s\n%s", f->name, date); /* the name, then the date below it */
+		two = pst_asprintf("%s\n%s", name, date); /* the name, then the date below it */
 		it->label = two ? pst_new_label(b, two, true, t->label_size * b->k, t->label_color)
 		                : NULL;
 		free(two);
 	} else {
-		it->label = pst_new_label(b, f->name, true, t->label_size * b->k, t->label_color);
+		it->label = pst_new_label(b, name, true, t->label_size * b->k, t->label_color);
 	}
 	g_free(text);
+	free(name);
 	if (!it->label)
 		return POSTURE_ENOMEM;
 	it->label->halo = t->halo;
@@ -195,6 +224,10 @@ static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, doubl
 	it->id = pst_asprintf("area-%s", f->id);
 	it->kind = pst_strdup("uncertainty");
 	it->name = pst_strdup(f->name);
+	/* The area goes with its item when outputs filter by date. */
+	if ((f->date && !(it->date = pst_strdup(f->date))) ||
+	    (f->precision && !(it->precision = pst_strdup(f->precision))))
+		return POSTURE_ENOMEM;
 	it->closed = true;
 	it->style.fill = ks->fill;
 	it->style.fill.a = b->theme->uncertainty_alpha;
