@@ -138,6 +138,30 @@ int pst_mkdirs(posture_ctx *ctx, const char *dir);
 /** Join @p rel onto the directory of @p base_file (rel stays as is when absolute). */
 char *pst_path_relative_to(const char *base_file, const char *rel);
 
+/* --- links ---------------------------------------------------------------- */
+
+/* ASCII classes, independent of the locale. */
+static inline bool pst_ascii_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline bool pst_ascii_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/**
+ * A link a reader may follow: @p url when it is an absolute http or https
+ * URL (scheme case-insensitive, a host present, no spaces or control
+ * characters), else — when @p doi is set — "https://doi.org/" followed by
+ * the DOI percent-encoded (a "doi:" or "https://doi.org/" prefix is
+ * dropped first); else NULL.  A doi.org @p url is encoded the same way.
+ * javascript:, data:, relative and malformed URLs never pass.  The result
+ * is the caller's, freed with free().
+ */
+char *pst_link_url(const char *url, const char *doi);
+
 /* --- text ----------------------------------------------------------------- */
 
 /** Length of the valid UTF-8 sequence at @p s (1–4), or 0 when invalid. */

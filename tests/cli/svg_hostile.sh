@@ -26,6 +26,6 @@ cp layers/* js/
 python3 "$SRC/tests/cli/svg_hostile.py" --javascript-url js
 sed -e "s|$TMP/layers|$TMP/js|g" hostile.ini >js.ini
 run 1 "$POSTURE" render js.ini -o js.html
-expect_err "must start with http:// or https://"
+expect_err "must be an absolute http:// or https:// address"
 [ ! -e js.html ] || fail "a page was written from refused data"
 pass

@@ -43,15 +43,5 @@ void pst_esc_id(pst_buf *b, const char *s);
  */
 void pst_esc_json_script(pst_buf *b, const char *json);
 
-/**
- * A link a reader may follow: @p url when it is an absolute http or https
- * URL (scheme case-insensitive, a host present, no spaces or control
- * characters), else — when @p doi is set — "https://doi.org/" followed by
- * the DOI percent-encoded (a "doi:" or "https://doi.org/" prefix is
- * dropped first); else NULL.  A doi.org @p url is encoded the same way.
- * javascript:, data:, relative and malformed URLs never pass.  The result
- * is the caller's, freed with free().
- */
-char *pst_link_url(const char *url, const char *doi);
 
 #endif

@@ -83,3 +83,33 @@ char *pst_word_list(const char *const *words)
 	}
 	return b.data;
 }
+
+int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, int *n_errors)
+{
+	memset(f, 0, sizeof(*f));
+	f->c.ctx = ctx;
+	f->c.path = path;
+	size_t len;
+	int rc = pst_json_load((void **)&f->root, &f->text, &len, ctx, path);
+	if (rc == POSTURE_EDATA) {
+		(*n_errors)++;
+		return POSTURE_OK; /* reported; the caller goes on to the next file */
+	}
+	if (rc != POSTURE_OK)
+		return rc;
+	rc = pst_jsonpos_build(&f->c.pos, f->text, len);
+	if (rc != POSTURE_OK) {
+		pst_check_close(f, n_errors);
+		return pst_error(ctx, rc, path, "out of memory");
+	}
+	return POSTURE_OK;
+}
+
+void pst_check_close(pst_check_file *f, int *n_errors)
+{
+	*n_errors += f->c.n_errors;
+	pst_jsonpos_destroy(f->c.pos);
+	json_decref(f->root);
+	free(f->text);
+	memset(f, 0, sizeof(*f));
+}

@@ -17,6 +17,20 @@ typedef struct {
 	int n_errors;          /* errors found in this file */
 } pst_checker;
 
+/*
+ * A JSON file opened for checking: parsed by jansson and indexed by position.
+ * pst_check_open() sets *root to NULL (and counts the error in *n_errors)
+ * when the file is not valid JSON; that is not a failure of the run.
+ */
+typedef struct {
+	pst_checker c;   /* reporting state for the file */
+	json_t *root;    /* the parsed document, or NULL */
+	char *text;      /* its bytes (the position index refers to them) */
+} pst_check_file;
+
+int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, int *n_errors);
+void pst_check_close(pst_check_file *f, int *n_errors);
+
 /* Report at the member @p pointer (its key when @p at_key). */
 void pst_check_report(pst_checker *c, posture_severity sev, const char *pointer, bool at_key,
                       const char *fmt, ...) PST_PRINTF(5, 6);

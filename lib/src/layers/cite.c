@@ -198,41 +198,19 @@ char *pst_cite_short(json_t *csl, const char *locator)
 	return finish(&b);
 }
 
-static bool has_prefix_nocase(const char *s, const char *prefix)
-{
-	for (; *prefix; s++, prefix++)
-		if (tolower((unsigned char)*s) != *prefix)
-			return false;
-	return true;
-}
-
-/* @p url when it is http(s) once case and surrounding blanks are ignored. */
-static char *http_url(const char *url)
-{
-	while (isspace((unsigned char)*url))
-		url++;
-	size_t n = strlen(url);
-	while (n && isspace((unsigned char)url[n - 1]))
-		n--;
-	if (!has_prefix_nocase(url, "https://") && !has_prefix_nocase(url, "http://"))
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)url[i] < 0x21 || url[i] == '"' || url[i] == '<' || url[i] == '>')
-			return NULL; /* no spaces, controls or markup inside a link */
-	return pst_strndup(url, n);
-}
-
 char *pst_cite_url(json_t *csl)
 {
 	const char *url = member(csl, "URL"), *doi = member(csl, "DOI");
-	char *link = url ? http_url(url) : NULL;
-	if (link || !doi)
-		return link;
-	while (isspace((unsigned char)*doi))
-		doi++;
-	if (!strncmp(doi, "https://doi.org/", 16))
-		doi += 16;
-	if (!strncmp(doi, "10.", 3) && !strpbrk(doi, " \t\r\n\"<>"))
-		return pst_asprintf("https://doi.org/%s", doi);
-	return NULL;
+	char *trimmed = NULL;
+	if (url) { /* surrounding blanks are the editor's, not the link's */
+		while (isspace((unsigned char)*url))
+			url++;
+		size_t n = strlen(url);
+		while (n && isspace((unsigned char)url[n - 1]))
+			n--;
+		trimmed = pst_strndup(url, n);
+	}
+	char *link = pst_link_url(trimmed, doi);
+	free(trimmed);
+	return link;
 }

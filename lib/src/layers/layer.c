@@ -626,26 +626,11 @@ static int read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const ps
 		(*n_errors)++;
 		return POSTURE_OK;
 	}
-	json_t *root;
-	char *text;
-	size_t len;
-	int rc = pst_json_load((void **)&root, &text, &len, ctx, path);
-	if (rc == POSTURE_EDATA) {
-		(*n_errors)++;
-		return POSTURE_OK;
-	}
-	if (rc != POSTURE_OK)
-		return rc;
-	pst_checker c = { .ctx = ctx, .path = path };
-	rc = pst_jsonpos_build(&c.pos, text, len);
-	if (rc == POSTURE_OK)
-		rc = check_collection(&c, l, root, geo, data);
-	else
-		pst_error(ctx, rc, path, "out of memory");
-	*n_errors += c.n_errors;
-	pst_jsonpos_destroy(c.pos);
-	json_decref(root);
-	free(text);
+	pst_check_file f;
+	int rc = pst_check_open(&f, ctx, path, n_errors);
+	if (rc == POSTURE_OK && f.root)
+		rc = check_collection(&f.c, l, f.root, geo, data);
+	pst_check_close(&f, n_errors);
 	return rc;
 }
 

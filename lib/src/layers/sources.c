@@ -71,10 +71,13 @@ static void check_entry(pst_checker *c, posture_data *d, json_t *entry, size_t i
 	check_date_object(c, entry, ptr, "issued");
 	check_date_object(c, entry, ptr, "accessed");
 	const char *url = pst_check_string(c, entry, ptr, "URL", false, "the source");
-	if (url && strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0) {
+	char *link = url ? pst_link_url(url, NULL) : NULL;
+	if (url && !link) { /* the same rule every writer applies before making a link */
 		snprintf(mptr, sizeof(mptr), "%s/URL", ptr);
-		pst_check_error(c, mptr, false, "URL '%s' must start with http:// or https://", url);
+		pst_check_error(c, mptr, false, "URL '%s' must be an absolute http:// or https:// "
+		                "address without spaces or quotes", url);
 	}
+	free(link);
 	if (!id)
 		return;
 	const pst_source *dup = pst_data_source(d, id);
@@ -94,39 +97,26 @@ static void check_entry(pst_checker *c, posture_data *d, json_t *entry, size_t i
 
 int pst_sources_read(posture_data *d, posture_ctx *ctx, const char *path, int *n_errors)
 {
-	json_t *root;
-	char *text;
-	size_t len;
 	d->sources_path = pst_strdup(path);
 	if (!d->sources_path)
 		return POSTURE_ENOMEM;
 	d->sources_state = PST_SOURCES_FAILED;
-	int rc = pst_json_load((void **)&root, &text, &len, ctx, path);
-	if (rc == POSTURE_EDATA) {
-		(*n_errors)++;
-		return POSTURE_OK;
-	}
-	if (rc != POSTURE_OK)
-		return rc;
-	pst_checker c = { .ctx = ctx, .path = path };
-	rc = pst_jsonpos_build(&c.pos, text, len);
-	if (rc == POSTURE_OK && !json_is_array(root)) {
-		pst_check_error(&c, "", false, "expected a CSL-JSON array of source entries");
-	} else if (rc == POSTURE_OK) {
-		d->sources = calloc(json_array_size(root) + 1, sizeof(*d->sources));
+	pst_check_file f;
+	int rc = pst_check_open(&f, ctx, path, n_errors);
+	if (rc == POSTURE_OK && f.root && !json_is_array(f.root)) {
+		pst_check_error(&f.c, "", false, "expected a CSL-JSON array of source entries");
+	} else if (rc == POSTURE_OK && f.root) {
+		d->sources = calloc(json_array_size(f.root) + 1, sizeof(*d->sources));
 		if (!d->sources)
-			rc = POSTURE_ENOMEM;
-		for (size_t i = 0; rc == POSTURE_OK && i < json_array_size(root); i++) {
-			check_entry(&c, d, json_array_get(root, i), i);
+			rc = pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+		for (size_t i = 0; rc == POSTURE_OK && i < json_array_size(f.root); i++) {
+			check_entry(&f.c, d, json_array_get(f.root, i), i);
 			if (d->n_sources && !d->sources[d->n_sources - 1].id)
-				rc = POSTURE_ENOMEM;
+				rc = pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
 		}
+		if (rc == POSTURE_OK)
+			d->sources_state = PST_SOURCES_OK;
 	}
-	if (rc == POSTURE_OK && json_is_array(root))
-		d->sources_state = PST_SOURCES_OK;
-	*n_errors += c.n_errors;
-	pst_jsonpos_destroy(c.pos);
-	json_decref(root);
-	free(text);
+	pst_check_close(&f, n_errors);
 	return rc;
 }
