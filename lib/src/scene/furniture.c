@@ -699,6 +699,71 @@ static int add_inset(builder *b, pst_box box)
 	return rc;
 }
 
+/* --- north ------------------------------------------------------------------------- */
+
+/* Direction of north at page point (x, y): radians clockwise from straight up. */
+static bool north_angle(builder *b, double x, double y, double *angle)
+{
+	const posture_scene *s = b->scene;
+	double px[2] = { s->frame[0] + (x - s->map_box.x0) / s->pt_per_unit, 0 };
+	double py[2] = { s->frame[3] - (y - s->map_box.y0) / s->pt_per_unit, 0 };
+	if (pst_proj_trans(b->proj, true, px, py, 1) != POSTURE_OK || px[0] == HUGE_VAL)
+		return false;
+	px[1] = px[0];
+	py[1] = fmin(py[0] + 0.5, 89.9);
+	py[0] = py[1] - 0.5;
+	if (pst_proj_trans(b->proj, false, px, py, 2) != POSTURE_OK || px[1] == HUGE_VAL)
+		return false;
+	*angle = atan2(px[1] - px[0], py[1] - py[0]); /* map units: y up */
+	return true;
+}
+
+/*
+ * Without a graticule, a north arrow where north is not straight up across
+ * the whole map (more than a degree off at a corner): it points to north at
+ * the map's centre.
+ */
+static int add_north(builder *b, double x, double y)
+{
+	const pst_box *mb = &b->scene->map_box;
+	double worst = 0, a, centre;
+	const double corners[4][2] = { { mb->x0, mb->y0 }, { mb->x1, mb->y0 }, { mb->x0, mb->y1 },
+		                       { mb->x1, mb->y1 } };
+	for (int i = 0; i < 4; i++)
+		if (north_angle(b, corners[i][0], corners[i][1], &a))
+			worst = fmax(worst, fabs(a));
+	if (b->map->graticule || worst < PST_PI / 180 ||
+	    !north_angle(b, (mb->x0 + mb->x1) / 2, (mb->y0 + mb->y1) / 2, &centre))
+		return POSTURE_OK;
+	double r = 12 * b->k, cx = x + r, cy = y + r * 1.6;
+	pst_group *g = pst_scene_add_group(b->scene, "north", "North");
+	if (!g)
+		return POSTURE_ENOMEM;
+	g->furniture = true;
+	g->box = (pst_box){ x, y, x + 2 * r, y + 3 * r };
+	pst_item *it = new_item(g, "north-arrow", "north-arrow", "north");
+	if (!it)
+		return POSTURE_ENOMEM;
+	it->closed = true;
+	it->style.fill = b->theme->label_color;
+	const double shape[4][2] = { { 0, -r }, { 0.45 * r, r * 0.7 }, { 0, r * 0.35 },
+		                     { -0.45 * r, r * 0.7 } };
+	double xy[8];
+	for (int i = 0; i < 4; i++) { /* rotate clockwise by the angle of north */
+		xy[2 * i] = cx + shape[i][0] * cos(centre) - shape[i][1] * sin(centre);
+		xy[2 * i + 1] = cy + shape[i][0] * sin(centre) + shape[i][1] * cos(centre);
+	}
+	int rc = pst_item_add_part(it, xy, 4);
+	pst_label *n = rc == POSTURE_OK ? pst_new_label(b, "N", true, b->theme->place_size * b->k,
+	                                                b->theme->label_color)
+	                                : NULL;
+	if (!n)
+		return POSTURE_ENOMEM;
+	double w, h;
+	pst_text_measure(b->text, n, &w, &h);
+	return add_text(g, "north-n", n, cx - w / 2, y - h * 0.2, w, h);
+}
+
 /* --- layouts ---------------------------------------------------------------------- */
 
 #define HANDOUT_MARGIN 36.0 /* pt: half an inch, over the 12 mm a photocopier needs */
@@ -793,6 +858,8 @@ static int furniture_map(builder *b)
 	double inset_w = fmax(0.17 * W, 110), inset_h = inset_w * 0.75;
 	if (rc == POSTURE_OK)
 		rc = add_inset(b, (pst_box){ W - margin - inset_w, margin, W - margin, margin + inset_h });
+	if (rc == POSTURE_OK) /* under the inset */
+		rc = add_north(b, W - margin - 24 * b->k, 2 * margin + inset_h);
 	static const int legend_corners[] = { 2, 3, 0, 1 }, sources_corners[] = { 3, 2, 1, 0 };
 	double legend_w = 0;
 	if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK) {
@@ -820,6 +887,8 @@ static int furniture_handout(builder *b)
 	if (rc == POSTURE_OK)
 		rc = add_inset(b, (pst_box){ s->map_box.x1 - inset_w - 6, s->map_box.y0 + 6,
 		                             s->map_box.x1 - 6, s->map_box.y0 + 6 + inset_w * 0.75 });
+	if (rc == POSTURE_OK)
+		rc = add_north(b, s->map_box.x0 + 6, s->map_box.y0 + 6);
 	double legend_w = 0;
 	if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK) {
 		legend_w = p.w;
