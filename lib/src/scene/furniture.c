@@ -340,8 +340,12 @@ static bool has_row(const panel *p, const pst_item *it)
 		const pst_item *s = &p->rows[i].swatch;
 		if (s->kind && !strcmp(s->kind, "uncertainty") && !strcmp(it->kind, "uncertainty"))
 			return true;
-		if (s->kind && !strcmp(s->kind, it->kind) && s->symbol == it->symbol &&
-		    s->style.fill.a == it->style.fill.a && s->style.stroke_width == it->style.stroke_width)
+		const pst_rgba *a = &s->style.fill, *c = &it->style.fill;
+		bool same_fill = a->r == c->r && a->g == c->g && a->b == c->b && a->a == c->a;
+		const pst_rgba *d = &s->style.stroke, *e = &it->style.stroke;
+		bool same_stroke = d->r == e->r && d->g == e->g && d->b == e->b;
+		if (s->kind && !strcmp(s->kind, it->kind) && s->symbol == it->symbol && same_fill &&
+		    same_stroke && s->style.stroke_width == it->style.stroke_width)
 			return true;
 	}
 	return false;
@@ -419,8 +423,14 @@ static int legend_rows(panel *p, builder *b)
 		if (has_row(p, it))
 			continue;
 		const char *text = kind_words(it->kind);
-		rc = !strcmp(it->kind, "uncertainty") ? uncertainty_row(p, b, text)
-		                                      : legend_row(p, b, it, text);
+		char *full = it->variant && it->variant[0] ? pst_asprintf("%s, %s", text, it->variant)
+		                                           : NULL;
+		if (it->variant && it->variant[0] && !full)
+			rc = POSTURE_ENOMEM;
+		else
+			rc = !strcmp(it->kind, "uncertainty") ? uncertainty_row(p, b, text)
+			                                      : legend_row(p, b, it, full ? full : text);
+		free(full);
 	}
 	free(items);
 	return rc;

@@ -245,6 +245,43 @@ static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, doubl
 	return rc;
 }
 
+/*
+ * A base's symbol says its kind, its operator and its status: a theme may
+ * style "kind.air-base.united-states" apart from "kind.air-base" (the
+ * operator in lower case, spaces as hyphens), and a former base is drawn
+ * hollow.  The item's `variant` names what differs, for the legend.
+ */
+static int set_base_symbol(builder *b, pst_item *it, const pst_feature *f)
+{
+	const pst_kind_style *ks = pst_theme_kind(b->theme, f->kind);
+	if (f->operator_) {
+		char key[64];
+		size_t n = (size_t)snprintf(key, sizeof(key), "%s.", f->kind);
+		for (const char *p = f->operator_; *p && n + 1 < sizeof(key); p++)
+			key[n++] = *p == ' ' ? '-' : (char)g_ascii_tolower(*p);
+		key[n] = '\0';
+		const pst_kind_style *op = pst_theme_kind(b->theme, key);
+		if (!strcmp(op->kind, key)) {
+			ks = op;
+			it->variant = pst_asprintf("operated by %s", f->operator_);
+		}
+	}
+	pst_kind_style look = *ks;
+	if (f->status && !strcmp(f->status, "former")) {
+		look.hollow = true;
+		char *v = pst_asprintf("%s%sformer", it->variant ? it->variant : "",
+		                       it->variant ? ", " : "");
+		free(it->variant);
+		it->variant = v;
+		if (!v)
+			return POSTURE_ENOMEM;
+	}
+	if (f->operator_ && !it->variant && !(it->variant = pst_strdup("")))
+		return POSTURE_ENOMEM;
+	pst_set_symbol(b, it, &look);
+	return POSTURE_OK;
+}
+
 static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_layer_type type)
 {
 	double x = f->lon, y = f->lat;
@@ -268,7 +305,8 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 	it->ax = x;
 	it->ay = y;
 	it->priority = priority_of(type, f->kind);
-	pst_set_symbol(b, it, pst_theme_kind(b->theme, f->kind));
+	if (set_base_symbol(b, it, f) != POSTURE_OK)
+		return POSTURE_ENOMEM;
 	if (!it->id || !it->kind || !it->name || style_label(b, it, f, type) != POSTURE_OK ||
 	    copy_citations(it, f) != POSTURE_OK)
 		return POSTURE_ENOMEM;

@@ -101,6 +101,7 @@ static void free_item(pst_item *it)
 	free(it->date);
 	free(it->precision);
 	free(it->link);
+	free(it->variant);
 }
 
 void pst_group_drop_last(pst_group *g)

@@ -81,6 +81,7 @@ typedef struct {
 	bool label_optional;/* a name placed only where room is left (country names) */
 	bool fanned;        /* moved off a spot it shared with other symbols (see items.c) */
 	char *link;         /* http(s) URL the item's text links to (source list), or NULL */
+	char *variant;      /* what else sets its look: "operated by the United States", "former" */
 	/* Citations of curated items, as in the data: source id, locator, quote. */
 	char **cite_source;
 	char **cite_locator;
