@@ -54,6 +54,13 @@ int pst_add_country_names(builder *b);
 /* citations.c */
 int pst_number_citations(builder *b);
 
+/* furniture.c: items of furniture groups */
+pst_item *pst_new_item(pst_group *g, const char *id, const char *kind, const char *name);
+int pst_add_rect(pst_group *g, const char *id, const char *kind, pst_box r, pst_style style);
+
+/* inset.c */
+int pst_add_inset(builder *b, pst_box box);   /* the locator map in @p box */
+
 /* furniture.c */
 int pst_layout_page(builder *b);  /* page size and where the frame sits, by layout */
 int pst_add_furniture(builder *b);

@@ -1,9 +1,9 @@
 /*
  * furniture.c — what a map needs besides its data: title (with subtitle and
- * "as of" date), legend with scale bar, locator inset, numbered sources and
- * credit.  Each piece is a furniture group of ordinary items (a quiet box,
- * swatches, lines, text), drawn after the map's labels, which keep clear of
- * it.
+ * "as of" date), legend with scale bar, north arrow, numbered sources and
+ * credit (the locator inset is in inset.c).  Each piece is a furniture
+ * group of ordinary items (a quiet box, swatches, lines, text), drawn after
+ * the map's labels, which keep clear of it.
  *
  * Pieces are built as panels: a list of rows (text, legend swatch, scale
  * bar) that is measured first and then placed.  In layout `map` the panels
@@ -99,7 +99,7 @@ static void panel_measure(panel *p)
 
 /* --- emitting panels --------------------------------------------------------- */
 
-static pst_item *new_item(pst_group *g, const char *id, const char *kind, const char *name)
+pst_item *pst_new_item(pst_group *g, const char *id, const char *kind, const char *name)
 {
 	pst_item *it = pst_group_add_item(g);
 	if (!it)
@@ -113,7 +113,7 @@ static pst_item *new_item(pst_group *g, const char *id, const char *kind, const 
 static int add_text(pst_group *g, const char *id, pst_label *label, double x, double y, double w,
                     double h)
 {
-	pst_item *it = new_item(g, id, "text", label->text);
+	pst_item *it = pst_new_item(g, id, "text", label->text);
 	if (!it)
 		return POSTURE_ENOMEM;
 	pst_place_label(label, x, y, w, h);
@@ -131,9 +131,9 @@ static int set_link(pst_group *g, const char *url)
 	return it->link ? POSTURE_OK : POSTURE_ENOMEM;
 }
 
-static int add_rect(pst_group *g, const char *id, const char *kind, pst_box r, pst_style style)
+int pst_add_rect(pst_group *g, const char *id, const char *kind, pst_box r, pst_style style)
 {
-	pst_item *it = new_item(g, id, kind, "");
+	pst_item *it = pst_new_item(g, id, kind, "");
 	if (!it)
 		return POSTURE_ENOMEM;
 	it->closed = true;
@@ -145,7 +145,7 @@ static int add_rect(pst_group *g, const char *id, const char *kind, pst_box r, p
 static int add_segment(pst_group *g, const char *id, double x0, double y0, double x1, double y1,
                        pst_style style)
 {
-	pst_item *it = new_item(g, id, "line", "");
+	pst_item *it = pst_new_item(g, id, "line", "");
 	if (!it)
 		return POSTURE_ENOMEM;
 	it->style = style;
@@ -158,7 +158,7 @@ static int emit_swatch(pst_group *g, const char *id, const row *r, double x, dou
 {
 	if (r->kind == ROW_LINE)
 		return add_segment(g, id, x, cy, x + width * 0.8, cy, r->swatch.style);
-	pst_item *it = new_item(g, id, r->swatch.kind ? r->swatch.kind : "symbol", "");
+	pst_item *it = pst_new_item(g, id, r->swatch.kind ? r->swatch.kind : "symbol", "");
 	if (!it)
 		return POSTURE_ENOMEM;
 	it->style = r->swatch.style;
@@ -185,7 +185,7 @@ static int emit_scale(builder *b, pst_group *g, row *r, double x, double y)
 		char id[32];
 		snprintf(id, sizeof(id), "scale-bar-%d", i + 1);
 		pst_box seg_box = { x + i * seg, y, x + (i + 1) * seg, y + bar_h };
-		rc = add_rect(g, id, "scale-bar", seg_box, i % 2 ? light : dark);
+		rc = pst_add_rect(g, id, "scale-bar", seg_box, i % 2 ? light : dark);
 	}
 	const double marks[3] = { 0, r->km / 2, r->km };
 	for (int i = 0; i < 3 && rc == POSTURE_OK; i++) {
@@ -217,7 +217,7 @@ static int emit_panel(builder *b, panel *p, const char *name, const char *title,
 	g->furniture = true;
 	g->box = (pst_box){ x, y, x + p->w, y + p->h };
 	pst_style box = { .fill = b->theme->panel_fill };
-	int rc = boxed ? add_rect(g, name, "box", g->box, box) : POSTURE_OK;
+	int rc = boxed ? pst_add_rect(g, name, "box", g->box, box) : POSTURE_OK;
 	double cy = y + p->pad;
 	for (size_t i = 0; i < p->n && rc == POSTURE_OK; i++) {
 		row *r = &p->rows[i];
@@ -527,188 +527,6 @@ static int sources_panel(builder *b, panel *p, double wrap)
 	return POSTURE_OK;
 }
 
-/* --- locator inset -------------------------------------------------------------- */
-
-typedef struct {
-	builder *b;
-	pst_proj *proj;       /* the inset's own projection */
-	pst_box geo;          /* lon/lat box land is cut to: wider than what shows */
-	pst_box view;         /* lon/lat box the inset frame is fitted to */
-	double frame[4];      /* its projected envelope */
-	pst_box box;          /* where it sits on the page */
-	double scale;         /* pt per map unit */
-	pst_pts tmp, dense;
-} inset;
-
-static void inset_to_page(const inset *in, double *xy, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		xy[2 * i] = in->box.x0 + (xy[2 * i] - in->frame[0]) * in->scale;
-		xy[2 * i + 1] = in->box.y0 + (in->frame[3] - xy[2 * i + 1]) * in->scale;
-	}
-}
-
-/* Project lon/lat pairs in place; false when PROJ cannot place one of them. */
-static bool inset_project(inset *in, double *xy, size_t n)
-{
-	double *x = malloc((n + 1) * sizeof(double)), *y = malloc((n + 1) * sizeof(double));
-	bool ok = x && y;
-	for (size_t i = 0; ok && i < n; i++) {
-		x[i] = xy[2 * i];
-		y[i] = xy[2 * i + 1];
-	}
-	ok = ok && pst_proj_trans(in->proj, false, x, y, n) == POSTURE_OK;
-	for (size_t i = 0; ok && i < n; i++) {
-		ok = x[i] != HUGE_VAL;
-		xy[2 * i] = x[i];
-		xy[2 * i + 1] = y[i];
-	}
-	free(x);
-	free(y);
-	return ok;
-}
-
-/* Fit the inset's lon/lat box into its page box (keeping the aspect ratio). */
-static bool inset_frame(inset *in)
-{
-	pst_pts ring = { 0 };
-	const double r[] = { in->view.x0, in->view.y0, in->view.x1, in->view.y0,
-		             in->view.x1, in->view.y1, in->view.x0, in->view.y1 };
-	bool ok = pst_densify(&ring, r, 4, true, 1.0) == POSTURE_OK && inset_project(in, ring.xy, ring.n);
-	double f[4] = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
-	for (size_t i = 0; ok && i < ring.n; i++) {
-		f[0] = fmin(f[0], ring.xy[2 * i]);
-		f[1] = fmin(f[1], ring.xy[2 * i + 1]);
-		f[2] = fmax(f[2], ring.xy[2 * i]);
-		f[3] = fmax(f[3], ring.xy[2 * i + 1]);
-	}
-	pst_pts_free(&ring);
-	if (!ok)
-		return false;
-	double bw = in->box.x1 - in->box.x0, bh = in->box.y1 - in->box.y0;
-	in->scale = fmax(bw / (f[2] - f[0]), bh / (f[3] - f[1])); /* fill the box */
-	double cx = (f[0] + f[2]) / 2, cy = (f[1] + f[3]) / 2;
-	in->frame[0] = cx - bw / in->scale / 2;
-	in->frame[2] = cx + bw / in->scale / 2;
-	in->frame[1] = cy - bh / in->scale / 2;
-	in->frame[3] = cy + bh / in->scale / 2;
-	return true;
-}
-
-static int add_piece(void *user, const double *xy, size_t n)
-{
-	return pst_item_add_part(user, xy, n);
-}
-
-/* Add a lon/lat ring or line, clipped, projected and fitted, to @p it. */
-static int inset_add(inset *in, pst_item *it, const double *lonlat, size_t n, bool closed)
-{
-	int rc = closed ? pst_clip_ring(&in->tmp, lonlat, n, &in->geo) : POSTURE_OK;
-	const double *src = closed ? in->tmp.xy : lonlat;
-	size_t src_n = closed ? in->tmp.n : n;
-	if (rc != POSTURE_OK || src_n < (closed ? 3u : 2u))
-		return rc;
-	rc = pst_densify(&in->dense, src, src_n, closed, 1.0);
-	if (rc != POSTURE_OK || !inset_project(in, in->dense.xy, in->dense.n))
-		return rc;
-	inset_to_page(in, in->dense.xy, in->dense.n);
-	if (!closed) /* lines too stay inside the inset's box */
-		return pst_clip_line(in->dense.xy, in->dense.n, &in->box, add_piece, it);
-	rc = pst_clip_ring(&in->tmp, in->dense.xy, in->dense.n, &in->box);
-	if (rc == POSTURE_OK && in->tmp.n >= 3)
-		rc = pst_item_add_part(it, in->tmp.xy, in->tmp.n);
-	return rc;
-}
-
-static int inset_land(inset *in, pst_item *land)
-{
-	builder *b = in->b;
-	pst_shapefile *sf;
-	int rc = pst_shapefile_open(&sf, b->ctx, b->map->shapes_dir, "world", SHPT_POLYGON);
-	for (int i = 0; rc == POSTURE_OK && i < sf->n_records; i++) {
-		SHPObject *o;
-		rc = pst_shapefile_read(&o, b->ctx, sf, i);
-		pst_box ob = o ? (pst_box){ o->dfXMin, o->dfYMin, o->dfXMax, o->dfYMax } : in->geo;
-		for (int p = 0; o && rc == POSTURE_OK && pst_box_overlaps(&ob, &in->geo) && p < o->nParts;
-		     p++) {
-			int start = o->panPartStart[p];
-			int end = p + 1 < o->nParts ? o->panPartStart[p + 1] : o->nVertices;
-			pst_pts ring = { 0 };
-			for (int v = start; v < end && rc == POSTURE_OK; v++)
-				rc = pst_pts_push(&ring, o->padfX[v], o->padfY[v]);
-			if (rc == POSTURE_OK)
-				rc = inset_add(in, land, ring.xy, ring.n, true);
-			pst_pts_free(&ring);
-		}
-		SHPDestroyObject(o);
-	}
-	pst_shapefile_close(sf);
-	return rc;
-}
-
-static int inset_items(inset *in, pst_group *g)
-{
-	builder *b = in->b;
-	const pst_theme *t = b->theme;
-	pst_style sea = { .fill = t->sea, .stroke = t->muted_text, .stroke_width = 0.5 * b->k };
-	int rc = add_rect(g, "inset-sea", "box", in->box, sea);
-	pst_item *land = rc == POSTURE_OK ? new_item(g, "inset-land", "land", "") : NULL;
-	if (!land)
-		return POSTURE_ENOMEM;
-	land->closed = true;
-	land->style.fill = t->land.fill;
-	rc = inset_land(in, land);
-	if (rc != POSTURE_OK)
-		return rc;
-	/* The map's extent, outlined in the figure colour. */
-	pst_item *outline = new_item(g, "inset-extent", "extent", "map extent");
-	if (!outline)
-		return POSTURE_ENOMEM;
-	outline->style.stroke = t->segment.stroke;
-	outline->style.stroke_width = 1.2 * b->k;
-	const double *e = b->map->extent;
-	const double ring[] = { e[0], e[1], e[2], e[1], e[2], e[3], e[0], e[3], e[0], e[1] };
-	pst_pts dense = { 0 };
-	rc = pst_densify(&dense, ring, 5, false, 0.5);
-	if (rc == POSTURE_OK)
-		rc = inset_add(in, outline, dense.xy, dense.n, false);
-	pst_pts_free(&dense);
-	return rc;
-}
-
-/* A locator map: the region around the map in its own equal-area projection. */
-static int add_inset(builder *b, pst_box box)
-{
-	const double *e = b->map->extent;
-	double clon = (e[0] + e[2]) / 2, clat = (e[1] + e[3]) / 2;
-	inset in = { .b = b, .box = box };
-	in.view = (pst_box){ fmax(clon - 35, -180), fmax(clat - 22, -89), fmin(clon + 35, 180),
-		             fmin(clat + 22, 89) };
-	in.geo = (pst_box){ fmax(clon - 80, -180), fmax(clat - 50, -89.9), fmin(clon + 80, 180),
-		            fmin(clat + 50, 89.9) };
-	char def[160];
-	snprintf(def, sizeof(def), "+proj=laea +lat_0=%.4f +lon_0=%.4f +datum=WGS84 +units=m", clat,
-	         clon);
-	pst_where at = { b->map->path, 0, 0 };
-	int rc = pst_proj_create(&in.proj, b->ctx, def, e, &at);
-	if (rc != POSTURE_OK)
-		return rc;
-	if (inset_frame(&in)) {
-		pst_group *g = pst_scene_add_group(b->scene, "inset", "Locator");
-		if (g) {
-			g->furniture = true;
-			g->box = box;
-			rc = inset_items(&in, g);
-		} else {
-			rc = POSTURE_ENOMEM;
-		}
-	}
-	pst_proj_destroy(in.proj);
-	pst_pts_free(&in.tmp);
-	pst_pts_free(&in.dense);
-	return rc;
-}
-
 /* --- north ------------------------------------------------------------------------- */
 
 /* Direction of north at page point (x, y): radians clockwise from straight up. */
@@ -751,7 +569,7 @@ static int add_north(builder *b, double x, double y)
 		return POSTURE_ENOMEM;
 	g->furniture = true;
 	g->box = (pst_box){ x, y, x + 2 * r, y + 3 * r };
-	pst_item *it = new_item(g, "north-arrow", "north-arrow", "north");
+	pst_item *it = pst_new_item(g, "north-arrow", "north-arrow", "north");
 	if (!it)
 		return POSTURE_ENOMEM;
 	it->closed = true;
@@ -867,7 +685,7 @@ static int furniture_map(builder *b)
 	panel_free(&p);
 	double inset_w = fmax(0.17 * W, 110), inset_h = inset_w * 0.75;
 	if (rc == POSTURE_OK)
-		rc = add_inset(b, (pst_box){ W - margin - inset_w, margin, W - margin, margin + inset_h });
+		rc = pst_add_inset(b, (pst_box){ W - margin - inset_w, margin, W - margin, margin + inset_h });
 	if (rc == POSTURE_OK) /* under the inset */
 		rc = add_north(b, W - margin - 24 * b->k, 2 * margin + inset_h);
 	static const int legend_corners[] = { 2, 3, 0, 1 }, sources_corners[] = { 3, 2, 1, 0 };
@@ -895,7 +713,7 @@ static int furniture_handout(builder *b)
 	panel_free(&p);
 	double inset_w = fmax(0.22 * (s->map_box.x1 - s->map_box.x0), 90);
 	if (rc == POSTURE_OK)
-		rc = add_inset(b, (pst_box){ s->map_box.x1 - inset_w - 6, s->map_box.y0 + 6,
+		rc = pst_add_inset(b, (pst_box){ s->map_box.x1 - inset_w - 6, s->map_box.y0 + 6,
 		                             s->map_box.x1 - 6, s->map_box.y0 + 6 + inset_w * 0.75 });
 	if (rc == POSTURE_OK)
 		rc = add_north(b, s->map_box.x0 + 6, s->map_box.y0 + 6);
