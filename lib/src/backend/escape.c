@@ -77,8 +77,6 @@ void pst_esc_attr(pst_buf *b, const char *s)
 	escape_xml(b, s, true);
 }
 
-
-
 void pst_esc_id(pst_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -106,7 +104,4 @@ void pst_esc_json_script(pst_buf *b, const char *json)
 			pst_buf_add(b, p, 1);
 	}
 }
-
-
-
 

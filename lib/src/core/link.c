@@ -12,8 +12,6 @@
 
 #include "internal.h"
 
-
-
 /* Whether @p s starts with @p prefix, ignoring ASCII case. */
 static bool starts_with_nocase(const char *s, const char *prefix)
 {

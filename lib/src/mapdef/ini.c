@@ -177,7 +177,6 @@ static int check_lines(posture_ctx *ctx, const char *file, const char *text, siz
 	return rc;
 }
 
-
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
 	ini_reader_state *st = user;

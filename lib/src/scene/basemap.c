@@ -16,16 +16,13 @@ static bool object_in_box(const SHPObject *o, const pst_box *box)
 	return pst_box_overlaps(&ob, box);
 }
 
-
 static char *id_or_number(const char *id, const char *prefix, int i)
 {
 	return id[0] ? pst_strdup(id) : pst_asprintf("%s-%d", prefix, i + 1);
 }
 
-
 /* Fill in id, kind, name and style of a base-geography item. */
 typedef void (*style_fn)(builder *b, pst_shapefile *sf, int i, pst_item *it);
-
 
 /*
  * The boundary of the area just added to @p g, as its own stroked item
@@ -98,7 +95,6 @@ static int add_shapes(builder *b, const char *file, int type, const char *group,
 	return rc;
 }
 
-
 static void style_country(builder *b, pst_shapefile *sf, int i, pst_item *it)
 {
 	/* Each attribute read reuses shapelib's buffer: copy before the next. */
@@ -112,7 +108,6 @@ static void style_country(builder *b, pst_shapefile *sf, int i, pst_item *it)
 			it->style.fill = b->theme->land_focus; /* the countries the map is about */
 }
 
-
 static void style_lake(builder *b, pst_shapefile *sf, int i, pst_item *it)
 {
 	it->name = pst_strdup(pst_shapefile_string(sf, i, "name"));
@@ -121,7 +116,6 @@ static void style_lake(builder *b, pst_shapefile *sf, int i, pst_item *it)
 	it->style = b->theme->lake;
 	it->style.stroke_width *= b->k;
 }
-
 
 static void style_river(builder *b, pst_shapefile *sf, int i, pst_item *it)
 {
@@ -133,7 +127,6 @@ static void style_river(builder *b, pst_shapefile *sf, int i, pst_item *it)
 	it->style.stroke = b->theme->river;
 	it->style.stroke_width = b->theme->river_width[w] * b->k;
 }
-
 
 static void style_border(builder *b, pst_shapefile *sf, int i, pst_item *it)
 {
@@ -150,7 +143,6 @@ static void style_border(builder *b, pst_shapefile *sf, int i, pst_item *it)
 	it->style.dash[0] *= b->k;
 	it->style.dash[1] *= b->k;
 }
-
 
 int pst_add_base_geography(builder *b)
 {

@@ -12,8 +12,8 @@
 
 #include "builder.h"
 
-pst_label *pst_new_label(builder *b, const char *text, bool bold, double size,
-                            pst_rgba color)
+/* A label of @p text in the theme's font (placed later); NULL when out of memory. */
+pst_label *pst_new_label(builder *b, const char *text, bool bold, double size, pst_rgba color)
 {
 	pst_label *l = calloc(1, sizeof(*l));
 	if (!l)
@@ -32,7 +32,6 @@ pst_label *pst_new_label(builder *b, const char *text, bool bold, double size,
 	return l;
 }
 
-
 /* Set a label's position and its collision box (text box grown by the halo). */
 void pst_place_label(pst_label *l, double x, double y, double w, double h)
 {
@@ -42,7 +41,7 @@ void pst_place_label(pst_label *l, double x, double y, double w, double h)
 	                    y + h + l->halo_width };
 }
 
-
+/* The symbol of a kind style at the item's anchor, with its box (outline included). */
 void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 {
 	it->symbol = ks->symbol;
@@ -58,7 +57,6 @@ void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 	double r = it->symbol_size / 2 + it->style.stroke_width / 2;
 	it->symbol_box = (pst_box){ it->ax - r, it->ay - r, it->ax + r, it->ay + r };
 }
-
 
 /* Copy a feature's citations, date and precision to its scene item. */
 static int copy_citations(pst_item *it, const pst_feature *f)
@@ -183,7 +181,6 @@ static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer
 	return POSTURE_OK;
 }
 
-
 /* Who wins a crowded spot: bases, then incidents, then capitals, towns, areas. */
 static int priority_of(pst_layer_type type, const char *kind)
 {
@@ -201,7 +198,6 @@ static int priority_of(pst_layer_type type, const char *kind)
 		return 20;
 	return 10;
 }
-
 
 /* Positions known only to a district, a border stretch or a region. */
 static bool imprecise(const pst_feature *f)
@@ -313,7 +309,6 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 	return POSTURE_OK;
 }
 
-
 /* A curated border segment: the shared line of its two countries, emphasised. */
 static int add_border_item(builder *b, pst_group *g, const pst_feature *f)
 {
@@ -347,7 +342,6 @@ static int add_border_item(builder *b, pst_group *g, const pst_feature *f)
 	return POSTURE_OK;
 }
 
-
 static char *title_case(const char *name)
 {
 	char *t = pst_strdup(name);
@@ -355,7 +349,6 @@ static char *title_case(const char *name)
 		t[0] = (char)(t[0] - 'a' + 'A');
 	return t;
 }
-
 
 /*
  * Symbols that fall on the same spot (several events "in Tashkent") are
@@ -412,7 +405,6 @@ static int add_layer_group(builder *b, const pst_layer *layer)
 		fan_out(g);
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, layer->path, "out of memory");
 }
-
 
 /* Read and validate the map's layers (a map is never drawn from invalid data),
  * then add them ground first, figure last: places, borders, incidents, bases. */
