@@ -72,6 +72,19 @@ void pst_esc_text(pst_buf *b, const char *s)
 	escape_xml(b, s, false);
 }
 
+void pst_esc_item_facts(pst_buf *b, const pst_item *it)
+{
+	pst_esc_text(b, it->kind);
+	if (it->date) {
+		pst_buf_puts(b, ", ");
+		pst_esc_text(b, it->date);
+	}
+	if (it->precision) {
+		pst_buf_puts(b, "; position: ");
+		pst_esc_text(b, it->precision);
+	}
+}
+
 void pst_esc_attr(pst_buf *b, const char *s)
 {
 	escape_xml(b, s, true);

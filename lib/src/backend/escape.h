@@ -10,6 +10,7 @@
 #define POSTURE_ESCAPE_H
 
 #include "internal.h"
+#include "scene/scene.h"
 
 /**
  * Append @p s as XML (and HTML) character data: & < > become entity
@@ -18,6 +19,10 @@
  * U+FFFE, U+FFFF), become U+FFFD.  NULL appends nothing.
  */
 void pst_esc_text(pst_buf *b, const char *s);
+
+/** "kind, date; position: precision" of an item, escaped as character data. */
+void pst_esc_item_facts(pst_buf *b, const pst_item *it);
+
 
 /**
  * Append @p s as the value of an attribute written in double quotes: as

@@ -211,15 +211,7 @@ static void put_text_item(pst_buf *b, const posture_scene *s, const pst_item *it
 	pst_buf_puts(b, "<li><strong>");
 	pst_esc_text(b, it->name && it->name[0] ? it->name : it->id);
 	pst_buf_puts(b, "</strong> \xE2\x80\x94 ");
-	pst_esc_text(b, it->kind);
-	if (it->date) {
-		pst_buf_puts(b, ", ");
-		pst_esc_text(b, it->date);
-	}
-	if (it->precision) {
-		pst_buf_puts(b, "; position: ");
-		pst_esc_text(b, it->precision);
-	}
+	pst_esc_item_facts(b, it);
 	pst_buf_puts(b, ".");
 	for (size_t c = 0; c < it->n_cites; c++) {
 		const pst_scene_source *src =

@@ -554,15 +554,7 @@ static void put_item_meta(svg_out *o, const pst_item *it)
 	if (!it->n_cites)
 		return;
 	pst_buf_puts(b, "<desc>");
-	pst_esc_text(b, it->kind);
-	if (it->date) {
-		pst_buf_puts(b, ", ");
-		pst_esc_text(b, it->date);
-	}
-	if (it->precision) {
-		pst_buf_puts(b, "; position: ");
-		pst_esc_text(b, it->precision);
-	}
+	pst_esc_item_facts(b, it);
 	for (size_t c = 0; it->cite_quote && c < it->n_cites; c++)
 		if (it->cite_quote[c] && it->cite_quote[c][0])
 			put_quote(b, o->s, it, c);
