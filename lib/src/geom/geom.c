@@ -127,7 +127,7 @@ int pst_clip_ring(pst_pts *out, const double *in, size_t n, const pst_box *box)
 }
 
 /* Liang–Barsky: clip segment p→q to box; returns false when invisible. */
-static bool clip_segment(double *t0, double *t1, double px, double py, double dx, double dy,
+bool pst_clip_segment(double *t0, double *t1, double px, double py, double dx, double dy,
                          const pst_box *b)
 {
 	double p[4] = { -dx, dx, -dy, dy };
@@ -167,7 +167,7 @@ int pst_clip_line(const double *in, size_t n, const pst_box *box,
 		double px = in[2 * i], py = in[2 * i + 1];
 		double dx = in[2 * i + 2] - px, dy = in[2 * i + 3] - py;
 		double t0, t1;
-		if (!clip_segment(&t0, &t1, px, py, dx, dy, box)) {
+		if (!pst_clip_segment(&t0, &t1, px, py, dx, dy, box)) {
 			if (cur.n >= 2)
 				rc = piece(user, cur.xy, cur.n);
 			cur.n = 0;

@@ -39,6 +39,13 @@ int pst_clip_ring(pst_pts *out, const double *in, size_t n, const pst_box *box);
 int pst_clip_line(const double *in, size_t n, const pst_box *box,
                   int (*piece)(void *user, const double *xy, size_t n), void *user);
 
+/**
+ * Clip the segment from (px, py) along (dx, dy) to @p box (Liang–Barsky):
+ * the visible part runs from parameter *t0 to *t1; false when none is.
+ */
+bool pst_clip_segment(double *t0, double *t1, double px, double py, double dx, double dy,
+                      const pst_box *box);
+
 /** Insert points so that no segment is longer than @p max_step. */
 int pst_densify(pst_pts *out, const double *in, size_t n, bool closed, double max_step);
 

@@ -94,27 +94,11 @@ static bool overlap(const pst_box *a, const pst_box *b)
 	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
 }
 
-/* Does segment s (x0, y0, x1, y1) meet box b?  (Liang–Barsky.) */
+/* Does segment s (x0, y0, x1, y1) meet box b? */
 static bool seg_box(const double *sg, const pst_box *b)
 {
-	double t0 = 0, t1 = 1, dx = sg[2] - sg[0], dy = sg[3] - sg[1];
-	const double p[4] = { -dx, dx, -dy, dy };
-	const double q[4] = { sg[0] - b->x0, b->x1 - sg[0], sg[1] - b->y0, b->y1 - sg[1] };
-	for (int i = 0; i < 4; i++) {
-		if (p[i] == 0) {
-			if (q[i] < 0)
-				return false;
-			continue;
-		}
-		double r = q[i] / p[i];
-		if (p[i] < 0 && r > t0)
-			t0 = r;
-		else if (p[i] > 0 && r < t1)
-			t1 = r;
-		if (t0 > t1)
-			return false;
-	}
-	return true;
+	double t0, t1;
+	return pst_clip_segment(&t0, &t1, sg[0], sg[1], sg[2] - sg[0], sg[3] - sg[1], b);
 }
 
 static double cross(double ax, double ay, double bx, double by, double cx, double cy)
