@@ -11,6 +11,8 @@
 #                  ("DIR: no errors...") is not part of it.  Required.
 #   NAME.status    the exit status (default 1).
 #   NAME.args      extra arguments for posture check (like --werror).
+# A directory fixture with a documents/ folder is checked with
+# --documents DIR/documents: its source documents, DIR/documents/<id>.txt.
 # tests/check/valid/ is the complete valid dataset: exit 0, no diagnostics.
 #
 # After changing a message on purpose, rewrite every .expected from the
@@ -59,6 +61,7 @@ for fixture in "$FIX"/*.geojson "$FIX"/*/; do
 	[ -f "$FIX/$name.status" ] && want=$(cat "$FIX/$name.status")
 	args=""
 	[ -f "$FIX/$name.args" ] && args=$(cat "$FIX/$name.args")
+	[ -d "$dir/documents" ] && args="$args --documents $dir/documents"
 	n=$((n + 1))
 	[ "$want" -ne 0 ] && n_invalid=$((n_invalid + 1))
 

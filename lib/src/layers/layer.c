@@ -328,6 +328,29 @@ static bool valid_locator(const char *s)
 	return b > a && *p == '\0';
 }
 
+/* A page locator must lie within the pages the source's CSL `page` gives ("44-57"). */
+static void check_page_range(feat_ctx *f, const pst_source *src, const char *loc, const char *ptr)
+{
+	const char *pages = json_string_value(json_object_get(src->csl, "page"));
+	if (!pages || strncmp(loc, "p", 1) != 0 || !strncmp(loc, "para. ", 6))
+		return;
+	char *end;
+	long first = strtol(pages, &end, 10), last = first;
+	if (*end == '-' || !strncmp(end, "\xE2\x80\x93", 3))
+		last = strtol(end + (*end == '-' ? 1 : 3), &end, 10);
+	if (*end != '\0' || first <= 0 || last < first)
+		return; /* not a plain range: nothing to compare */
+	const char *p = loc + (loc[1] == '.' ? 3 : 4);
+	long a = locator_number(&p), b = a;
+	if (*p == '-') {
+		p++;
+		b = locator_number(&p);
+	}
+	if (a < first || b > last)
+		pst_check_error(f->c, ptr, false, "locator '%s' is outside the pages of source '%s' "
+		                "(%s)", loc, src->id, pages);
+}
+
 static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const char *ptr)
 {
 	if (!json_is_object(entry)) {
@@ -355,11 +378,15 @@ static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const 
 		pst_check_error(f->c, mptr, false, "source '%s' is not in %s", id,
 		                f->data->sources_path);
 	}
-	if (loc && !valid_locator(loc)) {
-		snprintf(mptr, sizeof(mptr), "%s/locator", ptr);
+	snprintf(mptr, sizeof(mptr), "%s/locator", ptr);
+	if (loc && !valid_locator(loc))
 		pst_check_error(f->c, mptr, false, "locator '%s' is not 'p. N', 'pp. N-M' or 'para. N'",
 		                loc);
-	}
+	else if (loc && id && f->data && f->data->sources_state == PST_SOURCES_OK &&
+	         pst_data_source(f->data, id))
+		check_page_range(f, pst_data_source(f->data, id), loc, mptr);
+	snprintf(mptr, sizeof(mptr), "%s/locator", ptr);
+	pst_jsonpos_find(f->c->pos, mptr, false, &cite->locator_line, &cite->locator_column);
 	snprintf(mptr, sizeof(mptr), "%s/quote", ptr);
 	pst_jsonpos_find(f->c->pos, mptr, false, &cite->line, &cite->column);
 	cite->source_id = dup_or_null(id);

@@ -25,6 +25,7 @@ typedef struct {
 	char *locator;   /* "p. 53" or "para. 4" */
 	char *quote;     /* the document's exact words */
 	int line, column; /* where the quote is in the layer file */
+	int locator_line, locator_column; /* where the locator is */
 } pst_citation;
 
 typedef struct {
@@ -121,7 +122,7 @@ bool pst_georef_near_land(const pst_georef *g, double lon, double lat, double km
 /* Read and check the CSL-JSON list into d->sources; errors are counted in *n_errors. */
 int pst_sources_read(posture_data *d, posture_ctx *ctx, const char *path, int *n_errors);
 
-/* Check that every quote appears in one of the .txt documents in @p dir. */
+/* Check every quote against its source's document @p dir/<source id>.txt, and its locator. */
 int pst_documents_check(posture_ctx *ctx, const posture_data *d, const char *dir,
                         int *n_errors);
 
