@@ -50,6 +50,13 @@ SEMANTIC = {
     # Calendar arithmetic is beyond a regular expression (in practice).
     "incidents-date-february-30": "days per month and leap years",
     "incidents-date-reversed": "START before END compares two dates",
+    # Quotes and locators against the source documents (posture check --documents).
+    "documents-valid": "valid: its quotes are in their documents",
+    "documents-wrong-source": "a quote must be in its own source's document",
+    "documents-not-found": "a quote must be in its source's document",
+    "documents-bad-locator": "a locator must match where the quote is in the document",
+    "documents-missing": "every cited source needs its document",
+    "bases-citation-page-range": "a page locator within the source's CSL page range needs sources.json",
     # No schema at all: the file name names no layer.
     "roads-unknown-layer": "the layer type comes from the file name",
 }
@@ -141,7 +148,8 @@ for case in cases:
     if name == "valid":
         continue
     seen.add(name)
-    files = sorted(glob.glob(os.path.join(case, "*"))) if os.path.isdir(case) else [case]
+    files = sorted(f for f in glob.glob(os.path.join(case, "*")) if os.path.isfile(f)) \
+        if os.path.isdir(case) else [case]
     if name in NOT_JSON:
         for path in files:
             try:
