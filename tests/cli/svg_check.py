@@ -33,6 +33,7 @@ ALLOWED = {
     "circle": {"cx", "cy", "r"},
     "path": {"d"},
     "text": {"x", "y", XML + "space"},
+    "use": {XLINK + "href"},
     "tspan": {"x", "y"},
 }
 NUMBER = re.compile(r"-?\d*\.\d+|-?\d+")
@@ -105,19 +106,30 @@ def layer_children(root):
 
 def check_layers(root, data):
     layers = layer_children(root)
-    want = (["Background"] + [l["title"] for l in data["layers"]] + ["Labels"]
+    # a layer that only names (country names) has its text in Labels, no empty layer
+    drawn = [l for l in data["layers"]
+             if any("bbox" in i or "symbol_box" in i for i in l["items"])]
+    want = (["Background"] + [l["title"] for l in drawn] + ["Labels"]
             + [f["title"] for f in data["furniture"]])
     got = [g.get(INK + "label") for g in layers]
     if got != want:
         problem(f"layers are {got}, want {want}")
+    for g in root.iter(SVG + "g"):
+        if g.get(INK + "groupmode") == "layer" and len(g) == 0:
+            problem(f"layer {g.get(INK + 'label')!r} is empty")
     return layers
 
 
 def check_items(layers, data):
     """Each map-data item: its group, id from layer and data id, data-* attributes."""
     groups = data["layers"] + data["furniture"]
-    scene_layers = layers[1:1 + len(data["layers"])] + layers[2 + len(data["layers"]):]
-    for grp, g in zip(groups, scene_layers):
+    scene_layers = [g for g in layers[1:] if g.get(INK + "label") != "Labels"]
+    pairs, k = [], 0
+    for grp in groups:  # layers in order; a map layer that draws nothing has none
+        if k < len(scene_layers) and scene_layers[k].get(INK + "label") == grp["title"]:
+            pairs.append((grp, scene_layers[k]))
+            k += 1
+    for grp, g in pairs:
         lid = g.get("id")
         drawn = {e.get("data-id"): e for e in g.findall(SVG + "g")}
         for item in grp["items"]:
@@ -140,9 +152,24 @@ def check_items(layers, data):
 
 
 def check_labels(root, data):
+    """Every label is one <text>, its colour from its group; its halo is a
+    <use> of that very text just before it (one object to edit)."""
+    parent = {c: p for p in root.iter() for c in p}
+    by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
     texts = {}
     for t in root.iter(SVG + "text"):  # wrapped lines: compare the words
         texts.setdefault(" ".join(text_of(t).split()), []).append(t)
+    for u in root.iter(SVG + "use"):
+        target = by_id.get(u.get(XLINK + "href", "")[1:])
+        if target is None or local(target.tag) != "text":
+            problem(f"<use> of {u.get(XLINK + 'href')!r}: not a text of the document")
+            continue
+        siblings = list(parent[u])
+        i = siblings.index(u)
+        if i + 1 >= len(siblings) or siblings[i + 1] is not target:
+            problem(f"halo of {target.get('id')}: not just before its text")
+        if u.get("fill") != "none" or u.get("stroke") in (None, "none"):
+            problem(f"halo of {target.get('id')}: should be stroked, unfilled")
     n = 0
     for grp in data["layers"] + data["furniture"]:
         for item in grp["items"]:
@@ -150,10 +177,18 @@ def check_labels(root, data):
                 continue
             n += 1
             found = texts.get(" ".join(item["label"].split()), [])
-            if not found:
+            if len(found) < 1:
                 problem(f"label of {item['id']} is not a <text>: {item['label']!r}")
-            elif found[-1].get("fill") in (None, "none"):
-                problem(f"label of {item['id']}: the last copy should be the filled text")
+                continue
+            t = found[-1]
+            if t.get("fill") is not None:
+                problem(f"label of {item['id']}: the text sets its own fill (the halo <use> needs it inherited)")
+            e, fill = t, None
+            while e is not None and fill is None:
+                fill = e.get("fill")
+                e = parent.get(e)
+            if fill in (None, "none"):
+                problem(f"label of {item['id']}: its text has no colour")
     return n
 
 

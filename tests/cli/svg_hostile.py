@@ -76,7 +76,7 @@ def check(svg_path, html_path):
     problems = []
     svg = ET.parse(svg_path).getroot()
     names = {el.tag.split("}")[1] for el in svg.iter()}
-    if names - {"svg", "title", "desc", "defs", "clipPath", "g", "a", "path", "rect", "circle", "text", "tspan"}:
+    if names - {"svg", "title", "desc", "defs", "clipPath", "g", "a", "path", "rect", "circle", "text", "tspan", "use"}:
         problems.append(f"SVG elements from the data: {names}")
     svg_text = "".join(svg.itertext())
     for s in (NAME, QUOTE, TITLE):

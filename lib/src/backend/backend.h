@@ -33,6 +33,7 @@ typedef struct {
 	size_t *first;   /* per scene group: index of its first item in item[] and label[] */
 	char **item;     /* per item: the item's group ("bases--kant-air-base") */
 	char **label;    /* per item with a label outside furniture: its label group, else NULL */
+	char **text;     /* per item with a label: its <text> element (the halo <use>s it), else NULL */
 	char *labels;    /* the Labels layer */
 } pst_svg_ids;
 

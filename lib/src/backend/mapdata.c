@@ -47,6 +47,9 @@ static json_t *item_json(const pst_item *it, const char *layer)
 		pst_box b = item_bbox(it);
 		json_object_set_new(o, "bbox", box_json(&b));
 	}
+	if (it->style.n_dash && it->style.stroke_width > 0) /* on, off lengths in pt */
+		json_object_set_new(o, "dash", json_pack("[oo]", num(it->style.dash[0]),
+		                                         num(it->style.dash[1])));
 	if (it->has_anchor) {
 		json_object_set_new(o, "anchor", json_pack("[oo]", num(it->ax), num(it->ay)));
 		if (it->symbol != PST_SYMBOL_NONE)

@@ -12,9 +12,11 @@
  * Furniture layers (title, credit, legend…) follow, each item whole; a text
  * that links somewhere (a source list entry) is inside an <a>.
  *
- * Text stays text: each label is a <text> (one <tspan> per line), with the
- * halo as a stroked copy underneath rather than paint-order, which
- * Illustrator ignores.  Line positions come from the same Pango layout the
+ * Text stays text: each label is one <text> (one <tspan> per line); its
+ * halo is a <use> of that text just before it, stroked in the halo colour
+ * (rather than paint-order, which Illustrator ignores), so editing the text
+ * edits the halo too.  The text takes its colour from its group, so the
+ * <use> can set fill="none" for its copy.  Line positions come from the same Pango layout the
  * Cairo backend draws.  Baselines are put on whole points, where Cairo's
  * image surface snaps glyphs, so the SVG rendered at 72 dpi (librsvg,
  * Chromium) matches the PNG; vector outputs differ by under half a point.
@@ -412,29 +414,38 @@ static void put_font(pst_buf *b, PangoContext *pc, const pst_label *l)
 		pst_buf_puts(b, " xml:space=\"preserve\"");
 }
 
-/* The label: a stroked halo copy, then the text itself. */
-static void put_label_text(svg_out *o, const pst_label *l)
+/*
+ * The label @p l as <text id="@p id"> preceded by its halo: a <use> of the
+ * same text stroked in the halo colour.  The text has no fill of its own; it
+ * inherits its colour from the enclosing group (put_text_fill), which the
+ * <use> overrides for its copy with fill="none".
+ */
+static void put_label_text(svg_out *o, const pst_label *l, const char *id)
 {
 	pst_buf lines, font;
 	pst_buf_init(&lines);
 	pst_buf_init(&font);
 	put_text_lines(&lines, o->pc, l);
 	put_font(&font, o->pc, l);
-	if (lines.failed || !lines.data || font.failed || !font.data) {
+	if (lines.failed || !lines.data || font.failed || !font.data || !id) {
 		o->b->failed = true;
 	} else {
 		if (l->halo.a > 0 && l->halo_width > 0) {
-			pst_buf_printf(o->b, "<text%s fill=\"none\"", font.data);
+			pst_buf_printf(o->b, "<use xlink:href=\"#%s\" fill=\"none\"", id);
 			put_paint(o->b, "stroke", l->halo);
 			put_attr_num(o->b, "stroke-width", 2 * l->halo_width);
-			pst_buf_printf(o->b, " stroke-linejoin=\"round\"%s</text>", lines.data);
+			pst_buf_puts(o->b, " stroke-linejoin=\"round\"/>");
 		}
-		pst_buf_printf(o->b, "<text%s", font.data);
-		put_paint(o->b, "fill", l->color);
-		pst_buf_printf(o->b, "%s</text>", lines.data);
+		pst_buf_printf(o->b, "<text id=\"%s\"%s%s</text>", id, font.data, lines.data);
 	}
 	pst_buf_free(&lines);
 	pst_buf_free(&font);
+}
+
+/* The colour of the label text in a group, on the group (see put_label_text). */
+static void put_text_fill(pst_buf *b, const pst_label *l)
+{
+	put_paint(b, "fill", l->color);
 }
 
 static void put_leader(svg_out *o, const pst_label *l)
@@ -584,7 +595,7 @@ static void put_data_attrs(pst_buf *b, const char *layer, const pst_item *it)
 }
 
 /* A furniture text, inside a link when it has one (a source list entry). */
-static void put_linked_text(svg_out *o, const pst_item *it)
+static void put_linked_text(svg_out *o, const pst_item *it, const char *id)
 {
 	char *url = pst_link_url(it->link, NULL);
 	if (url) {
@@ -592,7 +603,7 @@ static void put_linked_text(svg_out *o, const pst_item *it)
 		pst_esc_attr(o->b, url);
 		pst_buf_puts(o->b, "\">");
 	}
-	put_label_text(o, it->label);
+	put_label_text(o, it->label, id);
 	if (url)
 		pst_buf_puts(o->b, "</a>");
 	free(url);
@@ -606,8 +617,11 @@ static void put_item(svg_out *o, size_t g, size_t i)
 	if (!pst_svg_item_drawn(grp, it))
 		return;
 	pst_buf *b = o->b;
-	pst_buf_printf(b, "<g id=\"%s\"", o->ids->item[o->ids->first[g] + i]);
+	size_t k = o->ids->first[g] + i;
+	pst_buf_printf(b, "<g id=\"%s\"", o->ids->item[k]);
 	put_data_attrs(b, o->ids->layer[g], it);
+	if (grp->furniture && it->label)
+		put_text_fill(b, it->label);
 	pst_buf_puts(b, ">");
 	put_item_meta(o, it);
 	if (it->n_parts)
@@ -615,7 +629,7 @@ static void put_item(svg_out *o, size_t g, size_t i)
 	if (it->has_anchor && it->symbol != PST_SYMBOL_NONE)
 		put_symbol(b, it);
 	if (grp->furniture && it->label)
-		put_linked_text(o, it);
+		put_linked_text(o, it, o->ids->text[k]);
 	pst_buf_puts(b, "</g>\n");
 }
 
@@ -626,11 +640,13 @@ static void put_label_group(svg_out *o, size_t g, size_t i)
 	pst_buf *b = o->b;
 	pst_buf_printf(b, "<g id=\"%s\"", o->ids->label[k]);
 	put_data_attrs(b, o->ids->layer[g], it);
-	pst_buf_printf(b, " data-item=\"%s\">", o->ids->item[k]);
+	pst_buf_printf(b, " data-item=\"%s\"", o->ids->item[k]);
+	put_text_fill(b, it->label);
+	pst_buf_puts(b, ">");
 	put_item_meta(o, it);
 	if (it->label->has_leader)
 		put_leader(o, it->label);
-	put_label_text(o, it->label);
+	put_label_text(o, it->label, o->ids->text[k]);
 	pst_buf_puts(b, "</g>\n");
 }
 
@@ -675,12 +691,22 @@ static bool needs_clip(const posture_scene *s)
 	return false;
 }
 
+/* Whether the group draws anything in its own layer (country names draw
+ * only labels, which live in the Labels layer). */
+static bool layer_drawn(const pst_group *grp)
+{
+	for (size_t i = 0; i < grp->n_items; i++)
+		if (pst_svg_item_drawn(grp, &grp->items[i]))
+			return true;
+	return false;
+}
+
 static void put_map_layers(svg_out *o)
 {
 	for (size_t g = 0; g < o->s->n_groups; g++) {
 		const pst_group *grp = &o->s->groups[g];
-		if (grp->furniture)
-			continue;
+		if (grp->furniture || !layer_drawn(grp))
+			continue; /* no empty layers: a designer would look for what is not there */
 		open_layer(o->b, o->ids->layer[g], grp->title, true, o->clip);
 		for (size_t i = 0; i < grp->n_items; i++)
 			put_item(o, g, i);

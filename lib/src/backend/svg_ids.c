@@ -93,7 +93,8 @@ static int alloc_ids(pst_svg_ids *ids, const posture_scene *s, size_t n_items)
 	ids->first = calloc(ng, sizeof(size_t));
 	ids->item = calloc(ni, sizeof(char *));
 	ids->label = calloc(ni, sizeof(char *));
-	return ids->layer && ids->label_layer && ids->first && ids->item && ids->label
+	ids->text = calloc(ni, sizeof(char *));
+	return ids->layer && ids->label_layer && ids->first && ids->item && ids->label && ids->text
 	       ? POSTURE_OK : POSTURE_ENOMEM;
 }
 
@@ -121,6 +122,12 @@ static bool fill_ids(pst_svg_ids *ids, const posture_scene *s, id_set *set, char
 		for (size_t i = 0; i < s->groups[g].n_items; i++, k++)
 			if (!s->groups[g].furniture && s->groups[g].items[i].label)
 				ok = (ids->label[k] = take_id(set, "label", ids->item[k])) && ok;
+	k = 0;
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; i < s->groups[g].n_items; i++, k++)
+			if (s->groups[g].items[i].label)
+				ok = (ids->text[k] = take_id(set, ids->label[k] ? ids->label[k] : ids->item[k],
+				                             "text")) && ok;
 	return ok;
 }
 
@@ -129,7 +136,7 @@ int pst_svg_ids_make(pst_svg_ids *ids, const posture_scene *s)
 	memset(ids, 0, sizeof(*ids));
 	size_t n_items = count_items(s);
 	id_set set = { NULL, 16 };
-	while (set.cap < 2 * (2 * n_items + 2 * s->n_groups + 8))
+	while (set.cap < 2 * (3 * n_items + 2 * s->n_groups + 8))
 		set.cap *= 2;
 	set.slot = calloc(set.cap, sizeof(char *));
 	char *reserved[4] = { NULL, NULL, NULL, NULL };
@@ -147,9 +154,10 @@ int pst_svg_ids_make(pst_svg_ids *ids, const posture_scene *s)
 void pst_svg_ids_free(pst_svg_ids *ids, const posture_scene *s)
 {
 	size_t n_items = count_items(s);
-	for (size_t k = 0; ids->item && ids->label && k < n_items; k++) {
+	for (size_t k = 0; ids->item && ids->label && ids->text && k < n_items; k++) {
 		free(ids->item[k]);
 		free(ids->label[k]);
+		free(ids->text[k]);
 	}
 	for (size_t g = 0; ids->layer && ids->label_layer && g < s->n_groups; g++) {
 		free(ids->layer[g]);
@@ -160,6 +168,7 @@ void pst_svg_ids_free(pst_svg_ids *ids, const posture_scene *s)
 	free(ids->first);
 	free(ids->item);
 	free(ids->label);
+	free(ids->text);
 	free(ids->labels);
 	memset(ids, 0, sizeof(*ids));
 }

@@ -31,6 +31,7 @@ typedef struct {
 	double tw, th;         /* text size */
 	pst_item swatch;       /* ROW_SYMBOL / ROW_LINE: the look to copy (style, symbol) */
 	const char *link;      /* URL the row's text links to (borrowed from the scene), or NULL */
+	char id[96];           /* id of its text ("air-base"; its swatch "air-base-swatch"), or "" */
 	double km;             /* ROW_SCALE: bar length in km */
 	double bar;            /* ROW_SCALE: bar length in pt */
 	double w, h;           /* row size */
@@ -156,8 +157,16 @@ static int add_segment(pst_group *g, const char *id, double x0, double y0, doubl
 static int emit_swatch(pst_group *g, const char *id, const row *r, double x, double cy,
                        double width)
 {
-	if (r->kind == ROW_LINE)
-		return add_segment(g, id, x, cy, x + width * 0.8, cy, r->swatch.style);
+	if (r->kind == ROW_LINE) {
+		int rc = add_segment(g, id, x, cy, x + width * 0.8, cy, r->swatch.style);
+		pst_item *it = rc == POSTURE_OK ? &g->items[g->n_items - 1] : NULL;
+		if (it && r->swatch.kind) { /* the kind of line it stands for */
+			free(it->kind);
+			if (!(it->kind = pst_strdup(r->swatch.kind)))
+				rc = POSTURE_ENOMEM;
+		}
+		return rc;
+	}
 	pst_item *it = pst_new_item(g, id, r->swatch.kind ? r->swatch.kind : "symbol", "");
 	if (!it)
 		return POSTURE_ENOMEM;
@@ -221,11 +230,14 @@ static int emit_panel(builder *b, panel *p, const char *name, const char *title,
 	double cy = y + p->pad;
 	for (size_t i = 0; i < p->n && rc == POSTURE_OK; i++) {
 		row *r = &p->rows[i];
-		char id[64];
-		snprintf(id, sizeof(id), "%s-%zu", name, i + 1);
+		char id[112];
+		if (r->id[0])
+			snprintf(id, sizeof(id), "%s", r->id);
+		else
+			snprintf(id, sizeof(id), "%s-%zu", name, i + 1);
 		double tx = x + p->pad;
 		if (r->kind == ROW_SYMBOL || r->kind == ROW_LINE) {
-			char sid[72];
+			char sid[128];
 			snprintf(sid, sizeof(sid), "%s-swatch", id);
 			rc = emit_swatch(g, sid, r, tx, cy + r->th / 2, p->swatch_w);
 			tx += p->swatch_w;
@@ -351,6 +363,30 @@ static bool has_row(const panel *p, const pst_item *it)
 	return false;
 }
 
+/*
+ * A legend row's id from the kind it shows and its variant: "air-base",
+ * "air-base-united-states" ("operated by United States"), "air-base-former";
+ * lower-case letters, digits and hyphens, so SVG ids and map data keep it.
+ */
+static void row_id(row *r, const char *kind, const char *variant)
+{
+	size_t n = (size_t)snprintf(r->id, sizeof(r->id), "%s", kind);
+	const char *v = variant ? variant : "";
+	if (!strncmp(v, "operated by ", 12))
+		v += 12;
+	bool hyphen = true; /* one hyphen between words, none doubled */
+	for (; *v && n + 2 < sizeof(r->id); v++) {
+		char c = (char)g_ascii_tolower(*v);
+		bool word = g_ascii_isalnum(c);
+		if (word && hyphen && n)
+			r->id[n++] = '-';
+		if (word)
+			r->id[n++] = c;
+		hyphen = !word;
+	}
+	r->id[n < sizeof(r->id) ? n : sizeof(r->id) - 1] = '\0';
+}
+
 static int legend_row(panel *p, builder *b, const pst_item *it, const char *text)
 {
 	const pst_theme *t = b->theme;
@@ -358,6 +394,7 @@ static int legend_row(panel *p, builder *b, const pst_item *it, const char *text
 	                   t->place_size * b->k, t->label_color, 0);
 	if (!r)
 		return POSTURE_ENOMEM;
+	row_id(r, it->kind, it->variant);
 	r->swatch.kind = it->kind; /* borrowed from the scene, which outlives the panel */
 	r->swatch.style = it->style;
 	r->swatch.symbol = it->symbol;
@@ -373,6 +410,7 @@ static int uncertainty_row(panel *p, builder *b, const char *text)
 	if (!r)
 		return POSTURE_ENOMEM;
 	r->swatch.kind = "uncertainty";
+	row_id(r, "uncertainty", NULL);
 	r->swatch.symbol = PST_SYMBOL_CIRCLE;
 	r->swatch.symbol_size = 12 * b->k;
 	r->swatch.style.fill = t->muted_text;
@@ -477,6 +515,8 @@ static int scale_row(panel *p, builder *b, double max_pt)
 	r->bar = km / kpp;
 	r = panel_row(p, b, ROW_TEXT, "Scale true at the map's centre", false,
 	              t->credit_size * b->k, t->muted_text, 0);
+	if (r)
+		snprintf(r->id, sizeof(r->id), "scale-note");
 	return r ? POSTURE_OK : POSTURE_ENOMEM;
 }
 
@@ -485,9 +525,10 @@ static int legend_panel(builder *b, panel *p)
 	panel_init(p, b);
 	p->swatch_w = 16 * b->k;
 	const pst_theme *t = b->theme;
-	int rc = panel_row(p, b, ROW_TEXT, "Legend", true, t->place_size * b->k, t->label_color, 0)
-	                 ? legend_rows(p, b)
-	                 : POSTURE_ENOMEM;
+	row *head = panel_row(p, b, ROW_TEXT, "Legend", true, t->place_size * b->k, t->label_color, 0);
+	if (head)
+		snprintf(head->id, sizeof(head->id), "heading");
+	int rc = head ? legend_rows(p, b) : POSTURE_ENOMEM;
 	if (rc == POSTURE_OK)
 		rc = scale_row(p, b, 0.2 * (b->scene->map_box.x1 - b->scene->map_box.x0));
 	panel_measure(p);

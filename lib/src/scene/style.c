@@ -342,6 +342,11 @@ int pst_theme_load(pst_theme **out, posture_ctx *ctx, const char *name, const ch
 		free(t);
 		return rc;
 	}
+	/* A dash length makes the line dashed (a gap of 0 means as long as the dash). */
+	pst_style *d = &t->border_disputed;
+	d->n_dash = d->dash[0] > 0 ? 2 : 0;
+	if (d->n_dash && !(d->dash[1] > 0))
+		d->dash[1] = d->dash[0];
 	*out = t;
 	return POSTURE_OK;
 }
