@@ -1,8 +1,11 @@
 /*
  * test_style.c — themes as data: the shipped themes load, every kind has a
- * shape, print tells kinds apart without colour, and mistakes in a theme or
+ * shape, every shipped theme tells kinds apart in grey (shape, fill or
+ * lightness), and mistakes in a theme or
  * a map's [theme] section are reported at their FILE:LINE:COLUMN.
  */
+#include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -78,23 +81,126 @@ static void test_style_shipped_themes_load(void **state)
 	}
 }
 
-/* In print every posture kind differs from every other by shape or fill, not by grey. */
-static void test_style_print_kinds_differ_without_colour(void **state)
+/* --- telling kinds apart in grey ------------------------------------------ */
+
+/* CIE L* (D65) of an sRGB colour: how light it prints in grey. */
+static double lightness(pst_rgba c)
 {
-	(void)state;
-	static const char *const kinds[] = { "military-base", "air-base", "border-post", "attack",
-		                             "clash", "drill", "deployment", "sighting",
-		                             "symbolic", "agreement", "statement", "meeting" };
-	pst_theme *t;
-	assert_string_equal(load("print", NULL, 0, &t), "");
-	for (size_t a = 0; a < 12; a++) {
-		for (size_t b = a + 1; b < 12; b++) {
-			const pst_kind_style *x = pst_theme_kind(t, kinds[a]), *y = pst_theme_kind(t, kinds[b]);
-			if (x->symbol == y->symbol && x->hollow == y->hollow)
-				fail_msg("print: %s and %s differ only by colour", kinds[a], kinds[b]);
+	double ch[3] = { c.r, c.g, c.b }, y = 0;
+	static const double w[3] = { 0.2126, 0.7152, 0.0722 };
+	for (int i = 0; i < 3; i++) {
+		double v = ch[i] <= 0.04045 ? ch[i] / 12.92 : pow((ch[i] + 0.055) / 1.055, 2.4);
+		y += w[i] * v;
+	}
+	double f = y > 216.0 / 24389 ? cbrt(y) : (24389.0 / 27 * y + 16) / 116;
+	return 116 * f - 16;
+}
+
+/* A look a reader sees: shape, fill (0 solid, 1 hollow, 2 half), colour. */
+typedef struct {
+	char name[64];
+	pst_symbol shape;
+	int fill;
+	pst_rgba color;
+} look;
+
+static bool colour_theme(const look *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		double hi = fmax(l[i].color.r, fmax(l[i].color.g, l[i].color.b));
+		double lo = fmin(l[i].color.r, fmin(l[i].color.g, l[i].color.b));
+		if (hi - lo > 0.05)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Every look that can appear on one map: each kind the data allows and each
+ * operator variant the theme styles, and a former base (drawn hollow).
+ */
+static size_t theme_looks(const pst_theme *t, look *out, size_t max)
+{
+	static const char *const kinds[] = { "military-base", "air-base", "border-post",
+		                             "attack", "clash", "drill", "deployment",
+		                             "sighting", "symbolic", "agreement", "statement",
+		                             "meeting", "capital", "city", "town" };
+	size_t n = 0;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && n < max; k++) {
+		const pst_kind_style *ks = pst_theme_kind(t, kinds[k]);
+		out[n++] = (look){ "", ks->symbol, ks->hollow ? 1 : ks->half ? 2 : 0, ks->fill };
+		snprintf(out[n - 1].name, sizeof(out[0].name), "%s", kinds[k]);
+		if (k < 3 && n < max) { /* a base kind: its former sites are hollow */
+			out[n++] = (look){ "", ks->symbol, 1, ks->fill };
+			snprintf(out[n - 1].name, sizeof(out[0].name), "%s (former)", kinds[k]);
 		}
 	}
-	pst_theme_destroy(t);
+	for (size_t i = 0; i < t->n_kinds && n < max; i++) { /* operator variants */
+		const pst_kind_style *ks = &t->kinds[i];
+		if (!strchr(ks->kind, '.') || ks->symbol == PST_SYMBOL_NONE)
+			continue;
+		out[n++] = (look){ "", ks->symbol, ks->hollow ? 1 : ks->half ? 2 : 0, ks->fill };
+		snprintf(out[n - 1].name, sizeof(out[0].name), "%s", ks->kind);
+	}
+	return n;
+}
+
+/*
+ * Over every shipped theme (maps/themes/NAME.ini): any two kinds that can
+ * share a map differ in shape or fill (solid, hollow, half); where a colour
+ * theme gives two the same shape and fill, their lightness differs by at
+ * least 20 (CIE L*), so a grey print still tells them apart.
+ */
+static void test_style_kinds_told_apart_in_grey(void **state)
+{
+	(void)state;
+	char dir[600];
+	snprintf(dir, sizeof(dir), "%s/maps/themes", POSTURE_SOURCE_DIR);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	struct dirent *e;
+	int themes = 0;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".ini") != 0)
+			continue;
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 4), e->d_name);
+		pst_theme *t;
+		assert_string_equal(load(name, NULL, 0, &t), "");
+		look looks[64];
+		size_t n = theme_looks(t, looks, 64);
+		bool colour = colour_theme(looks, n);
+		for (size_t a = 0; a < n; a++) {
+			for (size_t b = a + 1; b < n; b++) {
+				const look *x = &looks[a], *y = &looks[b];
+				if (x->shape != y->shape || x->fill != y->fill)
+					continue;
+				double dl = fabs(lightness(x->color) - lightness(y->color));
+				if (!colour || dl < 20)
+					fail_msg("theme %s: %s and %s have the same shape and fill%s (L* %.0f and %.0f)",
+					         name, x->name, y->name, colour ? ", and lightness within 20" : "",
+					         lightness(x->color), lightness(y->color));
+			}
+		}
+		pst_theme_destroy(t);
+		themes++;
+	}
+	closedir(d);
+	assert_true(themes >= 3);
+}
+
+/* The lightness formula itself: black 0, white 100, #777777 about 50. */
+static void test_style_lightness(void **state)
+{
+	(void)state;
+	assert_true(fabs(lightness((pst_rgba){ 0, 0, 0, 1 })) < 0.01);
+	assert_true(fabs(lightness((pst_rgba){ 1, 1, 1, 1 }) - 100) < 0.01);
+	assert_true(fabs(lightness((pst_rgba){ 0x77 / 255.0, 0x77 / 255.0, 0x77 / 255.0, 1 }) - 50.0) < 0.5);
+	/* the pair: #555555 and #0072B2 print the same grey */
+	double a = lightness((pst_rgba){ 0x55 / 255.0, 0x55 / 255.0, 0x55 / 255.0, 1 });
+	double b = lightness((pst_rgba){ 0, 0x72 / 255.0, 0xB2 / 255.0, 1 });
+	assert_true(fabs(a - b) < 20);
 }
 
 static void test_style_errors_have_positions(void **state)
@@ -155,7 +261,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_style_shipped_themes_load),
-		cmocka_unit_test(test_style_print_kinds_differ_without_colour),
+		cmocka_unit_test(test_style_kinds_told_apart_in_grey),
+		cmocka_unit_test(test_style_lightness),
 		cmocka_unit_test(test_style_errors_have_positions),
 		cmocka_unit_test(test_style_map_overrides),
 	};

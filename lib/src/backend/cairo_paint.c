@@ -121,6 +121,18 @@ static void paint_symbol(cairo_t *cr, const pst_item *it)
 	symbol_path(cr, it);
 	set_color(cr, it->style.fill);
 	cairo_fill_preserve(cr);
+	if (it->symbol_half) { /* the left half in the outline colour */
+		double r = it->symbol_size / 2 + it->style.stroke_width;
+		cairo_save(cr);
+		cairo_new_path(cr);
+		cairo_rectangle(cr, it->ax - r, it->ay - r, r, 2 * r);
+		cairo_clip(cr);
+		symbol_path(cr, it);
+		set_color(cr, it->style.stroke);
+		cairo_fill(cr);
+		cairo_restore(cr);
+		symbol_path(cr, it);
+	}
 	stroke_style(cr, &it->style);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
 	cairo_stroke(cr);

@@ -246,53 +246,112 @@ static void put_point(pst_buf *b, double x, double y, bool first)
 	put_num(b, y);
 }
 
+/*
+ * The corners of a polygon symbol, as cairo_paint.c's symbol_path() draws
+ * it, into @p xy (x, y pairs); returns how many (0: a circle).
+ */
+static size_t symbol_corners(const pst_item *it, double xy[24])
+{
+	double r = it->symbol_size / 2, a = r * 0.34; /* a: half a cross arm */
+	static const double tri[3][2] = { { 0, -1 }, { 1, 0.8 }, { -1, 0.8 } };
+	static const double down[3][2] = { { 0, 1 }, { 1, -0.8 }, { -1, -0.8 } };
+	static const double dia[4][2] = { { 0, -1 }, { 1, 0 }, { 0, 1 }, { -1, 0 } };
+	static const double sq[4][2] = { { -1, -1 }, { 1, -1 }, { 1, 1 }, { -1, 1 } };
+	const double (*unit)[2] = NULL;
+	size_t n = 0;
+	switch (it->symbol) {
+	case PST_SYMBOL_SQUARE: unit = sq; n = 4; break;
+	case PST_SYMBOL_TRIANGLE: unit = tri; n = 3; break;
+	case PST_SYMBOL_TRIANGLE_DOWN: unit = down; n = 3; break;
+	case PST_SYMBOL_DIAMOND: unit = dia; n = 4; break;
+	case PST_SYMBOL_STAR:
+		for (int i = 0; i < 10; i++) {
+			double t = -PST_PI / 2 + i * PST_PI / 5, rr = i % 2 ? r * 0.45 : r;
+			xy[2 * i] = it->ax + rr * cos(t);
+			xy[2 * i + 1] = it->ay + rr * sin(t);
+		}
+		return 10;
+	case PST_SYMBOL_CROSS: {
+		const double c[12][2] = { { -a, -r }, { a, -r }, { a, -a }, { r, -a }, { r, a },
+			                  { a, a },   { a, r },  { -a, r }, { -a, a }, { -r, a },
+			                  { -r, -a }, { -a, -a } };
+		for (int i = 0; i < 12; i++) {
+			xy[2 * i] = it->ax + c[i][0];
+			xy[2 * i + 1] = it->ay + c[i][1];
+		}
+		return 12;
+	}
+	default:
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		xy[2 * i] = it->ax + r * unit[i][0];
+		xy[2 * i + 1] = it->ay + r * unit[i][1];
+	}
+	return n;
+}
+
+static void put_polygon(pst_buf *b, const double *xy, size_t n)
+{
+	pst_buf_puts(b, "<path d=\"");
+	for (size_t i = 0; i < n; i++)
+		put_point(b, xy[2 * i], xy[2 * i + 1], i == 0);
+	pst_buf_puts(b, "z\"");
+}
+
 /* The symbol's outline, as cairo_paint.c's symbol_path() draws it. */
 static void put_symbol_shape(pst_buf *b, const pst_item *it)
 {
-	double r = it->symbol_size / 2, x = it->ax, y = it->ay;
-	switch (it->symbol) {
-	case PST_SYMBOL_SQUARE:
+	double r = it->symbol_size / 2, x = it->ax, y = it->ay, xy[24];
+	size_t n = symbol_corners(it, xy);
+	if (it->symbol == PST_SYMBOL_SQUARE) {
 		pst_buf_puts(b, "<rect");
 		put_attr_num(b, "x", x - r);
 		put_attr_num(b, "y", y - r);
 		put_attr_num(b, "width", 2 * r);
 		put_attr_num(b, "height", 2 * r);
-		return;
-	case PST_SYMBOL_TRIANGLE:
-		pst_buf_puts(b, "<path d=\"");
-		put_point(b, x, y - r, true);
-		put_point(b, x + r, y + r * 0.8, false);
-		put_point(b, x - r, y + r * 0.8, false);
-		break;
-	case PST_SYMBOL_DIAMOND:
-		pst_buf_puts(b, "<path d=\"");
-		put_point(b, x, y - r, true);
-		put_point(b, x + r, y, false);
-		put_point(b, x, y + r, false);
-		put_point(b, x - r, y, false);
-		break;
-	case PST_SYMBOL_STAR:
-		pst_buf_puts(b, "<path d=\"");
-		for (int i = 0; i < 10; i++) {
-			double a = -PST_PI / 2 + i * PST_PI / 5, rr = i % 2 ? r * 0.45 : r;
-			put_point(b, x + rr * cos(a), y + rr * sin(a), i == 0);
-		}
-		break;
-	case PST_SYMBOL_CIRCLE:
-	default:
+	} else if (n) {
+		put_polygon(b, xy, n);
+	} else {
 		pst_buf_puts(b, "<circle");
 		put_attr_num(b, "cx", x);
 		put_attr_num(b, "cy", y);
 		put_attr_num(b, "r", r);
-		return;
 	}
-	pst_buf_puts(b, "z\"");
 }
 
-static void put_symbol(pst_buf *b, const pst_item *it)
+/* A half-filled symbol's left half, in its outline colour, under the outline. */
+static void put_symbol_half(svg_out *o, const pst_item *it)
 {
-	put_symbol_shape(b, it);
-	put_paint(b, "fill", it->style.fill);
+	pst_buf *b = o->b;
+	double r = it->symbol_size / 2, xy[24];
+	size_t n = symbol_corners(it, xy);
+	if (n) {
+		pst_box left = { it->ax - 2 * r, it->ay - 2 * r, it->ax, it->ay + 2 * r };
+		if (pst_clip_ring(&o->clipped, xy, n, &left) != POSTURE_OK || o->clipped.n < 3) {
+			b->failed = b->failed || o->clipped.n >= 3;
+			return;
+		}
+		put_polygon(b, o->clipped.xy, o->clipped.n);
+	} else {
+		pst_buf_puts(b, "<path d=\"");
+		put_point(b, it->ax, it->ay - r, true);
+		pst_buf_puts(b, "A");
+		put_num(b, r);
+		pst_buf_puts(b, " ");
+		put_num(b, r);
+		pst_buf_puts(b, " 0 0 0 ");
+		put_num(b, it->ax);
+		pst_buf_puts(b, " ");
+		put_num(b, it->ay + r);
+		pst_buf_puts(b, "z\"");
+	}
+	put_paint(b, "fill", it->style.stroke);
+	pst_buf_puts(b, "/>");
+}
+
+static void put_symbol_stroke(pst_buf *b, const pst_item *it)
+{
 	if (it->style.stroke_width > 0 && it->style.stroke.a > 0) {
 		put_stroke(b, &it->style);
 		pst_buf_puts(b, " stroke-linejoin=\"miter\" stroke-miterlimit=\"10\"");
@@ -300,7 +359,23 @@ static void put_symbol(pst_buf *b, const pst_item *it)
 	pst_buf_puts(b, "/>");
 }
 
-/* --- text ----------------------------------------------------------------- */
+/* One element, filled and outlined; a half-filled symbol adds its half
+ * between the fill and the outline. */
+static void put_symbol(svg_out *o, const pst_item *it)
+{
+	pst_buf *b = o->b;
+	put_symbol_shape(b, it);
+	put_paint(b, "fill", it->style.fill);
+	if (!it->symbol_half) {
+		put_symbol_stroke(b, it);
+		return;
+	}
+	pst_buf_puts(b, "/>");
+	put_symbol_half(o, it);
+	put_symbol_shape(b, it);
+	pst_buf_puts(b, " fill=\"none\"");
+	put_symbol_stroke(b, it);
+}
 
 static void put_text_n(pst_buf *b, const char *s, size_t n)
 {
@@ -627,7 +702,7 @@ static void put_item(svg_out *o, size_t g, size_t i)
 	if (it->n_parts)
 		put_geometry(o, it, grp->furniture);
 	if (it->has_anchor && it->symbol != PST_SYMBOL_NONE)
-		put_symbol(b, it);
+		put_symbol(o, it);
 	if (grp->furniture && it->label)
 		put_linked_text(o, it, o->ids->text[k]);
 	pst_buf_puts(b, "</g>\n");

@@ -173,6 +173,7 @@ static int emit_swatch(pst_group *g, const char *id, const row *r, double x, dou
 	it->style = r->swatch.style;
 	it->has_anchor = true;
 	it->symbol = r->swatch.symbol;
+	it->symbol_half = r->swatch.symbol_half;
 	it->symbol_size = r->swatch.symbol_size;
 	it->ax = x + width * 0.4;
 	it->ay = cy;
@@ -356,7 +357,8 @@ static bool has_row(const panel *p, const pst_item *it)
 		bool same_fill = a->r == c->r && a->g == c->g && a->b == c->b && a->a == c->a;
 		const pst_rgba *d = &s->style.stroke, *e = &it->style.stroke;
 		bool same_stroke = d->r == e->r && d->g == e->g && d->b == e->b;
-		if (s->kind && !strcmp(s->kind, it->kind) && s->symbol == it->symbol && same_fill &&
+		if (s->kind && !strcmp(s->kind, it->kind) && s->symbol == it->symbol &&
+		    s->symbol_half == it->symbol_half && same_fill &&
 		    same_stroke && s->style.stroke_width == it->style.stroke_width)
 			return true;
 	}
@@ -398,6 +400,7 @@ static int legend_row(panel *p, builder *b, const pst_item *it, const char *text
 	r->swatch.kind = it->kind; /* borrowed from the scene, which outlives the panel */
 	r->swatch.style = it->style;
 	r->swatch.symbol = it->symbol;
+	r->swatch.symbol_half = it->symbol_half;
 	r->swatch.symbol_size = it->symbol_size;
 	return POSTURE_OK;
 }

@@ -49,7 +49,8 @@ void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 	it->style.fill = ks->fill;
 	it->style.stroke = b->theme->symbol_outline;
 	it->style.stroke_width = b->theme->symbol_outline_width * b->k;
-	if (ks->hollow) { /* an outline in the kind's colour, on a light ground */
+	it->symbol_half = ks->half && !ks->hollow;
+	if (ks->hollow || it->symbol_half) { /* an outline in the kind's colour, on a light ground */
 		it->style.stroke = ks->fill;
 		it->style.fill = b->theme->halo;
 		it->style.stroke_width = fmax(1.3 * b->k, ks->size * b->k * 0.16);
@@ -265,6 +266,7 @@ static int set_base_symbol(builder *b, pst_item *it, const pst_feature *f)
 	pst_kind_style look = *ks;
 	if (f->status && !strcmp(f->status, "former")) {
 		look.hollow = true;
+		look.half = false;
 		char *v = pst_asprintf("%s%sformer", it->variant ? it->variant : "",
 		                       it->variant ? ", " : "");
 		free(it->variant);

@@ -72,6 +72,7 @@ typedef struct {
 	bool has_anchor;    /* the item is a point symbol */
 	double ax, ay;      /* anchor: the projected position, page units */
 	pst_symbol symbol;  /* shape drawn at the anchor */
+	bool symbol_half;   /* its left half filled in the outline colour (a third fill, for grey) */
 	double symbol_size; /* pt, the symbol's width */
 	pst_box symbol_box; /* box covered by the symbol and its outline */
 	/* Label (optional). */

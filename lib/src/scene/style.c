@@ -198,11 +198,12 @@ static int set_kind(pst_theme *t, const char *kind, const char *key, const char 
 	if (!strcmp(key, "size"))
 		return parse_number(&k->size, v, 1, 40) ? POSTURE_OK
 		                                       : pst_ini_error(ctx, at, "size wants points from 1 to 40, not '%s'", v);
-	if (!strcmp(v, "yes") || !strcmp(v, "no")) {
+	if (!strcmp(v, "yes") || !strcmp(v, "no") || !strcmp(v, "half")) {
 		k->hollow = !strcmp(v, "yes");
+		k->half = !strcmp(v, "half");
 		return POSTURE_OK;
 	}
-	return pst_ini_error(ctx, at, "hollow wants yes or no, not '%s'", v);
+	return pst_ini_error(ctx, at, "hollow wants yes, no or half, not '%s'", v);
 }
 
 /* --- reading ----------------------------------------------------------------- */
@@ -359,7 +360,7 @@ void pst_theme_destroy(pst_theme *theme)
 const pst_kind_style *pst_theme_kind(const pst_theme *theme, const char *kind)
 {
 	static const pst_kind_style fallback = { "other", PST_SYMBOL_CIRCLE, { 0.33, 0.33, 0.33, 1 },
-		                                 6.0, false };
+		                                 6.0, false, false };
 	const pst_kind_style *other = &fallback;
 	for (size_t i = 0; i < theme->n_kinds; i++) {
 		if (!strcmp(theme->kinds[i].kind, kind))

@@ -20,6 +20,7 @@ typedef struct {
 	pst_rgba fill;       /* symbol fill */
 	double size;         /* symbol width, reference pt */
 	bool hollow;         /* drawn as an outline in the fill colour, nothing inside */
+	bool half;           /* an outline in the fill colour with its left half filled */
 } pst_kind_style;
 
 typedef struct {
