@@ -21,6 +21,9 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 FIX=$SRC/tests/check
+# "Today", for dates later than today: fixed, so that the messages are too.
+SOURCE_DATE_EPOCH=1764547200 # 2025-12-01
+export SOURCE_DATE_EPOCH
 SHAPES=$SRC/shapes
 update=${POSTURE_UPDATE_EXPECTED:-0}
 n=0

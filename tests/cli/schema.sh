@@ -44,6 +44,11 @@ SEMANTIC = {
     # Geography needs the shapes of shapes/.
     "bases-outside-country": "a point inside its country needs the country polygons",
     "borders-no-shared-border": "a border pair needs shapes/borders.shp",
+    "bases-swapped-coordinates": "a point inside its country needs the country polygons",
+    "incidents-at-sea": "a point on land needs the country polygons",
+    # Dates compared with another file (sources.json) or with today.
+    "incidents-date-after-source": "the issued date of a cited source is in sources.json",
+    "incidents-date-future": "today is not in any file",
     "borders-unknown-country": "'TAJ' is well-formed; which codes exist is in shapes/countries.shp",
     "places-at-sea": "near land or not needs the country polygons (a warning anyway)",
     "places-at-sea-werror": "same as places-at-sea",

@@ -130,6 +130,18 @@ static void test_core_text_clean_removes_controls_and_bidi(void **state)
 	assert_string_equal(ok, "Qurghonteppa \xE2\x80\x93 Bokhtar"); /* en dash stays */
 }
 
+static void test_core_nearest_word_counts_a_swap_as_one_edit(void **state)
+{
+	(void)state;
+	static const char *const props[] = { "id", "name", "kind", "sources", "note" };
+	assert_string_equal(posture_nearest_word("kidn", props, 5), "kind"); /* not "id" */
+	assert_string_equal(posture_nearest_word("naem", props, 5), "name");
+	assert_string_equal(posture_nearest_word("Sourcse", props, 5), "sources");
+	assert_string_equal(posture_nearest_word("ide", props, 5), "id");
+	assert_null(posture_nearest_word("population", props, 5));
+	assert_null(posture_nearest_word("", props, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_core_atomic_write_keeps_old_file_on_abort),
 		cmocka_unit_test(test_core_read_file_refuses_fifo_and_dir),
 		cmocka_unit_test(test_core_text_clean_removes_controls_and_bidi),
+		cmocka_unit_test(test_core_nearest_word_counts_a_swap_as_one_edit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -170,31 +170,37 @@ void pst_offset_to_line_col(const char *text, size_t offset, int *line, int *col
 	*column = col;
 }
 
-/* Levenshtein distance, case-insensitive (names here are short). */
+/*
+ * Edit distance, case-insensitive (names here are short): insertions,
+ * deletions, substitutions and swaps of two neighbouring letters each count
+ * one (optimal string alignment), so "kidn" is one edit from "kind" and two
+ * from "id".
+ */
 static size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 63 || lb > 63)
 		return SIZE_MAX;
-	size_t row[64];
+	size_t rows[3][64]; /* rows i - 2, i - 1 and i, in turn */
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
+		rows[0][j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
+		size_t *row = rows[i % 3], *prev = rows[(i + 2) % 3], *prev2 = rows[(i + 1) % 3];
 		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			size_t best = diag + cost;
+			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+			size_t best = prev[j - 1] + (ca != cb);
 			if (row[j - 1] + 1 < best)
 				best = row[j - 1] + 1;
-			if (up + 1 < best)
-				best = up + 1;
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
 			row[j] = best;
-			diag = up;
 		}
 	}
-	return row[lb];
+	return rows[la % 3][lb];
 }
 
 const char *posture_nearest_word(const char *word, const char *const *words, size_t n)

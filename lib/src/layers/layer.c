@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 
@@ -149,7 +150,7 @@ static void check_unknown_props(feat_ctx *f, json_t *props)
 			continue;
 		char ptr[512];
 		snprintf(ptr, sizeof(ptr), "%s/%s", f->props, key);
-		const char *near = pst_nearest_word(key, all_props);
+		const char *near = pst_nearest_word(key, props_of(f->type)); /* this layer's keys */
 		if (pst_word_in(key, all_props))
 			pst_check_error(f->c, ptr, true, "property '%s' does not belong in the %s layer",
 			                key, layer_names[f->type]);
@@ -328,6 +329,19 @@ static bool valid_locator(const char *s)
 	return b > a && *p == '\0';
 }
 
+/* The id in sources.json nearest to @p id, or NULL. */
+static const char *nearest_source(const posture_data *d, const char *id)
+{
+	const char **ids = calloc(d->n_sources + 1, sizeof(char *));
+	if (!ids)
+		return NULL;
+	for (size_t i = 0; i < d->n_sources; i++)
+		ids[i] = d->sources[i].id;
+	const char *best = posture_nearest_word(id, ids, d->n_sources);
+	free(ids);
+	return best;
+}
+
 /* A page locator must lie within the pages the source's CSL `page` gives ("44-57"). */
 static void check_page_range(feat_ctx *f, const pst_source *src, const char *loc, const char *ptr)
 {
@@ -367,7 +381,11 @@ static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const 
 		static const char *const allowed[] = { "id", "locator", "quote", NULL };
 		char kptr[300];
 		snprintf(kptr, sizeof(kptr), "%s/%s", ptr, key);
-		if (!pst_word_in(key, allowed))
+		const char *near = pst_word_in(key, allowed) ? NULL : pst_nearest_word(key, allowed);
+		if (near)
+			pst_check_error(f->c, kptr, true, "unknown citation member '%s'; did you mean "
+			                "'%s'?", key, near);
+		else if (!pst_word_in(key, allowed))
 			pst_check_error(f->c, kptr, true, "unknown citation member '%s' (use 'id', "
 			                "'locator' and 'quote')", key);
 	}
@@ -375,8 +393,10 @@ static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const 
 	if (id && f->data && f->data->sources_state == PST_SOURCES_OK &&
 	    !pst_data_source(f->data, id)) {
 		snprintf(mptr, sizeof(mptr), "%s/id", ptr);
-		pst_check_error(f->c, mptr, false, "source '%s' is not in %s", id,
-		                f->data->sources_path);
+		const char *near = nearest_source(f->data, id);
+		pst_check_error(f->c, mptr, false, "source '%s' is not in %s%s%s%s", id,
+		                f->data->sources_path, near ? "; did you mean '" : "", near ? near : "",
+		                near ? "'?" : "");
 	}
 	snprintf(mptr, sizeof(mptr), "%s/locator", ptr);
 	if (loc && !valid_locator(loc))
@@ -427,6 +447,75 @@ static int check_citations(feat_ctx *f, pst_feature *feat, json_t *props)
 	return POSTURE_OK;
 }
 
+/* The issued date of a CSL entry as "YYYY[-MM[-DD]]" (the end of a range); false if none. */
+static bool issued_text(json_t *csl, char *out, size_t n)
+{
+	json_t *parts = json_object_get(json_object_get(csl, "issued"), "date-parts");
+	json_t *last = json_array_get(parts, json_array_size(parts) ? json_array_size(parts) - 1 : 0);
+	long long v[3] = { 0, 0, 0 };
+	size_t k = json_array_size(last);
+	for (size_t i = 0; i < k && i < 3; i++)
+		v[i] = json_is_integer(json_array_get(last, i)) ? json_integer_value(json_array_get(last, i)) : -1;
+	if (k < 1 || k > 3 || v[0] < 1 || v[0] > 9999 || v[1] < 0 || v[1] > 12 || v[2] < 0 ||
+	    v[2] > 31)
+		return false;
+	int y = (int)v[0], m = (int)v[1], d = (int)v[2];
+	if (k == 1)
+		snprintf(out, n, "%04d", y);
+	else if (k == 2)
+		snprintf(out, n, "%04d-%02d", y, m);
+	else
+		snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+	return true;
+}
+
+/* Today (UTC) as YYYY-MM-DD: SOURCE_DATE_EPOCH when set, for reproducible runs. */
+static void today_text(char *out, size_t n)
+{
+	time_t now = time(NULL);
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	if (epoch && *epoch) {
+		char *end;
+		long long t = strtoll(epoch, &end, 10);
+		if (!*end && t >= 0)
+			now = (time_t)t;
+	}
+	struct tm tm;
+	if (!gmtime_r(&now, &tm) || !strftime(out, n, "%Y-%m-%d", &tm))
+		snprintf(out, n, "9999-12-31");
+}
+
+/*
+ * An item cannot be dated after what reports it: the latest part of its date
+ * (the end of an interval, at its earliest) must not be later than the last
+ * day of the issued date of a source it cites (undated sources are not
+ * compared), nor later than today.
+ */
+static void check_date_order(feat_ctx *f, pst_feature *feat, const char *date, const char *ptr)
+{
+	const char *slash = strchr(date, '/');
+	int latest = feat->date_from, lo, hi;
+	char why[128];
+	if (slash && pst_date_parse(slash + 1, &lo, &hi, why, sizeof(why)))
+		latest = lo;
+	char ref[32];
+	today_text(ref, sizeof(ref));
+	if (pst_date_parse(ref, &lo, &hi, why, sizeof(why)) && latest > hi)
+		pst_check_error(f->c, ptr, false, "date '%s' is later than today, %s", date, ref);
+	for (size_t i = 0; f->data && i < feat->n_cites; i++) {
+		const char *id = feat->cites[i].source_id;
+		const pst_source *src = id ? pst_data_source(f->data, id) : NULL;
+		bool repeat = false;
+		for (size_t j = 0; j < i && !repeat; j++)
+			repeat = feat->cites[j].source_id && id && !strcmp(feat->cites[j].source_id, id);
+		if (!src || repeat || !issued_text(src->csl, ref, sizeof(ref)) ||
+		    !pst_date_parse(ref, &lo, &hi, why, sizeof(why)) || latest <= hi)
+			continue;
+		pst_check_error(f->c, ptr, false, "date '%s' is later than %s, the issued date of "
+		                "source '%s', which it cites", date, ref, id);
+	}
+}
+
 static void check_date(feat_ctx *f, pst_feature *feat, json_t *props)
 {
 	const char *date = pst_check_string(f->c, props, f->props, "date", false, "the feature");
@@ -435,11 +524,14 @@ static void check_date(feat_ctx *f, pst_feature *feat, json_t *props)
 	if (date) {
 		snprintf(ptr, sizeof(ptr), "%s/date", f->props);
 		char why[128];
-		if (!pst_date_parse(date, &feat->date_from, &feat->date_to, why, sizeof(why)))
+		if (!pst_date_parse(date, &feat->date_from, &feat->date_to, why, sizeof(why))) {
 			pst_check_error(f->c, ptr, false, "date '%s' %s", date, why);
-		else if (!json_object_get(props, "date_basis"))
-			pst_check_error(f->c, ptr, true, "date '%s' needs a 'date_basis' ('stated' or "
-			                "'inferred')", date);
+		} else {
+			if (!json_object_get(props, "date_basis"))
+				pst_check_error(f->c, ptr, true, "date '%s' needs a 'date_basis' ('stated' or "
+				                "'inferred')", date);
+			check_date_order(f, feat, date, ptr);
+		}
 	}
 	if (basis && !date) {
 		snprintf(ptr, sizeof(ptr), "%s/date_basis", f->props);
@@ -469,7 +561,13 @@ static void check_country(feat_ctx *f, pst_feature *feat, json_t *props)
 	feat->country = pst_strdup(iso);
 }
 
-/* Where a point lies: inside its country (25 km slack), or at least near land. */
+/*
+ * Where a point lies: inside its country (25 km slack, for generalised
+ * shapes), or, without a country, inside some country.  A point outside its
+ * country that would be inside it with longitude and latitude swapped says
+ * so.  Only a reference label of a region or river (a sea's name) may lie
+ * off land, with a warning.
+ */
 static void check_placement(feat_ctx *f, pst_feature *feat)
 {
 	if (!f->geo || !feat->has_point)
@@ -478,13 +576,24 @@ static void check_placement(feat_ctx *f, pst_feature *feat)
 	snprintf(ptr, sizeof(ptr), "%s/geometry/coordinates", f->ptr);
 	if (feat->country) {
 		double km = pst_georef_distance_km(f->geo, feat->country, feat->lon, feat->lat);
+		bool swapped = km > 25 && fabs(feat->lat) <= 90 && feat->lon != feat->lat &&
+		               pst_georef_distance_km(f->geo, feat->country, feat->lat, feat->lon) <= 25;
+		char hint[96] = "";
+		if (swapped)
+			snprintf(hint, sizeof(hint), "; did you swap longitude and latitude? [%g, %g] is "
+			         "inside it", feat->lat, feat->lon);
 		if (km > 25)
 			pst_check_error(f->c, ptr, false, "position [%g, %g] lies %.0f km outside %s, "
-			                "the feature's country", feat->lon, feat->lat, km, feat->country);
+			                "the feature's country%s", feat->lon, feat->lat, km, feat->country,
+			                hint);
 	} else if (!pst_georef_near_land(f->geo, feat->lon, feat->lat, 25)) {
-		pst_check_report(f->c, POSTURE_WARNING, ptr, false, "position [%g, %g] lies far "
-		                 "outside the base geography (in the sea, or off the map's shapes)",
-		                 feat->lon, feat->lat);
+		bool label = f->type == PST_LAYER_PLACES && feat->kind &&
+		             (!strcmp(feat->kind, "region") || !strcmp(feat->kind, "river"));
+		pst_check_report(f->c, label ? POSTURE_WARNING : POSTURE_ERROR, ptr, false,
+		                 "position [%g, %g] lies outside every country of the base geography "
+		                 "(in the sea, or off the map's shapes)%s", feat->lon, feat->lat,
+		                 label ? "" : "; only a place of kind region or river (a sea's name) "
+		                 "may lie off land");
 	}
 }
 
