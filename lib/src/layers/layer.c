@@ -644,6 +644,30 @@ static void check_border_pair(feat_ctx *f, pst_feature *feat, json_t *props)
 	}
 }
 
+/*
+ * GeoJSON allows foreign members, so an unknown member of a Feature,
+ * geometry or FeatureCollection is not an error, unless it is a misspelling
+ * of one of @p known (within two edits): then the member it stands for is
+ * missing too, and the error says which it meant.
+ */
+static void check_misspelt_members(pst_checker *c, json_t *obj, const char *ptr,
+                                   const char *const *known, const char *what)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v) {
+		if (pst_word_in(key, known))
+			continue;
+		const char *near = pst_nearest_word(key, known);
+		if (!near || json_object_get(obj, near))
+			continue;
+		char kptr[512];
+		snprintf(kptr, sizeof(kptr), "%s/%s", ptr, key);
+		pst_check_error(c, kptr, true, "unknown member '%s' of the %s; did you mean '%s'?", key,
+		                what, near);
+	}
+}
+
 static int check_feature(feat_ctx *f, pst_feature *feat, json_t *jf)
 {
 	int line, col;
@@ -656,6 +680,16 @@ static int check_feature(feat_ctx *f, pst_feature *feat, json_t *jf)
 		pst_check_error(f->c, f->ptr, false, "expected a GeoJSON Feature "
 		                "{ \"type\": \"Feature\", \"geometry\", \"properties\" }");
 		return POSTURE_OK;
+	}
+	static const char *const feature_members[] = { "type", "geometry", "properties", "id",
+		                                       "bbox", NULL };
+	check_misspelt_members(f->c, jf, f->ptr, feature_members, "feature");
+	json_t *geom = json_object_get(jf, "geometry");
+	if (json_is_object(geom)) {
+		static const char *const geometry_members[] = { "type", "coordinates", "bbox", NULL };
+		char gptr[128];
+		snprintf(gptr, sizeof(gptr), "%s/geometry", f->ptr);
+		check_misspelt_members(f->c, geom, gptr, geometry_members, "geometry");
 	}
 	json_t *props = json_object_get(jf, "properties");
 	if (props && !json_is_object(props)) {
@@ -714,6 +748,8 @@ static int check_collection(pst_checker *c, pst_layer *l, json_t *root, const ps
 {
 	json_t *feats = json_object_get(root, "features");
 	json_t *type = json_object_get(root, "type");
+	static const char *const collection_members[] = { "type", "features", "bbox", NULL };
+	check_misspelt_members(c, root, "", collection_members, "collection");
 	if (!json_is_object(root) || !json_is_string(type) ||
 	    strcmp(json_string_value(type), "FeatureCollection") != 0 || !json_is_array(feats)) {
 		pst_check_error(c, "", false, "expected a GeoJSON FeatureCollection "
