@@ -70,6 +70,10 @@ void pst_ctx_note_input(posture_ctx *ctx, pst_file_id id);
 /** Did this run read file @p id? */
 bool pst_ctx_is_input(const posture_ctx *ctx, pst_file_id id);
 
+/** How many files this run has read, and the @p i-th (for replaying a cached read). */
+size_t pst_ctx_input_count(const posture_ctx *ctx);
+pst_file_id pst_ctx_input(const posture_ctx *ctx, size_t i);
+
 /* --- memory --------------------------------------------------------------- */
 
 /** Grow *items (of *cap elements of size @p elem) to hold at least @p need. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "filter_opts.h"
 
 static const char usage[] =
 	"usage: posture list [options] [DIR]\n"
@@ -13,8 +14,9 @@ static const char usage[] =
 	"first, as by 'posture check'.\n"
 	"\n"
 	"options:\n"
-	"  -l, --layer NAME      only this layer (bases, borders, incidents, places)\n"
 	"  -f, --format FORMAT   text (an aligned table, the default), csv or json\n"
+	CLI_FILTER_HELP
+	"  -l, --layer LAYER     same as --only LAYER\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error.\n";
@@ -33,17 +35,24 @@ static int parse_format(posture_list_format *out, const char *v)
 
 static int run_list(posture_ctx *ctx, int argc, char **argv)
 {
-	const char *dir = NULL, *layer = NULL;
+	const char *dir = NULL;
+	cli_filters filters = { .n = 0 };
 	posture_list_format format = POSTURE_LIST_TEXT;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *v;
-		int rc = EXIT_OK;
+		int rc = EXIT_OK, filter = 1;
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			fputs(usage, stdout);
 			return EXIT_OK;
 		} else if ((v = cli_option_value(argc, argv, &i, "-l")) ||
 		           (v = cli_option_value(argc, argv, &i, "--layer"))) {
-			layer = v;
+			if (!*v)
+				return cli_usage_error("list", "--layer needs a layer name");
+			if (filters.n == CLI_MAX_FILTERS)
+				return cli_usage_error("list", "too many filter options");
+			filters.opts[filters.n++] = (cli_filter_opt){ "only", v, "--layer" };
+		} else if ((filter = cli_filter_parse(&filters, "list", argc, argv, &i)) != 1) {
+			rc = filter;
 		} else if ((v = cli_option_value(argc, argv, &i, "-f")) ||
 		           (v = cli_option_value(argc, argv, &i, "--format"))) {
 			rc = parse_format(&format, v);
@@ -57,12 +66,21 @@ static int run_list(posture_ctx *ctx, int argc, char **argv)
 		if (rc != EXIT_OK)
 			return rc;
 	}
-	posture_data *data = NULL;
-	int rc = posture_data_load_dir(&data, ctx, dir ? dir : "layers", NULL);
+	posture_data *data = NULL, *kept = NULL;
+	posture_filter *filter = NULL;
+	int rc = posture_filter_create(&filter);
 	if (rc == POSTURE_OK)
-		rc = posture_data_list(ctx, data, stdout, layer && *layer ? layer : NULL, format);
+		rc = cli_filter_apply(&filters, ctx, filter);
+	if (rc == POSTURE_OK)
+		rc = posture_data_load_dir(&data, ctx, dir ? dir : "layers", NULL);
+	if (rc == POSTURE_OK)
+		rc = posture_data_filter(&kept, ctx, data, filter);
+	if (rc == POSTURE_OK)
+		rc = posture_data_list(ctx, kept, stdout, NULL, format);
 	cli_print_diags(ctx);
+	posture_data_destroy(kept);
 	posture_data_destroy(data);
+	posture_filter_destroy(filter);
 	return cli_exit_status(rc);
 }
 

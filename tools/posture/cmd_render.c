@@ -1,29 +1,42 @@
 /*
- * cmd_render.c — `posture render MAP.ini [-o FILE]...`: draw a map.
+ * cmd_render.c — `posture render MAP.ini… [-o FILE]...`: draw maps.
  *
  * Without -o, every format the map's `outputs` key names is written to
  * output/<map>.<ext> under the current directory (or --output-dir).  With
  * -o, exactly the named files are written, each in the format of its
  * extension.  Command-line options override the map file's keys.
+ *
+ * Several maps are drawn by forked workers, -j at a time (jobs.c), after the
+ * parent has read and validated the inputs they share (posture_inputs): the
+ * layers, sources and shapefiles are read once per run, not once per map.
+ * Each map is then exactly the single-map render, all or nothing; one that
+ * fails does not stop the others, and the run's status says it failed.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "filter_opts.h"
+#include "jobs.h"
 
 static const char usage[] =
-	"usage: posture render [options] MAP.ini\n"
+	"usage: posture render [options] MAP.ini...\n"
 	"\n"
-	"Draw the map MAP.ini describes.  Without -o, writes output/<map>.<ext> for\n"
-	"each format in the map's `outputs` key (relative to the current directory).\n"
-	"All files of a run are written or none is: a failed run changes nothing.\n"
+	"Draw the maps the MAP.ini files describe.  Without -o, writes\n"
+	"output/<map>.<ext> for each format in a map's `outputs` key (relative to the\n"
+	"current directory).  A map's files are all written or none is: a map that\n"
+	"fails changes nothing of its own outputs, and the other maps are still drawn.\n"
+	"Layers, sources and shapes the maps share are read and checked once.\n"
 	"\n"
 	"options:\n"
 	"  -o, --output FILE     write FILE; the format comes from its extension:\n"
 	"                        .png .pdf .svg, .html (interactive page), or .json\n"
 	"                        for the map data (repeatable; missing directories\n"
-	"                        are created)\n"
+	"                        are created; one map only)\n"
 	"  -d, --output-dir DIR  directory for the default outputs (default: output)\n"
+	"  -j, --jobs N          draw N maps at once (default: the number of cores);\n"
+	"                        on a terminal, one progress line per map\n"
 	"  -s, --scale N         PNG pixels per point, 0.1 to 16 (default: 1; 2 for retina)\n"
 	"      --svg-engine E    who writes .svg: posture (default: named layers, real\n"
 	"                        text) or cairo (Cairo's SVG, text as glyph outlines)\n"
@@ -36,13 +49,17 @@ static const char usage[] =
 	"      --layout L        same as --set layout=L (map, handout, bare)\n"
 	"      --paper P         same as --set paper=P (a4, letter, a4-landscape,\n"
 	"                        letter-landscape), for the handout layout\n"
-	"      --stats FILE      write label placement figures as JSON to FILE ('-': stderr)\n"
+	CLI_FILTER_HELP
+	"      --stats FILE      write label placement figures as JSON to FILE ('-': stderr),\n"
+	"                        one object per map, in the order the maps were named\n"
 	"      --strict          fail (status 1) when a label finds no room and is left out\n"
 	"  -h, --help            show this help\n"
 	"\n"
-	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error.\n";
+	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error; with\n"
+	"several maps, the highest status of the maps that failed.\n";
 
 #define MAX_OUTPUTS 16
+#define MAX_JOBS 256
 #define MAX_SETS 64
 
 /* A [map] key overridden on the command line. */
@@ -53,7 +70,8 @@ typedef struct {
 } override;
 
 typedef struct {
-	const char *map_path;             /* the MAP.ini argument */
+	const char **maps;                /* the MAP.ini arguments, in order */
+	size_t n_maps;
 	const char *outputs[MAX_OUTPUTS]; /* -o files, in order */
 	size_t n_outputs;
 	const char *output_dir;           /* for default outputs */
@@ -62,6 +80,8 @@ typedef struct {
 	size_t n_sets;
 	const char *stats_path;           /* --stats, or NULL */
 	bool strict;                      /* --strict */
+	long jobs;                        /* -j: maps drawn at once */
+	cli_filters filters;              /* --from, --hide, …: override [filter] */
 } render_args;
 
 static int add_set(render_args *a, const char *option, const char *key, const char *text)
@@ -114,9 +134,28 @@ static int add_output(render_args *a, const char *file)
 	return EXIT_OK;
 }
 
+static int parse_jobs(render_args *a, const char *text)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+	if (!*text || *end || n < 1 || n > MAX_JOBS)
+		return cli_usage_error("render", "-j wants a number of maps from 1 to %d, not '%s'",
+		                       MAX_JOBS, text);
+	a->jobs = n;
+	return EXIT_OK;
+}
+
 static int parse_option(render_args *a, int argc, char **argv, int *i)
 {
 	const char *arg = argv[*i], *v;
+	int filter = cli_filter_parse(&a->filters, "render", argc, argv, i);
+	if (filter != 1)
+		return filter;
+	if (!strncmp(arg, "-j", 2) && arg[2] >= '0' && arg[2] <= '9')
+		return parse_jobs(a, arg + 2);
+	if ((v = cli_option_value(argc, argv, i, "-j")) ||
+	    (v = cli_option_value(argc, argv, i, "--jobs")))
+		return parse_jobs(a, v);
 	if ((v = cli_option_value(argc, argv, i, "-o")) ||
 	    (v = cli_option_value(argc, argv, i, "--output")))
 		return add_output(a, v);
@@ -161,22 +200,30 @@ static int parse_args(render_args *a, int argc, char **argv)
 			return -1;
 		} else if (arg[0] == '-' && arg[1]) {
 			rc = parse_option(a, argc, argv, &i);
-		} else if (a->map_path) {
-			return cli_usage_error("render", "one map at a time ('%s' and '%s')", a->map_path, arg);
 		} else {
-			a->map_path = arg;
+			a->maps[a->n_maps++] = arg;
 		}
 		if (rc != EXIT_OK)
 			return rc;
 	}
-	if (!a->map_path)
+	if (!a->n_maps)
 		return cli_usage_error("render", "which map? (for example: posture render maps/central-asia.ini)");
+	if (a->n_maps > 1 && a->n_outputs)
+		return cli_usage_error("render", "-o names the files of one map; with %zu maps, each "
+		                       "writes its own outputs (choose the folder with --output-dir)",
+		                       a->n_maps);
 	return EXIT_OK;
 }
 
 static int apply_overrides(posture_ctx *ctx, posture_map *map, const render_args *a)
 {
 	int rc = POSTURE_OK;
+	for (size_t i = 0; i < a->filters.n && rc == POSTURE_OK; i++) {
+		char option[32];
+		snprintf(option, sizeof(option), "--%s", a->filters.opts[i].key);
+		rc = posture_map_set_filter(map, ctx, option, a->filters.opts[i].key,
+		                            a->filters.opts[i].value);
+	}
 	for (size_t i = 0; i < a->n_sets && rc == POSTURE_OK; i++) {
 		const override *o = &a->sets[i];
 		if (o->key) {
@@ -197,8 +244,9 @@ static int apply_overrides(posture_ctx *ctx, posture_map *map, const render_args
 	return rc;
 }
 
-/* "-handout-print" for --layout handout --theme print: default output names
- * say what the command line changed, so variants do not overwrite each other. */
+/* "-handout-print" for --layout handout --theme print, "-from-2015-03" for
+ * --from 2015-03: default output names say what the command line changed, so
+ * variants do not overwrite each other. */
 static void default_suffix(char *out, size_t n, const render_args *a)
 {
 	out[0] = '\0';
@@ -216,6 +264,7 @@ static void default_suffix(char *out, size_t n, const render_args *a)
 		if (value)
 			snprintf(out + strlen(out), n - strlen(out), "-%s", value);
 	}
+	cli_filter_suffix(out, n, &a->filters);
 }
 
 /* Every file this run writes, with its format. */
@@ -227,7 +276,7 @@ static int plan_outputs(const posture_map *map, const render_args *a, char paths
 		snprintf(paths[*n], 4096, "%s", a->outputs[i]);
 		posture_format_from_path(&formats[(*n)++], a->outputs[i]);
 	}
-	char suffix[128];
+	char suffix[512];
 	default_suffix(suffix, sizeof(suffix), a);
 	for (size_t i = 0; !a->n_outputs && i < posture_map_output_count(map); i++) {
 		formats[*n] = posture_map_output(map, i);
@@ -258,21 +307,48 @@ static int write_outputs(posture_ctx *ctx, const posture_map *map, const posture
 	return rc;
 }
 
-static int write_stats(const posture_scene *scene, const char *path)
+/* One JSON object on one line: the map and its label placement figures. */
+static void print_stats(FILE *out, const char *map_path, const posture_scene *scene)
 {
 	posture_label_stats st;
 	posture_scene_label_stats(scene, &st);
+	fputs("{\"map\": \"", out);
+	for (const unsigned char *p = (const unsigned char *)map_path; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fprintf(out, "\", \"labels\": %zu, \"placed\": %zu, \"with_leader\": %zu, "
+	        "\"dropped\": %zu, \"overlaps\": %zu, \"mean_displacement\": %.2f}\n", st.labels,
+	        st.placed, st.with_leader, st.dropped, st.overlaps, st.mean_displacement);
+}
+
+/* Write one map's stats (when @p scene is given), then the workers' @p parts, to @p path ('-': stderr). */
+static int write_stats(const char *path, const char *map_path, const posture_scene *scene,
+                       FILE *const *parts, size_t n_parts)
+{
 	FILE *out = strcmp(path, "-") ? fopen(path, "w") : stderr;
 	if (!out) {
 		fprintf(stderr, "%s: error: cannot write the label statistics\n", path);
 		return POSTURE_EIO;
 	}
-	fprintf(out, "{\"labels\": %zu, \"placed\": %zu, \"with_leader\": %zu, \"dropped\": %zu, "
-	        "\"overlaps\": %zu, \"mean_displacement\": %.2f}\n", st.labels, st.placed,
-	        st.with_leader, st.dropped, st.overlaps, st.mean_displacement);
+	if (scene)
+		print_stats(out, map_path, scene);
+	for (size_t i = 0; i < n_parts; i++) {
+		char buf[4096];
+		size_t n;
+		rewind(parts[i]);
+		while ((n = fread(buf, 1, sizeof(buf), parts[i])) > 0)
+			fwrite(buf, 1, n, out);
+	}
 	bool ok = !ferror(out);
 	if (out != stderr)
 		ok = fclose(out) == 0 && ok;
+	else
+		fflush(out);
 	if (!ok)
 		fprintf(stderr, "%s: error: cannot write the label statistics\n", path);
 	return ok ? POSTURE_OK : POSTURE_EIO;
@@ -290,32 +366,181 @@ static int check_strict(const posture_scene *scene)
 	return POSTURE_EDATA;
 }
 
-static int run_render(posture_ctx *ctx, int argc, char **argv)
+/*
+ * Draw one map: load, override, build (with the run's shared inputs, or
+ * NULL), write.  Its label figures go to @p stats_out when given (batch), or
+ * to --stats's file.
+ */
+static int render_one(posture_ctx *ctx, const render_args *a, const char *path,
+                      posture_inputs *inputs, FILE *stats_out)
 {
-	render_args a = { .output_dir = "output", .opts = POSTURE_RENDER_OPTS_INIT };
-	int status = parse_args(&a, argc, argv);
-	if (status < 0)
-		return EXIT_OK; /* --help */
-	if (status != EXIT_OK)
-		return status;
-
 	posture_map *map = NULL;
 	posture_scene *scene = NULL;
-	int rc = posture_map_load(&map, ctx, a.map_path);
+	int rc = posture_map_load(&map, ctx, path);
 	if (rc == POSTURE_OK)
-		rc = apply_overrides(ctx, map, &a);
+		rc = apply_overrides(ctx, map, a);
 	if (rc == POSTURE_OK)
-		rc = posture_scene_build(&scene, ctx, map);
-	if (rc == POSTURE_OK && a.strict)
+		rc = posture_scene_build_with(&scene, ctx, map, inputs);
+	if (rc == POSTURE_OK && a->strict)
 		rc = check_strict(scene);
 	if (rc == POSTURE_OK)
-		rc = write_outputs(ctx, map, scene, &a);
+		rc = write_outputs(ctx, map, scene, a);
 	cli_print_diags(ctx);
-	if (scene && a.stats_path && write_stats(scene, a.stats_path) != POSTURE_OK && rc == POSTURE_OK)
+	if (scene && stats_out)
+		print_stats(stats_out, path, scene);
+	else if (scene && a->stats_path &&
+	         write_stats(a->stats_path, path, scene, NULL, 0) != POSTURE_OK && rc == POSTURE_OK)
 		rc = POSTURE_EIO;
 	posture_scene_destroy(scene);
 	posture_map_destroy(map);
 	return cli_exit_status(rc);
+}
+
+/* --- several maps ------------------------------------------------------------ */
+
+typedef struct {
+	const render_args *args;
+	posture_inputs *inputs;  /* read by the parent, inherited by every worker */
+	FILE **stats;            /* per map, when --stats is given */
+	size_t n_done;           /* maps finished so far */
+	bool progress;           /* stderr is a terminal */
+} batch;
+
+static int batch_run(void *user, size_t i)
+{
+	batch *bt = user;
+	posture_ctx *ctx = NULL;
+	if (posture_ctx_create(&ctx) != POSTURE_OK) {
+		fprintf(stderr, "posture: out of memory\n");
+		return EXIT_IO;
+	}
+	int status = render_one(ctx, bt->args, bt->args->maps[i], bt->inputs,
+	                        bt->stats ? bt->stats[i] : NULL);
+	if (bt->stats)
+		fflush(bt->stats[i]);
+	posture_ctx_destroy(ctx);
+	return status;
+}
+
+static const char *batch_name(void *user, size_t i)
+{
+	return ((batch *)user)->args->maps[i];
+}
+
+static void batch_done(void *user, size_t i, int status, double seconds)
+{
+	batch *bt = user;
+	bt->n_done++;
+	if (!bt->progress)
+		return;
+	fprintf(stderr, "[%zu/%zu] %s: %s in %.1f s\n", bt->n_done, bt->args->n_maps,
+	        bt->args->maps[i], status == EXIT_OK ? "done" : "FAILED", seconds);
+}
+
+/* Two maps of the same name would write the same default outputs. */
+static int check_names(const render_args *a)
+{
+	for (size_t i = 0; i < a->n_maps; i++) {
+		const char *bi = strrchr(a->maps[i], '/') ? strrchr(a->maps[i], '/') + 1 : a->maps[i];
+		for (size_t j = 0; j < i; j++) {
+			const char *bj = strrchr(a->maps[j], '/') ? strrchr(a->maps[j], '/') + 1 : a->maps[j];
+			if (!strcmp(bi, bj))
+				return cli_usage_error("render", "'%s' and '%s' would write the same outputs "
+				                       "(render them with different --output-dir)",
+				                       a->maps[j], a->maps[i]);
+		}
+	}
+	return EXIT_OK;
+}
+
+/* Read what the maps share, once, before the workers fork. */
+static void preload(posture_inputs *inputs, const render_args *a)
+{
+	for (size_t i = 0; i < a->n_maps; i++) {
+		posture_ctx *scratch = NULL;
+		posture_map *map = NULL;
+		if (posture_ctx_create(&scratch) == POSTURE_OK &&
+		    posture_map_load(&map, scratch, a->maps[i]) == POSTURE_OK)
+			posture_inputs_preload(inputs, scratch, map); /* a map that fails says why itself */
+		posture_map_destroy(map);
+		posture_ctx_destroy(scratch);
+	}
+}
+
+static void summarize(const render_args *a, const int *statuses)
+{
+	size_t failed = 0;
+	for (size_t i = 0; i < a->n_maps; i++)
+		failed += statuses[i] != EXIT_OK;
+	fprintf(stderr, "posture render: %zu map%s drawn", a->n_maps - failed,
+	        a->n_maps - failed == 1 ? "" : "s");
+	if (failed) {
+		fprintf(stderr, ", %zu failed:", failed);
+		for (size_t i = 0; i < a->n_maps; i++)
+			if (statuses[i] != EXIT_OK)
+				fprintf(stderr, " %s", a->maps[i]);
+	}
+	fputc('\n', stderr);
+}
+
+static int render_batch(const render_args *a)
+{
+	int status = check_names(a);
+	if (status != EXIT_OK)
+		return status;
+	batch bt = { .args = a, .progress = isatty(STDERR_FILENO) };
+	int *statuses = calloc(a->n_maps, sizeof(*statuses));
+	if (a->stats_path)
+		bt.stats = calloc(a->n_maps, sizeof(*bt.stats));
+	bool ok = statuses && (!a->stats_path || bt.stats) &&
+	          posture_inputs_create(&bt.inputs) == POSTURE_OK;
+	for (size_t i = 0; ok && bt.stats && i < a->n_maps; i++)
+		ok = (bt.stats[i] = tmpfile()) != NULL;
+	if (!ok) {
+		fprintf(stderr, "posture render: cannot set up the run: out of memory or no room "
+		        "for temporary files\n");
+		status = EXIT_IO;
+		goto out;
+	}
+	for (size_t i = 0; i < a->n_maps; i++)
+		statuses[i] = EXIT_IO; /* until its worker says otherwise */
+	preload(bt.inputs, a);
+	cli_jobs jobs = { &bt, batch_run, batch_name, batch_done };
+	cli_jobs_run(&jobs, a->n_maps, (size_t)a->jobs, statuses);
+	summarize(a, statuses);
+	for (size_t i = 0; i < a->n_maps; i++)
+		if (statuses[i] > status)
+			status = statuses[i];
+	if (a->stats_path && write_stats(a->stats_path, NULL, NULL, bt.stats, a->n_maps) != POSTURE_OK &&
+	    status == EXIT_OK)
+		status = EXIT_IO;
+out:
+	for (size_t i = 0; bt.stats && i < a->n_maps; i++)
+		if (bt.stats[i])
+			fclose(bt.stats[i]);
+	free(bt.stats);
+	free(statuses);
+	posture_inputs_destroy(bt.inputs);
+	return status;
+}
+
+static int run_render(posture_ctx *ctx, int argc, char **argv)
+{
+	render_args a = { .output_dir = "output", .opts = POSTURE_RENDER_OPTS_INIT };
+	a.maps = calloc((size_t)argc, sizeof(*a.maps));
+	if (!a.maps) {
+		fprintf(stderr, "posture: out of memory\n");
+		return EXIT_IO;
+	}
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	a.jobs = cores > 0 ? (cores < MAX_JOBS ? cores : MAX_JOBS) : 1;
+	int status = parse_args(&a, argc, argv);
+	if (status == EXIT_OK)
+		status = a.n_maps == 1 ? render_one(ctx, &a, a.maps[0], NULL, NULL) : render_batch(&a);
+	else if (status < 0)
+		status = EXIT_OK; /* --help */
+	free(a.maps);
+	return status;
 }
 
 const cli_command cli_render = {

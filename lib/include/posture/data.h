@@ -11,6 +11,7 @@
 #ifndef POSTURE_DATA_H
 #define POSTURE_DATA_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "posture/core.h"
@@ -49,6 +50,49 @@ POSTURE_API int posture_data_load(posture_data **out, posture_ctx *ctx, const ch
 
 /** Free loaded data.  NULL is allowed. */
 POSTURE_API void posture_data_destroy(posture_data *data);
+
+/**
+ * Which items a map, a listing or an export keeps.  Every criterion left
+ * unset keeps everything; set ones all apply:
+ *  - "from", "to": dates YYYY[-MM[-DD]]; a dated item is kept when its date or
+ *    interval overlaps [from, to]; undated incidents are kept unless "undated" is
+ *    "no" (the other layers have no dates, and dates do not filter them);
+ *  - "only", "hide": comma lists of layers (a layer file's name, or its type:
+ *    bases, borders, incidents, places) to keep, or to leave out;
+ *  - "kinds": comma list of kinds to keep (the reference layer places is kept
+ *    whole unless a place kind is listed);
+ *  - "countries": comma list of ISO alpha-3 codes; an item is kept when its
+ *    country (for a border segment, either of its two) is listed.
+ */
+typedef struct posture_filter posture_filter;
+
+/** A filter that keeps everything; the caller frees it with posture_filter_destroy(). */
+POSTURE_API int posture_filter_create(posture_filter **out);
+
+/** Free a filter.  NULL is allowed. */
+POSTURE_API void posture_filter_destroy(posture_filter *filter);
+
+/**
+ * Set criterion @p key ("from", "to", "undated", "only", "hide", "kinds",
+ * "countries") to @p value, replacing an earlier value.  Errors name
+ * @p origin (such as "--from"), which is copied.
+ * @return POSTURE_OK, POSTURE_EUSAGE (unknown key or invalid value), POSTURE_ENOMEM
+ */
+POSTURE_API int posture_filter_set(posture_filter *filter, posture_ctx *ctx, const char *origin,
+                                   const char *key, const char *value);
+
+/** True when the filter leaves something out (some criterion is set). */
+POSTURE_API bool posture_filter_is_set(const posture_filter *filter);
+
+/**
+ * The items of @p data that @p filter keeps, as a new posture_data that
+ * borrows from @p data (destroy it before @p data).  A layer or kind the
+ * filter names that does not exist is an error suggesting the nearest name.
+ * @param filter NULL keeps everything
+ * @return POSTURE_OK, POSTURE_EUSAGE (unknown layer or kind), POSTURE_ENOMEM
+ */
+POSTURE_API int posture_data_filter(posture_data **out, posture_ctx *ctx, const posture_data *data,
+                                    const posture_filter *filter);
 
 /** Output formats of posture_data_list(). */
 typedef enum {

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "posture/core.h"
+#include "posture/data.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -76,6 +77,18 @@ POSTURE_API int posture_map_load(posture_map **out, posture_ctx *ctx, const char
 POSTURE_API int posture_map_set(posture_map *map, posture_ctx *ctx, const char *origin,
                                 const char *key, const char *value);
 
+/**
+ * Override one criterion of the map's [filter] section (see posture_filter in
+ * data.h: "from", "to", "undated", "only", "hide", "kinds", "countries"), as
+ * if the section said `key = value`.  Errors name @p origin ("--from").
+ * @return POSTURE_OK, POSTURE_EUSAGE (unknown key or invalid value), POSTURE_ENOMEM
+ */
+POSTURE_API int posture_map_set_filter(posture_map *map, posture_ctx *ctx, const char *origin,
+                                       const char *key, const char *value);
+
+/** The map's filter (its [filter] section and overrides).  Borrowed. */
+POSTURE_API const posture_filter *posture_map_filter(const posture_map *map);
+
 /** Free a map definition.  NULL is allowed. */
 POSTURE_API void posture_map_destroy(posture_map *map);
 
@@ -104,6 +117,39 @@ POSTURE_API int posture_format_from_path(posture_format *out, const char *path);
  */
 POSTURE_API int posture_scene_build(posture_scene **out, posture_ctx *ctx,
                                     const posture_map *map);
+
+/**
+ * A store of the inputs maps share — validated layers and sources, and the
+ * base geography's shapefiles — read and checked once, then lent to every
+ * scene built with it.  Entries are keyed by path (and, for layers, by the
+ * whole set of files, the sources and the shapes folder); only inputs that
+ * passed validation are kept, and the warnings found while reading one are
+ * reported again to each map that uses it.  Not safe to share between
+ * threads; processes forked after posture_inputs_preload() share it as is.
+ */
+typedef struct posture_inputs posture_inputs;
+
+/** A new, empty store; the caller frees it with posture_inputs_destroy(). */
+POSTURE_API int posture_inputs_create(posture_inputs **out);
+
+/** Free a store and everything it holds.  NULL is allowed.  No scene keeps a reference. */
+POSTURE_API void posture_inputs_destroy(posture_inputs *inputs);
+
+/**
+ * Read and validate what @p map needs (its layers and sources, and the base
+ * geography) into @p inputs now, so that later builds find them there.
+ * Problems are reported to @p ctx, as a build would report them.
+ * @return POSTURE_OK, or the first error's code (nothing is kept for that input)
+ */
+POSTURE_API int posture_inputs_preload(posture_inputs *inputs, posture_ctx *ctx,
+                                       const posture_map *map);
+
+/**
+ * posture_scene_build(), taking shared inputs from @p inputs (NULL: read
+ * everything afresh) and adding to it what it had to read.
+ */
+POSTURE_API int posture_scene_build_with(posture_scene **out, posture_ctx *ctx,
+                                         const posture_map *map, posture_inputs *inputs);
 
 /** What label placement achieved in a scene. */
 typedef struct {

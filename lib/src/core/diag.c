@@ -95,6 +95,16 @@ bool pst_ctx_is_input(const posture_ctx *ctx, pst_file_id id)
 	return false;
 }
 
+size_t pst_ctx_input_count(const posture_ctx *ctx)
+{
+	return ctx->n_inputs;
+}
+
+pst_file_id pst_ctx_input(const posture_ctx *ctx, size_t i)
+{
+	return ctx->inputs[i];
+}
+
 int pst_vdiag(posture_ctx *ctx, posture_severity sev, int code, const char *file,
               int line, int column, const char *fmt, va_list ap)
 {

@@ -58,6 +58,16 @@ static const char *const *props_of(pst_layer_type t)
 	return p[t];
 }
 
+const char *const *pst_layer_kinds(pst_layer_type t)
+{
+	return kinds_of(t);
+}
+
+const char *pst_layer_type_name(pst_layer_type t)
+{
+	return layer_names[t];
+}
+
 bool pst_layer_type_from_name(pst_layer_type *out, const char *name)
 {
 	size_t n = strcspn(name, "-.");
@@ -877,6 +887,13 @@ void posture_data_destroy(posture_data *d)
 {
 	if (!d)
 		return;
+	if (d->view) {
+		for (size_t i = 0; i < d->n_layers; i++)
+			free(d->layers[i].features);
+		free(d->layers);
+		free(d);
+		return;
+	}
 	for (size_t i = 0; i < d->n_layers; i++)
 		free_layer(&d->layers[i]);
 	free(d->layers);

@@ -76,6 +76,8 @@ typedef enum {
 } pst_sources_state;
 
 struct posture_data {
+	bool view;            /* a filtered view: features and sources belong to another
+	                         posture_data, only the layer and feature arrays to this one */
 	char *sources_path;
 	pst_sources_state sources_state;
 	pst_source *sources;
@@ -90,6 +92,10 @@ struct posture_data {
  * False when it is none of them.
  */
 bool pst_layer_type_from_name(pst_layer_type *out, const char *name);
+
+/** The kinds layer type @p t allows (NULL-terminated), and its name ("incidents"). */
+const char *const *pst_layer_kinds(pst_layer_type t);
+const char *pst_layer_type_name(pst_layer_type t);
 
 /** Find a source by id, or NULL. */
 const pst_source *pst_data_source(const posture_data *d, const char *id);

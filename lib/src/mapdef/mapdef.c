@@ -24,6 +24,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "layers/filter.h"
 #include "layers/layer.h"
 #include "ini.h"
 #include "mapdef.h"
@@ -411,7 +412,7 @@ static const key_def *find_key(const char *section, const char *name)
 
 static bool known_section(const char *section)
 {
-	if (!strcmp(section, "theme"))
+	if (!strcmp(section, "theme") || !strcmp(section, "filter"))
 		return true;
 	for (size_t i = 0; i < PST_ARRAY_LEN(keys); i++)
 		if (!strcmp(keys[i].section, section))
@@ -446,7 +447,30 @@ typedef struct {
 	posture_map *map;
 	int first_line[PST_ARRAY_LEN(keys)]; /* where each key was first set */
 	char bad_section[128];  /* last unknown section reported (report once) */
+	char filter_keys[8][16]; /* [filter] keys seen, to refuse one set twice */
+	int filter_lines[8];
+	size_t n_filter_keys;
 } ini_state;
+
+/* A [filter] line: checked now; names of layers and kinds when the data is read. */
+static int add_filter_line(ini_state *st, const pst_where *key_at, const char *name,
+                           const char *value, const pst_where *value_at)
+{
+	for (size_t i = 0; i < st->n_filter_keys; i++)
+		if (!strcmp(st->filter_keys[i], name))
+			return pst_diag(st->ctx, POSTURE_ERROR, POSTURE_EDATA, st->map->path, key_at->line,
+			                key_at->column, "'%s' is set twice in [filter] (first on line %d)",
+			                name, st->filter_lines[i]);
+	pst_where at = { st->map->path, value_at->line, value_at->column };
+	if (!pst_filter_known_key(name))
+		at = (pst_where){ st->map->path, key_at->line, key_at->column }; /* point at the key */
+	int rc = pst_filter_set_at(st->map->filter, st->ctx, &at, name, value);
+	if (rc == POSTURE_OK && st->n_filter_keys < PST_ARRAY_LEN(st->filter_keys)) {
+		snprintf(st->filter_keys[st->n_filter_keys], sizeof(st->filter_keys[0]), "%s", name);
+		st->filter_lines[st->n_filter_keys++] = key_at->line;
+	}
+	return rc;
+}
 
 static int on_key(void *user, const char *section, const char *name, const char *value,
                   const pst_ini_pos *pos)
@@ -456,6 +480,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	src_pos at = { st->ctx, st->map->path, key_at->line, key_at->column };
 	if (!strcmp(section, "theme"))
 		return add_theme_line(st->map, &at, name, value, value_at);
+	if (!strcmp(section, "filter"))
+		return add_filter_line(st, key_at, name, value, value_at);
 	int rc = POSTURE_OK;
 	const key_def *key = find_key(section, name);
 	if (!section[0]) {
@@ -467,7 +493,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			at.column = 1;
 			at.line = pos->section.line ? pos->section.line : key_at->line;
 			rc = near ? value_error(&at, "unknown section [%s]; did you mean [%s]?", section, near)
-			          : value_error(&at, "unknown section [%s] (known: [map], [data], [theme])", section);
+			          : value_error(&at, "unknown section [%s] (known: [map], [data], [theme], [filter])", section);
 		}
 	} else if (!key && !name[0]) {
 		rc = value_error(&at, "a key name is missing before '='");
@@ -539,7 +565,8 @@ int posture_map_load(posture_map **out, posture_ctx *ctx, const char *path)
 	m->path = pst_strdup(path);
 	m->name = map_name(path);
 	set_defaults(m);
-	if (!m->path || !m->name || !m->title || !m->subtitle || !m->projection || !m->theme ||
+	posture_filter_create(&m->filter);
+	if (!m->path || !m->name || !m->filter || !m->title || !m->subtitle || !m->projection || !m->theme ||
 	    !m->layout || !m->citations || !m->paper) {
 		rc = pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
 	} else {
@@ -584,6 +611,17 @@ int posture_map_set(posture_map *map, posture_ctx *ctx, const char *origin, cons
 	return POSTURE_OK;
 }
 
+int posture_map_set_filter(posture_map *map, posture_ctx *ctx, const char *origin,
+                           const char *key, const char *value)
+{
+	return posture_filter_set(map->filter, ctx, origin, key, value);
+}
+
+const posture_filter *posture_map_filter(const posture_map *map)
+{
+	return map->filter;
+}
+
 pst_where pst_map_where(const posture_map *m, const char *key)
 {
 	for (size_t k = 0; k < PST_ARRAY_LEN(keys); k++) {
@@ -619,6 +657,7 @@ void posture_map_destroy(posture_map *m)
 		free(m->theme_lines[i].key);
 		free(m->theme_lines[i].value);
 	}
+	posture_filter_destroy(m->filter);
 	free(m);
 }
 

@@ -61,6 +61,7 @@ struct posture_map {
 	pst_key_origin origin[PST_MAP_N_KEYS]; /* per key, in key-table order */
 	pst_map_theme_line theme_lines[PST_MAX_THEME_OVERRIDES]; /* [theme] overrides */
 	size_t n_theme_lines;
+	posture_filter *filter; /* [filter] and its options: which items are drawn */
 };
 
 /** Where @p key ("projection", "shapes", …) was set, for errors found later. */

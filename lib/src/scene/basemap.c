@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "builder.h"
+#include "inputs.h"
 #include "shapes/shapefile.h"
 
 static bool object_in_box(const SHPObject *o, const pst_box *box)
@@ -56,7 +57,7 @@ static int add_shapes(builder *b, const char *file, int type, const char *group,
                       const char *title, style_fn style)
 {
 	pst_shapefile *sf;
-	int rc = pst_shapefile_open(&sf, b->ctx, b->map->shapes_dir, file, type);
+	int rc = pst_inputs_shapefile(&sf, b->ctx, b->inputs, b->map->shapes_dir, file, type);
 	if (rc != POSTURE_OK)
 		return rc;
 	pst_group *g = pst_scene_add_group(b->scene, group, title);
@@ -91,7 +92,7 @@ static int add_shapes(builder *b, const char *file, int type, const char *group,
 		if (rc != POSTURE_OK)
 			rc = pst_error(b->ctx, rc, sf->path, "out of memory");
 	}
-	pst_shapefile_close(sf);
+	pst_inputs_release_shapefile(b->inputs, sf);
 	return rc;
 }
 

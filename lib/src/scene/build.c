@@ -335,15 +335,22 @@ static int build(builder *b)
 
 int posture_scene_build(posture_scene **out, posture_ctx *ctx, const posture_map *map)
 {
+	return posture_scene_build_with(out, ctx, map, NULL);
+}
+
+int posture_scene_build_with(posture_scene **out, posture_ctx *ctx, const posture_map *map,
+                             posture_inputs *inputs)
+{
 	*out = NULL;
-	builder b = { .ctx = ctx, .map = map };
+	builder b = { .ctx = ctx, .map = map, .inputs = inputs };
 	b.scene = calloc(1, sizeof(*b.scene));
 	if (!b.scene)
 		return pst_error(ctx, POSTURE_ENOMEM, map->path, "out of memory");
 	int rc = build(&b);
 	pst_proj_destroy(b.proj);
 	pst_theme_destroy(b.theme);
-	posture_data_destroy(b.data);
+	posture_data_destroy(b.view);
+	posture_data_destroy(b.owned_data);
 	if (b.text)
 		g_object_unref(b.text);
 	pst_pts_free(&b.tmp_a);

@@ -27,7 +27,10 @@ typedef struct {
 	pst_box page_box;    /* page plus margin, in page units */
 	PangoContext *text;  /* for measuring labels */
 	pst_pts tmp_a, tmp_b;/* scratch buffers */
-	posture_data *data;  /* the map's validated layers and sources */
+	posture_inputs *inputs; /* the run's shared inputs, or NULL */
+	const posture_data *data; /* the map's validated layers and sources, filtered (= view) */
+	posture_data *view;       /* the items the map's filter keeps, borrowing from the data */
+	posture_data *owned_data; /* data read for this build alone (no shared inputs), or NULL */
 } builder;
 
 /* build.c */

@@ -19,6 +19,7 @@
 #include <geodesic.h>
 
 #include "builder.h"
+#include "layers/filter.h"
 #include "shapes/shapefile.h"
 
 #define MAX_ROWS 96
@@ -301,6 +302,34 @@ const char *pst_as_of(const builder *b)
 	return latest;
 }
 
+/*
+ * The title's date line: "As of November 2019", or, when the map's filter
+ * leaves items out, what it kept — "Incidents from March to June 2015;
+ * places left out" (a date range replaces the "as of" date, which it
+ * says better).  Caller frees; "" when there is nothing to say.
+ */
+static char *as_of_line(const builder *b)
+{
+	pst_buf line;
+	pst_buf_init(&line);
+	const char *date = pst_as_of(b);
+	if (date && !pst_filter_has_dates(b->map->filter)) {
+		char human[64];
+		human_date(human, sizeof(human), date);
+		pst_buf_printf(&line, "As of %s", human);
+	}
+	if (posture_filter_is_set(b->map->filter)) {
+		pst_buf_puts(&line, line.len ? " \xC2\xB7 " : "");
+		pst_filter_describe(&line, b->map->filter);
+	}
+	pst_buf_puts(&line, "");
+	if (line.failed) {
+		pst_buf_free(&line);
+		return NULL;
+	}
+	return line.data;
+}
+
 static int title_panel(builder *b, panel *p, double wrap)
 {
 	const pst_theme *t = b->theme;
@@ -312,14 +341,14 @@ static int title_panel(builder *b, panel *p, double wrap)
 	if (m->subtitle[0] && !panel_row(p, b, ROW_TEXT, m->subtitle, false,
 	                                 t->subtitle_size * b->k, t->muted_text, wrap))
 		return POSTURE_ENOMEM;
-	const char *date = pst_as_of(b);
-	if (date) {
-		char text[96], human[64];
-		human_date(human, sizeof(human), date);
-		snprintf(text, sizeof(text), "As of %s", human);
-		if (!panel_row(p, b, ROW_TEXT, text, false, t->credit_size * b->k, t->muted_text, wrap))
-			return POSTURE_ENOMEM;
-	}
+	char *line = as_of_line(b);
+	if (!line)
+		return POSTURE_ENOMEM;
+	bool ok = !line[0] || panel_row(p, b, ROW_TEXT, line, false, t->credit_size * b->k,
+	                                t->muted_text, wrap);
+	free(line);
+	if (!ok)
+		return POSTURE_ENOMEM;
 	panel_measure(p);
 	return POSTURE_OK;
 }
@@ -853,10 +882,15 @@ int pst_describe(builder *b)
 		first = first && !n;
 	}
 	pst_buf_puts(&d, first ? "" : ".");
-	if (date) {
+	if (date && !pst_filter_has_dates(b->map->filter)) {
 		char human[64];
 		human_date(human, sizeof(human), date);
 		pst_buf_printf(&d, " As of %s.", human);
+	}
+	if (posture_filter_is_set(b->map->filter)) {
+		pst_buf_puts(&d, " Filtered: ");
+		pst_filter_describe(&d, b->map->filter);
+		pst_buf_puts(&d, ".");
 	}
 	if (s->n_sources)
 		pst_buf_printf(&d, " Every item cites its sources; %zu source%s listed.", s->n_sources,

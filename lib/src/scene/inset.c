@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "builder.h"
+#include "inputs.h"
 #include "shapes/shapefile.h"
 
 typedef struct {
@@ -109,7 +110,8 @@ static int inset_land(inset *in, pst_item *land)
 {
 	builder *b = in->b;
 	pst_shapefile *sf;
-	int rc = pst_shapefile_open(&sf, b->ctx, b->map->shapes_dir, "world", SHPT_POLYGON);
+	int rc = pst_inputs_shapefile(&sf, b->ctx, b->inputs, b->map->shapes_dir, "world",
+	                              SHPT_POLYGON);
 	for (int i = 0; rc == POSTURE_OK && i < sf->n_records; i++) {
 		SHPObject *o;
 		rc = pst_shapefile_read(&o, b->ctx, sf, i);
@@ -127,7 +129,7 @@ static int inset_land(inset *in, pst_item *land)
 		}
 		SHPDestroyObject(o);
 	}
-	pst_shapefile_close(sf);
+	pst_inputs_release_shapefile(b->inputs, sf);
 	return rc;
 }
 

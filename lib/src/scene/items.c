@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "builder.h"
+#include "inputs.h"
+#include "layers/filter.h"
 
 /* A label of @p text in the theme's font (placed later); NULL when out of memory. */
 pst_label *pst_new_label(builder *b, const char *text, bool bold, double size, pst_rgba color)
@@ -412,11 +414,12 @@ static int add_layer_group(builder *b, const pst_layer *layer)
  * then add them ground first, figure last: places, borders, incidents, bases. */
 int pst_load_data(builder *b)
 {
-	const posture_map *m = b->map;
-	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
-	opts.shapes_dir = m->shapes_dir;
-	return posture_data_load(&b->data, b->ctx, m->sources, (const char *const *)m->layers,
-	                         m->n_layers, &opts);
+	const posture_data *all;
+	int rc = pst_inputs_data(&all, &b->owned_data, b->ctx, b->inputs, b->map);
+	if (rc == POSTURE_OK)
+		rc = pst_data_filter(&b->view, b->ctx, all, b->map->filter, b->map->date);
+	b->data = b->view;
+	return rc;
 }
 
 int pst_add_layers(builder *b)

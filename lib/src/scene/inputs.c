@@ -1,0 +1,249 @@
+/*
+ * inputs.c — inputs shared by the maps of one run (posture_inputs): the
+ * validated layers and sources, and the base geography's shapefiles, read
+ * and checked once however many maps use them.
+ *
+ * A build asks here for its data and its shapefiles.  Without a store it
+ * reads them afresh, as a single render always did.  With one, the first map
+ * to need an input reads it into the store; every later map borrows it.  So
+ * that a borrowed input behaves exactly like a fresh read, each entry keeps
+ * the warnings reading it produced and the identities of the files it read:
+ * both are replayed into the context of every map that borrows it (the
+ * warnings are what the user would have seen; the file identities keep an
+ * output from replacing one of the run's inputs).  Only inputs that passed
+ * validation are stored, so a map with broken data reports its errors itself.
+ *
+ * Invariant: a stored input is never changed after it is stored; builds read
+ * it only (the shapefile's attribute buffer is the one exception, reused by
+ * each read, which is why a store serves one build at a time).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "builder.h"
+#include "inputs.h"
+#include "shapes/shapefile.h"
+
+/* What reading an input left in the context, to give to each borrower. */
+typedef struct {
+	posture_diag *diags; /* warnings, copied (file and message owned) */
+	size_t n_diags;
+	pst_file_id *ids;    /* files read */
+	size_t n_ids;
+} replay;
+
+typedef struct {
+	char *key;           /* sources, shapes folder and layer files, one a line */
+	posture_data *data;  /* validated, owned */
+	replay seen;
+} data_entry;
+
+typedef struct {
+	char *key;           /* "dir/name" */
+	int type;            /* SHPT_POLYGON or SHPT_ARC */
+	pst_shapefile *sf;   /* checked, owned */
+	replay seen;
+} shape_entry;
+
+struct posture_inputs {
+	data_entry *data;    /* layer sets, in the order first read */
+	size_t n_data, cap_data;
+	shape_entry *shapes; /* shapefiles, in the order first read */
+	size_t n_shapes, cap_shapes;
+};
+
+int posture_inputs_create(posture_inputs **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? POSTURE_OK : POSTURE_ENOMEM;
+}
+
+static void replay_free(replay *r)
+{
+	for (size_t i = 0; i < r->n_diags; i++) {
+		free((char *)r->diags[i].file);
+		free((char *)r->diags[i].message);
+	}
+	free(r->diags);
+	free(r->ids);
+}
+
+void posture_inputs_destroy(posture_inputs *in)
+{
+	if (!in)
+		return;
+	for (size_t i = 0; i < in->n_data; i++) {
+		free(in->data[i].key);
+		posture_data_destroy(in->data[i].data);
+		replay_free(&in->data[i].seen);
+	}
+	for (size_t i = 0; i < in->n_shapes; i++) {
+		free(in->shapes[i].key);
+		pst_shapefile_close(in->shapes[i].sf);
+		replay_free(&in->shapes[i].seen);
+	}
+	free(in->data);
+	free(in->shapes);
+	free(in);
+}
+
+/* Copy what the context gained since (diags, ids) were its counts. */
+static int capture(replay *r, const posture_ctx *ctx, size_t diags_before, size_t ids_before)
+{
+	size_t nd = posture_ctx_diag_count(ctx) - diags_before;
+	size_t ni = pst_ctx_input_count(ctx) - ids_before;
+	r->diags = nd ? calloc(nd, sizeof(*r->diags)) : NULL;
+	r->ids = ni ? malloc(ni * sizeof(*r->ids)) : NULL;
+	if ((nd && !r->diags) || (ni && !r->ids))
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < nd; i++) {
+		const posture_diag *d = posture_ctx_diag(ctx, diags_before + i);
+		posture_diag *c = &r->diags[r->n_diags++];
+		*c = *d;
+		c->file = d->file ? pst_strdup(d->file) : NULL;
+		c->message = pst_strdup(d->message);
+		if ((d->file && !c->file) || !c->message)
+			return POSTURE_ENOMEM;
+	}
+	for (size_t i = 0; i < ni; i++)
+		r->ids[r->n_ids++] = pst_ctx_input(ctx, ids_before + i);
+	return POSTURE_OK;
+}
+
+static void replay_into(posture_ctx *ctx, const replay *r)
+{
+	for (size_t i = 0; i < r->n_diags; i++) {
+		const posture_diag *d = &r->diags[i];
+		pst_diag(ctx, d->severity, d->code, d->file, d->line, d->column, "%s", d->message);
+	}
+	for (size_t i = 0; i < r->n_ids; i++)
+		pst_ctx_note_input(ctx, r->ids[i]);
+}
+
+static char *data_key(const posture_map *m)
+{
+	pst_buf k;
+	pst_buf_init(&k);
+	pst_buf_printf(&k, "%s\n%s\n", m->sources ? m->sources : "", m->shapes_dir);
+	for (size_t i = 0; i < m->n_layers; i++)
+		pst_buf_printf(&k, "%s\n", m->layers[i]);
+	if (k.failed || !k.data) {
+		pst_buf_free(&k);
+		return NULL;
+	}
+	return k.data;
+}
+
+static int load_data(posture_data **out, posture_ctx *ctx, const posture_map *m)
+{
+	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
+	opts.shapes_dir = m->shapes_dir;
+	return posture_data_load(out, ctx, m->sources, (const char *const *)m->layers, m->n_layers,
+	                         &opts);
+}
+
+int pst_inputs_data(const posture_data **out, posture_data **owned, posture_ctx *ctx,
+                    posture_inputs *in, const posture_map *m)
+{
+	*out = NULL;
+	*owned = NULL;
+	if (!in) {
+		int rc = load_data(owned, ctx, m);
+		*out = *owned;
+		return rc;
+	}
+	char *key = data_key(m);
+	if (!key)
+		return pst_error(ctx, POSTURE_ENOMEM, m->path, "out of memory");
+	for (size_t i = 0; i < in->n_data; i++) {
+		if (!strcmp(in->data[i].key, key)) {
+			free(key);
+			replay_into(ctx, &in->data[i].seen);
+			*out = in->data[i].data;
+			return POSTURE_OK;
+		}
+	}
+	size_t diags0 = posture_ctx_diag_count(ctx), ids0 = pst_ctx_input_count(ctx);
+	posture_data *d = NULL;
+	int rc = load_data(&d, ctx, m);
+	if (rc == POSTURE_OK && pst_grow((void **)&in->data, &in->cap_data, in->n_data + 1,
+	                                 sizeof(*in->data)) != POSTURE_OK)
+		rc = pst_error(ctx, POSTURE_ENOMEM, m->path, "out of memory");
+	if (rc != POSTURE_OK) {
+		free(key);
+		posture_data_destroy(d);
+		return rc;
+	}
+	data_entry *e = &in->data[in->n_data++];
+	*e = (data_entry){ key, d, { 0 } };
+	if (capture(&e->seen, ctx, diags0, ids0) != POSTURE_OK)
+		return pst_error(ctx, POSTURE_ENOMEM, m->path, "out of memory");
+	*out = d;
+	return POSTURE_OK;
+}
+
+int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *in,
+                         const char *dir, const char *name, int type)
+{
+	*out = NULL;
+	if (!in)
+		return pst_shapefile_open(out, ctx, dir, name, type);
+	char *key = pst_asprintf("%s/%s", dir, name);
+	if (!key)
+		return pst_error(ctx, POSTURE_ENOMEM, name, "out of memory");
+	for (size_t i = 0; i < in->n_shapes; i++) {
+		shape_entry *e = &in->shapes[i];
+		if (e->type == type && !strcmp(e->key, key)) {
+			free(key);
+			replay_into(ctx, &e->seen);
+			*out = e->sf;
+			return POSTURE_OK;
+		}
+	}
+	size_t diags0 = posture_ctx_diag_count(ctx), ids0 = pst_ctx_input_count(ctx);
+	pst_shapefile *sf = NULL;
+	int rc = pst_shapefile_open(&sf, ctx, dir, name, type);
+	if (rc == POSTURE_OK && pst_grow((void **)&in->shapes, &in->cap_shapes, in->n_shapes + 1,
+	                                 sizeof(*in->shapes)) != POSTURE_OK)
+		rc = pst_error(ctx, POSTURE_ENOMEM, key, "out of memory");
+	if (rc != POSTURE_OK) {
+		free(key);
+		pst_shapefile_close(sf);
+		return rc;
+	}
+	shape_entry *e = &in->shapes[in->n_shapes++];
+	*e = (shape_entry){ key, type, sf, { 0 } };
+	if (capture(&e->seen, ctx, diags0, ids0) != POSTURE_OK)
+		return pst_error(ctx, POSTURE_ENOMEM, key, "out of memory");
+	*out = sf;
+	return POSTURE_OK;
+}
+
+void pst_inputs_release_shapefile(posture_inputs *in, pst_shapefile *sf)
+{
+	if (!in)
+		pst_shapefile_close(sf); /* read for this build alone */
+}
+
+/* The base geography every map draws (basemap.c and inset.c read these). */
+static const struct {
+	const char *name;
+	int type;
+} base_shapes[] = { { "countries", SHPT_POLYGON }, { "lakes", SHPT_POLYGON },
+	            { "rivers", SHPT_ARC },         { "borders", SHPT_ARC },
+	            { "world", SHPT_POLYGON } };
+
+int posture_inputs_preload(posture_inputs *in, posture_ctx *ctx, const posture_map *map)
+{
+	const posture_data *data;
+	posture_data *owned;
+	int rc = pst_inputs_data(&data, &owned, ctx, in, map);
+	for (size_t i = 0; rc == POSTURE_OK && i < PST_ARRAY_LEN(base_shapes); i++) {
+		pst_shapefile *sf;
+		rc = pst_inputs_shapefile(&sf, ctx, in, map->shapes_dir, base_shapes[i].name,
+		                          base_shapes[i].type);
+		pst_inputs_release_shapefile(in, sf);
+	}
+	posture_data_destroy(owned);
+	return rc;
+}

@@ -1,0 +1,27 @@
+/*
+ * inputs.h — how a build gets its data and shapefiles: from the run's shared
+ * store (posture_inputs, see inputs.c) when there is one, else read afresh.
+ */
+#ifndef POSTURE_INPUTS_H
+#define POSTURE_INPUTS_H
+
+#include "layers/layer.h"
+#include "mapdef/mapdef.h"
+#include "shapes/shapefile.h"
+
+/**
+ * The validated layers and sources of map @p m.  *out is borrowed from
+ * @p in, or, when @p in is NULL, read for this build and also handed back in
+ * *owned (the caller's, to destroy).
+ */
+int pst_inputs_data(const posture_data **out, posture_data **owned, posture_ctx *ctx,
+                    posture_inputs *in, const posture_map *m);
+
+/** The checked shapefile @p dir/@p name; give it back with pst_inputs_release_shapefile(). */
+int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *in,
+                         const char *dir, const char *name, int type);
+
+/** Done with a shapefile from pst_inputs_shapefile() (closes it when it was not shared). */
+void pst_inputs_release_shapefile(posture_inputs *in, pst_shapefile *sf);
+
+#endif
