@@ -29,7 +29,9 @@ for layer in d["layers"]:
             shown.add(words[k])
 legend = next((f for f in d["furniture"] if f["name"] == "legend"), None)
 if legend is None:
-    sys.exit(0 if d.get("layout") == "bare" or not d["furniture"] else "no legend")
+    # bare: no furniture but the key panel, when names did not all fit
+    sys.exit(0 if d.get("layout") == "bare" or all(f["name"] == "keys" for f in d["furniture"])
+             else "no legend")
 listed = {it["label"] for it in legend["items"] if it["kind"] == "text"} - {"Legend"}
 listed = {t for t in listed if not t.startswith("Scale") and not re.match(r"^[0-9. ]+(km)?$", t)}
 # "Air base, operated by United States" is an air base in another look.
@@ -37,12 +39,22 @@ listed = {re.sub(r", (operated by [^,]*|former)(, former)?$", "", t) for t in li
 if listed != shown:
     sys.exit("legend lists %s, map shows %s" % (sorted(listed - shown), sorted(shown - listed)))
 numbers = {s["number"] for s in d["sources"]}
+keys = {}
+for panel in d["furniture"]:
+    if panel["name"] == "keys":
+        for row in panel["items"]:
+            m = re.match(r"keys--(\d+)$", row["id"])
+            if m:
+                keys[int(m.group(1))] = row.get("label", "")
 for layer in d["layers"]:
     for it in layer["items"]:
         for c in it.get("citations", []):
             if c["number"] not in numbers:
                 sys.exit("%s cites [%d], not in the source list" % (it["id"], c["number"]))
-        label = it.get("label", "")
+        # A keyed item's label is its number; its key panel row has the markers.
+        label = it.get("label", "") if "key" not in it else it["key_text"]
+        if "key" in it and it["key"] in keys and not keys[it["key"]].endswith(it["key_text"].replace("\n", ", ")):
+            sys.exit("%s: key %d row %r is not its name" % (it["id"], it["key"], keys[it["key"]]))
         for m in re.findall(r"\[([0-9, ]+)\]$", label):
             for n in m.split(","):
                 if int(n) not in numbers:

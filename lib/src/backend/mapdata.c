@@ -64,8 +64,14 @@ static json_t *item_json(const pst_item *it, const char *layer)
 			                                           num(l->leader[1]), num(l->leader[2]),
 			                                           num(l->leader[3])));
 	}
+	if (it->key) {
+		json_object_set_new(o, "key", json_integer(it->key));
+		json_object_set_new(o, "key_text", json_string(it->key_text ? it->key_text : ""));
+	}
 	if (it->label_dropped)
-		json_object_set_new(o, "label_dropped", json_true());
+		json_object_set_new(o, "unlabelled", json_true());
+	if (it->named_by)
+		json_object_set_new(o, "named_by", json_string(it->named_by));
 	if (it->date)
 		json_object_set_new(o, "date", json_string(it->date));
 	if (it->precision)
@@ -101,8 +107,10 @@ static json_t *scene_json(const posture_scene *s)
 		json_array_append_new(s->groups[g].furniture ? furniture : layers,
 		                      group_json(&s->groups[g]));
 	const pst_label_stats *st = &s->label_stats;
-	json_t *labels = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "labels", (json_int_t)st->n_labels,
-	                           "placed", (json_int_t)st->n_placed, "with_leader",
+	json_t *labels = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "labels",
+	                           (json_int_t)st->n_labels, "placed", (json_int_t)st->n_placed,
+	                           "keyed", (json_int_t)st->n_keyed, "unlabelled",
+	                           (json_int_t)st->n_unlabelled, "with_leader",
 	                           (json_int_t)st->n_leader, "dropped", (json_int_t)st->n_dropped,
 	                           "overlaps", (json_int_t)st->n_overlaps, "mean_displacement",
 	                           num(st->mean_displacement));

@@ -1,505 +1,708 @@
 /*
- * label.c — label placement by simulated annealing over candidate positions
- * (see DESIGN.md for the reasoning and the numbers).
+ * label.c — label placement: obstacles, candidate positions, the choice
+ * (solve.c) and its result (see DESIGN.md for the reasoning and numbers).
+ *
+ * Obstacles are of three sorts.  Boxes — every point symbol and every
+ * piece of furniture — no label may cover.  Hard lines — land borders and
+ * the borders the map discusses — no label box may touch, halo and stroke
+ * included.  Soft lines — rivers, lake shores, coasts, the graticule — may
+ * pass under a label at a cost.  Each sort has its own grid index.
+ *
+ * A label keeps only candidates that are legal on their own, so what
+ * reaches the solver is a list of places each of which a reader would read
+ * correctly: a label beside its symbol is nearer that symbol than any
+ * other; a label away from it has a short leader starting at the symbol's
+ * edge and passing over no other symbol.  Where the name fits nowhere, a
+ * numbered key may (the key panel lists it); where neither does, the item
+ * is shown without a label and the map counts it.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "label.h"
+#include "place.h"
 #include "scene/text.h"
 
-#define GRID_CELL 48.0      /* pt: cell size of the spatial index */
-#define HARD 1000.0         /* a label over a label: never left in the result */
-#define LEADER_THROUGH 200.0 /* a leader line through another label */
-#define SOFT 40.0           /* two leader lines crossing */
-#define LEADER_OVER_SYMBOL 6.0 /* a leader line over another symbol (candidate cost) */
-#define PLACE_RINGS 4       /* reference places: a short leader or none */
-#define MIN_RINGS 12        /* leader rings beyond the eight near positions… */
-#define MAX_RINGS 40        /* …more where many labels compete */
-#define N_ANGLES 24         /* directions per ring */
-#define SEED 0x9E3779B97F4A7C15ull
+#define FIXED_CELL 32.0       /* pt: cells of the symbol and furniture grid */
+#define LINE_CELL 24.0        /* pt: cells of the line grids */
+#define LEADER_SHARE 0.075    /* longest leader, as a share of the page width */
+#define OWN_MARGIN 1.0        /* pt: how much nearer its own symbol a label must be */
+#define LINE_CLEARANCE 0.6    /* pt kept between a hard line's stroke and a label */
+#define SOFT_LINE_COST 0.7    /* per soft line under a label (at most 4 counted) */
+#define N_DIRS 24             /* leader directions */
+#define KEY_COST 30.0         /* a key instead of the name */
+#define NONE_COST 400.0       /* no label at all */
+#define MAX_NAME_CANDS 160    /* candidates kept per label: names… */
+#define MAX_KEY_CANDS 48      /* …and keys */
+#define ALT_COST 1.0          /* the name broken over one more line */
+
+/* --- obstacles --------------------------------------------------------------- */
 
 typedef struct {
-	pst_box box;       /* label box including the halo */
-	double x, y;       /* top left of the text */
-	double cost;       /* preference: 0 best */
-	bool leader;       /* needs a leader line */
-	double lead[4];    /* leader: symbol edge to label */
-} cand;
-
-typedef struct {
-	pst_item *it;
-	double w, h;       /* text size */
-	double weight;     /* how much its preference counts (priority) */
-	cand *c;
-	size_t n;
-	long chosen;       /* candidate index, or -1 when dropped */
-} lab;
-
-/* Grid of boxes: each cell lists the indexes of the boxes touching it. */
-typedef struct {
-	size_t cols, rows;
-	size_t **cells;
-	size_t *count, *cap;
-} grid;
-
-static int grid_init(grid *g, double w, double h)
-{
-	g->cols = (size_t)(w / GRID_CELL) + 1;
-	g->rows = (size_t)(h / GRID_CELL) + 1;
-	size_t n = g->cols * g->rows;
-	g->cells = calloc(n, sizeof(*g->cells));
-	g->count = calloc(n, sizeof(size_t));
-	g->cap = calloc(n, sizeof(size_t));
-	return g->cells && g->count && g->cap ? POSTURE_OK : POSTURE_ENOMEM;
-}
-
-static void grid_free(grid *g)
-{
-	for (size_t i = 0; g->cells && i < g->cols * g->rows; i++)
-		free(g->cells[i]);
-	free(g->cells);
-	free(g->count);
-	free(g->cap);
-}
-
-static void cell_range(const grid *g, const pst_box *b, size_t r[4])
-{
-	double c0 = floor(b->x0 / GRID_CELL), c1 = floor(b->x1 / GRID_CELL);
-	double r0 = floor(b->y0 / GRID_CELL), r1 = floor(b->y1 / GRID_CELL);
-	r[0] = c0 < 0 ? 0 : (size_t)c0;
-	r[1] = c1 < 0 ? 0 : c1 >= (double)g->cols ? g->cols - 1 : (size_t)c1;
-	r[2] = r0 < 0 ? 0 : (size_t)r0;
-	r[3] = r1 < 0 ? 0 : r1 >= (double)g->rows ? g->rows - 1 : (size_t)r1;
-}
-
-static int grid_add(grid *g, const pst_box *b, size_t id)
-{
-	size_t r[4];
-	cell_range(g, b, r);
-	for (size_t y = r[2]; y <= r[3]; y++) {
-		for (size_t x = r[0]; x <= r[1]; x++) {
-			size_t c = y * g->cols + x;
-			if (pst_grow((void **)&g->cells[c], &g->cap[c], g->count[c] + 1, sizeof(size_t)))
-				return POSTURE_ENOMEM;
-			g->cells[c][g->count[c]++] = id;
-		}
-	}
-	return POSTURE_OK;
-}
-
-static bool overlap(const pst_box *a, const pst_box *b)
-{
-	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
-}
-
-/* Does segment s (x0, y0, x1, y1) meet box b? */
-static bool seg_box(const double *sg, const pst_box *b)
-{
-	double t0, t1;
-	return pst_clip_segment(&t0, &t1, sg[0], sg[1], sg[2] - sg[0], sg[3] - sg[1], b);
-}
-
-static double cross(double ax, double ay, double bx, double by, double cx, double cy)
-{
-	return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-}
-
-/* Do segments a and b cross (properly)? */
-static bool seg_seg(const double *a, const double *b)
-{
-	double d1 = cross(b[0], b[1], b[2], b[3], a[0], a[1]);
-	double d2 = cross(b[0], b[1], b[2], b[3], a[2], a[3]);
-	double d3 = cross(a[0], a[1], a[2], a[3], b[0], b[1]);
-	double d4 = cross(a[0], a[1], a[2], a[3], b[2], b[3]);
-	return ((d1 > 0) != (d2 > 0)) && ((d3 > 0) != (d4 > 0)) && d1 && d2 && d3 && d4;
-}
-
-static pst_box seg_bbox(const double *sg)
-{
-	return (pst_box){ fmin(sg[0], sg[2]), fmin(sg[1], sg[3]), fmax(sg[0], sg[2]),
-		          fmax(sg[1], sg[3]) };
-}
-
-/* How many fixed boxes the leader @p sg runs through, other than the one it
- * starts in; *hard is set when one of them is among the first @p n_hard (the
- * furniture, never crossed).  Crossing other symbols only costs: in a tight
- * cluster no leader could avoid them. */
-static size_t leader_hits(const grid *g, const pst_box *boxes, size_t n_hard, const double *sg,
-                          bool *hard)
-{
-	size_t hits = 0;
-	*hard = false;
-	pst_box b = seg_bbox(sg);
-	size_t r[4];
-	cell_range(g, &b, r);
-	for (size_t y = r[2]; y <= r[3]; y++) {
-		for (size_t x = r[0]; x <= r[1]; x++) {
-			for (size_t k = 0; k < g->count[y * g->cols + x]; k++) {
-				size_t id = g->cells[y * g->cols + x][k];
-				const pst_box *o = &boxes[id];
-				bool own = sg[0] >= o->x0 - 0.5 && sg[0] <= o->x1 + 0.5 && sg[1] >= o->y0 - 0.5 &&
-				           sg[1] <= o->y1 + 0.5;
-				if (own || !seg_box(sg, o))
-					continue;
-				hits++; /* a box in several cells counts more than once: fine for a cost */
-				*hard = *hard || id < n_hard;
-			}
-		}
-	}
-	return hits;
-}
-
-/* Does @p b overlap any box of @p boxes indexed in @p g? */
-static bool grid_hits(const grid *g, const pst_box *boxes, const pst_box *b)
-{
-	size_t r[4];
-	cell_range(g, b, r);
-	for (size_t y = r[2]; y <= r[3]; y++)
-		for (size_t x = r[0]; x <= r[1]; x++)
-			for (size_t k = 0; k < g->count[y * g->cols + x]; k++)
-				if (overlap(b, &boxes[g->cells[y * g->cols + x][k]]))
-					return true;
-	return false;
-}
-
-/* --- candidates ------------------------------------------------------------- */
+	pst_box box;
+	const pst_item *owner; /* the item whose symbol it is; NULL: furniture */
+} fixed_box;
 
 typedef struct {
 	const posture_scene *s;
-	const grid *fixed;      /* furniture, then symbols */
-	const pst_box *fixed_boxes;
-	size_t n_furniture;     /* the first boxes are furniture */
-	int n_rings;            /* how far out leader candidates go */
-} cand_env;
+	fixed_box *boxes;
+	size_t n_boxes;
+	pst_grid fixed;
+	pst_seg *hard, *soft;
+	size_t n_hard, n_soft;
+	pst_grid hard_grid, soft_grid;
+	double leader_max;     /* pt */
+} obstacles;
 
-static int push_cand(lab *l, const cand_env *e, double x, double y, double cost, bool leader,
-                     const double lead[4], size_t *cap)
+static int add_fixed(obstacles *ob, size_t *cap, pst_box b, const pst_item *owner)
 {
-	double halo = l->it->label->halo_width;
-	cand c = { { x - halo, y - halo, x + l->w + halo, y + l->h + halo }, x, y, cost, leader,
-		   { 0, 0, 0, 0 } };
-	const pst_box *mb = &e->s->map_box;
-	if (c.box.x0 < mb->x0 || c.box.y0 < mb->y0 || c.box.x1 > mb->x1 || c.box.y1 > mb->y1)
-		return POSTURE_OK; /* off the map */
-	if (grid_hits(e->fixed, e->fixed_boxes, &c.box))
-		return POSTURE_OK; /* on a symbol or the furniture */
-	if (leader) {
-		bool hard;
-		size_t hits = leader_hits(e->fixed, e->fixed_boxes, e->n_furniture, lead, &hard);
-		if (hard)
-			return POSTURE_OK; /* the leader would cross the furniture */
-		c.cost += LEADER_OVER_SYMBOL * (double)hits;
-	}
-	if (leader)
-		memcpy(c.lead, lead, sizeof(c.lead));
-	if (pst_grow((void **)&l->c, cap, l->n + 1, sizeof(cand)))
+	if (pst_grow((void **)&ob->boxes, cap, ob->n_boxes + 1, sizeof(fixed_box)))
 		return POSTURE_ENOMEM;
-	l->c[l->n++] = c;
+	ob->boxes[ob->n_boxes] = (fixed_box){ b, owner };
+	return pst_grid_add(&ob->fixed, &b, ob->n_boxes++);
+}
+
+static int collect_boxes(obstacles *ob)
+{
+	const posture_scene *s = ob->s;
+	size_t cap = 0;
+	int rc = POSTURE_OK;
+	for (size_t g = 0; rc == POSTURE_OK && g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		bool boxed = grp->furniture && grp->box.x1 > grp->box.x0;
+		if (boxed) {
+			rc = add_fixed(ob, &cap, grp->box, NULL);
+			continue;
+		}
+		for (size_t i = 0; rc == POSTURE_OK && i < grp->n_items; i++) {
+			const pst_item *it = &grp->items[i];
+			if (grp->furniture && it->label) /* loose furniture text: degree labels */
+				rc = add_fixed(ob, &cap, it->label->box, NULL);
+			else if (!grp->furniture && it->has_anchor && it->symbol != PST_SYMBOL_NONE)
+				rc = add_fixed(ob, &cap, it->symbol_box, it);
+		}
+	}
+	return rc;
+}
+
+static int add_segments(pst_seg **segs, size_t *n, size_t *cap, pst_grid *grid,
+                        const pst_item *it, double half)
+{
+	size_t start = 0;
+	for (size_t p = 0; p < it->n_parts; p++) {
+		size_t end = it->part_end[p];
+		for (size_t k = start; k + 1 < end; k++) {
+			const double *a = &it->xy[2 * k];
+			pst_seg sg = { a[0], a[1], a[2], a[3], half };
+			if (pst_grow((void **)segs, cap, *n + 1, sizeof(pst_seg)))
+				return POSTURE_ENOMEM;
+			(*segs)[*n] = sg;
+			pst_box b = { fmin(a[0], a[2]) - half, fmin(a[1], a[3]) - half,
+				      fmax(a[0], a[2]) + half, fmax(a[1], a[3]) + half };
+			if (pst_grid_add(grid, &b, (*n)++))
+				return POSTURE_ENOMEM;
+		}
+		if (it->closed && end > start + 2) { /* the closing edge of a ring */
+			const double *a = &it->xy[2 * (end - 1)], *z = &it->xy[2 * start];
+			pst_seg sg = { a[0], a[1], z[0], z[1], half };
+			pst_box b = { fmin(a[0], z[0]) - half, fmin(a[1], z[1]) - half,
+				      fmax(a[0], z[0]) + half, fmax(a[1], z[1]) + half };
+			if (pst_grow((void **)segs, cap, *n + 1, sizeof(pst_seg)))
+				return POSTURE_ENOMEM;
+			(*segs)[*n] = sg;
+			if (pst_grid_add(grid, &b, (*n)++))
+				return POSTURE_ENOMEM;
+		}
+		start = end;
+	}
 	return POSTURE_OK;
 }
 
-/* The eight classic positions, upper right first (Imhof). */
-static int near_candidates(lab *l, const cand_env *e, size_t *cap)
+static bool suffix(const char *s, const char *end)
 {
-	const pst_item *it = l->it;
+	size_t a = strlen(s), b = strlen(end);
+	return a >= b && !strcmp(s + a - b, end);
+}
+
+/* Land and discussed borders are hard; water, coasts and the graticule soft. */
+static int collect_lines(obstacles *ob)
+{
+	const posture_scene *s = ob->s;
+	size_t cap_h = 0, cap_s = 0;
+	int rc = POSTURE_OK;
+	for (size_t g = 0; rc == POSTURE_OK && g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		bool hard = !strcmp(grp->name, "land-borders") || !strcmp(grp->name, "borders");
+		bool soft = !strcmp(grp->name, "rivers") || !strcmp(grp->name, "lakes") ||
+		            !strcmp(grp->name, "graticule") || !strcmp(grp->name, "countries");
+		if (grp->furniture || (!hard && !soft))
+			continue;
+		for (size_t i = 0; rc == POSTURE_OK && i < grp->n_items; i++) {
+			const pst_item *it = &grp->items[i];
+			if (it->has_anchor || it->n_parts == 0)
+				continue;
+			if (it->closed && !(soft && suffix(it->kind, "-outline")) && !hard)
+				continue; /* an area's fill: its outline is the line */
+			if (hard)
+				rc = add_segments(&ob->hard, &ob->n_hard, &cap_h, &ob->hard_grid, it,
+				                  it->style.stroke_width / 2 + LINE_CLEARANCE);
+			else
+				rc = add_segments(&ob->soft, &ob->n_soft, &cap_s, &ob->soft_grid, it, 0);
+		}
+	}
+	return rc;
+}
+
+static void obstacles_free(obstacles *ob)
+{
+	free(ob->boxes);
+	free(ob->hard);
+	free(ob->soft);
+	pst_grid_free(&ob->fixed);
+	pst_grid_free(&ob->hard_grid);
+	pst_grid_free(&ob->soft_grid);
+}
+
+static int obstacles_init(obstacles *ob, const posture_scene *s)
+{
+	memset(ob, 0, sizeof(*ob));
+	ob->s = s;
+	ob->leader_max = LEADER_SHARE * s->width;
+	int rc = pst_grid_init(&ob->fixed, s->width, s->height, FIXED_CELL);
+	if (rc == POSTURE_OK)
+		rc = pst_grid_init(&ob->hard_grid, s->width, s->height, LINE_CELL);
+	if (rc == POSTURE_OK)
+		rc = pst_grid_init(&ob->soft_grid, s->width, s->height, LINE_CELL);
+	if (rc == POSTURE_OK)
+		rc = collect_boxes(ob);
+	if (rc == POSTURE_OK)
+		rc = collect_lines(ob);
+	return rc;
+}
+
+/* --- tests of one candidate ---------------------------------------------------- */
+
+typedef struct {
+	obstacles *ob;
+	const pst_box *box;
+	const pst_seg *lead;
+	const pst_item *self;
+	double within;   /* ownership: distance a rival symbol must exceed */
+	size_t count;
+} probe;
+
+static bool box_hits_fixed(void *user, size_t id)
+{
+	probe *p = user;
+	return pst_box_overlaps(p->box, &p->ob->boxes[id].box);
+}
+
+static bool box_hits_hard(void *user, size_t id)
+{
+	probe *p = user;
+	return pst_seg_meets_box(&p->ob->hard[id], p->box);
+}
+
+static bool box_hits_soft(void *user, size_t id)
+{
+	probe *p = user;
+	p->count += pst_seg_meets_box(&p->ob->soft[id], p->box);
+	return p->count >= 4;
+}
+
+static bool rival_nearer(void *user, size_t id)
+{
+	probe *p = user;
+	const fixed_box *f = &p->ob->boxes[id];
+	/* A symbol overlapping the label's own marks the same spot: not a rival. */
+	return f->owner && f->owner != p->self && !pst_box_overlaps(&f->box, &p->self->symbol_box) &&
+	       pst_box_distance(p->box, &f->box) <= p->within;
+}
+
+static bool lead_hits_fixed(void *user, size_t id)
+{
+	probe *p = user;
+	const fixed_box *f = &p->ob->boxes[id];
+	return f->owner != p->self && !(f->owner && pst_box_overlaps(&f->box, &p->self->symbol_box)) &&
+	       pst_seg_meets_box(p->lead, &f->box);
+}
+
+static bool lead_hits_hard(void *user, size_t id)
+{
+	probe *p = user;
+	const pst_seg *h = &p->ob->hard[id];
+	const double a[4] = { p->lead->x0, p->lead->y0, p->lead->x1, p->lead->y1 };
+	const double b[4] = { h->x0, h->y0, h->x1, h->y1 };
+	p->count += pst_segs_cross(a, b);
+	return false;
+}
+
+static pst_box grown(const pst_box *b, double d)
+{
+	return (pst_box){ b->x0 - d, b->y0 - d, b->x1 + d, b->y1 + d };
+}
+
+/* Is a box at this place legal for item @p it?  *cost gets its soft costs. */
+static bool box_ok(obstacles *ob, const pst_item *it, const pst_box *box, bool leader,
+                   double *cost)
+{
+	const pst_box *mb = &ob->s->map_box;
+	if (box->x0 < mb->x0 || box->y0 < mb->y0 || box->x1 > mb->x1 || box->y1 > mb->y1)
+		return false;
+	probe p = { .ob = ob, .box = box, .self = it };
+	if (pst_grid_query(&ob->fixed, box, box_hits_fixed, &p) ||
+	    pst_grid_query(&ob->hard_grid, box, box_hits_hard, &p))
+		return false;
+	pst_grid_query(&ob->soft_grid, box, box_hits_soft, &p);
+	*cost += SOFT_LINE_COST * (double)p.count;
+	if (it->symbol == PST_SYMBOL_NONE)
+		return true;
+	/* Beside its symbol, a label must be nearer it than any other symbol; away
+	 * from it (with a leader), it should not sit against another one. */
+	double own = pst_box_distance(box, &it->symbol_box);
+	p.within = leader ? 2.0 : own + OWN_MARGIN;
+	pst_box around = grown(box, p.within);
+	if (pst_grid_query(&ob->fixed, &around, rival_nearer, &p)) {
+		if (!leader)
+			return false;
+		*cost += 3;
+	}
+	return true;
+}
+
+/* Is the leader legal (over no other symbol, no furniture)?  Crossing a border
+ * costs. */
+static bool leader_ok(obstacles *ob, const pst_item *it, const double *lead, double *cost)
+{
+	pst_seg sg = { lead[0], lead[1], lead[2], lead[3], 1.0 };
+	probe p = { .ob = ob, .lead = &sg, .self = it };
+	pst_box b = { fmin(lead[0], lead[2]) - 1, fmin(lead[1], lead[3]) - 1,
+		      fmax(lead[0], lead[2]) + 1, fmax(lead[1], lead[3]) + 1 };
+	if (pst_grid_query(&ob->fixed, &b, lead_hits_fixed, &p))
+		return false;
+	pst_grid_query(&ob->hard_grid, &b, lead_hits_hard, &p);
+	*cost += 1.0 * (double)p.count;
+	return true;
+}
+
+/* --- candidates ----------------------------------------------------------------- */
+
+typedef struct {
+	obstacles *ob;
+	pst_lab *l;
+	size_t cap;
+	unsigned seq;
+	bool alt;        /* candidates being made are for the broken name */
+	int variants;    /* boxes per leader end (fewer on crowded maps) */
+} gen;
+
+static int push(gen *g, double x, double y, double w, double h, double cost, bool key,
+                const double *lead)
+{
+	const pst_item *it = g->l->it;
+	double halo = it->label->halo_width;
+	pst_cand c = { { x - halo, y - halo, x + w + halo, y + h + halo }, x, y, cost, key, g->alt,
+		       lead != NULL, { 0, 0, 0, 0 }, g->seq++ };
+	if (!box_ok(g->ob, it, &c.box, lead != NULL, &c.cost))
+		return POSTURE_OK;
+	if (lead) {
+		if (!leader_ok(g->ob, it, lead, &c.cost))
+			return POSTURE_OK;
+		memcpy(c.lead, lead, sizeof(c.lead));
+	}
+	if (pst_grow((void **)&g->l->c, &g->cap, g->l->n + 1, sizeof(pst_cand)))
+		return POSTURE_ENOMEM;
+	g->l->c[g->l->n++] = c;
+	return POSTURE_OK;
+}
+
+/*
+ * Positions touching the symbol, for a w x h text: the eight classic ones
+ * in Imhof's order of preference (upper right first), then the same sides
+ * slid along the symbol, still beside it (no leader needed).
+ */
+static int near_positions(gen *g, double w, double h, double base, bool key)
+{
+	const pst_item *it = g->l->it;
 	double r = (it->symbol_box.x1 - it->symbol_box.x0) / 2;
-	double gap = 0.2 * it->label->size + it->label->halo_width;
-	double dx = r + gap, ax = it->ax, ay = it->ay, w = l->w, h = l->h;
-	const double pos[8][2] = {
+	double halo = it->label->halo_width;
+	double dx = r + halo + 0.15 * h, ax = it->ax, ay = it->ay;
+	double dy = (it->symbol_box.y1 - it->symbol_box.y0) / 2 + halo + 0.1 * h;
+	const double pos[16][2] = {
 		{ ax + dx, ay - 0.8 * h },     { ax + dx, ay - 0.2 * h },
 		{ ax - dx - w, ay - 0.8 * h }, { ax - dx - w, ay - 0.2 * h },
 		{ ax + dx, ay - 0.5 * h },     { ax - dx - w, ay - 0.5 * h },
-		{ ax - w / 2, ay - dx - h },   { ax - w / 2, ay + dx },
+		{ ax - w / 2, ay - dy - h },   { ax - w / 2, ay + dy },
+		{ ax + dx, ay - 1.0 * h },     { ax + dx, ay },
+		{ ax - dx - w, ay - 1.0 * h }, { ax - dx - w, ay },
+		{ ax - 0.15 * w, ay - dy - h }, { ax - 0.85 * w, ay - dy - h },
+		{ ax - 0.15 * w, ay + dy },    { ax - 0.85 * w, ay + dy },
 	};
 	int rc = POSTURE_OK;
-	for (int k = 0; k < 8 && rc == POSTURE_OK; k++)
-		rc = push_cand(l, e, pos[k][0], pos[k][1], 0.5 * k, false, NULL, cap);
+	for (int k = 0; k < (key ? 8 : 16) && rc == POSTURE_OK; k++)
+		rc = push(g, pos[k][0], pos[k][1], w, h, base + (k < 8 ? 0.5 * k : 3.2 + 0.1 * k), key,
+		          NULL);
+	return rc;
+}
+
+/* Where a ray from the anchor along (ux, uy) leaves the symbol's box. */
+static double symbol_edge(const pst_item *it, double ux, double uy)
+{
+	double hw = (it->symbol_box.x1 - it->symbol_box.x0) / 2;
+	double hh = (it->symbol_box.y1 - it->symbol_box.y0) / 2;
+	double tx = fabs(ux) > 1e-9 ? hw / fabs(ux) : HUGE_VAL;
+	double ty = fabs(uy) > 1e-9 ? hh / fabs(uy) : HUGE_VAL;
+	return fmin(tx, ty);
+}
+
+/* Positions away from the symbol, joined by a leader no longer than needed. */
+static int leader_positions(gen *g, double w, double h, double base, bool key, double max)
+{
+	const pst_item *it = g->l->it;
+	double step = fmax(0.6 * h, 5);
+	int rc = POSTURE_OK;
+	for (double len = step; len <= max && rc == POSTURE_OK; len += step) {
+		for (int k = 0; k < N_DIRS && rc == POSTURE_OK; k++) {
+			int turn = (k + 1) / 2 * (k % 2 ? 1 : -1); /* from upper right, both ways */
+			double a = PST_PI / 4 + turn * 2 * PST_PI / N_DIRS;
+			double ux = cos(a), uy = -sin(a);
+			double e = symbol_edge(it, ux, uy) + 0.5;
+			double px = it->ax + (e + len) * ux, py = it->ay + (e + len) * uy;
+			double x = ux > 0.3 ? px : ux < -0.3 ? px - w : px - w / 2;
+			double y = uy < -0.3 ? py - h : uy > 0.3 ? py : py - h / 2;
+			const double lead[4] = { it->ax + e * ux, it->ay + e * uy, px, py };
+			double cost = base + 4 + 6 * len / max + 0.05 * abs(turn);
+			if (it->priority < 50)
+				cost += 4 * len / max; /* reference places: near their dot, if at all possible */
+			/* The box slid along the leader's end: where it attaches by a corner,
+			 * also by the middle of its side, and the other way round. */
+			for (int v = 0; v < g->variants && rc == POSTURE_OK; v++) {
+				double sx = 0, sy = 0;
+				if (v == 1 && fabs(ux) > 0.3)
+					sy = uy < -0.3 ? 0.5 * h : uy > 0.3 ? -0.5 * h : 0.4 * h;
+				else if (v == 1)
+					sx = -0.4 * w * (ux < 0 ? -1 : 1);
+				else if (v == 2 && fabs(ux) > 0.3)
+					sy = uy < -0.3 ? 0.9 * h : uy > 0.3 ? -0.9 * h : -0.4 * h;
+				else if (v == 2)
+					sx = 0.4 * w * (ux < 0 ? -1 : 1);
+				rc = push(g, x + sx, y + sy, w, h, cost + 0.3 * v, key, lead);
+			}
+		}
+	}
 	return rc;
 }
 
 /* Names without a symbol (countries, regions) sit on their point or close by. */
-static int area_candidates(lab *l, const cand_env *e, size_t *cap)
+static int area_positions(gen *g)
 {
+	pst_lab *l = g->l;
 	double cx = l->it->ax - l->w / 2, cy = l->it->ay - l->h / 2;
 	const double shift[9][2] = { { 0, 0 },  { 0, -0.6 }, { 0, 0.6 },  { -0.3, 0 }, { 0.3, 0 },
 		                     { 0, -1.2 }, { 0, 1.2 }, { -0.6, 0 }, { 0.6, 0 } };
 	int rc = POSTURE_OK;
 	for (int k = 0; k < 9 && rc == POSTURE_OK; k++)
-		rc = push_cand(l, e, cx + shift[k][0] * l->w, cy + shift[k][1] * l->h, 0.7 * k, false,
-		               NULL, cap);
+		rc = push(g, cx + shift[k][0] * l->w, cy + shift[k][1] * l->h, l->w, l->h, 0.7 * k,
+		          false, NULL);
 	return rc;
 }
 
-/* Rings further out, joined to the symbol by a leader line. */
-static int leader_candidates(lab *l, const cand_env *e, size_t *cap)
+static int by_cost(const void *pa, const void *pb)
 {
-	const pst_item *it = l->it;
-	double r = (it->symbol_box.x1 - it->symbol_box.x0) / 2;
-	double step = fmax(l->h * 1.1, 6);
-	int rc = POSTURE_OK;
-	int rings = it->priority < 50 ? PLACE_RINGS : e->n_rings;
-	for (int ring = 1; ring <= rings && rc == POSTURE_OK; ring++) {
-		double d = r + 0.2 * it->label->size + ring * step;
-		for (int k = 0; k < N_ANGLES && rc == POSTURE_OK; k++) {
-			/* Start at upper right and go round both ways alternately. */
-			int turn = (k + 1) / 2 * (k % 2 ? 1 : -1);
-			double a = PST_PI / 4 + turn * 2 * PST_PI / N_ANGLES;
-			double ux = cos(a), uy = -sin(a);
-			double px = it->ax + d * ux, py = it->ay + d * uy;
-			double x = ux > 0.3 ? px : ux < -0.3 ? px - l->w : px - l->w / 2;
-			double y = uy < -0.3 ? py - l->h : uy > 0.3 ? py : py - l->h / 2;
-			const double lead[4] = { it->ax + r * ux, it->ay + r * uy, px, py };
-			rc = push_cand(l, e, x, y, 4 + 1.5 * ring + 0.05 * abs(turn), true, lead, cap);
+	const pst_cand *a = pa, *b = pb;
+	if (a->cost != b->cost)
+		return a->cost < b->cost ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Keep the cheapest names and the cheapest keys: past a few hundred, more
+ * candidates only slow the search (they are all far worse). */
+static void cap_candidates(pst_lab *l)
+{
+	size_t names = 0, keys = 0, out = 0;
+	for (size_t k = 0; k < l->n; k++) {
+		size_t *count = l->c[k].key ? &keys : &names;
+		if (*count < (l->c[k].key ? MAX_KEY_CANDS : MAX_NAME_CANDS)) {
+			(*count)++;
+			l->c[out++] = l->c[k];
 		}
 	}
-	return rc;
+	l->n = out;
 }
 
-static int make_candidates(lab *l, const cand_env *e, PangoContext *pc)
+static int make_candidates(obstacles *ob, pst_lab *l, size_t n_labels)
 {
-	pst_text_measure(pc, l->it->label, &l->w, &l->h);
-	size_t cap = 0;
-	bool symbol = l->it->symbol != PST_SYMBOL_NONE;
-	int rc = symbol ? near_candidates(l, e, &cap) : area_candidates(l, e, &cap);
-	if (rc == POSTURE_OK && symbol)
-		rc = leader_candidates(l, e, &cap);
+	gen g = { ob, l, 0, 0, false, n_labels > 2000 ? 1 : 3 };
+	const pst_item *it = l->it;
+	int rc = POSTURE_OK;
+	if (it->symbol == PST_SYMBOL_NONE) {
+		rc = area_positions(&g);
+	} else {
+		double max = ob->leader_max;
+		if (l->names)
+			rc = near_positions(&g, l->w, l->h, 0, false);
+		if (rc == POSTURE_OK && l->names)
+			rc = leader_positions(&g, l->w, l->h, 0, false, max);
+		g.alt = true;
+		if (rc == POSTURE_OK && l->names && l->alt_text)
+			rc = near_positions(&g, l->aw, l->ah, ALT_COST, false);
+		if (rc == POSTURE_OK && l->names && l->alt_text)
+			rc = leader_positions(&g, l->aw, l->ah, ALT_COST, false, max);
+		g.alt = false;
+		if (rc == POSTURE_OK && l->keys)
+			rc = near_positions(&g, l->kw, l->kh, KEY_COST, true);
+		if (rc == POSTURE_OK && l->keys)
+			rc = leader_positions(&g, l->kw, l->kh, KEY_COST, true, max);
+	}
+	if (l->n > 1)
+		qsort(l->c, l->n, sizeof(pst_cand), by_cost);
+	cap_candidates(l);
 	return rc;
 }
 
-/* --- conflicts with the current choice ------------------------------------ */
+/* --- pins ------------------------------------------------------------------------ */
+
+const char *pst_label_mode_of(const pst_label_opts *opts, const char *layer)
+{
+	for (size_t i = 0; opts && i < opts->n_layers; i++)
+		if (!strcmp(opts->layer_names[i], layer))
+			return opts->layer_modes[i];
+	return opts && opts->mode ? opts->mode : "auto";
+}
+
+static pst_label_pin_def *find_pin(const pst_label_opts *opts, const char *id)
+{
+	for (size_t i = 0; opts && i < opts->n_pins; i++)
+		if (!strcmp(opts->pins[i].item_id, id))
+			return &opts->pins[i];
+	return NULL;
+}
 
 /*
- * The labels' current choices are kept in a grid by the extent of the chosen
- * candidate (its box and its leader); the penalty of a candidate is found by
- * looking only at the labels in the cells it covers.  Nothing is computed
- * for pairs that never meet, so the cost grows with local crowding, not with
- * the square of the number of labels.
+ * A pinned label has one candidate, where the designer put it, and keeps it
+ * whatever it covers; the pin is marked when it collides so that the map
+ * file's line can be warned about.  A label set apart from its symbol gets
+ * a leader from the symbol's edge.
  */
-typedef struct {
-	grid g;            /* label index by chosen extent */
-	lab *labs;
-	size_t n;
-	unsigned *stamp;   /* per label: last query that saw it (dedupes cells) */
-	unsigned query;
-} chosen_index;
-
-/* Extent of a candidate: its box and its leader. */
-static pst_box extent(const cand *c)
+static int pin_label(obstacles *ob, pst_lab *l, pst_label_pin_def *pin)
 {
-	pst_box b = c->box;
-	if (c->leader) {
-		pst_box l = seg_bbox(c->lead);
-		b = (pst_box){ fmin(b.x0, l.x0), fmin(b.y0, l.y0), fmax(b.x1, l.x1), fmax(b.y1, l.y1) };
+	const pst_item *it = l->it;
+	double w = l->w, h = l->h, cx, cy;
+	double hw = (it->symbol_box.x1 - it->symbol_box.x0) / 2 + it->label->halo_width + 0.15 * h;
+	double hh = (it->symbol_box.y1 - it->symbol_box.y0) / 2 + it->label->halo_width + 0.1 * h;
+	/* N, NE, E, SE, S, SW, W, NW: the label's centre relative to the anchor. */
+	static const int sx[8] = { 0, 1, 1, 1, 0, -1, -1, -1 }, sy[8] = { -1, -1, 0, 1, 1, 1, 0, -1 };
+	if (pin->compass >= 0) {
+		cx = it->ax + sx[pin->compass] * (hw + w / 2);
+		cy = it->ay + sy[pin->compass] * (sx[pin->compass] ? 0.3 * h : hh + h / 2);
+	} else {
+		cx = it->ax + pin->dx;
+		cy = it->ay + pin->dy;
 	}
-	return b;
-}
-
-/* What choosing both candidates costs: a label over a label is a hard
- * conflict; a leader through a label, or two leaders crossing, look untidy. */
-static double pair_penalty(const cand *a, const cand *b)
-{
-	double p = 0;
-	if (overlap(&a->box, &b->box))
-		p += HARD;
-	if (a->leader && seg_box(a->lead, &b->box))
-		p += LEADER_THROUGH;
-	if (b->leader && seg_box(b->lead, &a->box))
-		p += LEADER_THROUGH;
-	if (a->leader && b->leader && seg_seg(a->lead, b->lead))
-		p += SOFT;
-	return p;
-}
-
-static void grid_remove(grid *g, const pst_box *b, size_t id)
-{
-	size_t r[4];
-	cell_range(g, b, r);
-	for (size_t y = r[2]; y <= r[3]; y++) {
-		for (size_t x = r[0]; x <= r[1]; x++) {
-			size_t c = y * g->cols + x;
-			for (size_t k = 0; k < g->count[c]; k++) {
-				if (g->cells[c][k] == id) {
-					g->cells[c][k] = g->cells[c][--g->count[c]];
-					break;
-				}
-			}
-		}
+	double halo = it->label->halo_width;
+	pst_cand c = { { cx - w / 2 - halo, cy - h / 2 - halo, cx + w / 2 + halo, cy + h / 2 + halo },
+		       cx - w / 2, cy - h / 2, 0, false, false, false, { 0, 0, 0, 0 }, 0 };
+	double d = pst_box_distance(&c.box, &it->symbol_box);
+	if (d > 0.6 * h) { /* away from its symbol: a leader to the box's nearest point */
+		double px = fmax(c.box.x0, fmin(it->ax, c.box.x1));
+		double py = fmax(c.box.y0, fmin(it->ay, c.box.y1));
+		double ux = px - it->ax, uy = py - it->ay, len = hypot(ux, uy);
+		double e = symbol_edge(it, ux / len, uy / len) + 0.5;
+		c.leader = true;
+		c.lead[0] = it->ax + e * ux / len;
+		c.lead[1] = it->ay + e * uy / len;
+		c.lead[2] = px;
+		c.lead[3] = py;
 	}
+	double cost = 0;
+	pin->collides = !box_ok(ob, it, &c.box, c.leader, &cost) ||
+	                (c.leader && !leader_ok(ob, it, c.lead, &cost));
+	pin->used = true;
+	if (!(l->c = malloc(sizeof(pst_cand))))
+		return POSTURE_ENOMEM;
+	l->c[0] = c;
+	l->n = 1;
+	l->pinned = true;
+	l->keys = false;
+	return POSTURE_OK;
 }
 
-static const cand *chosen_cand(const lab *l)
-{
-	return l->chosen >= 0 ? &l->c[l->chosen] : NULL;
-}
+/* --- labels -------------------------------------------------------------------- */
 
-/* Penalty of label @p i taking candidate @p c, and its hard conflicts. */
-static double penalty_of(chosen_index *ci, size_t i, const cand *c, size_t *hard)
+/* Does a base's name name the site of a place, as a word ("201st base
+ * (Dushanbe)" names "Dushanbe", "Kant air base" names "Kant", and "201st base
+ * (Qurghonteppa)" names "Qurghonteppa (Bokhtar)")? */
+static bool names_site(const char *base_name, const char *place_name)
 {
-	pst_box e = extent(c);
-	size_t r[4];
-	cell_range(&ci->g, &e, r);
-	double p = 0;
-	*hard = 0;
-	ci->query++;
-	for (size_t y = r[2]; y <= r[3]; y++) {
-		for (size_t x = r[0]; x <= r[1]; x++) {
-			size_t cell = y * ci->g.cols + x;
-			for (size_t k = 0; k < ci->g.count[cell]; k++) {
-				size_t j = ci->g.cells[cell][k];
-				if (j == i || ci->stamp[j] == ci->query)
-					continue;
-				ci->stamp[j] = ci->query;
-				double q = pair_penalty(c, chosen_cand(&ci->labs[j]));
-				p += q;
-				*hard += q >= HARD;
-			}
-		}
-	}
-	return p;
-}
-
-static int choose(chosen_index *ci, size_t i, long k)
-{
-	lab *l = &ci->labs[i];
-	if (l->chosen >= 0) {
-		pst_box e = extent(&l->c[l->chosen]);
-		grid_remove(&ci->g, &e, i);
-	}
-	l->chosen = k;
-	if (k < 0)
-		return POSTURE_OK;
-	pst_box e = extent(&l->c[k]);
-	return grid_add(&ci->g, &e, i);
-}
-
-/* --- optimisation ----------------------------------------------------------- */
-
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *state = x;
-}
-
-static double cand_cost(const lab *l, size_t k)
-{
-	return l->c[k].cost * l->weight;
-}
-
-/* The cheapest candidate of label @p i without a hard conflict, or -1. */
-static long best_free(chosen_index *ci, size_t i)
-{
-	lab *l = &ci->labs[i];
-	long best = -1;
-	double best_score = HUGE_VAL;
-	for (size_t k = 0; k < l->n; k++) {
-		size_t hard;
-		double score = cand_cost(l, k) + penalty_of(ci, i, &l->c[k], &hard);
-		if (hard == 0 && score < best_score) {
-			best_score = score;
-			best = (long)k;
-		}
-	}
-	return best;
-}
-
-/* Start: in priority order, each label takes its best free candidate. */
-static int greedy(chosen_index *ci, const size_t *order)
-{
-	int rc = POSTURE_OK;
-	for (size_t o = 0; o < ci->n && rc == POSTURE_OK; o++) {
-		lab *l = &ci->labs[order[o]];
-		if (l->it->label_optional)
-			continue; /* placed last, where room is left */
-		long k = best_free(ci, order[o]);
-		rc = choose(ci, order[o], k >= 0 ? k : l->n ? 0 : -1);
-	}
-	return rc;
-}
-
-/* Optional names take the best free place left, or none. */
-static int place_optional(chosen_index *ci, const size_t *order)
-{
-	int rc = POSTURE_OK;
-	for (size_t o = 0; o < ci->n && rc == POSTURE_OK; o++) {
-		if (!ci->labs[order[o]].it->label_optional)
+	size_t n = strcspn(place_name, "(");
+	while (n > 0 && place_name[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return false;
+	for (const char *p = base_name; *p; p++) {
+		if (strncmp(p, place_name, n) != 0)
 			continue;
-		long k = best_free(ci, order[o]);
-		if (k >= 0)
-			rc = choose(ci, order[o], k);
+		bool starts = p == base_name || p[-1] == ' ' || p[-1] == '(';
+		bool ends = p[n] == '\0' || p[n] == ' ' || p[n] == ')';
+		if (starts && ends)
+			return true;
 	}
-	return rc;
+	return false;
 }
 
-static int anneal(chosen_index *ci)
+/*
+ * A reference place under a base's symbol, which the base's label already
+ * names, is named by that label alone: two labels for one spot would let a
+ * reader take one for the other.
+ */
+static int merge_sites(posture_scene *s)
 {
-	uint64_t rng = SEED;
-	size_t iterations = 5000 + 1000 * ci->n;
-	double t0 = 30, t1 = 0.05;
-	int rc = POSTURE_OK;
-	for (size_t it = 0; it < iterations && rc == POSTURE_OK; it++) {
-		double t = t0 * pow(t1 / t0, (double)it / (double)iterations);
-		size_t i = next_random(&rng) % ci->n;
-		lab *l = &ci->labs[i];
-		if (l->n < 2 || l->chosen < 0)
+	const pst_group *bases = pst_scene_group(s, "bases");
+	pst_group *places = (pst_group *)pst_scene_group(s, "places");
+	for (size_t i = 0; bases && places && i < places->n_items; i++) {
+		pst_item *pl = &places->items[i];
+		if (!pl->label || !pl->has_anchor || pl->symbol == PST_SYMBOL_NONE)
 			continue;
-		size_t b = next_random(&rng) % l->n, a = (size_t)l->chosen, hard;
-		if (b == a)
-			continue;
-		double delta = cand_cost(l, b) - cand_cost(l, a) + penalty_of(ci, i, &l->c[b], &hard) -
-		               penalty_of(ci, i, &l->c[a], &hard);
-		double u = (double)(next_random(&rng) >> 11) / 9007199254740992.0;
-		if (delta <= 0 || u < exp(-delta / t))
-			rc = choose(ci, i, (long)b);
-	}
-	return rc;
-}
-
-/* Finish: a label still in conflict takes its best free candidate; where none
- * is left, labels are dropped, least important first. */
-static int settle(chosen_index *ci, const size_t *order)
-{
-	int rc = POSTURE_OK;
-	for (size_t pass = 0; pass < 2 && rc == POSTURE_OK; pass++) {
-		for (size_t o = ci->n; o-- > 0 && rc == POSTURE_OK;) {
-			size_t i = order[o], hard;
-			const cand *c = chosen_cand(&ci->labs[i]);
-			if (!c || (penalty_of(ci, i, c, &hard), hard == 0))
+		for (size_t j = 0; j < bases->n_items; j++) {
+			const pst_item *b = &bases->items[j];
+			const pst_box *sb = &b->symbol_box;
+			if (!b->has_anchor || pl->ax < sb->x0 || pl->ax > sb->x1 || pl->ay < sb->y0 ||
+			    pl->ay > sb->y1 || !names_site(b->name, pl->name))
 				continue;
-			long k = best_free(ci, i);
-			if (k >= 0)
-				rc = choose(ci, i, k);
-			else if (pass == 1)
-				rc = choose(ci, i, -1); /* no room anywhere: dropped, reported */
+			if (!(pl->named_by = pst_strdup(b->id)))
+				return POSTURE_ENOMEM;
+			free(pl->label->text);
+			free(pl->label);
+			pl->label = NULL;
+			break;
 		}
 	}
-	return rc;
+	return POSTURE_OK;
 }
 
-static size_t *priority_order(lab *labs, size_t n)
+/* The widest key this map can need ("8", "88", "888"…). */
+static void key_size(PangoContext *pc, const pst_label *name, size_t n, double *w, double *h)
+{
+	char digits[24];
+	size_t d = 1;
+	for (size_t v = n; v >= 10; v /= 10)
+		d++;
+	memset(digits, '8', d);
+	digits[d] = '\0';
+	pst_label key = *name;
+	key.text = digits;
+	key.size = name->size * PST_KEY_SCALE;
+	key.wrap = 0;
+	pst_text_measure(pc, &key, w, h);
+}
+
+/* A one-line name broken at the space nearest its middle, or NULL. */
+static char *broken_name(const char *text)
+{
+	size_t n = strlen(text), best = 0;
+	if (strchr(text, '\n'))
+		return NULL;
+	for (size_t i = 1; i + 1 < n; i++)
+		if (text[i] == ' ' && (!best || fabs((double)i - n / 2.0) < fabs((double)best - n / 2.0)))
+			best = i;
+	if (!best)
+		return NULL;
+	char *s = pst_strdup(text);
+	if (s)
+		s[best] = '\n';
+	return s;
+}
+
+static int measure(PangoContext *pc, pst_lab *l, size_t n)
+{
+	pst_text_measure(pc, l->it->label, &l->w, &l->h);
+	if (l->keys)
+		key_size(pc, l->it->label, n, &l->kw, &l->kh);
+	if (!l->names || l->it->symbol == PST_SYMBOL_NONE || l->w < 4 * l->h)
+		return POSTURE_OK;
+	if (!(l->alt_text = broken_name(l->it->label->text)))
+		return POSTURE_OK;
+	pst_label alt = *l->it->label;
+	alt.text = l->alt_text;
+	pst_text_measure(pc, &alt, &l->aw, &l->ah);
+	return POSTURE_OK;
+}
+
+static int collect_labels(posture_scene *s, const pst_label_opts *opts, pst_lab **labs,
+                          size_t *n)
+{
+	size_t cap = 0;
+	for (size_t g = 0; g < s->n_groups; g++) {
+		pst_group *grp = &s->groups[g];
+		if (grp->furniture)
+			continue;
+		const char *mode = pst_label_mode_of(opts, grp->name);
+		for (size_t i = 0; i < grp->n_items; i++) {
+			pst_item *it = &grp->items[i];
+			if (!it->label || !it->has_anchor)
+				continue;
+			if (pst_grow((void **)labs, &cap, *n + 1, sizeof(pst_lab)))
+				return POSTURE_ENOMEM;
+			bool optional = it->label_optional;
+			pst_lab l = { .it = it, .weight = 1.0 + it->priority / 25.0, .chosen = -1 };
+			l.names = optional || strcmp(mode, "keys") != 0;
+			l.keys = !optional && it->symbol != PST_SYMBOL_NONE &&
+			         (!strcmp(mode, "auto") || !strcmp(mode, "keys"));
+			if (!strcmp(mode, "none") && !optional)
+				l.names = l.keys = false;
+			l.none_cost = optional ? 1.0 : NONE_COST * l.weight;
+			(*labs)[(*n)++] = l;
+		}
+	}
+	return POSTURE_OK;
+}
+
+/* Greedy order: pinned first, then priority, optional names last; data order breaks ties. */
+static int order_cmp(const pst_lab *a, const pst_lab *b)
+{
+	if (a->pinned != b->pinned)
+		return a->pinned ? -1 : 1;
+	if (a->it->label_optional != b->it->label_optional)
+		return a->it->label_optional ? 1 : -1;
+	if (a->it->priority != b->it->priority)
+		return b->it->priority - a->it->priority;
+	/* The most constrained first: a label with few places takes one before
+	 * its neighbours spread over them. */
+	size_t na = a->n / 16, nb = b->n / 16;
+	return na < nb ? -1 : na > nb;
+}
+
+static size_t *priority_order(const pst_lab *labs, size_t n)
 {
 	size_t *order = malloc((n + 1) * sizeof(size_t));
-	if (!order)
+	size_t *tmp = malloc((n + 1) * sizeof(size_t));
+	if (!order || !tmp) {
+		free(order);
+		free(tmp);
 		return NULL;
+	}
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
-	/* Insertion sort: stable, so equal priorities keep data order.  Highest first. */
-	for (size_t i = 1; i < n; i++) {
-		size_t v = order[i], j = i;
-		while (j > 0 && labs[order[j - 1]].it->priority < labs[v].it->priority) {
-			order[j] = order[j - 1];
-			j--;
+	/* Bottom-up merge sort: stable, n log n. */
+	for (size_t width = 1; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t a = lo, b = mid, k = lo;
+			while (a < mid && b < hi)
+				tmp[k++] = order_cmp(&labs[order[b]], &labs[order[a]]) < 0 ? order[b++] : order[a++];
+			while (a < mid)
+				tmp[k++] = order[a++];
+			while (b < hi)
+				tmp[k++] = order[b++];
 		}
-		order[j] = v;
+		memcpy(order, tmp, n * sizeof(size_t));
 	}
+	free(tmp);
 	return order;
 }
 
-/* --- result ----------------------------------------------------------------- */
+/* --- result ----------------------------------------------------------------------- */
 
 static double displacement(const pst_item *it, const pst_box *b)
 {
@@ -508,147 +711,165 @@ static double displacement(const pst_item *it, const pst_box *b)
 	return hypot(dx, dy);
 }
 
-static void apply(chosen_index *ci, pst_label_stats *st)
+static void drop_label(pst_item *it)
+{
+	free(it->label->text);
+	free(it->label);
+	it->label = NULL;
+}
+
+/*
+ * When the first run needs keys (or leaves items unlabelled), the key panel
+ * is reserved for what it needed, and placement runs again with the panel
+ * as an obstacle.  The second run's keys are the ones the panel lists.
+ */
+static int with_key_panel(obstacles *ob, pst_lab *labs, size_t n, pst_label_opts *opts,
+                          const size_t *order)
+{
+	size_t n_keys = 0, n_unlabelled = 0, n_boxes = 0;
+	for (size_t i = 0; i < n; i++) {
+		long k = labs[i].chosen;
+		n_keys += k >= 0 && labs[i].c[k].key;
+		n_unlabelled += k < 0 && !labs[i].it->label_optional;
+	}
+	if (!n_keys && !n_unlabelled)
+		return POSTURE_OK;
+	const char **texts = malloc((n_keys + 1) * sizeof(char *));
+	pst_box *boxes = malloc((n + 1) * sizeof(pst_box));
+	int rc = texts && boxes ? POSTURE_OK : POSTURE_ENOMEM;
+	for (size_t i = 0, t = 0; rc == POSTURE_OK && i < n; i++) {
+		long k = labs[i].chosen;
+		if (k >= 0 && labs[i].c[k].key)
+			texts[t++] = labs[i].it->label->text;
+		if (k >= 0)
+			boxes[n_boxes++] = labs[i].c[k].box;
+	}
+	pst_key_request req = { texts, n_keys, n_unlabelled, boxes, n_boxes };
+	if (rc == POSTURE_OK)
+		rc = opts->reserve_keys(opts->user, &req, &opts->keys_box);
+	free(texts);
+	free(boxes);
+	if (rc != POSTURE_OK || opts->keys_box.x1 <= opts->keys_box.x0)
+		return rc;
+	size_t cap = ob->n_boxes;
+	rc = add_fixed(ob, &cap, opts->keys_box, NULL);
+	for (size_t i = 0; rc == POSTURE_OK && i < n; i++) {
+		pst_lab *l = &labs[i];
+		if (l->pinned)
+			continue;
+		free(l->c);
+		l->c = NULL;
+		l->n = 0;
+		rc = make_candidates(ob, l, n);
+	}
+	if (rc == POSTURE_OK)
+		rc = pst_label_solve(labs, n, order, ob->s->width, ob->s->height);
+	return rc;
+}
+
+/* Keys are numbered in data order (layer by layer, file order), so an item
+ * added at the end of a layer renumbers no other. */
+static int apply(pst_lab *labs, size_t n, pst_label_stats *st)
 {
 	double total = 0;
-	for (size_t i = 0; i < ci->n; i++) {
-		lab *l = &ci->labs[i];
-		pst_label *label = l->it->label;
-		const cand *c = chosen_cand(l);
+	int next_key = 1;
+	for (size_t i = 0; i < n; i++) {
+		pst_lab *l = &labs[i];
+		pst_item *it = l->it;
+		const pst_cand *c = l->chosen >= 0 ? &l->c[l->chosen] : NULL;
 		if (!c) {
-			free(label->text);
-			free(label);
-			l->it->label = NULL;
-			if (!l->it->label_optional) {
-				l->it->label_dropped = true;
-				st->n_dropped++;
+			bool optional = it->label_optional;
+			drop_label(it);
+			if (!optional) {
 				st->n_labels++;
+				st->n_unlabelled++;
+				it->label_dropped = true; /* shown without a label: the map counts it */
 			}
 			continue;
 		}
+		pst_label *label = it->label;
 		st->n_labels++;
-		size_t hard;
-		penalty_of(ci, i, c, &hard);
+		if (c->key) {
+			char *num = pst_asprintf("%d", next_key);
+			if (!num)
+				return POSTURE_ENOMEM;
+			it->key_text = label->text; /* the panel lists the name */
+			label->text = num;
+			label->size *= PST_KEY_SCALE;
+			label->wrap = 0;
+			it->key = next_key++;
+			st->n_keyed++;
+		} else {
+			st->n_placed++;
+		}
+		if (c->alt) {
+			free(label->text);
+			label->text = l->alt_text;
+			l->alt_text = NULL;
+		}
 		label->x = c->x;
 		label->y = c->y;
 		label->box = c->box;
 		label->has_leader = c->leader;
 		memcpy(label->leader, c->lead, sizeof(c->lead));
-		st->n_placed++;
 		st->n_leader += c->leader;
-		st->n_overlaps += hard;
-		total += displacement(l->it, &c->box);
+		total += displacement(it, &c->box);
 	}
-	st->n_overlaps /= 2; /* each pair was counted from both sides */
-	st->mean_displacement = st->n_placed ? total / (double)st->n_placed : 0;
-}
-
-/* Furniture boxes, then symbols: fixed obstacles for every label. */
-static int collect_fixed(const posture_scene *s, grid *g, pst_box **boxes, size_t *n)
-{
-	size_t cap = 0;
-	int rc = grid_init(g, s->width, s->height);
-	for (size_t gi = 0; rc == POSTURE_OK && gi < s->n_groups; gi++) {
-		const pst_group *grp = &s->groups[gi];
-		if (!grp->furniture)
-			continue;
-		/* A boxed piece is one obstacle; loose text (degree labels) one per label. */
-		bool boxed = grp->box.x1 > grp->box.x0;
-		for (size_t i = 0; rc == POSTURE_OK && i < (boxed ? 1 : grp->n_items); i++) {
-			if (!boxed && !grp->items[i].label)
-				continue;
-			rc = pst_grow((void **)boxes, &cap, *n + 1, sizeof(pst_box));
-			if (rc == POSTURE_OK) {
-				(*boxes)[*n] = boxed ? grp->box : grp->items[i].label->box;
-				rc = grid_add(g, &(*boxes)[*n], *n);
-				(*n)++;
-			}
-		}
-	}
-	for (size_t gi = 0; rc == POSTURE_OK && gi < s->n_groups; gi++) {
-		if (s->groups[gi].furniture)
-			continue;
-		for (size_t i = 0; rc == POSTURE_OK && i < s->groups[gi].n_items; i++) {
-			const pst_item *it = &s->groups[gi].items[i];
-			if (!it->has_anchor || it->symbol == PST_SYMBOL_NONE)
-				continue;
-			rc = pst_grow((void **)boxes, &cap, *n + 1, sizeof(pst_box));
-			if (rc == POSTURE_OK) {
-				(*boxes)[*n] = it->symbol_box;
-				rc = grid_add(g, &(*boxes)[*n], *n);
-				(*n)++;
-			}
-		}
-	}
-	return rc;
-}
-
-static int collect_labels(posture_scene *s, lab **labs, size_t *n)
-{
-	size_t cap = 0;
-	for (size_t g = 0; g < s->n_groups; g++) {
-		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
-			pst_item *it = &s->groups[g].items[i];
-			if (!it->label || !it->has_anchor)
-				continue;
-			if (pst_grow((void **)labs, &cap, *n + 1, sizeof(lab)))
-				return POSTURE_ENOMEM;
-			(*labs)[(*n)++] = (lab){ .it = it, .weight = 1.0 + it->priority / 25.0, .chosen = -1 };
-		}
-	}
+	size_t shown = st->n_placed + st->n_keyed;
+	st->mean_displacement = shown ? total / (double)shown : 0;
 	return POSTURE_OK;
 }
 
-int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_stats *stats)
+/* A key's text is centred in the box measured for the widest key. */
+static void centre_keys(PangoContext *pc, pst_lab *labs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		pst_item *it = labs[i].it;
+		if (!it->key || !it->label)
+			continue;
+		double w, h;
+		pst_text_measure(pc, it->label, &w, &h);
+		it->label->x += (labs[i].kw - w) / 2;
+	}
+}
+
+int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
+                    pst_label_stats *stats)
 {
 	memset(stats, 0, sizeof(*stats));
-	lab *labs = NULL;
-	size_t n = 0, n_fixed = 0;
-	pst_box *fixed_boxes = NULL;
-	grid fixed = { 0 };
-	chosen_index ci = { 0 };
-	size_t *order = NULL;
-	int rc = collect_labels(s, &labs, &n);
+	pst_lab *labs = NULL;
+	size_t n = 0, *order = NULL;
+	obstacles ob;
+	int rc = merge_sites(s);
 	if (rc == POSTURE_OK)
-		rc = collect_fixed(s, &fixed, &fixed_boxes, &n_fixed);
-	/* Crowded maps need candidates further out: one more ring per ten labels. */
-	int rings = MIN_RINGS + (int)(n / 10);
-	size_t n_furniture = 0;
-	for (size_t g = 0; g < s->n_groups; g++) {
-		const pst_group *grp = &s->groups[g];
-		if (grp->furniture && grp->box.x1 > grp->box.x0)
-			n_furniture++;
-		else if (grp->furniture)
-			for (size_t i = 0; i < grp->n_items; i++)
-				n_furniture += grp->items[i].label != NULL;
+		rc = obstacles_init(&ob, s);
+	else
+		memset(&ob, 0, sizeof(ob));
+	if (rc == POSTURE_OK)
+		rc = collect_labels(s, opts, &labs, &n);
+	for (size_t i = 0; rc == POSTURE_OK && i < n; i++) {
+		pst_lab *l = &labs[i];
+		rc = measure(pc, l, n);
+		pst_label_pin_def *pin = find_pin(opts, l->it->id);
+		if (rc == POSTURE_OK)
+			rc = pin ? pin_label(&ob, l, pin) : make_candidates(&ob, l, n);
 	}
-	cand_env env = { s, &fixed, fixed_boxes, n_furniture, rings > MAX_RINGS ? MAX_RINGS : rings };
-	for (size_t i = 0; rc == POSTURE_OK && i < n; i++)
-		rc = make_candidates(&labs[i], &env, pc);
-	if (rc == POSTURE_OK && n) {
-		ci.labs = labs;
-		ci.n = n;
-		ci.stamp = calloc(n, sizeof(unsigned));
-		order = priority_order(labs, n);
-		rc = ci.stamp && order ? grid_init(&ci.g, s->width, s->height) : POSTURE_ENOMEM;
-	}
+	if (rc == POSTURE_OK && n && !(order = priority_order(labs, n)))
+		rc = POSTURE_ENOMEM;
 	if (rc == POSTURE_OK && n)
-		rc = greedy(&ci, order);
-	if (rc == POSTURE_OK && n)
-		rc = anneal(&ci);
-	if (rc == POSTURE_OK && n)
-		rc = settle(&ci, order);
-	if (rc == POSTURE_OK && n)
-		rc = place_optional(&ci, order);
-	if (rc == POSTURE_OK && n)
-		apply(&ci, stats);
-	for (size_t i = 0; i < n; i++)
+		rc = pst_label_solve(labs, n, order, s->width, s->height);
+	if (rc == POSTURE_OK && n && opts && opts->reserve_keys)
+		rc = with_key_panel(&ob, labs, n, opts, order);
+	if (rc == POSTURE_OK)
+		rc = apply(labs, n, stats);
+	if (rc == POSTURE_OK)
+		centre_keys(pc, labs, n);
+	for (size_t i = 0; i < n; i++) {
 		free(labs[i].c);
+		free(labs[i].alt_text);
+	}
 	free(labs);
 	free(order);
-	free(ci.stamp);
-	grid_free(&ci.g);
-	free(fixed_boxes);
-	grid_free(&fixed);
+	obstacles_free(&ob);
 	return rc;
 }

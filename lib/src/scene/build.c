@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "builder.h"
+#include "keys.h"
 #include "label/label.h"
 
 #define EDGE_SAMPLES 64     /* points per frame edge when finding envelopes */
@@ -254,15 +255,12 @@ int pst_add_object(builder *b, pst_item *it, pst_item *outline, const SHPObject 
 static int place_labels(builder *b)
 {
 	posture_scene *s = b->scene;
-	int rc = pst_label_place(s, b->text, &s->label_stats);
+	pst_label_opts opts = { .reserve_keys = pst_keys_reserve, .user = b };
+	int rc = pst_label_place(s, b->text, &opts, &s->label_stats);
+	if (rc == POSTURE_OK)
+		rc = pst_keys_fill(b, &opts.keys_box);
 	if (rc != POSTURE_OK)
 		return pst_error(b->ctx, rc, b->map->path, "out of memory");
-	for (size_t g = 0; g < s->n_groups; g++)
-		for (size_t i = 0; i < s->groups[g].n_items; i++)
-			if (s->groups[g].items[i].label_dropped)
-				pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, b->map->path, 0, 0,
-				         "no room for the label of '%s' at this size: it was left out",
-				         s->groups[g].items[i].id);
 	return POSTURE_OK;
 }
 

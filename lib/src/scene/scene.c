@@ -102,6 +102,8 @@ static void free_item(pst_item *it)
 	free(it->precision);
 	free(it->link);
 	free(it->variant);
+	free(it->named_by);
+	free(it->key_text);
 }
 
 void pst_group_drop_last(pst_group *g)
@@ -140,6 +142,7 @@ void posture_scene_destroy(posture_scene *s)
 void posture_scene_label_stats(const posture_scene *s, posture_label_stats *out)
 {
 	const pst_label_stats *st = &s->label_stats;
-	*out = (posture_label_stats){ st->n_labels, st->n_placed, st->n_leader, st->n_dropped,
-		                      st->n_overlaps, st->mean_displacement };
+	*out = (posture_label_stats){ st->n_labels,   st->n_placed,   st->n_leader,
+		                      st->n_dropped,  st->n_overlaps, st->mean_displacement,
+		                      st->n_keyed,    st->n_unlabelled };
 }

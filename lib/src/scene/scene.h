@@ -78,7 +78,10 @@ typedef struct {
 	/* Label (optional). */
 	pst_label *label;
 	int priority;       /* who wins a crowded spot: bases > incidents > places */
-	bool label_dropped; /* it had a label that found no room (reported) */
+	bool label_dropped; /* shown without a label: no room for its name or key (counted on the map) */
+	int key;            /* its label is this numbered key (0: none), listed in the key panel */
+	char *key_text;     /* keyed: the name text the key stands for */
+	char *named_by;     /* a reference place named by this base's label (same site), or NULL */
 	bool label_optional;/* a name placed only where room is left (country names) */
 	bool fanned;        /* moved off a spot it shared with other symbols (see items.c) */
 	char *link;         /* http(s) URL the item's text links to (source list), or NULL */
@@ -115,7 +118,9 @@ typedef struct {
 	size_t n_labels;          /* labels to place */
 	size_t n_placed;          /* placed without overlap */
 	size_t n_leader;          /* of those, placed away from the symbol with a leader */
-	size_t n_dropped;         /* not placed at all (no room anywhere) */
+	size_t n_keyed;           /* shown with a numbered key instead of the name */
+	size_t n_unlabelled;      /* shown without name or key (the map says how many) */
+	size_t n_dropped;         /* left out without the map saying so: always 0 */
 	size_t n_overlaps;        /* overlapping pairs left */
 	double mean_displacement; /* pt, symbol to label box, over placed labels */
 } pst_label_stats;
@@ -151,6 +156,7 @@ struct posture_scene {
 	char *citations;             /* "numbered", "inline" or "none" */
 	char *description;           /* text alternative: region, layers, counts, dates */
 	char *date;                  /* the "as of" date (ISO 8601), or NULL */
+	size_t keys_listed;          /* keys the key panel lists (the rest: HTML and map data) */
 };
 
 /* Append a group (names are copied); returns NULL when out of memory. */

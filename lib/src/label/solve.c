@@ -1,0 +1,303 @@
+/*
+ * solve.c — choosing one candidate per label (see DESIGN.md).
+ *
+ * Every choice the solver keeps is free of conflicts: the result never has
+ * two labels overlapping, a leader through a label or two leaders crossing.
+ * It starts greedily (labels in priority order each take their cheapest
+ * candidate that conflicts with nothing chosen so far, else nothing) and
+ * then improves locally, POPMUSIC-style: a label tries a cheaper candidate,
+ * the few labels in its way are taken out and re-placed at their best free
+ * candidate, and the move is kept only if the total cost falls.  Each step
+ * looks only at the labels that conflict with one candidate, found through
+ * a grid of the current choices, so the work grows with n and with local
+ * crowding, and a change at one end of the map cannot move a label at the
+ * other end: placement is local and deterministic.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "place.h"
+
+#define CHOSEN_CELL 40.0  /* pt: cell of the grid of current choices */
+#define MAX_EJECT 3       /* labels a move may push out of its way */
+#define MAX_TRY 24        /* cheaper candidates a label tries per pass */
+#define MAX_TRY_DEEP 6    /* …and a displaced label, to make room for itself */
+#define DEPTH 1           /* displaced labels may displace others this deep */
+#define PASSES 6          /* improvement passes at most */
+#define EPS 1e-9
+
+typedef struct {
+	size_t label;
+	long was;
+} undo;
+
+typedef struct {
+	pst_lab *labs;
+	size_t n;
+	pst_grid grid;       /* labels by the extent of their current choice */
+	/* scratch of one conflict query */
+	const pst_cand *probe;
+	size_t self;
+	size_t *hits;
+	size_t n_hits, max_hits;
+	bool overflow;
+	undo *journal;       /* choices of the trial in progress, to undo it */
+	size_t n_journal, cap_journal;
+	bool *locked;        /* labels a trial must not displace (its seeds) */
+} solver;
+
+static pst_box extent(const pst_cand *c)
+{
+	pst_box b = c->box;
+	if (c->leader) {
+		b.x0 = fmin(b.x0, fmin(c->lead[0], c->lead[2]));
+		b.y0 = fmin(b.y0, fmin(c->lead[1], c->lead[3]));
+		b.x1 = fmax(b.x1, fmax(c->lead[0], c->lead[2]));
+		b.y1 = fmax(b.y1, fmax(c->lead[1], c->lead[3]));
+	}
+	return b;
+}
+
+static bool lead_meets_box(const double *lead, const pst_box *b)
+{
+	pst_seg s = { lead[0], lead[1], lead[2], lead[3], 0.5 };
+	return pst_seg_meets_box(&s, b);
+}
+
+/* Can two labels hold these candidates at once? */
+static bool conflict(const pst_cand *a, const pst_cand *b)
+{
+	if (pst_box_overlaps(&a->box, &b->box))
+		return true;
+	if (a->leader && lead_meets_box(a->lead, &b->box))
+		return true;
+	if (b->leader && lead_meets_box(b->lead, &a->box))
+		return true;
+	return a->leader && b->leader && pst_segs_cross(a->lead, b->lead);
+}
+
+static bool collect_hit(void *user, size_t j)
+{
+	solver *s = user;
+	const pst_lab *o = &s->labs[j];
+	if (j == s->self || o->chosen < 0 || !conflict(s->probe, &o->c[o->chosen]))
+		return false;
+	if (s->n_hits == s->max_hits) {
+		s->overflow = true;
+		return true; /* too many in the way: stop looking */
+	}
+	s->hits[s->n_hits++] = j;
+	return false;
+}
+
+/* The labels whose choices conflict with label @p i taking @p c, at most
+ * @p max of them (false when there are more). */
+static bool conflicts(solver *s, size_t i, const pst_cand *c, size_t max)
+{
+	s->probe = c;
+	s->self = i;
+	s->n_hits = 0;
+	s->max_hits = max;
+	s->overflow = false;
+	pst_box e = extent(c);
+	pst_grid_query(&s->grid, &e, collect_hit, s);
+	return !s->overflow;
+}
+
+static int choose(solver *s, size_t i, long k)
+{
+	pst_lab *l = &s->labs[i];
+	if (l->chosen >= 0) {
+		pst_box e = extent(&l->c[l->chosen]);
+		pst_grid_remove(&s->grid, &e, i);
+	}
+	l->chosen = k;
+	if (k < 0)
+		return POSTURE_OK;
+	pst_box e = extent(&l->c[k]);
+	return pst_grid_add(&s->grid, &e, i);
+}
+
+/* The cheapest candidate of label @p i free of conflicts, or -1. */
+static long best_free(solver *s, size_t i)
+{
+	pst_lab *l = &s->labs[i];
+	for (size_t k = 0; k < l->n; k++)
+		if (conflicts(s, i, &l->c[k], 0))
+			return (long)k;
+	return -1;
+}
+
+static int greedy(solver *s, const size_t *order)
+{
+	int rc = POSTURE_OK;
+	for (size_t o = 0; o < s->n && rc == POSTURE_OK; o++) {
+		size_t i = order[o];
+		pst_lab *l = &s->labs[i];
+		rc = choose(s, i, l->pinned ? 0 : best_free(s, i));
+	}
+	return rc;
+}
+
+/* --- moves with undo ---------------------------------------------------------------- */
+
+/* Choose, remembering the previous choice so that a trial can be undone. */
+static int set(solver *s, size_t i, long k)
+{
+	if (pst_grow((void **)&s->journal, &s->cap_journal, s->n_journal + 1, sizeof(*s->journal)))
+		return POSTURE_ENOMEM;
+	s->journal[s->n_journal++] = (undo){ i, s->labs[i].chosen };
+	return choose(s, i, k);
+}
+
+static int rollback(solver *s, size_t mark)
+{
+	int rc = POSTURE_OK;
+	while (s->n_journal > mark && rc == POSTURE_OK) {
+		undo u = s->journal[--s->n_journal];
+		rc = choose(s, u.label, u.was);
+	}
+	return rc;
+}
+
+/* Copy the current conflict list (it is overwritten by the next query);
+ * false when one of them may not move. */
+static bool take_hits(solver *s, size_t *who, size_t *n)
+{
+	*n = s->n_hits;
+	memcpy(who, s->hits, s->n_hits * sizeof(size_t));
+	for (size_t e = 0; e < *n; e++)
+		if (s->labs[who[e]].pinned || s->locked[who[e]])
+			return false;
+	return true;
+}
+
+static int relocate(solver *s, size_t j, int depth, double *cost);
+
+/*
+ * Label @p i takes candidate @p k; the labels in its way are taken out and
+ * re-placed (relocate, @p depth more levels).  *delta: the change of the
+ * total cost.  The caller keeps or rolls back.
+ */
+static int displace(solver *s, size_t i, long k, int depth, double *delta)
+{
+	size_t who[MAX_EJECT], n;
+	*delta = HUGE_VAL;
+	if (!conflicts(s, i, &s->labs[i].c[k], MAX_EJECT) || !take_hits(s, who, &n))
+		return POSTURE_OK;
+	double before = pst_lab_cost(&s->labs[i], s->labs[i].chosen), after = 0;
+	int rc = POSTURE_OK;
+	for (size_t e = 0; e < n && rc == POSTURE_OK; e++) {
+		before += pst_lab_cost(&s->labs[who[e]], s->labs[who[e]].chosen);
+		rc = set(s, who[e], -1);
+	}
+	if (rc == POSTURE_OK)
+		rc = set(s, i, k);
+	after = pst_lab_cost(&s->labs[i], k);
+	s->locked[i] = true;
+	for (size_t e = 0; e < n && rc == POSTURE_OK; e++) {
+		double c = 0;
+		rc = relocate(s, who[e], depth, &c);
+		after += c;
+	}
+	s->locked[i] = false;
+	*delta = after - before;
+	return rc;
+}
+
+/* Put label @p j (currently without a place) at its best free candidate or,
+ * with @p depth left, at a better one that a small displacement frees. */
+static int relocate(solver *s, size_t j, int depth, double *cost)
+{
+	pst_lab *l = &s->labs[j];
+	long b = best_free(s, j);
+	double free_cost = pst_lab_cost(l, b);
+	size_t limit = b < 0 ? l->n : (size_t)b;
+	for (size_t k = 0, tried = 0; depth > 0 && k < limit && tried < MAX_TRY_DEEP; k++) {
+		size_t mark = s->n_journal;
+		double delta;
+		int rc = displace(s, j, (long)k, depth - 1, &delta);
+		if (rc != POSTURE_OK)
+			return rc;
+		if (delta == HUGE_VAL)
+			continue;
+		tried++;
+		/* delta counts j as coming from no label at all */
+		double c = delta + l->none_cost;
+		if (c < free_cost - EPS) {
+			*cost = c;
+			return POSTURE_OK;
+		}
+		if ((rc = rollback(s, mark)) != POSTURE_OK)
+			return rc;
+	}
+	*cost = free_cost;
+	return set(s, j, b);
+}
+
+/* One label's best move: the cheapest of its better candidates that is free,
+ * or that displacing a few neighbours makes room for. */
+static int improve_label(solver *s, size_t i, bool *moved)
+{
+	pst_lab *l = &s->labs[i];
+	*moved = false;
+	size_t limit = l->chosen < 0 ? l->n : (size_t)l->chosen;
+	int rc = POSTURE_OK;
+	for (size_t k = 0, tried = 0; k < limit && tried < MAX_TRY && rc == POSTURE_OK; k++) {
+		size_t mark = s->n_journal;
+		double delta;
+		rc = displace(s, i, (long)k, DEPTH, &delta);
+		if (rc != POSTURE_OK || delta == HUGE_VAL)
+			continue;
+		tried++;
+		if (delta < -EPS) {
+			*moved = true;
+			s->n_journal = 0; /* kept */
+			return POSTURE_OK;
+		}
+		rc = rollback(s, mark);
+	}
+	return rc;
+}
+
+static int improve(solver *s, const size_t *order)
+{
+	int rc = POSTURE_OK;
+	for (int pass = 0; pass < PASSES && rc == POSTURE_OK; pass++) {
+		size_t n_moved = 0;
+		for (size_t o = 0; o < s->n && rc == POSTURE_OK; o++) {
+			size_t i = order[o];
+			pst_lab *l = &s->labs[i];
+			if (l->pinned || l->chosen == 0 || l->n == 0)
+				continue;
+			bool moved;
+			rc = improve_label(s, i, &moved);
+			n_moved += moved;
+		}
+		if (n_moved == 0)
+			break;
+	}
+	return rc;
+}
+
+int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, double height)
+{
+	solver s = { .labs = labs, .n = n };
+	size_t hits[MAX_EJECT + 1];
+	s.hits = hits;
+	int rc = pst_grid_init(&s.grid, width, height, CHOSEN_CELL);
+	s.locked = calloc(n + 1, sizeof(bool));
+	if (!s.locked)
+		rc = POSTURE_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		labs[i].chosen = -1;
+	if (rc == POSTURE_OK)
+		rc = greedy(&s, order);
+	if (rc == POSTURE_OK)
+		rc = improve(&s, order);
+	pst_grid_free(&s.grid);
+	free(s.journal);
+	free(s.locked);
+	return rc;
+}

@@ -1,0 +1,265 @@
+/*
+ * keys.c — the key panel.
+ *
+ * Where an item's name finds no room, label placement gives its symbol a
+ * small number (a key); this panel, furniture like the legend, lists each
+ * key with the item's name, date and citation markers, in key order.  It
+ * also says how many items are shown with neither name nor key, and where a
+ * list too long for the panel continues (the HTML map and the map data
+ * carry every key).  Nothing is left off the map without the map saying so.
+ *
+ * The panel is reserved while labels are placed (pst_keys_reserve is label
+ * placement's callback): placement first runs without it, the panel is sized
+ * for the keys that run needed and put where it hides least, and placement
+ * runs again with the panel as an obstacle.  pst_keys_fill then writes the
+ * rows for the keys of that final run.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+
+#define KEY_PANEL_SHARE 0.28 /* panel width, share of the frame's width */
+#define KEY_PANEL_AREA 0.08  /* at most this share of the frame's area… */
+#define KEY_PANEL_TALL 0.4   /* …and of its height */
+
+static double text_size(const builder *b)
+{
+	return 0.8 * b->theme->label_size * b->k;
+}
+
+/* A row's text: "12  Name, date [1]" (the label's lines joined by commas). */
+static char *row_text(int key, const char *label_text)
+{
+	GString *out = g_string_new(NULL);
+	g_string_printf(out, "%d\xE2\x80\x82", key); /* an en space after the number */
+	for (const char *p = label_text; *p; p++) {
+		if (*p == '\n')
+			g_string_append(out, ", ");
+		else
+			g_string_append_c(out, *p);
+	}
+	char *s = pst_strdup(out->str);
+	g_string_free(out, TRUE);
+	return s;
+}
+
+static double row_height(builder *b, const char *text, double wrap)
+{
+	pst_label *l = pst_new_label(b, text, false, text_size(b), b->theme->label_color);
+	if (!l)
+		return -1;
+	l->wrap = wrap;
+	double w, h;
+	pst_text_measure(b->text, l, &w, &h);
+	free(l->text);
+	free(l);
+	return h;
+}
+
+/* What hiding this box costs: symbols by importance, labels placed so far. */
+static double cover_cost(const posture_scene *s, const pst_box *box, const pst_box *labels,
+                         size_t n_labels)
+{
+	double cost = 0;
+	for (size_t g = 0; g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		if (grp->furniture) {
+			if (pst_box_overlaps(box, &grp->box))
+				return HUGE_VAL;
+			for (size_t i = 0; grp->box.x1 <= grp->box.x0 && i < grp->n_items; i++)
+				if (grp->items[i].label && pst_box_overlaps(box, &grp->items[i].label->box))
+					return HUGE_VAL; /* loose furniture text (degree labels) */
+			continue;
+		}
+		for (size_t i = 0; i < grp->n_items; i++) {
+			const pst_item *it = &grp->items[i];
+			if (it->has_anchor && it->symbol != PST_SYMBOL_NONE &&
+			    pst_box_overlaps(box, &it->symbol_box))
+				cost += 10 + it->priority;
+		}
+	}
+	for (size_t i = 0; i < n_labels; i++)
+		cost += pst_box_overlaps(box, &labels[i]) ? 40 : 0;
+	return cost;
+}
+
+/* The least harmful place for a w x h panel along the frame's edges. */
+static bool best_place(const posture_scene *s, double w, double h, double margin,
+                       const pst_box *labels, size_t n_labels, pst_box *out)
+{
+	const pst_box *mb = &s->map_box;
+	double best = HUGE_VAL, step = fmax(8, (mb->y1 - mb->y0) / 60);
+	for (int side = 0; side < 4; side++) {
+		bool vertical = side < 2; /* slide along the left or right edge */
+		double lo = vertical ? mb->y0 + margin : mb->x0 + margin;
+		double hi = vertical ? mb->y1 - margin - h : mb->x1 - margin - w;
+		for (double t = lo; t <= hi; t += step) {
+			double x = vertical ? (side == 0 ? mb->x0 + margin : mb->x1 - margin - w) : t;
+			double y = vertical ? t : (side == 2 ? mb->y1 - margin - h : mb->y0 + margin);
+			pst_box box = { x, y, x + w, y + h };
+			double cost = cover_cost(s, &box, labels, n_labels);
+			cost += 1e-3 * fmin(t - lo, hi - t); /* ties go to a corner */
+			if (cost < best) {
+				best = cost;
+				*out = box;
+			}
+		}
+	}
+	return best < HUGE_VAL;
+}
+
+int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
+{
+	builder *b = user;
+	const posture_scene *s = b->scene;
+	double mw = s->map_box.x1 - s->map_box.x0, mh = s->map_box.y1 - s->map_box.y0;
+	double pad = 6 * b->k, margin = 10 * b->k;
+	double w = fmax(KEY_PANEL_SHARE * mw, 120), wrap = w - 2 * pad;
+	double line = row_height(b, "8", 0), title = row_height(b, "Key", 0);
+	if (line < 0 || title < 0)
+		return POSTURE_ENOMEM;
+	double max_h = fmin(KEY_PANEL_TALL * mh, KEY_PANEL_AREA * mw * mh / w);
+	/* the note rows: unlabelled items, and room for a "continues" line */
+	double h = 2 * pad + title + 2 * line * (req->n_unlabelled > 0) + line;
+	for (size_t i = 0; i < req->n_keys; i++) {
+		char *text = row_text((int)(i + 1), req->texts[i]);
+		double rh = text ? row_height(b, text, wrap) : -1;
+		free(text);
+		if (rh < 0)
+			return POSTURE_ENOMEM;
+		if (h + rh > max_h)
+			break;
+		h += rh;
+	}
+	/* Smaller and smaller until a place is found; a panel of one row always is. */
+	while (!best_place(s, w, h, margin, req->labels, req->n_labels, out)) {
+		if (h <= 2 * pad + title + 2 * line) {
+			*out = (pst_box){ 0, 0, 0, 0 };
+			return POSTURE_OK;
+		}
+		h = fmax(2 * pad + title + 2 * line, h * 0.75);
+	}
+	return POSTURE_OK;
+}
+
+/* Add one text row at *y; false (and nothing added) when it does not fit. */
+static int add_row(builder *b, pst_group *g, const char *id, const char *text, bool bold,
+                   double x, double *y, double wrap, double bottom, bool *fits)
+{
+	pst_label *l = pst_new_label(b, text, bold, text_size(b), b->theme->label_color);
+	if (!l)
+		return POSTURE_ENOMEM;
+	l->wrap = wrap;
+	double w, h;
+	pst_text_measure(b->text, l, &w, &h);
+	*fits = *y + h <= bottom + 0.01;
+	if (!*fits) {
+		free(l->text);
+		free(l);
+		return POSTURE_OK;
+	}
+	pst_item *it = pst_new_item(g, id, "text", text);
+	if (!it) {
+		free(l->text);
+		free(l);
+		return POSTURE_ENOMEM;
+	}
+	pst_place_label(l, x, *y, w, h);
+	it->label = l;
+	*y += h;
+	return POSTURE_OK;
+}
+
+/* Keyed items in key order. */
+static size_t keyed_items(const posture_scene *s, const pst_item **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
+			if (s->groups[g].items[i].key > 0 && n < max)
+				out[n++] = &s->groups[g].items[i];
+	return n;
+}
+
+/* "312 incidents and 4 places": the unlabelled, by layer. */
+static char *unlabelled_words(const posture_scene *s, size_t total)
+{
+	char *out = pst_asprintf("%s", "");
+	size_t said = 0;
+	for (size_t g = 0; out && g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		size_t n = 0;
+		for (size_t i = 0; !grp->furniture && i < grp->n_items; i++)
+			n += grp->items[i].label_dropped;
+		if (!n)
+			continue;
+		said += n;
+		char *title = g_utf8_strdown(grp->title, -1);
+		char *next = pst_asprintf("%s%s%zu %s", out, *out ? (said == total ? " and " : ", ") : "",
+		                          n, title);
+		g_free(title);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+int pst_keys_fill(builder *b, const pst_box *box)
+{
+	posture_scene *s = b->scene;
+	const pst_label_stats *st = &s->label_stats;
+	if (!st->n_keyed && !st->n_unlabelled)
+		return POSTURE_OK;
+	if (box->x1 <= box->x0)
+		return POSTURE_OK; /* no room even for a note: the counts are in the stats */
+	pst_group *g = pst_scene_add_group(s, "keys", "Key");
+	if (!g)
+		return POSTURE_ENOMEM;
+	g->furniture = true;
+	g->box = *box;
+	double pad = 6 * b->k, x = box->x0 + pad, y = box->y0 + pad, wrap = box->x1 - box->x0 - 2 * pad;
+	double bottom = box->y1 - pad;
+	pst_style quiet = { .fill = b->theme->panel_fill };
+	int rc = pst_add_rect(g, "keys", "box", *box, quiet);
+	bool fits = true;
+	if (rc == POSTURE_OK)
+		rc = add_row(b, g, "keys-title", "Key", true, x, &y, 0, bottom, &fits);
+	const pst_item **items = st->n_keyed ? malloc(st->n_keyed * sizeof(*items)) : NULL;
+	if (st->n_keyed && !items)
+		return POSTURE_ENOMEM;
+	size_t n = keyed_items(s, items, st->n_keyed), shown = 0;
+	/* keep room for the closing notes */
+	double notes = (st->n_unlabelled ? 2 : 0) * text_size(b) * 1.4 + text_size(b) * 1.4;
+	for (size_t i = 0; i < n && rc == POSTURE_OK && fits; i++) {
+		char id[48], *text = row_text(items[i]->key, items[i]->key_text ? items[i]->key_text : "");
+		snprintf(id, sizeof(id), "keys--%d", items[i]->key);
+		rc = text ? add_row(b, g, id, text, false, x, &y, wrap,
+		                    i + 1 == n ? bottom : bottom - notes, &fits)
+		          : POSTURE_ENOMEM;
+		free(text);
+		shown += fits && rc == POSTURE_OK;
+	}
+	if (rc == POSTURE_OK && shown < n) {
+		char *more = pst_asprintf("Keys %zu\xE2\x80\x93%zu: see the HTML map or the map data",
+		                          shown + 1, n);
+		rc = more ? add_row(b, g, "keys-more", more, false, x, &y, wrap, bottom, &fits)
+		          : POSTURE_ENOMEM;
+		free(more);
+	}
+	if (rc == POSTURE_OK && st->n_unlabelled) {
+		char *what = unlabelled_words(s, st->n_unlabelled);
+		char *note = what ? pst_asprintf("%s shown without labels; see the HTML map or "
+		                                 "\xE2\x80\x98posture list\xE2\x80\x99", what)
+		                  : NULL;
+		rc = note ? add_row(b, g, "keys-unlabelled", note, false, x, &y, wrap, bottom, &fits)
+		          : POSTURE_ENOMEM;
+		free(what);
+		free(note);
+	}
+	s->keys_listed = shown;
+	free(items);
+	return rc;
+}
