@@ -52,7 +52,7 @@ static const char usage[] =
 	CLI_FILTER_HELP
 	"      --stats FILE      write label placement figures as JSON to FILE ('-': stderr),\n"
 	"                        one object per map, in the order the maps were named\n"
-	"      --strict          fail (status 1) when a label finds no room and is left out\n"
+	"      --strict          fail (status 1) when an item gets neither its name nor a key\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error; with\n"
@@ -355,15 +355,16 @@ static int write_stats(const char *path, const char *map_path, const posture_sce
 	return ok ? POSTURE_OK : POSTURE_EIO;
 }
 
-/* --strict: a label left out is an error, and nothing is written. */
+/* --strict: an item shown with neither name nor key is an error, and nothing is written. */
 static int check_strict(const posture_scene *scene)
 {
 	posture_label_stats st;
 	posture_scene_label_stats(scene, &st);
-	if (st.dropped == 0)
+	size_t n = st.unlabelled + st.dropped;
+	if (n == 0)
 		return POSTURE_OK;
-	fprintf(stderr, "posture render: %zu label%s left out (--strict)\n", st.dropped,
-	        st.dropped == 1 ? "" : "s");
+	fprintf(stderr, "posture render: %zu item%s shown without a name or key (--strict)\n", n,
+	        n == 1 ? "" : "s");
 	return POSTURE_EDATA;
 }
 

@@ -134,6 +134,9 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 			break;
 		h += rh;
 	}
+	/* Room for a few keys more, in steps of four rows, so that one more key
+	 * (an item added) seldom changes the panel and the labels round it. */
+	h = fmin(max_h, h + (double)((4 - req->n_keys % 4) % 4) * line);
 	/* Smaller and smaller until a place is found; a panel of one row always is. */
 	while (!best_place(s, w, h, margin, req->labels, req->n_labels, out)) {
 		if (h <= 2 * pad + title + 2 * line) {
