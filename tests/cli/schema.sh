@@ -40,6 +40,7 @@ SEMANTIC = {
     "bases-duplicate-id": "ids unique: 'uniqueItems' compares whole items, not one member",
     "ids-across-layers": "ids unique across layer files",
     "sources-duplicate-id": "source ids unique: not expressible for one member of the items",
+    "sources-misspelt-key": "CSL-JSON allows other keys; only near misses of a CSL variable are errors",
     "bases-citation-unknown-source": "a cited id must be in sources.json, another file",
     # Geography needs the shapes of shapes/.
     "bases-outside-country": "a point inside its country needs the country polygons",

@@ -24,6 +24,51 @@ static const char *const csl_types[] = {
 	"review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage", NULL
 };
 
+/* The CSL 1.0.2 variables (standard, number, date and name) and CSL-JSON's own keys. */
+static const char *const csl_keys[] = {
+	"id", "type", "categories", "citation-key", "custom", "language", "journalAbbreviation",
+	"shortTitle",
+	"abstract", "annote", "archive", "archive_collection", "archive_location", "archive-place",
+	"authority", "call-number", "chapter-number", "citation-label", "citation-number",
+	"collection-number", "collection-title", "container-title", "container-title-short",
+	"dimensions", "division", "DOI", "edition", "event", "event-title", "event-place",
+	"first-reference-note-number", "genre", "ISBN", "ISSN", "issue", "jurisdiction", "keyword",
+	"license", "locator", "medium", "note", "number", "number-of-pages", "number-of-volumes",
+	"original-publisher", "original-publisher-place", "original-title", "page", "page-first",
+	"part-number", "part-title", "PMCID", "PMID", "printing-number", "publisher",
+	"publisher-place", "references", "reviewed-genre", "reviewed-title", "scale", "section",
+	"source", "status", "supplement-number", "title", "title-short", "URL", "version", "volume",
+	"volume-title", "volume-title-short", "year-suffix",
+	"accessed", "available-date", "event-date", "issued", "original-date", "submitted",
+	"author", "chair", "collection-editor", "compiler", "composer", "container-author",
+	"contributor", "curator", "director", "editor", "editorial-director", "editor-translator",
+	"executive-producer", "guest", "host", "illustrator", "interviewer", "narrator", "organizer",
+	"original-author", "performer", "producer", "recipient", "reviewed-author", "script-writer",
+	"series-creator", "translator", NULL
+};
+
+/*
+ * CSL processors ignore keys they do not know, so a misspelt one ("isued")
+ * silently drops what it holds.  A key that is no CSL variable but within
+ * two edits of one is an error naming it; other keys are left alone.
+ */
+static void check_misspelt_keys(pst_checker *c, json_t *entry, const char *ptr)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(entry, key, v) {
+		if (pst_word_in(key, csl_keys))
+			continue;
+		const char *near = pst_nearest_word(key, csl_keys);
+		if (!near)
+			continue;
+		char kptr[512];
+		snprintf(kptr, sizeof(kptr), "%s/%s", ptr, key);
+		pst_check_error(c, kptr, true, "'%s' is not a CSL variable; did you mean '%s'?", key,
+		                near);
+	}
+}
+
 static void check_date_object(pst_checker *c, json_t *entry, const char *ptr, const char *key)
 {
 	json_t *date = json_object_get(entry, key);
@@ -58,6 +103,7 @@ static void check_entry(pst_checker *c, posture_data *d, json_t *entry, size_t i
 		pst_check_error(c, ptr, false, "a source must be a CSL-JSON object");
 		return;
 	}
+	check_misspelt_keys(c, entry, ptr);
 	const char *id = pst_check_string(c, entry, ptr, "id", true, "the source");
 	const char *type = pst_check_string(c, entry, ptr, "type", true, "the source");
 	pst_check_string(c, entry, ptr, "title", true, "the source");
