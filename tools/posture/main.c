@@ -10,7 +10,8 @@
 
 #include "cmd.h"
 
-static const cli_command *const commands[] = { &cli_render, &cli_check, &cli_list };
+static const cli_command *const commands[] = { &cli_render, &cli_check, &cli_list,
+                                                   &cli_diff };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char global_help[] =
@@ -22,7 +23,8 @@ static const char global_help[] =
 
 static const char exit_help[] =
 	"\n"
-	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error.\n"
+	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error\n"
+	"(diff: 0 equal, 1 different, 2 usage, 3 I/O, 4 invalid data).\n"
 	"'posture help <command>' shows a command's options.\n";
 
 static void print_help(FILE *out)

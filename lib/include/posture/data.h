@@ -94,6 +94,37 @@ POSTURE_API bool posture_filter_is_set(const posture_filter *filter);
 POSTURE_API int posture_data_filter(posture_data **out, posture_ctx *ctx, const posture_data *data,
                                     const posture_filter *filter);
 
+/**
+ * What changed between two versions of the layers: items added, removed,
+ * moved (with the distance) and changed (which properties, which citations),
+ * matched by id.  Borrows from both versions, which must outlive it.
+ */
+typedef struct posture_diff posture_diff;
+
+/** Output formats of posture_diff_print(). */
+typedef enum {
+	POSTURE_DIFF_TEXT, /**< one line per item: added|removed|moved|changed LAYER/ID "NAME" … */
+	POSTURE_DIFF_JSON  /**< {"equal": bool, "changes": [{change, layer, id, name, old, new, …}]} */
+} posture_diff_format;
+
+/**
+ * Compare @p old with @p cur.
+ * @param out receives the changes, owned by the caller (posture_diff_destroy)
+ * @return POSTURE_OK, POSTURE_ENOMEM
+ */
+POSTURE_API int posture_diff_compute(posture_diff **out, posture_ctx *ctx, const posture_data *old,
+                                     const posture_data *cur);
+
+/** Number of items that differ (0: the versions are equal). */
+POSTURE_API size_t posture_diff_count(const posture_diff *diff);
+
+/** Print the changes to @p out.  @return POSTURE_OK, POSTURE_EIO, POSTURE_ENOMEM */
+POSTURE_API int posture_diff_print(posture_ctx *ctx, const posture_diff *diff, FILE *out,
+                                   posture_diff_format format);
+
+/** Free a diff.  NULL is allowed. */
+POSTURE_API void posture_diff_destroy(posture_diff *diff);
+
 /** Output formats of posture_data_list(). */
 typedef enum {
 	POSTURE_LIST_TEXT, /**< an aligned table for people */

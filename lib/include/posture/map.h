@@ -151,6 +151,19 @@ POSTURE_API int posture_inputs_preload(posture_inputs *inputs, posture_ctx *ctx,
 POSTURE_API int posture_scene_build_with(posture_scene **out, posture_ctx *ctx,
                                          const posture_map *map, posture_inputs *inputs);
 
+/**
+ * The diff map: @p map drawn from @p data (the new version of the layers,
+ * instead of the layers the map file names; its filter still applies) with
+ * the changes of @p diff marked — added items ringed, removed ones as grey
+ * ghosts where they were, moved ones with an arrow from their old position,
+ * changed ones ringed dashed — and a legend of the marks naming the old
+ * version as @p old_label ("HEAD~1").  Each mark's name says what changed,
+ * old and new values, for the HTML tooltips.
+ */
+POSTURE_API int posture_scene_build_diff(posture_scene **out, posture_ctx *ctx,
+                                         const posture_map *map, const posture_data *data,
+                                         const posture_diff *diff, const char *old_label);
+
 /** What label placement achieved in a scene. */
 typedef struct {
 	size_t labels;            /**< items to label (optional names such as countries excluded) */

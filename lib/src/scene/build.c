@@ -24,6 +24,7 @@
 #include "builder.h"
 #include "keys.h"
 #include "label/label.h"
+#include "layers/diff.h"
 
 #define EDGE_SAMPLES 64     /* points per frame edge when finding envelopes */
 #define GEO_MARGIN 2.0      /* degrees added around the frame's lon/lat box */
@@ -319,6 +320,8 @@ static int build(builder *b)
 	if (rc == POSTURE_OK)
 		rc = pst_add_layers(b);
 	if (rc == POSTURE_OK)
+		rc = pst_add_diff_marks(b);
+	if (rc == POSTURE_OK)
 		rc = pst_add_country_names(b);
 	if (rc == POSTURE_OK)
 		rc = pst_number_citations(b);
@@ -327,9 +330,13 @@ static int build(builder *b)
 	if (rc == POSTURE_OK)
 		rc = pst_add_furniture(b);
 	if (rc == POSTURE_OK)
+		rc = pst_add_diff_legend(b);
+	if (rc == POSTURE_OK)
 		rc = place_labels(b);
 	return rc;
 }
+
+static int run_build(posture_scene **out, builder *bp);
 
 int posture_scene_build(posture_scene **out, posture_ctx *ctx, const posture_map *map)
 {
@@ -339,11 +346,26 @@ int posture_scene_build(posture_scene **out, posture_ctx *ctx, const posture_map
 int posture_scene_build_with(posture_scene **out, posture_ctx *ctx, const posture_map *map,
                              posture_inputs *inputs)
 {
-	*out = NULL;
 	builder b = { .ctx = ctx, .map = map, .inputs = inputs };
+	return run_build(out, &b);
+}
+
+int posture_scene_build_diff(posture_scene **out, posture_ctx *ctx, const posture_map *map,
+                             const posture_data *data, const posture_diff *diff,
+                             const char *old_label)
+{
+	builder b = { .ctx = ctx, .map = map, .given_data = data, .diff = diff,
+		      .diff_label = old_label };
+	return run_build(out, &b);
+}
+
+static int run_build(posture_scene **out, builder *bp)
+{
+	*out = NULL;
+	builder b = *bp;
 	b.scene = calloc(1, sizeof(*b.scene));
 	if (!b.scene)
-		return pst_error(ctx, POSTURE_ENOMEM, map->path, "out of memory");
+		return pst_error(b.ctx, POSTURE_ENOMEM, b.map->path, "out of memory");
 	int rc = build(&b);
 	pst_proj_destroy(b.proj);
 	pst_theme_destroy(b.theme);

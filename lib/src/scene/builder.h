@@ -31,6 +31,9 @@ typedef struct {
 	const posture_data *data; /* the map's validated layers and sources, filtered (= view) */
 	posture_data *view;       /* the items the map's filter keeps, borrowing from the data */
 	posture_data *owned_data; /* data read for this build alone (no shared inputs), or NULL */
+	const posture_data *given_data; /* the diff map: the new version, instead of the map's */
+	const posture_diff *diff;  /* the diff map: the changes to mark, or NULL */
+	const char *diff_label;    /* how the old version is named ("HEAD~1") */
 } builder;
 
 /* build.c */
@@ -45,6 +48,7 @@ int pst_add_base_geography(builder *b);
 pst_label *pst_new_label(builder *b, const char *text, bool bold, double size, pst_rgba color);
 void pst_place_label(pst_label *l, double x, double y, double w, double h);
 void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks);
+int pst_copy_citations(pst_item *it, const pst_feature *f); /* citations, date, precision */
 int pst_load_data(builder *b);   /* read and validate the map's layers into b->data */
 int pst_add_layers(builder *b);
 
@@ -60,6 +64,10 @@ int pst_number_citations(builder *b);
 /* furniture.c: items of furniture groups */
 pst_item *pst_new_item(pst_group *g, const char *id, const char *kind, const char *name);
 int pst_add_rect(pst_group *g, const char *id, const char *kind, pst_box r, pst_style style);
+
+/* diffmarks.c: the marks of a diff map, and their legend */
+int pst_add_diff_marks(builder *b);
+int pst_add_diff_legend(builder *b);
 
 /* inset.c */
 int pst_add_inset(builder *b, pst_box box);   /* the locator map in @p box */

@@ -62,7 +62,7 @@ void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 }
 
 /* Copy a feature's citations, date and precision to its scene item. */
-static int copy_citations(pst_item *it, const pst_feature *f)
+int pst_copy_citations(pst_item *it, const pst_feature *f)
 {
 	size_t n = f->n_cites;
 	it->cite_source = calloc(n + 1, sizeof(char *));
@@ -308,7 +308,7 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 	if (set_base_symbol(b, it, f) != POSTURE_OK)
 		return POSTURE_ENOMEM;
 	if (!it->id || !it->kind || !it->name || style_label(b, it, f, type) != POSTURE_OK ||
-	    copy_citations(it, f) != POSTURE_OK)
+	    pst_copy_citations(it, f) != POSTURE_OK)
 		return POSTURE_ENOMEM;
 	return POSTURE_OK;
 }
@@ -335,7 +335,7 @@ static int add_border_item(builder *b, pst_group *g, const pst_feature *f)
 		return POSTURE_ENOMEM;
 	it->style = b->theme->segment;
 	it->style.stroke_width *= b->k;
-	if (copy_citations(it, f) != POSTURE_OK)
+	if (pst_copy_citations(it, f) != POSTURE_OK)
 		return POSTURE_ENOMEM;
 	for (size_t k = 0; k < line->n_parts; k++) {
 		size_t start = k ? line->part_end[k - 1] : 0;
@@ -414,8 +414,8 @@ static int add_layer_group(builder *b, const pst_layer *layer)
  * then add them ground first, figure last: places, borders, incidents, bases. */
 int pst_load_data(builder *b)
 {
-	const posture_data *all;
-	int rc = pst_inputs_data(&all, &b->owned_data, b->ctx, b->inputs, b->map);
+	const posture_data *all = b->given_data;
+	int rc = all ? POSTURE_OK : pst_inputs_data(&all, &b->owned_data, b->ctx, b->inputs, b->map);
 	if (rc == POSTURE_OK)
 		rc = pst_data_filter(&b->view, b->ctx, all, b->map->filter, b->map->date);
 	b->data = b->view;
