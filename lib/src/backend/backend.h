@@ -12,6 +12,13 @@
 
 #include "scene/scene.h"
 
+/*
+ * The posture code for a Cairo failure: a write error is I/O, running out of
+ * memory is ENOMEM, and anything else (text or geometry Cairo refused) comes
+ * from the data, never an I/O error.
+ */
+int pst_cairo_code(cairo_status_t st);
+
 /** Paint @p s on @p cr (user units = points), simplifying to @p tol points. */
 void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol);
 

@@ -15,6 +15,12 @@
 #include "backend.h"
 #include "scene/text.h"
 
+int pst_cairo_code(cairo_status_t st)
+{
+	return st == CAIRO_STATUS_WRITE_ERROR ? POSTURE_EIO
+	     : st == CAIRO_STATUS_NO_MEMORY ? POSTURE_ENOMEM : POSTURE_EDATA;
+}
+
 static void set_color(cairo_t *cr, pst_rgba c)
 {
 	cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
@@ -180,7 +186,11 @@ static void paint_linked_label(cairo_t *cr, PangoContext *pc, const pst_label *l
 	pst_buf attr;
 	pst_buf_init(&attr);
 	pst_buf_puts(&attr, "uri='");
-	for (const char *p = url; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+		if (*p >= 0x80) { /* percent-encoded: Cairo refuses some text, a URI is ASCII */
+			pst_buf_printf(&attr, "%%%02X", *p);
+			continue;
+		}
 		if (*p == '\'' || *p == '\\')
 			pst_buf_add(&attr, "\\", 1);
 		pst_buf_add(&attr, p, 1);

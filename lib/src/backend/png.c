@@ -127,7 +127,7 @@ int pst_write_png(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char
 	cairo_surface_flush(img);
 	int rc = st == CAIRO_STATUS_SUCCESS
 	                 ? encode(ctx, s, img, fp, path)
-	                 : pst_error(ctx, POSTURE_EIO, path, "drawing failed: %s",
+	                 : pst_error(ctx, pst_cairo_code(st), path, "drawing failed: %s",
 	                             cairo_status_to_string(st));
 	cairo_surface_destroy(img);
 	return rc;

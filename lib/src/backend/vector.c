@@ -22,7 +22,20 @@ static cairo_status_t write_to_file(void *closure, const unsigned char *data, un
 	return fwrite(data, 1, n, closure) == n ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static void pdf_metadata(cairo_surface_t *surface, const posture_scene *s)
+/* Metadata text from the data, cleaned as labels are (Cairo refuses
+ * noncharacters such as U+FFFE); false when out of memory. */
+static bool set_clean(cairo_surface_t *surface, cairo_pdf_metadata_t key, const char *text)
+{
+	char *clean = pst_strdup(text);
+	if (!clean)
+		return false;
+	pst_text_clean(clean);
+	cairo_pdf_surface_set_metadata(surface, key, clean);
+	free(clean);
+	return true;
+}
+
+static bool pdf_metadata(cairo_surface_t *surface, const posture_scene *s)
 {
 	char date[32] = "1970-01-01T00:00:00Z";
 	if (s->date) { /* the map's "as of" date: 2019, 2019-11 or 2019-11-07 */
@@ -43,10 +56,12 @@ static void pdf_metadata(cairo_surface_t *surface, const posture_scene *s)
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "posture");
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, "posture");
+	bool ok = true;
 	if (s->title && s->title[0])
-		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, s->title);
+		ok = set_clean(surface, CAIRO_PDF_METADATA_TITLE, s->title);
 	if (s->description)
-		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, s->description);
+		ok = set_clean(surface, CAIRO_PDF_METADATA_SUBJECT, s->description) && ok;
+	return ok;
 }
 
 int pst_write_cairo_vector(posture_ctx *ctx, const posture_scene *s, FILE *fp,
@@ -55,7 +70,10 @@ int pst_write_cairo_vector(posture_ctx *ctx, const posture_scene *s, FILE *fp,
 	cairo_surface_t *surface;
 	if (format == POSTURE_FORMAT_PDF) {
 		surface = cairo_pdf_surface_create_for_stream(write_to_file, fp, s->width, s->height);
-		pdf_metadata(surface, s);
+		if (!pdf_metadata(surface, s)) {
+			cairo_surface_destroy(surface);
+			return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+		}
 	} else {
 		surface = cairo_svg_surface_create_for_stream(write_to_file, fp, s->width, s->height);
 		cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT);
@@ -69,7 +87,7 @@ int pst_write_cairo_vector(posture_ctx *ctx, const posture_scene *s, FILE *fp,
 		st = cairo_surface_status(surface);
 	cairo_surface_destroy(surface);
 	if (st != CAIRO_STATUS_SUCCESS)
-		return pst_error(ctx, POSTURE_EIO, path, "cannot write %s: %s",
+		return pst_error(ctx, pst_cairo_code(st), path, "cannot write %s: %s",
 		                 format == POSTURE_FORMAT_PDF ? "PDF" : "SVG",
 		                 cairo_status_to_string(st));
 	return POSTURE_OK;

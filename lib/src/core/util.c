@@ -217,15 +217,22 @@ const char *posture_nearest_word(const char *word, const char *const *words, siz
 	return best;
 }
 
-/* Is the code point at @p s (n bytes) one a label must not carry? */
+/*
+ * Is the code point at @p s (n bytes) one a label must not carry?  Besides
+ * controls and bidirectional marks, the noncharacters (U+FDD0–U+FDEF and the
+ * last two of every plane, U+FFFE and U+FFFF among them): Cairo refuses
+ * them as invalid text and the PDF would fail to write.
+ */
 static bool unwanted(const unsigned char *s, size_t n)
 {
 	unsigned cp = n == 1 ? s[0]
 	            : n == 2 ? ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu)
 	            : n == 3 ? ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu)
-	                     : 0x10000;
+	                     : ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) |
+	                       ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
 	return (cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) || cp == 0x200E ||
-	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFEu) == 0xFFFEu;
 }
 
 void pst_text_clean(char *text)

@@ -102,6 +102,7 @@ static double pole(const pst_item *it, double *x, double *y)
 {
 	rings r = { 0 };
 	double best = -1;
+	*x = *y = 0; /* set even when there is no room, so no caller reads them unset */
 	if (simplified_rings(&r, it) == POSTURE_OK && r.n_rings) {
 		pst_box bb = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
 		for (size_t i = 0; i < r.end[r.n_rings - 1]; i++) {

@@ -17,6 +17,7 @@
  *
  * Errors name the file and, for records, the 1-based record number.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,20 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
+/* The shapefile's integers are signed (ESRI's white paper): read them so, and
+ * print them as stored, so a count of -1 reads "-1", not 4294967295. */
+static int32_t be32s(const unsigned char *p)
+{
+	uint32_t u = be32(p);
+	return u <= INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
+}
+
+static int32_t le32s(const unsigned char *p)
+{
+	uint32_t u = le32(p);
+	return u <= INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
+}
+
 static unsigned le16(const unsigned char *p)
 {
 	return (unsigned)p[1] << 8 | p[0];
@@ -43,9 +58,9 @@ static unsigned le16(const unsigned char *p)
 
 /* --- .shp / .shx ------------------------------------------------------------- */
 
-static bool known_type(uint32_t t)
+static bool known_type(int32_t t)
 {
-	static const uint32_t types[] = { 0, 1, 3, 5, 8, 11, 13, 15, 18, 21, 23, 25, 28, 31 };
+	static const int32_t types[] = { 0, 1, 3, 5, 8, 11, 13, 15, 18, 21, 23, 25, 28, 31 };
 	for (size_t i = 0; i < PST_ARRAY_LEN(types); i++)
 		if (types[i] == t)
 			return true;
@@ -54,24 +69,28 @@ static bool known_type(uint32_t t)
 
 /* The 100-byte header shared by .shp and .shx. */
 static int check_header(posture_ctx *ctx, const char *file, const unsigned char *p, size_t len,
-                        uint32_t *type)
+                        int32_t *type)
 {
 	if (len < 100)
 		return pst_error(ctx, POSTURE_EDATA, file, "not a shapefile: %zu bytes is shorter "
 		                 "than the 100-byte header", len);
-	if (be32(p) != 9994)
-		return pst_error(ctx, POSTURE_EDATA, file, "not a shapefile: the file code is %u, "
-		                 "not 9994", be32(p));
-	if (le32(p + 28) != 1000)
-		return pst_error(ctx, POSTURE_EDATA, file, "unsupported shapefile version %u "
-		                 "(expected 1000)", le32(p + 28));
-	if ((uint64_t)be32(p + 24) * 2 != len)
+	if (be32s(p) != 9994)
+		return pst_error(ctx, POSTURE_EDATA, file, "not a shapefile: the file code is %" PRId32
+		                 ", not 9994", be32s(p));
+	if (le32s(p + 28) != 1000)
+		return pst_error(ctx, POSTURE_EDATA, file, "unsupported shapefile version %" PRId32
+		                 " (expected 1000)", le32s(p + 28));
+	int32_t words = be32s(p + 24);
+	if (words < 0)
+		return pst_error(ctx, POSTURE_EDATA, file, "the header gives a negative file length "
+		                 "(%" PRId32 " 16-bit words)", words);
+	if ((uint64_t)words * 2 != len)
 		return pst_error(ctx, POSTURE_EDATA, file, "the header says the file is %llu bytes "
 		                 "long, but it is %zu (truncated or padded?)",
-		                 (unsigned long long)be32(p + 24) * 2, len);
-	*type = le32(p + 32);
+		                 (unsigned long long)words * 2, len);
+	*type = le32s(p + 32);
 	if (!known_type(*type))
-		return pst_error(ctx, POSTURE_EDATA, file, "unknown shape type %u", *type);
+		return pst_error(ctx, POSTURE_EDATA, file, "unknown shape type %" PRId32, *type);
 	return POSTURE_OK;
 }
 
@@ -82,43 +101,51 @@ static int check_poly(posture_ctx *ctx, const char *file, int rec, const unsigne
 	if (len < 44)
 		return pst_error(ctx, POSTURE_EDATA, file, "record %d: %zu bytes is too short for "
 		                 "its shape type", rec, len);
-	uint32_t n_parts = le32(c + 36), n_points = le32(c + 40);
-	if (n_parts > PST_MAX_SHAPE_FILE / 4 || n_points > PST_MAX_SHAPE_FILE / 16 ||
+	int32_t n_parts = le32s(c + 36), n_points = le32s(c + 40);
+	if (n_parts < 0 || n_points < 0)
+		return pst_error(ctx, POSTURE_EDATA, file, "record %d: its %s count is negative "
+		                 "(%" PRId32 ")", rec, n_parts < 0 ? "part" : "point",
+		                 n_parts < 0 ? n_parts : n_points);
+	if (n_parts > (int32_t)(PST_MAX_SHAPE_FILE / 4) ||
+	    n_points > (int32_t)(PST_MAX_SHAPE_FILE / 16) ||
 	    44 + 4 * (uint64_t)n_parts + 16 * (uint64_t)n_points > len)
-		return pst_error(ctx, POSTURE_EDATA, file, "record %d: %u parts and %u points do "
-		                 "not fit in its %zu bytes", rec, n_parts, n_points, len);
+		return pst_error(ctx, POSTURE_EDATA, file, "record %d: %" PRId32 " parts and %" PRId32
+		                 " points do not fit in its %zu bytes", rec, n_parts, n_points, len);
 	if ((n_parts == 0) != (n_points == 0) || n_parts > n_points)
-		return pst_error(ctx, POSTURE_EDATA, file, "record %d: %u parts for %u points", rec,
-		                 n_parts, n_points);
-	uint32_t prev = 0;
-	for (uint32_t i = 0; i < n_parts; i++) {
-		uint32_t start = le32(c + 44 + 4 * (size_t)i);
+		return pst_error(ctx, POSTURE_EDATA, file, "record %d: %" PRId32 " parts for %" PRId32
+		                 " points", rec, n_parts, n_points);
+	int32_t prev = 0;
+	for (int32_t i = 0; i < n_parts; i++) {
+		int32_t start = le32s(c + 44 + 4 * (size_t)i);
 		if ((i == 0 && start != 0) || (i > 0 && start <= prev) || start >= n_points)
-			return pst_error(ctx, POSTURE_EDATA, file, "record %d: part %u starts at "
-			                 "point %u, out of order or past the %u points", rec, i + 1,
-			                 start, n_points);
+			return pst_error(ctx, POSTURE_EDATA, file, "record %d: part %" PRId32 " starts at "
+			                 "point %" PRId32 ", out of order, negative or past the %" PRId32
+			                 " points", rec, i + 1, start, n_points);
 		prev = start;
 	}
 	return POSTURE_OK;
 }
 
 static int check_content(posture_ctx *ctx, const char *file, int rec, const unsigned char *c,
-                         size_t len, uint32_t file_type)
+                         size_t len, int32_t file_type)
 {
 	if (len < 4)
 		return pst_error(ctx, POSTURE_EDATA, file, "record %d is empty", rec);
-	uint32_t t = le32(c);
+	int32_t t = le32s(c);
 	if (t == 0)
 		return POSTURE_OK;
 	if (t != file_type)
-		return pst_error(ctx, POSTURE_EDATA, file, "record %d has shape type %u in a file "
-		                 "of type %u", rec, t, file_type);
+		return pst_error(ctx, POSTURE_EDATA, file, "record %d has shape type %" PRId32 " in a "
+		                 "file of type %" PRId32, rec, t, file_type);
 	switch (t) {
 	case SHPT_POINT: case SHPT_POINTZ: case SHPT_POINTM:
 		return len >= 20 ? POSTURE_OK : pst_error(ctx, POSTURE_EDATA, file,
 		                                          "record %d: too short for a point", rec);
 	case SHPT_MULTIPOINT: case SHPT_MULTIPOINTZ: case SHPT_MULTIPOINTM:
-		if (len >= 40 && le32(c + 36) <= (len - 40) / 16)
+		if (len >= 40 && le32s(c + 36) < 0)
+			return pst_error(ctx, POSTURE_EDATA, file, "record %d: its point count is negative "
+			                 "(%" PRId32 ")", rec, le32s(c + 36));
+		if (len >= 40 && (size_t)le32s(c + 36) <= (len - 40) / 16)
 			return POSTURE_OK;
 		return pst_error(ctx, POSTURE_EDATA, file, "record %d: its points do not fit in "
 		                 "its %zu bytes", rec, len);
@@ -129,7 +156,7 @@ static int check_content(posture_ctx *ctx, const char *file, int rec, const unsi
 
 /* Every .shx entry points at a record of the .shp that is where it says. */
 static int check_index(posture_ctx *ctx, const pst_shape_bytes *b, const char *shp_name,
-                       const char *shx_name, uint32_t type, int *n_records)
+                       const char *shx_name, int32_t type, int *n_records)
 {
 	const unsigned char *shx = b->shx, *shp = b->shp;
 	if ((b->shx_len - 100) % 8 != 0)
@@ -141,16 +168,21 @@ static int check_index(posture_ctx *ctx, const pst_shape_bytes *b, const char *s
 		                 PST_MAX_SHAPE_RECORDS);
 	for (size_t i = 0; i < n; i++) {
 		int rec = (int)i + 1;
-		uint64_t off = (uint64_t)be32(shx + 100 + 8 * i) * 2;
-		uint64_t len = (uint64_t)be32(shx + 104 + 8 * i) * 2;
-		if (off < 100 || off + 8 + len > b->shp_len)
-			return pst_error(ctx, POSTURE_EDATA, shx_name, "record %d: offset %llu and "
-			                 "length %llu lie outside the %zu-byte .shp", rec,
-			                 (unsigned long long)off, (unsigned long long)len, b->shp_len);
-		if (be32(shp + off) != (uint32_t)rec || (uint64_t)be32(shp + off + 4) * 2 != len)
+		int64_t off = (int64_t)be32s(shx + 100 + 8 * i) * 2;
+		int64_t len = (int64_t)be32s(shx + 104 + 8 * i) * 2;
+		if (off < 0 || len < 0)
+			return pst_error(ctx, POSTURE_EDATA, shx_name, "record %d: its %s is negative "
+			                 "(%" PRId64 " bytes)", rec, off < 0 ? "offset" : "length",
+			                 off < 0 ? off : len);
+		if (off < 100 || (uint64_t)(off + 8 + len) > b->shp_len)
+			return pst_error(ctx, POSTURE_EDATA, shx_name, "record %d: offset %" PRId64 " and "
+			                 "length %" PRId64 " lie outside the %zu-byte .shp", rec, off, len,
+			                 b->shp_len);
+		int32_t number = be32s(shp + off), words = be32s(shp + off + 4);
+		if (number != rec || (int64_t)words * 2 != len)
 			return pst_error(ctx, POSTURE_EDATA, shp_name, "record %d: its header (number "
-			                 "%u, %llu bytes) does not match the .shx", rec, be32(shp + off),
-			                 (unsigned long long)be32(shp + off + 4) * 2);
+			                 "%" PRId32 ", %" PRId64 " bytes) does not match the .shx", rec,
+			                 number, (int64_t)words * 2);
 		int rc = check_content(ctx, shp_name, rec, shp + off + 8, (size_t)len, type);
 		if (rc != POSTURE_OK)
 			return rc;
@@ -199,7 +231,7 @@ int pst_shape_bytes_check(posture_ctx *ctx, const pst_shape_bytes *b, const char
 	char *shp = pst_asprintf("%s.shp", base), *shx = pst_asprintf("%s.shx", base);
 	char *dbf = pst_asprintf("%s.dbf", base);
 	int rc = POSTURE_OK;
-	uint32_t shp_type = 0, shx_type = 0;
+	int32_t shp_type = 0, shx_type = 0;
 	if (!shp || !shx || !dbf)
 		rc = pst_error(ctx, POSTURE_ENOMEM, base, "out of memory");
 	if (rc == POSTURE_OK)
@@ -207,7 +239,8 @@ int pst_shape_bytes_check(posture_ctx *ctx, const pst_shape_bytes *b, const char
 	if (rc == POSTURE_OK)
 		rc = check_header(ctx, shx, b->shx, b->shx_len, &shx_type);
 	if (rc == POSTURE_OK && shp_type != shx_type)
-		rc = pst_error(ctx, POSTURE_EDATA, shx, "shape type %u differs from the .shp's %u",
+		rc = pst_error(ctx, POSTURE_EDATA, shx, "shape type %" PRId32 " differs from the "
+		               ".shp's %" PRId32,
 		               shx_type, shp_type);
 	if (rc == POSTURE_OK)
 		rc = check_index(ctx, b, shp, shx, shp_type, n_records);
