@@ -74,6 +74,25 @@ bool pst_ctx_is_input(const posture_ctx *ctx, pst_file_id id);
 size_t pst_ctx_input_count(const posture_ctx *ctx);
 pst_file_id pst_ctx_input(const posture_ctx *ctx, size_t i);
 
+/** Folders posture_ctx_allow_path() allowed, as real paths: how many, and number @p i. */
+size_t pst_ctx_allowed_count(const posture_ctx *ctx);
+const char *pst_ctx_allowed(const posture_ctx *ctx, size_t i);
+
+/**
+ * Refuse @p path when it is a symbolic link whose target lies outside the
+ * folder tree of the data it belongs to: @p tree (the folder holding the map
+ * file, or the folder `posture check` was given) and its parent, the folder
+ * the link itself sits in, and every folder the context allows
+ * (posture_ctx_allow_path).  @p tree NULL means the link's own folder and
+ * its parent.  A file that is not a link passes (the caller named it, or a
+ * folder it named holds it).  The error names the link and its target.
+ * @return POSTURE_OK, POSTURE_EDATA (refused) or POSTURE_ENOMEM
+ */
+int pst_check_link(posture_ctx *ctx, const char *path, const char *tree);
+
+/** The folder part of @p path ("." when it has none); the caller's, freed with free(). */
+char *pst_path_dir(const char *path);
+
 /* --- memory --------------------------------------------------------------- */
 
 /** Grow *items (of *cap elements of size @p elem) to hold at least @p need. */
@@ -174,7 +193,8 @@ size_t pst_utf8_seq_len(const unsigned char *s, size_t avail);
 /**
  * Make data text safe to draw, in place: control characters (but newlines),
  * C1 controls and bidirectional overrides and marks are removed, so a name
- * cannot reorder or hide the text around it.
+ * cannot reorder or hide the text around it, and so are Unicode's
+ * noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF…), which Cairo refuses.
  */
 void pst_text_clean(char *text);
 

@@ -63,7 +63,7 @@ render 1 "maps/nul.ini:2:10: error: NUL byte" nul
 printf '[map]\ntitle = caf\351\n' > maps/latin1.ini
 render 1 "maps/latin1.ini:2:12: error: invalid UTF-8 byte 0xE9" latin1
 printf '\377\376[\000m\000a\000p\000]\000\n\000' > maps/utf16.ini
-render 1 "maps/utf16.ini:1:1: error: invalid UTF-8 byte 0xFF" utf16
+render 1 "maps/utf16.ini:1:1: error: the file is UTF-16 (it starts with a byte-order mark)" utf16
 { printf '[map]\ntitle = '; head -c 240 /dev/zero | tr '\0' x; printf 'size = 10x10\n'; } > maps/long.ini
 render 1 "maps/long.ini:2:200: error: line is 260 bytes long" long
 printf '[map]\ntitle = a\n[map]\ntitle = b\n' > maps/twice.ini
@@ -99,7 +99,9 @@ map fifo-layer layers="$TMP/fifo/bases.geojson"
 render 3 "fifo/bases.geojson: error: is not a regular file" fifo-layer
 mkdir dev && ln -s /dev/zero dev/bases.geojson
 map dev-layer layers="$TMP/dev/bases.geojson"
-render 3 "dev/bases.geojson: error: is not a regular file" dev-layer
+render 1 "dev/bases.geojson: error: is a symbolic link to '/dev/zero', outside" dev-layer
+bad 3 "dev/bases.geojson: error: is not a regular file" "$POSTURE" render maps/dev-layer.ini \
+	--allow-path /dev --size 400x300 -o dest/map.svg
 map dir-sources sources="$TMP/dest"
 render 3 "dest: error: is a directory" dir-sources
 map no-shapes shapes="$TMP/no-such-folder"
@@ -148,7 +150,7 @@ render 1 "gj/nan/bases.geojson:1:" nan
 gj trunc '{"type": "FeatureCollection", "features": [{"type": "Feature", "prop'
 render 1 "gj/trunc/bases.geojson:1:" trunc
 gj empty ''
-render 1 "gj/empty/bases.geojson:1:1: error: invalid JSON" empty
+render 1 "gj/empty/bases.geojson:1:1: error: the file is empty" empty
 gj blank '   \n\n  '
 render 1 "gj/blank/bases.geojson:" blank
 gj trailing '{"type": "FeatureCollection", "features": []} {}\n'
@@ -165,7 +167,7 @@ mkdir -p gj/big && truncate -s 65M gj/big/bases.geojson
 layer big
 render 1 "gj/big/bases.geojson: error: file is too large" big
 gj binary '\211PNG\r\n\032\n\000\000\000\rIHDR'
-render 1 "gj/binary/bases.geojson:1:1: error: invalid UTF-8 byte 0x89" binary
+render 1 "gj/binary/bases.geojson:1:1: error: this is not a JSON object or array" binary
 
 # --- CSL-JSON sources --------------------------------------------------------------------
 src() { # src NAME PRINTF-FORMAT
@@ -184,7 +186,7 @@ render 1 "src-badutf.json:1:40: error: invalid UTF-8 byte 0xFF" src-badutf
 map src-deep sources="$TMP/src-deep.json"
 render 1 "src-deep.json:1:65: error: arrays and objects are nested deeper" src-deep
 src notarray '"sources"'
-render 1 "src-notarray.json:1:9: error: invalid JSON: '[' or '{' expected" src-notarray
+render 1 "src-notarray.json:1:1: error: this is not a JSON object or array" src-notarray
 
 # --- shapefiles ---------------------------------------------------------------------
 # shapes NAME: a copy of shapes/ in sh-NAME/ to break, and a map using it.

@@ -48,6 +48,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...);
  */
 const char *cli_option_value(int argc, char **argv, int *i, const char *name);
 
+/**
+ * --allow-path DIR of @p cmd: let layer, theme and sources links lead into
+ * DIR.  Returns EXIT_OK, or reports a usage error and returns EXIT_USAGE.
+ */
+int cli_allow_path(posture_ctx *ctx, const char *cmd, const char *dir);
+
 /** Report an unknown option, suggesting the nearest one in @p usage. */
 int cli_unknown_option(const char *cmd, const char *arg, const char *usage);
 

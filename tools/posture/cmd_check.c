@@ -18,6 +18,9 @@ static const char usage[] =
 	"                       counted (para. N; p. N where the text has form feeds)\n"
 	"      --shapes DIR     base geography to check positions against\n"
 	"      --werror         treat warnings as errors\n"
+	"      --allow-path DIR let layer and sources files that are symbolic links\n"
+	"                       lead into DIR (repeatable; by default a link must stay\n"
+	"                       in DIR or its parent)\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"exit status: 0 no errors, 1 invalid data, 2 usage, 3 I/O or system error.\n";
@@ -38,6 +41,10 @@ static int run_check(posture_ctx *ctx, int argc, char **argv)
 			if (!*v)
 				return cli_usage_error("check", "--documents needs a directory");
 			opts.documents_dir = v;
+		} else if ((v = cli_option_value(argc, argv, &i, "--allow-path"))) {
+			int status = cli_allow_path(ctx, "check", v);
+			if (status != EXIT_OK)
+				return status;
 		} else if ((v = cli_option_value(argc, argv, &i, "--shapes"))) {
 			if (!*v)
 				return cli_usage_error("check", "--shapes needs a directory");

@@ -17,6 +17,8 @@ static const char usage[] =
 	"  -f, --format FORMAT   text (an aligned table, the default), csv or json\n"
 	CLI_FILTER_HELP
 	"  -l, --layer LAYER     same as --only LAYER\n"
+	"      --allow-path DIR  let layer and sources files that are symbolic links lead\n"
+	"                        into DIR (repeatable; as for 'posture check')\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error.\n";
@@ -56,6 +58,8 @@ static int run_list(posture_ctx *ctx, int argc, char **argv)
 		} else if ((v = cli_option_value(argc, argv, &i, "-f")) ||
 		           (v = cli_option_value(argc, argv, &i, "--format"))) {
 			rc = parse_format(&format, v);
+		} else if ((v = cli_option_value(argc, argv, &i, "--allow-path"))) {
+			rc = cli_allow_path(ctx, "list", v);
 		} else if (arg[0] == '-' && arg[1]) {
 			return cli_unknown_option("list", arg, usage);
 		} else if (dir) {

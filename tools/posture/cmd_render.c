@@ -52,6 +52,9 @@ static const char usage[] =
 	CLI_FILTER_HELP
 	"      --stats FILE      write label placement figures as JSON to FILE ('-': stderr),\n"
 	"                        one object per map, in the order the maps were named\n"
+	"      --allow-path DIR  let layer, theme and sources files that are symbolic\n"
+	"                        links lead into DIR (repeatable; by default a link must\n"
+	"                        stay in the map file's folder or its parent)\n"
 	"      --strict          fail (status 1) when an item gets neither its name nor a key\n"
 	"  -h, --help            show this help\n"
 	"\n"
@@ -61,6 +64,7 @@ static const char usage[] =
 #define MAX_OUTPUTS 16
 #define MAX_JOBS 256
 #define MAX_SETS 64
+#define MAX_ALLOW 16
 
 /* A [map] key overridden on the command line. */
 typedef struct {
@@ -82,6 +86,8 @@ typedef struct {
 	bool strict;                      /* --strict */
 	long jobs;                        /* -j: maps drawn at once */
 	cli_filters filters;              /* --from, --hide, …: override [filter] */
+	const char *allow[MAX_ALLOW];     /* --allow-path folders */
+	size_t n_allow;
 } render_args;
 
 static int add_set(render_args *a, const char *option, const char *key, const char *text)
@@ -174,6 +180,12 @@ static int parse_option(render_args *a, int argc, char **argv, int *i)
 	if ((v = cli_option_value(argc, argv, i, "--stats"))) {
 		a->stats_path = v;
 		return *v ? EXIT_OK : cli_usage_error("render", "--stats needs a file name (or -)");
+	}
+	if ((v = cli_option_value(argc, argv, i, "--allow-path"))) {
+		if (a->n_allow >= MAX_ALLOW)
+			return cli_usage_error("render", "at most %d --allow-path folders", MAX_ALLOW);
+		a->allow[a->n_allow++] = v;
+		return EXIT_OK;
 	}
 	if (!strcmp(arg, "--strict")) {
 		a->strict = true;
@@ -376,6 +388,11 @@ static int check_strict(const posture_scene *scene)
 static int render_one(posture_ctx *ctx, const render_args *a, const char *path,
                       posture_inputs *inputs, FILE *stats_out)
 {
+	int status = EXIT_OK;
+	for (size_t i = 0; status == EXIT_OK && i < a->n_allow; i++)
+		status = cli_allow_path(ctx, "render", a->allow[i]);
+	if (status != EXIT_OK)
+		return status;
 	posture_map *map = NULL;
 	posture_scene *scene = NULL;
 	int rc = posture_map_load(&map, ctx, path);
@@ -461,8 +478,10 @@ static void preload(posture_inputs *inputs, const render_args *a)
 	for (size_t i = 0; i < a->n_maps; i++) {
 		posture_ctx *scratch = NULL;
 		posture_map *map = NULL;
-		if (posture_ctx_create(&scratch) == POSTURE_OK &&
-		    posture_map_load(&map, scratch, a->maps[i]) == POSTURE_OK)
+		bool ok = posture_ctx_create(&scratch) == POSTURE_OK;
+		for (size_t k = 0; ok && k < a->n_allow; k++) /* as each worker allows them */
+			ok = posture_ctx_allow_path(scratch, a->allow[k]) == POSTURE_OK;
+		if (ok && posture_map_load(&map, scratch, a->maps[i]) == POSTURE_OK)
 			posture_inputs_preload(inputs, scratch, map); /* a map that fails says why itself */
 		posture_map_destroy(map);
 		posture_ctx_destroy(scratch);

@@ -95,6 +95,21 @@ const char *cli_option_value(int argc, char **argv, int *i, const char *name)
 	return argv[++*i];
 }
 
+int cli_allow_path(posture_ctx *ctx, const char *cmd, const char *dir)
+{
+	if (!*dir)
+		return cli_usage_error(cmd, "--allow-path needs a folder");
+	int rc = posture_ctx_allow_path(ctx, dir);
+	if (rc == POSTURE_OK)
+		return EXIT_OK;
+	posture_ctx_clear_diags(ctx);
+	if (rc == POSTURE_ENOMEM) {
+		fprintf(stderr, "posture %s: out of memory\n", cmd);
+		return EXIT_IO;
+	}
+	return cli_usage_error(cmd, "--allow-path '%s' is not an existing folder", dir);
+}
+
 int cli_unknown_option(const char *cmd, const char *arg, const char *usage)
 {
 	/* The options a command knows are the words starting with '-' in its help. */

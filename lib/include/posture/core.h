@@ -67,6 +67,18 @@ POSTURE_API int posture_ctx_create(posture_ctx **out);
 /** Destroy a context and every diagnostic it holds.  NULL is allowed. */
 POSTURE_API void posture_ctx_destroy(posture_ctx *ctx);
 
+/**
+ * Allow layer, theme and sources files that are symbolic links to lead into
+ * @p dir (and the folders under it).  Without this, such a link is followed
+ * only when its target lies in the folder holding the map file (or the
+ * folder being checked) or its parent; any other is refused with an error
+ * naming the link and its target, before a byte of the target is read.
+ * @param dir an existing folder; its real path is kept, so later changes
+ *        to a link on the way do not change what is allowed
+ * @return POSTURE_OK, POSTURE_EUSAGE (no such folder) or POSTURE_ENOMEM
+ */
+POSTURE_API int posture_ctx_allow_path(posture_ctx *ctx, const char *dir);
+
 /** Number of diagnostics recorded so far. */
 POSTURE_API size_t posture_ctx_diag_count(const posture_ctx *ctx);
 

@@ -7,11 +7,15 @@
  * context keeps a flag and reports a generic out-of-memory error instead.
  *
  * The context also remembers which files the run has read (device and
- * inode), so that no output can replace one of its own inputs.
+ * inode), so that no output can replace one of its own inputs, and the
+ * folders the caller allowed symbolic links to lead to (--allow-path).
  */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include <pango/pangocairo.h>
 
@@ -26,6 +30,9 @@ struct posture_ctx {
 	size_t cap_diags;    /* number allocated */
 	size_t n_errors;     /* how many have severity POSTURE_ERROR */
 	bool lost_diag;      /* a diagnostic could not be stored (out of memory) */
+	char **allowed;      /* real paths of folders links may lead into (--allow-path) */
+	size_t n_allowed;    /* number used */
+	size_t cap_allowed;  /* number allocated */
 };
 
 static const posture_diag lost_diag = {
@@ -56,6 +63,9 @@ void posture_ctx_destroy(posture_ctx *ctx)
 	posture_ctx_clear_diags(ctx);
 	free(ctx->inputs);
 	free(ctx->diags);
+	for (size_t i = 0; i < ctx->n_allowed; i++)
+		free(ctx->allowed[i]);
+	free(ctx->allowed);
 	free(ctx);
 }
 
@@ -103,6 +113,33 @@ size_t pst_ctx_input_count(const posture_ctx *ctx)
 pst_file_id pst_ctx_input(const posture_ctx *ctx, size_t i)
 {
 	return ctx->inputs[i];
+}
+
+int posture_ctx_allow_path(posture_ctx *ctx, const char *dir)
+{
+	struct stat st;
+	char *real = realpath(dir, NULL);
+	if (!real || stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		free(real);
+		return pst_error(ctx, POSTURE_EUSAGE, dir, "--allow-path wants an existing folder");
+	}
+	if (pst_grow((void **)&ctx->allowed, &ctx->cap_allowed, ctx->n_allowed + 1,
+	             sizeof(*ctx->allowed)) != POSTURE_OK) {
+		free(real);
+		return pst_error(ctx, POSTURE_ENOMEM, dir, "out of memory");
+	}
+	ctx->allowed[ctx->n_allowed++] = real;
+	return POSTURE_OK;
+}
+
+size_t pst_ctx_allowed_count(const posture_ctx *ctx)
+{
+	return ctx ? ctx->n_allowed : 0;
+}
+
+const char *pst_ctx_allowed(const posture_ctx *ctx, size_t i)
+{
+	return ctx->allowed[i];
 }
 
 int pst_vdiag(posture_ctx *ctx, posture_severity sev, int code, const char *file,

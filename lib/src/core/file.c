@@ -5,6 +5,10 @@
  * named as input is refused instead of blocking the run, and a size cap keeps
  * a wrong path (a disk image, say) from exhausting memory.
  *
+ * Links: a layer, theme or sources file may be a symbolic link only into
+ * the folder tree of its map (pst_check_link), so a project cannot make
+ * posture read, and quote in an error, a file elsewhere on the machine.
+ *
  * Outputs: bytes go to a uniquely named temporary file in the destination's
  * directory and are renamed over the destination only when complete and
  * flushed, and the directory is flushed after the rename.  A failed or
@@ -13,6 +17,7 @@
  * an output that is one of those inputs (same device and inode, whatever the
  * path says) is refused.
  */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -109,6 +114,71 @@ int pst_mkdirs(posture_ctx *ctx, const char *dir)
 	}
 	free(p);
 	return POSTURE_OK;
+}
+
+char *pst_path_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return pst_strdup(".");
+	return pst_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* Whether the real path @p target is @p root or lies under it. */
+static bool path_under(const char *target, const char *root)
+{
+	size_t n = strlen(root);
+	if (n == 1 && root[0] == '/')
+		return true;
+	return strncmp(target, root, n) == 0 && (target[n] == '/' || target[n] == '\0');
+}
+
+/* Whether @p target lies under the real path of @p dir (joined with @p tail). */
+static bool under_real_dir(const char *target, const char *dir, const char *tail, bool *nomem)
+{
+	char *joined = pst_asprintf("%s%s", dir, tail);
+	if (!joined) {
+		*nomem = true;
+		return false;
+	}
+	char *real = realpath(joined, NULL);
+	free(joined);
+	bool under = real && path_under(target, real);
+	free(real);
+	return under;
+}
+
+int pst_check_link(posture_ctx *ctx, const char *path, const char *tree)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+		return POSTURE_OK; /* not a link (a missing file is reported when it is read) */
+	char *target = realpath(path, NULL);
+	if (!target)
+		return POSTURE_OK; /* a dangling link: reading it reports the missing file */
+	char *own = pst_path_dir(path);
+	bool nomem = !own, ok = false;
+	const char *base = tree ? tree : own;
+	if (own)
+		ok = under_real_dir(target, base, "", &nomem) ||
+		     under_real_dir(target, base, "/..", &nomem) ||
+		     under_real_dir(target, own, "", &nomem);
+	for (size_t i = 0; !ok && i < pst_ctx_allowed_count(ctx); i++)
+		ok = path_under(target, pst_ctx_allowed(ctx, i));
+	char *parent = own && !ok && !nomem ? pst_asprintf("%s/..", base) : NULL;
+	char *shown = parent ? realpath(parent, NULL) : NULL;
+	free(parent);
+	int rc = POSTURE_OK;
+	if (nomem)
+		rc = pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+	else if (!ok)
+		rc = pst_error(ctx, POSTURE_EDATA, path, "is a symbolic link to '%s', outside '%s' "
+		               "(the folder tree of the data); refused (allow it with --allow-path "
+		               "DIR)", target, shown ? shown : base);
+	free(shown);
+	free(own);
+	free(target);
+	return rc;
 }
 
 char *pst_path_relative_to(const char *base_file, const char *rel)

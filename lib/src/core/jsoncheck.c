@@ -9,6 +9,11 @@
  * nesting deeper than PST_MAX_JSON_DEPTH, a string longer than
  * PST_MAX_JSON_STRING bytes, a number longer than PST_MAX_JSON_NUMBER
  * characters.  Syntax is left to jansson.
+ *
+ * A file that does not begin as JSON does (`{` or `[` after whitespace and
+ * a byte-order mark) gets one error that quotes nothing: it may be any file
+ * at all (a wrong path, a link to /etc/passwd), and its bytes do not belong
+ * in a message.  jansson's "near '…'" is shown only for files that did.
  */
 #include <string.h>
 
@@ -108,6 +113,19 @@ int pst_json_precheck(posture_ctx *ctx, const char *path, const char *text, size
 	scan s = { ctx, path, text, len, 0, 0 };
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		s.i = *skip = 3; /* a UTF-8 byte-order mark: harmless, skipped */
+	size_t first = s.i;
+	while (first < len && strchr(" \t\r\n", text[first]) && text[first])
+		first++;
+	if (first == len)
+		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, path, 1, 1,
+		                "the file is empty (it should hold a JSON object or array)");
+	if (text[first] != '{' && text[first] != '[') {
+		int line, column;
+		pst_offset_to_line_col(text, first, &line, &column);
+		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, path, line, column,
+		                "this is not a JSON object or array: the file should start "
+		                "with '{' or '['");
+	}
 	while (rc == POSTURE_OK && s.i < len)
 		rc = text[s.i] == '"' ? scan_string(&s) : scan_other(&s);
 	return rc;

@@ -84,13 +84,16 @@ char *pst_word_list(const char *const *words)
 	return b.data;
 }
 
-int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, int *n_errors)
+int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, const char *tree,
+                   int *n_errors)
 {
 	memset(f, 0, sizeof(*f));
 	f->c.ctx = ctx;
 	f->c.path = path;
 	size_t len;
-	int rc = pst_json_load((void **)&f->root, &f->text, &len, ctx, path);
+	int rc = pst_check_link(ctx, path, tree);
+	if (rc == POSTURE_OK)
+		rc = pst_json_load((void **)&f->root, &f->text, &len, ctx, path);
 	if (rc == POSTURE_EDATA) {
 		(*n_errors)++;
 		return POSTURE_OK; /* reported; the caller goes on to the next file */

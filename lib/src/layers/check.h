@@ -20,7 +20,8 @@ typedef struct {
 /*
  * A JSON file opened for checking: parsed by jansson and indexed by position.
  * pst_check_open() sets *root to NULL (and counts the error in *n_errors)
- * when the file is not valid JSON; that is not a failure of the run.
+ * when the file is not valid JSON, or is a symbolic link out of @p tree
+ * (pst_check_link); that is not a failure of the run.
  */
 typedef struct {
 	pst_checker c;   /* reporting state for the file */
@@ -28,7 +29,8 @@ typedef struct {
 	char *text;      /* its bytes (the position index refers to them) */
 } pst_check_file;
 
-int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, int *n_errors);
+int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, const char *tree,
+                   int *n_errors);
 void pst_check_close(pst_check_file *f, int *n_errors);
 
 /* Report at the member @p pointer (its key when @p at_key). */

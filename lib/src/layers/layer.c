@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "check.h"
@@ -760,9 +761,19 @@ static int check_collection(pst_checker *c, pst_layer *l, json_t *root, const ps
 	json_t *type = json_object_get(root, "type");
 	static const char *const collection_members[] = { "type", "features", "bbox", NULL };
 	check_misspelt_members(c, root, "", collection_members, "collection");
-	if (!json_is_object(root) || !json_is_string(type) ||
-	    strcmp(json_string_value(type), "FeatureCollection") != 0 || !json_is_array(feats)) {
-		pst_check_error(c, "", false, "expected a GeoJSON FeatureCollection "
+	const char *type_name = json_string_value(type);
+	if (type_name && !strcasecmp(type_name, "FeatureCollection") &&
+	    strcmp(type_name, "FeatureCollection") != 0) {
+		pst_check_error(c, "/type", false, "'type' is '%s'; GeoJSON names are case-sensitive: "
+		                "write \"FeatureCollection\"", type_name);
+		return POSTURE_OK;
+	}
+	if (!json_is_object(root) || !type_name || strcmp(type_name, "FeatureCollection") != 0 ||
+	    !json_is_array(feats)) {
+		const char *at = !json_is_object(root) ? "" : type && !type_name ? "/type"
+		               : type_name && strcmp(type_name, "FeatureCollection") ? "/type"
+		               : feats ? "/features" : "";
+		pst_check_error(c, at, false, "expected a GeoJSON FeatureCollection "
 		                "{ \"type\": \"FeatureCollection\", \"features\": [ … ] }");
 		return POSTURE_OK;
 	}
@@ -809,7 +820,7 @@ static int read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const ps
 		return POSTURE_OK;
 	}
 	pst_check_file f;
-	int rc = pst_check_open(&f, ctx, path, n_errors);
+	int rc = pst_check_open(&f, ctx, path, data->tree, n_errors);
 	if (rc == POSTURE_OK && f.root)
 		rc = check_collection(&f.c, l, f.root, geo, data);
 	pst_check_close(&f, n_errors);
@@ -957,6 +968,13 @@ static int load(posture_data *d, posture_ctx *ctx, const char *sources,
 int posture_data_load(posture_data **out, posture_ctx *ctx, const char *sources,
                       const char *const *layers, size_t n_layers, const posture_check_opts *opts)
 {
+	return pst_data_load(out, ctx, sources, layers, n_layers, opts, NULL);
+}
+
+int pst_data_load(posture_data **out, posture_ctx *ctx, const char *sources,
+                  const char *const *layers, size_t n_layers, const posture_check_opts *opts,
+                  const char *tree)
+{
 	*out = NULL;
 	posture_check_opts defaults = POSTURE_CHECK_OPTS_INIT;
 	if (!opts)
@@ -964,7 +982,9 @@ int posture_data_load(posture_data **out, posture_ctx *ctx, const char *sources,
 	posture_data *d = calloc(1, sizeof(*d));
 	if (!d)
 		return pst_error(ctx, POSTURE_ENOMEM, "layers", "out of memory");
+	d->tree = tree;
 	int rc = load(d, ctx, sources, layers, n_layers, opts);
+	d->tree = NULL;
 	if (rc != POSTURE_OK) {
 		posture_data_destroy(d);
 		return rc;

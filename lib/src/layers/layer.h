@@ -84,7 +84,18 @@ struct posture_data {
 	size_t n_sources;
 	pst_layer *layers;
 	size_t n_layers;
+	const char *tree;  /* while loading: the folder whose tree links may lead into
+	                      (pst_check_link; NULL: each file's own folder), borrowed */
 };
+
+/**
+ * posture_data_load() for the files of a map or a checked folder: a layer or
+ * the sources file that is a symbolic link must lead into the folder tree of
+ * @p tree (see pst_check_link).
+ */
+int pst_data_load(posture_data **out, posture_ctx *ctx, const char *sources,
+                  const char *const *layers, size_t n_layers, const posture_check_opts *opts,
+                  const char *tree);
 
 /**
  * The layer type a file name stands for: its first word (up to '-' or '.')

@@ -89,19 +89,6 @@ static int check_line(posture_ctx *ctx, const char *file, const char *line, size
 	size_t content = len;
 	if (content && line[content - 1] == '\r')
 		content--;
-	for (size_t i = 0; i < content;) {
-		size_t n = pst_utf8_seq_len((const unsigned char *)line + i, content - i);
-		int l, col;
-		pst_offset_to_line_col(line, i, &l, &col);
-		if (line[i] == '\0')
-			return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, col,
-			                "NUL byte in the file (is it a text file?)");
-		if (n == 0)
-			return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, col,
-			                "invalid UTF-8 byte 0x%02X (save the file as UTF-8)",
-			                (unsigned char)line[i]);
-		i += n;
-	}
 	if (content > MAX_INI_LINE)
 		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, MAX_INI_LINE + 1,
 		                "line is %zu bytes long; map files allow at most %d per line",
@@ -127,6 +114,100 @@ static int check_line(posture_ctx *ctx, const char *file, const char *line, size
 	}
 	if (!blank && !comment)
 		*in_value = line[indent] != '[';
+	return POSTURE_OK;
+}
+
+/*
+ * The first NUL byte or invalid UTF-8 sequence, reported alone: after one,
+ * the rest of a binary or mis-encoded file would only repeat it.
+ */
+static int check_encoding(posture_ctx *ctx, const char *file, const char *text, size_t len,
+                          size_t start)
+{
+	for (size_t i = start; i < len;) {
+		size_t n = text[i] ? pst_utf8_seq_len((const unsigned char *)text + i, len - i) : 0;
+		if (n) {
+			i += n;
+			continue;
+		}
+		int line, col;
+		pst_offset_to_line_col(text, i, &line, &col);
+		if (text[i] == '\0')
+			return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line, col,
+			                "NUL byte in the file (is it a text file?)");
+		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line, col,
+		                "invalid UTF-8 byte 0x%02X (save the file as UTF-8)",
+		                (unsigned char)text[i]);
+	}
+	return POSTURE_OK;
+}
+
+/* "UTF-16" or "UTF-32" when the text is in one of them (by byte-order mark, or
+ * by NUL bytes between ASCII ones at the start), else NULL. */
+static const char *wide_encoding(const unsigned char *t, size_t len, bool *bom)
+{
+	*bom = true;
+	if (len >= 4 && (!memcmp(t, "\0\0\xFE\xFF", 4) || !memcmp(t, "\xFF\xFE\0\0", 4)))
+		return "UTF-32";
+	if (len >= 2 && ((t[0] == 0xFF && t[1] == 0xFE) || (t[0] == 0xFE && t[1] == 0xFF)))
+		return "UTF-16";
+	*bom = false;
+	bool le = len >= 4, be = len >= 4; /* "[\0m\0" or "\0[\0m": ASCII in UTF-16 */
+	for (size_t i = 0; i < 4 && i < len; i++) {
+		bool ascii = t[i] >= 0x09 && t[i] < 0x7F;
+		le = le && (i % 2 ? t[i] == 0 : ascii);
+		be = be && (i % 2 ? ascii : t[i] == 0);
+	}
+	if (le || be)
+		return "UTF-16";
+	return NULL;
+}
+
+/* Whether the text at @p p (a '{' or '[') starts JSON rather than an INI section. */
+static bool looks_like_json(const char *p, const char *end)
+{
+	if (*p == '{')
+		return true;
+	for (p++; p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'); p++)
+		;
+	return p == end || strchr("{[\"]-0123456789", *p);
+}
+
+/*
+ * A file that is no INI text at all gets one error that quotes none of its
+ * bytes (it may be anything: a layer named as the map, a binary, a link to a
+ * system file): UTF-16/32, JSON, or a first line — not blank, not a comment
+ * — that is not a section header.
+ */
+static int check_kind(posture_ctx *ctx, const char *file, const char *kind, const char *text,
+                      size_t len, size_t start)
+{
+	bool bom;
+	const char *wide = wide_encoding((const unsigned char *)text, len, &bom);
+	if (wide)
+		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, 1, 1, "the file is %s%s; save "
+		                "it as UTF-8", wide, bom ? " (it starts with a byte-order mark)" : "");
+	const char *end = text + len;
+	int line_no = 1;
+	for (const char *p = text + start; p < end; line_no++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		const char *q = p;
+		while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q < eol && *q != ';' && *q != '#') {
+			if ((*q == '{' || *q == '[') && looks_like_json(q, end))
+				return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, 1,
+				                "this looks like JSON, not a %s (an INI file of [sections] "
+				                "and 'key = value' lines)", kind);
+			if (*q != '[')
+				return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line_no, 1,
+				                "this is not a %s: its first line that is not blank or a "
+				                "comment must be a [section] header", kind);
+			return POSTURE_OK;
+		}
+		p = eol + 1;
+	}
 	return POSTURE_OK;
 }
 
@@ -189,15 +270,20 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	return 1; /* keep going: report every problem in one run */
 }
 
-int pst_ini_read(posture_ctx *ctx, const char *path, size_t max_size, pst_ini_handler fn,
-                 void *user)
+int pst_ini_read(posture_ctx *ctx, const char *path, const char *kind, size_t max_size,
+                 pst_ini_handler fn, void *user)
 {
 	char *text;
 	size_t len;
 	int rc = pst_read_file(&text, &len, ctx, path, max_size);
 	if (rc != POSTURE_OK)
 		return rc;
-	rc = check_lines(ctx, path, text, len);
+	size_t start = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	rc = check_kind(ctx, path, kind, text, len, start);
+	if (rc == POSTURE_OK)
+		rc = check_encoding(ctx, path, text, len, start);
+	if (rc == POSTURE_OK)
+		rc = check_lines(ctx, path, text, len);
 	if (rc == POSTURE_OK) {
 		ini_reader_state st = { .ctx = ctx, .path = path, .text = text, .fn = fn, .user = user };
 		if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))

@@ -9,6 +9,11 @@
  * UTF-8, indentation, separators, section headers — and reports problems as
  * FILE:LINE:COLUMN; then inih reads the text through a line reader that
  * counts lines, so each key arrives with its position.
+ *
+ * A file that is not INI text at all — UTF-16 or UTF-32, JSON (a GeoJSON
+ * layer named as the map, say), binary bytes, or text whose first line is
+ * not a section header — gets exactly one error, which quotes none of its
+ * bytes; so does the first encoding error (NUL, invalid UTF-8) of a file.
  */
 #ifndef POSTURE_INI_H
 #define POSTURE_INI_H
@@ -34,11 +39,12 @@ typedef int (*pst_ini_handler)(void *user, const char *section, const char *key,
 
 /**
  * Read the INI file @p path (at most @p max_size bytes), calling @p fn for
- * each key in file order.
+ * each key in file order.  @p kind names what the file should be in the
+ * error for a file that is not one ("map file", "theme file").
  * @return POSTURE_OK, or the first error (syntax errors are POSTURE_EDATA)
  */
-int pst_ini_read(posture_ctx *ctx, const char *path, size_t max_size, pst_ini_handler fn,
-                 void *user);
+int pst_ini_read(posture_ctx *ctx, const char *path, const char *kind, size_t max_size,
+                 pst_ini_handler fn, void *user);
 
 /** Report an error at @p at; returns POSTURE_EDATA. */
 int pst_ini_error(posture_ctx *ctx, const pst_where *at, const char *fmt, ...) PST_PRINTF(3, 4);

@@ -571,7 +571,7 @@ int posture_map_load(posture_map **out, posture_ctx *ctx, const char *path)
 		rc = pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
 	} else {
 		ini_state st = { .ctx = ctx, .map = m };
-		rc = pst_ini_read(ctx, path, MAX_MAP_FILE, on_key, &st);
+		rc = pst_ini_read(ctx, path, "map file", MAX_MAP_FILE, on_key, &st);
 	}
 	if (rc == POSTURE_OK)
 		rc = check_required(ctx, m);

@@ -120,11 +120,17 @@ static void replay_into(posture_ctx *ctx, const replay *r)
 		pst_ctx_note_input(ctx, r->ids[i]);
 }
 
+/* The key says which files, and from which folder tree links may lead into
+ * them (pst_check_link): maps in other folders read their data themselves. */
 static char *data_key(const posture_map *m)
 {
 	pst_buf k;
 	pst_buf_init(&k);
-	pst_buf_printf(&k, "%s\n%s\n", m->sources ? m->sources : "", m->shapes_dir);
+	char *tree = pst_path_dir(m->path);
+	pst_buf_printf(&k, "%s\n%s\n%s\n", tree ? tree : "", m->sources ? m->sources : "",
+	               m->shapes_dir);
+	k.failed = k.failed || !tree;
+	free(tree);
 	for (size_t i = 0; i < m->n_layers; i++)
 		pst_buf_printf(&k, "%s\n", m->layers[i]);
 	if (k.failed || !k.data) {
@@ -138,8 +144,13 @@ static int load_data(posture_data **out, posture_ctx *ctx, const posture_map *m)
 {
 	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
 	opts.shapes_dir = m->shapes_dir;
-	return posture_data_load(out, ctx, m->sources, (const char *const *)m->layers, m->n_layers,
-	                         &opts);
+	char *tree = pst_path_dir(m->path); /* symlinked layers must lead into its tree */
+	if (!tree)
+		return pst_error(ctx, POSTURE_ENOMEM, m->path, "out of memory");
+	int rc = pst_data_load(out, ctx, m->sources, (const char *const *)m->layers, m->n_layers,
+	                       &opts, tree);
+	free(tree);
+	return rc;
 }
 
 int pst_inputs_data(const posture_data **out, posture_data **owned, posture_ctx *ctx,

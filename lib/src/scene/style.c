@@ -271,16 +271,19 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* maps/themes/<name>.ini beside the map, else posture's own themes. */
-static char *find_theme(const char *map_path, const char *name)
+/* themes/<name>.ini beside the map (*beside set), else posture's own in @p builtin. */
+static char *find_theme(const char *map_path, const char *name, const char *builtin,
+                        bool *beside)
 {
 	const char *slash = strrchr(map_path, '/');
 	char *path = slash ? pst_asprintf("%.*s/themes/%s.ini", (int)(slash - map_path), map_path, name)
 	                   : pst_asprintf("themes/%s.ini", name);
+	*beside = true;
 	if (path && is_file(path))
 		return path;
+	*beside = false;
 	free(path);
-	path = pst_asprintf("%s/%s.ini", POSTURE_THEMES_DIR, name);
+	path = pst_asprintf("%s/%s.ini", builtin, name);
 	if (path && is_file(path))
 		return path;
 	free(path);
@@ -304,12 +307,18 @@ static int load_file(reader *r, const char *name, const pst_where *name_at)
 		                     "digits and hyphens", name);
 	if (r->depth >= MAX_INHERIT)
 		return pst_ini_error(r->ctx, name_at, "themes inherit too deeply (a loop?) at '%s'", name);
-	char *path = find_theme(r->map_path, name);
+	bool beside;
+	char *path = find_theme(r->map_path, name, POSTURE_THEMES_DIR, &beside);
 	if (!path)
 		return pst_ini_error(r->ctx, name_at, "theme '%s' not found (looked for themes/%s.ini "
 		                     "beside the map and in %s)", name, name, POSTURE_THEMES_DIR);
+	char *tree = beside ? pst_path_dir(r->map_path) : NULL;
+	int rc = beside && !tree ? pst_error(r->ctx, POSTURE_ENOMEM, path, "out of memory")
+	       : beside ? pst_check_link(r->ctx, path, tree) : POSTURE_OK;
+	free(tree);
 	r->depth++;
-	int rc = pst_ini_read(r->ctx, path, MAX_THEME_FILE, on_theme_key, r);
+	if (rc == POSTURE_OK)
+		rc = pst_ini_read(r->ctx, path, "theme file", MAX_THEME_FILE, on_theme_key, r);
 	r->depth--;
 	free(path);
 	return rc;
