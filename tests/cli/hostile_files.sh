@@ -97,7 +97,7 @@ json.dump(src, open(path, "w", encoding="utf-8"), ensure_ascii=False, indent=2)
 EOF
 printf 'title = T\357\277\276itle\357\277\277\n' > title.txt
 sed -e "s/^title .*/$(cat title.txt)/" proj/maps/t.ini > proj/maps/fffe.ini
-run 0 "$POSTURE" render proj/maps/fffe.ini -o fffe.pdf -o fffe.png -o fffe.svg
+run 0 "$POSTURE" render proj/maps/fffe.ini --size 1600x1100 -o fffe.pdf -o fffe.png -o fffe.svg
 pdfinfo fffe.pdf > info.txt
 grep -q '^Title: *Title$' info.txt || { cat info.txt >&2; fail "PDF title not cleaned"; }
 pdftotext fffe.pdf - | grep -q 'Kulob garrison' || fail "the cleaned name is not in the PDF"
