@@ -31,6 +31,7 @@ extern const cli_command cli_render;
 extern const cli_command cli_check;
 extern const cli_command cli_list;
 extern const cli_command cli_diff;
+extern const cli_command cli_export;
 
 /** Print every diagnostic of @p ctx to stderr, GNU-style. */
 void cli_print_diags(const posture_ctx *ctx);

@@ -125,6 +125,23 @@ POSTURE_API int posture_diff_print(posture_ctx *ctx, const posture_diff *diff, F
 /** Free a diff.  NULL is allowed. */
 POSTURE_API void posture_diff_destroy(posture_diff *diff);
 
+/**
+ * Exports of the layers with their citations resolved to text (README
+ * "Exports").  Each is written atomically: a failed export leaves earlier
+ * files untouched.
+ * @return POSTURE_OK, POSTURE_EIO, POSTURE_ENOMEM (and POSTURE_EUSAGE for a
+ *         shapefile name not ending in .shp)
+ */
+/** GeoJSON (RFC 7946): one FeatureCollection, citations with title, author, date, container, url, doi. */
+POSTURE_API int posture_data_export_geojson(posture_ctx *ctx, const posture_data *data,
+                                            const char *path);
+/** CSV (RFC 4180): one row per item, citations as one readable column plus source ids. */
+POSTURE_API int posture_data_export_csv(posture_ctx *ctx, const posture_data *data,
+                                        const char *path);
+/** ESRI shapefiles through shapelib: NAME-points and, when lines exist, NAME-lines for NAME.shp. */
+POSTURE_API int posture_data_export_shapefile(posture_ctx *ctx, const posture_data *data,
+                                              const char *path);
+
 /** Output formats of posture_data_list(). */
 typedef enum {
 	POSTURE_LIST_TEXT, /**< an aligned table for people */

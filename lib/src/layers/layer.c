@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "resolved.h"
 
 /* --- vocabularies (layers/README.md) -------------------------------------- */
 
@@ -376,6 +377,35 @@ static void check_page_range(feat_ctx *f, const pst_source *src, const char *loc
 		                "(%s)", loc, src->id, pages);
 }
 
+/*
+ * Resolved members (as `posture export` writes them: title, author, date,
+ * container, url, doi) must say what sources.json says, so an exported layer
+ * read back cannot carry a citation that disagrees with its source.
+ */
+static void check_resolved(feat_ctx *f, json_t *entry, const char *ptr, const pst_source *src)
+{
+	for (size_t i = 0; pst_resolved_members[i]; i++) {
+		const char *m = pst_resolved_members[i];
+		json_t *v = json_object_get(entry, m);
+		if (!v)
+			continue;
+		char mptr[300];
+		snprintf(mptr, sizeof(mptr), "%s/%s", ptr, m);
+		char *want = pst_resolve(src, m);
+		if (!json_is_string(v))
+			pst_check_error(f->c, mptr, false, "citation member '%s' must be a string", m);
+		else if (!want)
+			pst_check_error(f->c, mptr, false, "citation member '%s' is '%s', but source '%s' "
+			                "in %s has no %s", m, json_string_value(v), src->id,
+			                f->data->sources_path, m);
+		else if (strcmp(want, json_string_value(v)))
+			pst_check_error(f->c, mptr, false, "citation member '%s' is '%s', but source '%s' "
+			                "in %s says '%s'", m, json_string_value(v), src->id,
+			                f->data->sources_path, want);
+		free(want);
+	}
+}
+
 static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const char *ptr)
 {
 	if (!json_is_object(entry)) {
@@ -389,7 +419,8 @@ static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const 
 	const char *key;
 	json_t *v;
 	json_object_foreach(entry, key, v) {
-		static const char *const allowed[] = { "id", "locator", "quote", NULL };
+		static const char *const allowed[] = { "id", "locator", "quote", "title", "author",
+			                               "date", "container", "url", "doi", NULL };
 		char kptr[300];
 		snprintf(kptr, sizeof(kptr), "%s/%s", ptr, key);
 		const char *near = pst_word_in(key, allowed) ? NULL : pst_nearest_word(key, allowed);
@@ -409,6 +440,8 @@ static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const 
 		                f->data->sources_path, near ? "; did you mean '" : "", near ? near : "",
 		                near ? "'?" : "");
 	}
+	if (id && f->data && f->data->sources_state == PST_SOURCES_OK && pst_data_source(f->data, id))
+		check_resolved(f, entry, ptr, pst_data_source(f->data, id));
 	snprintf(mptr, sizeof(mptr), "%s/locator", ptr);
 	if (loc && !valid_locator(loc))
 		pst_check_error(f->c, mptr, false, "locator '%s' is not 'p. N', 'pp. N-M' or 'para. N'",

@@ -108,6 +108,9 @@ bool pst_layer_type_from_name(pst_layer_type *out, const char *name);
 const char *const *pst_layer_kinds(pst_layer_type t);
 const char *pst_layer_type_name(pst_layer_type t);
 
+/** An item's citations as short readable text, "; " between them (list.c; caller frees). */
+char *pst_citations_text(const posture_data *d, const pst_feature *f);
+
 /** Find a source by id, or NULL. */
 const pst_source *pst_data_source(const posture_data *d, const char *id);
 

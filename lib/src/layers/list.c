@@ -70,7 +70,7 @@ static char *short_citation(const posture_data *d, const pst_citation *c)
 }
 
 /* The item's citations, each source and locator once (several quotes may share them). */
-static char *citations_text(const posture_data *d, const pst_feature *f)
+char *pst_citations_text(const posture_data *d, const pst_feature *f)
 {
 	pst_buf b;
 	pst_buf_init(&b);
@@ -118,7 +118,7 @@ static bool feature_row(char *row[N_COLS], const posture_data *d, const pst_laye
 	row[COL_LAT] = f->has_point ? pst_asprintf("%.4f", f->lat) : pst_strdup("");
 	row[COL_PRECISION] = f->has_countries ? pst_asprintf("%s-%s", f->countries[0], f->countries[1])
 	                                      : pst_strdup(f->precision ? f->precision : "");
-	row[COL_SOURCES] = citations_text(d, f);
+	row[COL_SOURCES] = pst_citations_text(d, f);
 	for (int c = 0; c < N_COLS; c++)
 		if (!row[c])
 			return false;

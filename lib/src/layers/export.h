@@ -1,0 +1,18 @@
+/*
+ * export.h — what the export writers (export.c, export_shp.c) share.
+ */
+#ifndef POSTURE_EXPORT_H
+#define POSTURE_EXPORT_H
+
+#include "layer.h"
+
+/** Layers of @p d that hold at least one item. */
+size_t pst_export_layer_count(const posture_data *d);
+
+/** "comillas-2015; rferl-2014": each source an item cites, once (caller frees). */
+char *pst_export_source_ids(const pst_feature *f);
+
+/** The item's country, or a border's two ("AFG-TJK"), or "" (caller frees). */
+char *pst_export_country(const pst_feature *f);
+
+#endif
