@@ -17,7 +17,7 @@
 
 #include "scene/scene.h"
 
-#define PST_KEY_SCALE 0.7  /* a key's text size, relative to the name's */
+#define PST_KEY_SCALE 0.55 /* a key's text size, relative to the name's */
 
 /* A label pinned by the map file's [labels] section. */
 typedef struct {

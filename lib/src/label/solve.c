@@ -23,6 +23,7 @@
 #define MAX_EJECT 3       /* labels a move may push out of its way */
 #define MAX_TRY 24        /* cheaper candidates a label tries per pass */
 #define MAX_TRY_DEEP 6    /* …and a displaced label, to make room for itself */
+#define CROWDED 400       /* labels past which the search is shallower */
 #define DEPTH 1           /* displaced labels may displace others this deep */
 #define PASSES 6          /* improvement passes at most */
 #define EPS 1e-9
@@ -45,6 +46,9 @@ typedef struct {
 	undo *journal;       /* choices of the trial in progress, to undo it */
 	size_t n_journal, cap_journal;
 	bool *locked;        /* labels a trial must not displace (its seeds) */
+	int depth;           /* how deep displaced labels may displace others */
+	size_t max_try;      /* cheaper candidates a label tries per pass */
+	int passes;          /* improvement passes at most */
 } solver;
 
 static pst_box extent(const pst_cand *c)
@@ -244,10 +248,10 @@ static int improve_label(solver *s, size_t i, bool *moved)
 	*moved = false;
 	size_t limit = l->chosen < 0 ? l->n : (size_t)l->chosen;
 	int rc = POSTURE_OK;
-	for (size_t k = 0, tried = 0; k < limit && tried < MAX_TRY && rc == POSTURE_OK; k++) {
+	for (size_t k = 0, tried = 0; k < limit && tried < s->max_try && rc == POSTURE_OK; k++) {
 		size_t mark = s->n_journal;
 		double delta;
-		rc = displace(s, i, (long)k, DEPTH, &delta);
+		rc = displace(s, i, (long)k, s->depth, &delta);
 		if (rc != POSTURE_OK || delta == HUGE_VAL)
 			continue;
 		tried++;
@@ -264,7 +268,7 @@ static int improve_label(solver *s, size_t i, bool *moved)
 static int improve(solver *s, const size_t *order)
 {
 	int rc = POSTURE_OK;
-	for (int pass = 0; pass < PASSES && rc == POSTURE_OK; pass++) {
+	for (int pass = 0; pass < s->passes && rc == POSTURE_OK; pass++) {
 		size_t n_moved = 0;
 		for (size_t o = 0; o < s->n && rc == POSTURE_OK; o++) {
 			size_t i = order[o];
@@ -283,7 +287,10 @@ static int improve(solver *s, const size_t *order)
 
 int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, double height)
 {
-	solver s = { .labs = labs, .n = n };
+	/* Crowded maps search less deep per label: the work stays near-linear. */
+	bool crowded = n > CROWDED;
+	solver s = { .labs = labs, .n = n, .depth = crowded ? 0 : DEPTH,
+		     .max_try = crowded ? MAX_TRY / 3 : MAX_TRY, .passes = crowded ? 3 : PASSES };
 	size_t hits[MAX_EJECT + 1];
 	s.hits = hits;
 	int rc = pst_grid_init(&s.grid, width, height, CHOSEN_CELL);
