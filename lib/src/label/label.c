@@ -35,6 +35,7 @@
 #define NONE_COST 400.0       /* no label at all */
 #define MAX_NAME_CANDS 160    /* candidates kept per label: names… */
 #define MAX_KEY_CANDS 48      /* …and keys */
+#define BUCKET 1000000       /* candidate counts compared in steps of this many */
 #define ALT_COST 1.0          /* the name broken over one more line */
 
 /* --- obstacles --------------------------------------------------------------- */
@@ -669,7 +670,7 @@ static int order_cmp(const pst_lab *a, const pst_lab *b)
 		return b->it->priority - a->it->priority;
 	/* The most constrained first: a label with few places takes one before
 	 * its neighbours spread over them. */
-	size_t na = a->n / 16, nb = b->n / 16;
+	size_t na = a->n / BUCKET, nb = b->n / BUCKET;
 	return na < nb ? -1 : na > nb;
 }
 

@@ -27,6 +27,7 @@
 #define DEPTH 1           /* displaced labels may displace others this deep */
 #define PASSES 6          /* improvement passes at most */
 #define EPS 1e-9
+#define GAIN 1.0          /* a move must gain this much: no churn for crumbs */
 
 typedef struct {
 	size_t label;
@@ -255,7 +256,7 @@ static int improve_label(solver *s, size_t i, bool *moved)
 		if (rc != POSTURE_OK || delta == HUGE_VAL)
 			continue;
 		tried++;
-		if (delta < -EPS) {
+		if (delta < -GAIN) {
 			*moved = true;
 			s->n_journal = 0; /* kept */
 			return POSTURE_OK;

@@ -372,6 +372,13 @@ static int parse_paper(posture_map *m, const src_pos *at, const char *v)
 	return parse_choice(&m->paper, at, "paper", v, papers);
 }
 
+static const char *const label_modes[] = { "auto", "names", "keys", "none", NULL };
+
+static int parse_labels(posture_map *m, const src_pos *at, const char *v)
+{
+	return parse_choice(&m->labels, at, "labels", v, label_modes);
+}
+
 static const key_def keys[PST_MAP_N_KEYS] = {
 	{ "map", "title", parse_title },
 	{ "map", "subtitle", parse_subtitle },
@@ -386,6 +393,7 @@ static const key_def keys[PST_MAP_N_KEYS] = {
 	{ "map", "focus", parse_focus },
 	{ "map", "graticule", parse_graticule },
 	{ "map", "paper", parse_paper },
+	{ "map", "labels", parse_labels },
 	{ "data", "shapes", parse_shapes },
 	{ "data", "layers", parse_layers },
 	{ "data", "sources", parse_sources },
@@ -412,7 +420,7 @@ static const key_def *find_key(const char *section, const char *name)
 
 static bool known_section(const char *section)
 {
-	if (!strcmp(section, "theme") || !strcmp(section, "filter"))
+	if (!strcmp(section, "theme") || !strcmp(section, "filter") || !strcmp(section, "labels"))
 		return true;
 	for (size_t i = 0; i < PST_ARRAY_LEN(keys); i++)
 		if (!strcmp(keys[i].section, section))
@@ -439,6 +447,88 @@ static int add_theme_line(posture_map *m, const src_pos *at, const char *key, co
 	}
 	m->n_theme_lines++;
 	return POSTURE_OK;
+}
+
+static int keep_label_line(pst_map_label_line *lines, size_t *n, size_t max, const src_pos *at,
+                           const char *key, const char *value, const pst_where *key_at,
+                           const pst_where *value_at, const char *what)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(lines[i].key, key))
+			return value_error(at, "%s '%s' is set twice (first on line %d)", what, key,
+			                   lines[i].key_at.line);
+	if (*n == max)
+		return value_error(at, "too many %s lines (at most %zu)", what, max);
+	pst_map_label_line *l = &lines[*n];
+	l->key = pst_strdup(key);
+	l->value = pst_strdup(value);
+	l->at = (pst_where){ at->file, value_at->line, value_at->column };
+	l->key_at = (pst_where){ at->file, key_at->line, key_at->column };
+	if (!l->key || !l->value) {
+		free(l->key);
+		free(l->value);
+		return pst_error(at->ctx, POSTURE_ENOMEM, at->file, "out of memory");
+	}
+	(*n)++;
+	return POSTURE_OK;
+}
+
+/* "N" … "NW", or "dx, dy" in points: the position of a pinned label. */
+bool pst_map_pin_parse(const char *v, int *compass, double *dx, double *dy)
+{
+	static const char *const points[] = { "N", "NE", "E", "SE", "S", "SW", "W", "NW" };
+	for (int i = 0; i < 8; i++) {
+		if (!strcmp(v, points[i])) {
+			*compass = i;
+			return true;
+		}
+	}
+	char *end;
+	*dx = strtod(v, &end);
+	if (end == v || !isfinite(*dx))
+		return false;
+	while (*end == ' ')
+		end++;
+	if (*end++ != ',')
+		return false;
+	const char *rest = end;
+	*dy = strtod(rest, &end);
+	while (*end == ' ')
+		end++;
+	*compass = -1;
+	return end != rest && *end == '\0' && isfinite(*dy) && fabs(*dx) < 1e4 && fabs(*dy) < 1e4;
+}
+
+/* A [labels] line pins a label; checked now, matched to an item when drawn. */
+static int add_pin(posture_map *m, const src_pos *key_src, const char *key, const char *value,
+                   const pst_where *key_at, const pst_where *value_at)
+{
+	int compass;
+	double dx, dy;
+	src_pos at = *key_src;
+	at.column = value_at->column;
+	if (!pst_map_pin_parse(value, &compass, &dx, &dy))
+		return value_error(&at, "a label pin is N, NE, E, SE, S, SW, W or NW, or 'dx, dy' "
+		                        "in points, not '%s'", value);
+	return keep_label_line(m->pins, &m->n_pins, PST_MAX_LABEL_LINES, key_src, key, value, key_at,
+	                       value_at, "[labels] pin for");
+}
+
+/* [map] labels.LAYER = mode */
+static int add_layer_labels(posture_map *m, const src_pos *key_src, const char *layer,
+                            const char *value, const pst_where *key_at, const pst_where *value_at)
+{
+	src_pos at = *key_src;
+	at.column = value_at->column;
+	char *check = NULL;
+	int rc = parse_choice(&check, &at, "labels", value, label_modes);
+	free(check);
+	if (rc != POSTURE_OK)
+		return rc;
+	if (!layer[0])
+		return value_error(key_src, "'labels.' needs a layer name (labels.incidents = keys)");
+	return keep_label_line(m->layer_labels, &m->n_layer_labels, PST_MAX_MAP_LAYERS, key_src,
+	                       layer, value, key_at, value_at, "labels for layer");
 }
 
 /* What the key handler needs while a map file is read. */
@@ -482,6 +572,10 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		return add_theme_line(st->map, &at, name, value, value_at);
 	if (!strcmp(section, "filter"))
 		return add_filter_line(st, key_at, name, value, value_at);
+	if (!strcmp(section, "labels"))
+		return add_pin(st->map, &at, name, value, key_at, value_at);
+	if (!strcmp(section, "map") && !strncmp(name, "labels.", 7))
+		return add_layer_labels(st->map, &at, name + 7, value, key_at, value_at);
 	int rc = POSTURE_OK;
 	const key_def *key = find_key(section, name);
 	if (!section[0]) {
@@ -528,6 +622,7 @@ static void set_defaults(posture_map *m)
 	m->theme = pst_strdup("article");
 	m->layout = pst_strdup("map");
 	m->citations = pst_strdup("numbered");
+	m->labels = pst_strdup("auto");
 	m->paper = pst_strdup("a4");
 	m->graticule = true;
 	m->width = 2000;
@@ -567,7 +662,7 @@ int posture_map_load(posture_map **out, posture_ctx *ctx, const char *path)
 	set_defaults(m);
 	posture_filter_create(&m->filter);
 	if (!m->path || !m->name || !m->filter || !m->title || !m->subtitle || !m->projection || !m->theme ||
-	    !m->layout || !m->citations || !m->paper) {
+	    !m->layout || !m->citations || !m->paper || !m->labels) {
 		rc = pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
 	} else {
 		ini_state st = { .ctx = ctx, .map = m };
@@ -658,6 +753,15 @@ void posture_map_destroy(posture_map *m)
 		free(m->theme_lines[i].value);
 	}
 	posture_filter_destroy(m->filter);
+	free(m->labels);
+	for (size_t i = 0; i < m->n_layer_labels; i++) {
+		free(m->layer_labels[i].key);
+		free(m->layer_labels[i].value);
+	}
+	for (size_t i = 0; i < m->n_pins; i++) {
+		free(m->pins[i].key);
+		free(m->pins[i].value);
+	}
 	free(m);
 }
 

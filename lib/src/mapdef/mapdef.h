@@ -16,7 +16,7 @@
 #define PST_MIN_PAGE_SIDE 16.0     /* pt */
 #define PST_MAX_PAGE_SIDE 16384.0  /* pt; PNG pixels are checked at write time */
 
-#define PST_MAP_N_KEYS 16 /* entries of the key table in mapdef.c */
+#define PST_MAP_N_KEYS 17 /* entries of the key table in mapdef.c */
 
 /* Where a key's value came from: the map file (file NULL) or an option. */
 typedef struct {
@@ -33,6 +33,16 @@ typedef struct {
 	char *value;
 	pst_where at;       /* file is the map's path (borrowed) */
 } pst_map_theme_line;
+
+#define PST_MAX_LABEL_LINES 256
+
+/* A line of the map's [labels] section (a pin) or a labels.LAYER key. */
+typedef struct {
+	char *key;          /* item id (pin) or layer name (mode) */
+	char *value;        /* N … NW, "dx, dy", or a mode */
+	pst_where at;       /* where the value is written (file borrowed) */
+	pst_where key_at;   /* where the key is written */
+} pst_map_label_line;
 
 struct posture_map {
 	char *path;         /* the map file, as given */
@@ -62,7 +72,15 @@ struct posture_map {
 	pst_map_theme_line theme_lines[PST_MAX_THEME_OVERRIDES]; /* [theme] overrides */
 	size_t n_theme_lines;
 	posture_filter *filter; /* [filter] and its options: which items are drawn */
+	char *labels;       /* [map] labels: auto | names | keys | none */
+	pst_map_label_line layer_labels[PST_MAX_MAP_LAYERS]; /* [map] labels.LAYER = mode */
+	size_t n_layer_labels;
+	pst_map_label_line pins[PST_MAX_LABEL_LINES];        /* [labels] ITEM-ID = position */
+	size_t n_pins;
 };
+
+/** Parse a [labels] pin value: compass point (0..7 from N) or offset (compass -1). */
+bool pst_map_pin_parse(const char *v, int *compass, double *dx, double *dy);
 
 /** Where @p key ("projection", "shapes", …) was set, for errors found later. */
 pst_where pst_map_where(const posture_map *m, const char *key);

@@ -252,16 +252,61 @@ int pst_add_object(builder *b, pst_item *it, pst_item *outline, const SHPObject 
 
 /* --- labels and furniture ------------------------------------------------------- */
 
-/* Place every label; a label dropped for lack of room is reported, never silent. */
+/* Warnings for the designer's lines that did not take: a pin on an item the
+ * map does not show, a pin that collides, a mode for a layer not drawn. */
+static void warn_label_lines(builder *b, const pst_label_opts *o)
+{
+	const posture_map *m = b->map;
+	for (size_t i = 0; i < o->n_pins; i++) {
+		const pst_label_pin_def *p = &o->pins[i];
+		if (!p->used)
+			pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->path, m->pins[i].key_at.line,
+			         m->pins[i].key_at.column,
+			         "no labelled item '%s' on this map: the pin is not used", p->item_id);
+		else if (p->collides)
+			pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->path, p->at.line, p->at.column,
+			         "the pinned label of '%s' covers a symbol, a border or the frame's edge "
+			         "(kept where it is pinned)", p->item_id);
+	}
+	for (size_t i = 0; i < m->n_layer_labels; i++)
+		if (!pst_scene_group(b->scene, m->layer_labels[i].key))
+			pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->path,
+			         m->layer_labels[i].key_at.line, m->layer_labels[i].key_at.column,
+			         "no layer '%s' on this map: 'labels.%s' is not used",
+			         m->layer_labels[i].key, m->layer_labels[i].key);
+}
+
+/* Place every label as the map asks ([map] labels, labels.LAYER, [labels] pins),
+ * then write the key panel for the keys placement gave. */
 static int place_labels(builder *b)
 {
 	posture_scene *s = b->scene;
-	pst_label_opts opts = { .reserve_keys = pst_keys_reserve, .user = b };
+	const posture_map *m = b->map;
+	const char *names[PST_MAX_MAP_LAYERS], *modes[PST_MAX_MAP_LAYERS];
+	pst_label_pin_def *pins = m->n_pins ? calloc(m->n_pins, sizeof(*pins)) : NULL;
+	if (m->n_pins && !pins)
+		return pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
+	for (size_t i = 0; i < m->n_layer_labels; i++) {
+		names[i] = m->layer_labels[i].key;
+		modes[i] = m->layer_labels[i].value;
+	}
+	for (size_t i = 0; i < m->n_pins; i++) {
+		pst_label_pin_def *p = &pins[i];
+		p->item_id = m->pins[i].key;
+		p->at = m->pins[i].at;
+		pst_map_pin_parse(m->pins[i].value, &p->compass, &p->dx, &p->dy);
+	}
+	pst_label_opts opts = { .mode = m->labels, .layer_names = names, .layer_modes = modes,
+		                .n_layers = m->n_layer_labels, .pins = pins, .n_pins = m->n_pins,
+		                .reserve_keys = pst_keys_reserve, .user = b };
 	int rc = pst_label_place(s, b->text, &opts, &s->label_stats);
 	if (rc == POSTURE_OK)
 		rc = pst_keys_fill(b, &opts.keys_box);
+	if (rc == POSTURE_OK)
+		warn_label_lines(b, &opts);
+	free(pins);
 	if (rc != POSTURE_OK)
-		return pst_error(b->ctx, rc, b->map->path, "out of memory");
+		return pst_error(b->ctx, rc, m->path, "out of memory");
 	return POSTURE_OK;
 }
 

@@ -81,8 +81,11 @@ static double cover_cost(const posture_scene *s, const pst_box *box, const pst_b
 				cost += 10 + it->priority;
 		}
 	}
+	/* Labels placed so far count only lightly: they move out of its way in
+	 * the second run, and a panel that moved with every label would move the
+	 * labels round it whenever one item is added. */
 	for (size_t i = 0; i < n_labels; i++)
-		cost += pst_box_overlaps(box, &labels[i]) ? 40 : 0;
+		cost += pst_box_overlaps(box, &labels[i]) ? 0.01 : 0;
 	return cost;
 }
 
