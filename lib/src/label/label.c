@@ -789,7 +789,8 @@ static int apply(pst_lab *labs, size_t n, pst_label_stats *st)
 			continue;
 		}
 		pst_label *label = it->label;
-		st->n_labels++;
+		bool counted = !it->label_optional; /* country and region names are extras */
+		st->n_labels += counted;
 		if (c->key) {
 			char *num = pst_asprintf("%d", next_key);
 			if (!num)
@@ -801,7 +802,7 @@ static int apply(pst_lab *labs, size_t n, pst_label_stats *st)
 			it->key = next_key++;
 			st->n_keyed++;
 		} else {
-			st->n_placed++;
+			st->n_placed += counted;
 		}
 		if (c->alt) {
 			free(label->text);
@@ -813,8 +814,8 @@ static int apply(pst_lab *labs, size_t n, pst_label_stats *st)
 		label->box = c->box;
 		label->has_leader = c->leader;
 		memcpy(label->leader, c->lead, sizeof(c->lead));
-		st->n_leader += c->leader;
-		total += displacement(it, &c->box);
+		st->n_leader += c->leader && counted;
+		total += counted ? displacement(it, &c->box) : 0;
 	}
 	size_t shown = st->n_placed + st->n_keyed;
 	st->mean_displacement = shown ? total / (double)shown : 0;
