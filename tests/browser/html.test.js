@@ -420,7 +420,9 @@ test('hostile names and citations show as text and run nothing', async () => {
 	const injected = await page.evaluate(() => [document.querySelectorAll('script').length,
 		document.querySelectorAll('img, b, #pst-tip *[onmouseover], #pst-map *[onmouseover]').length]);
 	assert.deepEqual(injected, [2, 0]);
-	const text = page.locator(`#${target} > text`).last();
+	/* The first line of the text: a label on two lines has nothing to hover
+	 * between them. */
+	const text = page.locator(`#${target} > text tspan`).first();
 	await text.hover();
 	await text.click();
 	await quiet(page);
