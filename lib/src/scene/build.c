@@ -378,6 +378,8 @@ static int build(builder *b)
 		rc = pst_add_diff_legend(b);
 	if (rc == POSTURE_OK)
 		rc = place_labels(b);
+	if (rc == POSTURE_OK)
+		rc = pst_name_diff_items(b);
 	return rc;
 }
 

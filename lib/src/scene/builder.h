@@ -68,6 +68,7 @@ int pst_add_rect(pst_group *g, const char *id, const char *kind, pst_box r, pst_
 /* diffmarks.c: the marks of a diff map, and their legend */
 int pst_add_diff_marks(builder *b);
 int pst_add_diff_legend(builder *b);
+int pst_name_diff_items(builder *b); /* after labels: marked items say what changed */
 
 /* inset.c */
 int pst_add_inset(builder *b, pst_box box);   /* the locator map in @p box */

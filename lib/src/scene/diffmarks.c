@@ -10,9 +10,10 @@
  *   changed  a dashed ring (blue) around the symbol.
  *
  * The marks are a map layer of their own ("changes"), drawn above the items,
- * so every backend draws them with nothing of its own to add.  Each mark's
- * name says what changed, with the old and the new values, and carries the
- * item's citations: that is what the HTML tooltip of the mark shows.  A panel
+ * so every backend draws them with nothing of its own to add.  The marked
+ * item's name, and each mark's, says what changed, with the old and the new
+ * values ("Moved: NAME — 28.5 km, was at …, now at …"): that is what the
+ * HTML tooltip and the SVG <title> show, the item's label stays its name.  A panel
  * "Changes since OLD" explains the marks present, below the locator inset.
  * Colours are from the Okabe–Ito set, and the four marks differ in shape as
  * well (ring, dashed ring, ghost, arrow), so they survive greyscale.
@@ -31,12 +32,12 @@ static const pst_rgba changed_color = { 0.0, 0.447, 0.698, 1 }; /* #0072B2 */
 static const pst_rgba ghost_color = { 0.45, 0.45, 0.45, 1 };
 
 /* The drawn symbol of data item @p id (not its uncertainty disc), or NULL. */
-static const pst_item *find_symbol(const posture_scene *s, const char *id)
+static pst_item *find_symbol(posture_scene *s, const char *id)
 {
 	for (size_t g = 0; g < s->n_groups; g++) {
-		const pst_group *grp = &s->groups[g];
+		pst_group *grp = &s->groups[g];
 		for (size_t i = 0; !grp->furniture && i < grp->n_items; i++) {
-			const pst_item *it = &grp->items[i];
+			pst_item *it = &grp->items[i];
 			if (it->has_anchor && !strcmp(it->id, id) && strcmp(it->kind, "uncertainty"))
 				return it;
 		}
@@ -193,7 +194,7 @@ static int add_mark(builder *b, pst_group *g, const pst_change *c)
 {
 	if (c->kind == PST_CHANGE_REMOVED)
 		return add_ghost(b, g, c);
-	const pst_item *sym = find_symbol(b->scene, c->new_->id);
+	pst_item *sym = find_symbol(b->scene, c->new_->id);
 	if (!sym)
 		return POSTURE_OK; /* not on this map (outside it, unplaced, or a border line) */
 	double size = sym->symbol_size * 2.1;
@@ -223,6 +224,27 @@ int pst_add_diff_marks(builder *b)
 	for (size_t i = 0; rc == POSTURE_OK && i < b->diff->n; i++)
 		rc = add_mark(b, g, &b->diff->changes[i]);
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
+}
+
+/*
+ * After label placement (which may key an item by its name): each marked
+ * item's name says what changed, for its tooltip and SVG title wherever it
+ * is hovered; its label stays its name.
+ */
+int pst_name_diff_items(builder *b)
+{
+	for (size_t i = 0; b->diff && i < b->diff->n; i++) {
+		const pst_change *c = &b->diff->changes[i];
+		pst_item *sym = c->new_ ? find_symbol(b->scene, c->new_->id) : NULL;
+		if (!sym)
+			continue;
+		char *said = what_changed(c);
+		if (!said)
+			return pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
+		free(sym->name);
+		sym->name = said;
+	}
+	return POSTURE_OK;
 }
 
 /* --- the legend of the marks ----------------------------------------------------- */
