@@ -2,7 +2,7 @@
 # Reproducible outputs: the same inputs rendered twice — a second apart, from
 # another working directory, one map alone or in a batch — give byte-identical
 # PNG, PDF, SVG (posture's and Cairo's), HTML and map data, for both shipped
-# maps; the PDF's dates are SOURCE_DATE_EPOCH when it is set, else the map's
+# maps, and byte-identical exports (GeoJSON, CSV, shapefiles); the PDF's dates are SOURCE_DATE_EPOCH when it is set, else the map's
 # "as of" date, never the clock.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -40,6 +40,15 @@ for k in 1 2; do
 done
 for f in hi.png hi.pdf hi.html cairo.svg; do
 	cmp -s "v1/$f" "v2/$f" || fail "$f: two renders of the same input differ"
+done
+
+# Exports: GeoJSON, CSV and every file of the shapefile set (the DBF's date is shapelib's fixed one).
+for k in 1 2; do
+	run 0 "$POSTURE" export "$SRC/layers" -o "x$k/all.geojson" -o "x$k/all.csv" -o "x$k/all.shp"
+	[ "$k" = 1 ] && sleep 1.1
+done
+for f in all.geojson all.csv all-points.shp all-points.shx all-points.dbf all-points.prj all-points.cpg; do
+	cmp -s "x1/$f" "x2/$f" || fail "export $f: two exports of the same input differ"
 done
 
 # The PDF's dates: the map's "as of" date by default, SOURCE_DATE_EPOCH when set.

@@ -17,7 +17,8 @@
  * source_ids.
  *
  * Both are written atomically (pst_atomic): a failed export leaves an earlier
- * file untouched.
+ * file untouched.  Missing folders in an output path are created, as for
+ * render.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,17 @@
 
 #include "export.h"
 #include "resolved.h"
+
+int pst_export_dir(posture_ctx *ctx, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return POSTURE_OK;
+	char *dir = pst_strndup(path, (size_t)(slash - path));
+	int rc = dir ? pst_mkdirs(ctx, dir) : pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+	free(dir);
+	return rc;
+}
 
 size_t pst_export_layer_count(const posture_data *d)
 {
@@ -125,7 +137,9 @@ int posture_data_export_geojson(posture_ctx *ctx, const posture_data *d, const c
 	if (!root)
 		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
 	pst_atomic out;
-	int rc = pst_atomic_open(&out, ctx, path);
+	int rc = pst_export_dir(ctx, path);
+	if (rc == POSTURE_OK)
+		rc = pst_atomic_open(&out, ctx, path);
 	if (rc == POSTURE_OK) {
 		if (json_dumpf(root, out.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 		                             JSON_REAL_PRECISION(15)) != 0 || fputc('\n', out.fp) == EOF) {
@@ -217,7 +231,9 @@ int posture_data_export_csv(posture_ctx *ctx, const posture_data *d, const char 
 		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
 	}
 	pst_atomic out;
-	int rc = pst_atomic_open(&out, ctx, path);
+	int rc = pst_export_dir(ctx, path);
+	if (rc == POSTURE_OK)
+		rc = pst_atomic_open(&out, ctx, path);
 	if (rc == POSTURE_OK && fwrite(b.data, 1, b.len, out.fp) != b.len) {
 		pst_atomic_abort(&out);
 		rc = pst_error(ctx, POSTURE_EIO, path, "cannot write file");

@@ -6,6 +6,9 @@
 
 #include "layer.h"
 
+/** Create the folders of output @p path that are missing. */
+int pst_export_dir(posture_ctx *ctx, const char *path);
+
 /** Layers of @p d that hold at least one item. */
 size_t pst_export_layer_count(const posture_data *d);
 

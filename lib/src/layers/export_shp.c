@@ -222,6 +222,9 @@ int posture_data_export_shapefile(posture_ctx *ctx, const posture_data *d, const
 	snprintf(name, sizeof(name), "%.*s", (int)(n - 4 - (slash ? (size_t)(slash + 1 - path) : 0)),
 	         slash ? slash + 1 : path);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.shp.tmp-XXXXXX", dir, name);
+	int made = pst_export_dir(ctx, path);
+	if (made != POSTURE_OK)
+		return made;
 	if (!mkdtemp(tmp))
 		return pst_error(ctx, POSTURE_EIO, path, "cannot write file: %s", strerror(errno));
 	bool lines = any_lines(d);
