@@ -105,6 +105,10 @@ run 0 "$POSTURE" list "$SRC/layers" --from 2015-03 --to 2015-06 --undated no --f
 [ "$(grep -c '^incidents,' "$TMP/out")" -eq 4 ] || fail "list --from/--to kept $(grep -c '^incidents,' "$TMP/out") incidents"
 run 0 "$POSTURE" list "$SRC/layers" --layer bases --format csv
 [ "$(cut -d, -f1 "$TMP/out" | sort -u | tr '\n' ' ')" = "bases layer " ] || fail "list --layer bases listed other layers"
+head -1 "$TMP/out" | tr -d '\r' | grep -qx 'layer,id,name,kind,date,lon,lat,precision,country,sources,note' ||
+	fail "list CSV header: $(head -1 "$TMP/out")"
+grep -q '^bases,russia-kant-air-base,Kant air base,air-base,,74.8460,42.8530,site,KGZ,' "$TMP/out" ||
+	fail "list CSV row of Kant air base lacks its name or country"
 run 2 "$POSTURE" list "$SRC/layers" --layer base
 expect_err "--layer: error: unknown layer 'base' in only; did you mean 'bases'?"
 pass

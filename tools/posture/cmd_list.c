@@ -9,8 +9,9 @@
 static const char usage[] =
 	"usage: posture list [options] [DIR]\n"
 	"\n"
-	"Print every item of the layers in DIR (default: layers) with its kind, date,\n"
-	"position, precision and citations resolved to text.  The data is validated\n"
+	"Print every item of the layers in DIR (default: layers) with its name, kind,\n"
+	"date, position, precision, country and citations resolved to text (CSV and\n"
+	"JSON add its note).  The data is validated\n"
 	"first, as by 'posture check'.\n"
 	"\n"
 	"options:\n"

@@ -102,9 +102,11 @@ static size_t width(const char *s)
 	return w;
 }
 
-enum { COL_LAYER, COL_ID, COL_KIND, COL_DATE, COL_LON, COL_LAT, COL_PRECISION, COL_SOURCES, N_COLS };
-static const char *const headers[N_COLS] = { "layer", "id", "kind", "date", "lon", "lat",
-	                                     "precision", "sources" };
+enum { COL_LAYER, COL_ID, COL_NAME, COL_KIND, COL_DATE, COL_LON, COL_LAT, COL_PRECISION,
+       COL_COUNTRY, COL_SOURCES, COL_NOTE, N_COLS };
+static const char *const headers[N_COLS] = { "layer", "id", "name", "kind", "date", "lon", "lat",
+	                                     "precision", "country", "sources", "note" };
+#define N_TEXT_COLS COL_NOTE /* the table leaves the note out: CSV and JSON have it */
 
 /* The row of a feature, as strings (caller frees each). */
 static bool feature_row(char *row[N_COLS], const posture_data *d, const pst_layer *l,
@@ -112,12 +114,15 @@ static bool feature_row(char *row[N_COLS], const posture_data *d, const pst_laye
 {
 	row[COL_LAYER] = pst_strdup(layer_titles[l->type]);
 	row[COL_ID] = pst_strdup(f->id);
+	row[COL_NAME] = pst_strdup(f->name);
 	row[COL_KIND] = pst_strdup(f->kind);
+	row[COL_COUNTRY] = f->has_countries ? pst_asprintf("%s-%s", f->countries[0], f->countries[1])
+	                                    : pst_strdup(f->country ? f->country : "");
+	row[COL_NOTE] = pst_strdup(f->note ? f->note : "");
 	row[COL_DATE] = pst_strdup(f->date ? f->date : "");
 	row[COL_LON] = f->has_point ? pst_asprintf("%.4f", f->lon) : pst_strdup("");
 	row[COL_LAT] = f->has_point ? pst_asprintf("%.4f", f->lat) : pst_strdup("");
-	row[COL_PRECISION] = f->has_countries ? pst_asprintf("%s-%s", f->countries[0], f->countries[1])
-	                                      : pst_strdup(f->precision ? f->precision : "");
+	row[COL_PRECISION] = pst_strdup(f->precision ? f->precision : "");
 	row[COL_SOURCES] = pst_citations_text(d, f);
 	for (int c = 0; c < N_COLS; c++)
 		if (!row[c])
@@ -150,9 +155,9 @@ static void put_csv_field(FILE *out, const char *s, bool last)
 
 static void put_text_row(FILE *out, char *const row[N_COLS], const size_t w[N_COLS])
 {
-	for (int c = 0; c < N_COLS; c++) {
+	for (int c = 0; c < N_TEXT_COLS; c++) {
 		fputs(row[c], out);
-		if (c + 1 < N_COLS)
+		if (c + 1 < N_TEXT_COLS)
 			fprintf(out, "%*s", (int)(w[c] - width(row[c]) + 2), "");
 	}
 	fputc('\n', out);
@@ -177,8 +182,12 @@ static json_t *row_json(const posture_data *d, const pst_layer *l, const pst_fea
 		json_object_set_new(o, "position", json_pack("[ff]", f->lon, f->lat));
 	if (f->precision)
 		json_object_set_new(o, "precision", json_string(f->precision));
+	if (f->country)
+		json_object_set_new(o, "country", json_string(f->country));
 	if (f->has_countries)
 		json_object_set_new(o, "countries", json_pack("[ss]", f->countries[0], f->countries[1]));
+	if (f->note)
+		json_object_set_new(o, "note", json_string(f->note));
 	json_object_set_new(o, "citations", cites);
 	return o;
 }
