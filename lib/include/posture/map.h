@@ -174,6 +174,7 @@ typedef struct {
 	double mean_displacement; /**< pt from each symbol to its label box, over named and keyed */
 	size_t keyed;             /**< shown with a numbered key, listed in the map's key panel */
 	size_t unlabelled;        /**< shown without name or key; the map says how many */
+	double cpu_seconds;       /**< CPU time label placement took */
 } posture_label_stats;
 
 /** Label placement figures of @p scene. */

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "builder.h"
 #include "keys.h"
@@ -299,7 +300,9 @@ static int place_labels(builder *b)
 	pst_label_opts opts = { .mode = m->labels, .layer_names = names, .layer_modes = modes,
 		                .n_layers = m->n_layer_labels, .pins = pins, .n_pins = m->n_pins,
 		                .reserve_keys = pst_keys_reserve, .user = b };
+	clock_t start = clock();
 	int rc = pst_label_place(s, b->text, &opts, &s->label_stats);
+	s->label_stats.cpu_seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
 	if (rc == POSTURE_OK)
 		rc = pst_keys_fill(b, &opts.keys_box);
 	if (rc == POSTURE_OK)

@@ -144,5 +144,5 @@ void posture_scene_label_stats(const posture_scene *s, posture_label_stats *out)
 	const pst_label_stats *st = &s->label_stats;
 	*out = (posture_label_stats){ st->n_labels,   st->n_placed,   st->n_leader,
 		                      st->n_dropped,  st->n_overlaps, st->mean_displacement,
-		                      st->n_keyed,    st->n_unlabelled };
+		                      st->n_keyed,    st->n_unlabelled, st->cpu_seconds };
 }

@@ -123,6 +123,7 @@ typedef struct {
 	size_t n_dropped;         /* left out without the map saying so: always 0 */
 	size_t n_overlaps;        /* overlapping pairs left */
 	double mean_displacement; /* pt, symbol to label box, over placed labels */
+	double cpu_seconds;       /* CPU time placement took (not in any output file) */
 } pst_label_stats;
 
 
