@@ -593,7 +593,7 @@ static void key_size(PangoContext *pc, const pst_label *name, size_t n, double *
 	digits[d] = '\0';
 	pst_label key = *name;
 	key.text = digits;
-	key.size = name->size * PST_KEY_SCALE;
+	key.size = pst_key_size(name->size);
 	key.wrap = 0;
 	pst_text_measure(pc, &key, w, h);
 }
@@ -797,7 +797,7 @@ static int apply(pst_lab *labs, size_t n, pst_label_stats *st)
 				return POSTURE_ENOMEM;
 			it->key_text = label->text; /* the panel lists the name */
 			label->text = num;
-			label->size *= PST_KEY_SCALE;
+			label->size = pst_key_size(label->size);
 			label->wrap = 0;
 			it->key = next_key++;
 			st->n_keyed++;

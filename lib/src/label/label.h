@@ -17,7 +17,13 @@
 
 #include "scene/scene.h"
 
-#define PST_KEY_SCALE 0.55 /* a key's text size, relative to the name's */
+/* A key's text size for a name of @p size: smaller than the name, never
+ * below 6.5 pt (or the name's own size if that is smaller). */
+static inline double pst_key_size(double size)
+{
+	double k = 0.55 * size, floor = size < 6.5 ? size : 6.5;
+	return k > floor ? k : floor;
+}
 
 /* A label pinned by the map file's [labels] section. */
 typedef struct {

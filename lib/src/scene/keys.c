@@ -59,6 +59,18 @@ static double row_height(builder *b, const char *text, double wrap)
 	return h;
 }
 
+static double row_width(builder *b, const char *text)
+{
+	pst_label *l = pst_new_label(b, text, false, text_size(b), b->theme->label_color);
+	if (!l)
+		return HUGE_VAL;
+	double w, h;
+	pst_text_measure(b->text, l, &w, &h);
+	free(l->text);
+	free(l);
+	return w;
+}
+
 /* What hiding this box costs: symbols by importance, labels placed so far. */
 static double cover_cost(const posture_scene *s, const pst_box *box, const pst_box *labels,
                          size_t n_labels)
@@ -120,7 +132,16 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	const posture_scene *s = b->scene;
 	double mw = s->map_box.x1 - s->map_box.x0, mh = s->map_box.y1 - s->map_box.y0;
 	double pad = 6 * b->k, margin = 10 * b->k;
-	double w = fmax(KEY_PANEL_SHARE * mw, 120), wrap = w - 2 * pad;
+	/* As wide as its longest row, up to a share of the frame. */
+	double w_max = fmax(KEY_PANEL_SHARE * mw, 120), widest = row_width(b, "Keys 8888\xE2\x80\x93" "8888: see the HTML map or the map data");
+	for (size_t i = 0; i < req->n_keys && widest < w_max; i++) {
+		char *text = row_text((int)(i + 1), req->texts[i]);
+		widest = fmax(widest, text ? row_width(b, text) : w_max);
+		free(text);
+	}
+	if (req->n_unlabelled)
+		widest = w_max;
+	double w = fmin(w_max, widest + 2 * pad + 1), wrap = w - 2 * pad;
 	double line = row_height(b, "8", 0), title = row_height(b, "Key", 0);
 	if (line < 0 || title < 0)
 		return POSTURE_ENOMEM;
