@@ -598,14 +598,24 @@ static void key_size(PangoContext *pc, const pst_label *name, size_t n, double *
 	pst_text_measure(pc, &key, w, h);
 }
 
-/* A one-line name broken at the space nearest its middle, or NULL. */
+/* The name with its longest line broken at the space nearest that line's
+ * middle, or NULL when it has no space to break at. */
 static char *broken_name(const char *text)
 {
-	size_t n = strlen(text), best = 0;
-	if (strchr(text, '\n'))
-		return NULL;
-	for (size_t i = 1; i + 1 < n; i++)
-		if (text[i] == ' ' && (!best || fabs((double)i - n / 2.0) < fabs((double)best - n / 2.0)))
+	size_t start = 0, len = 0, n = strlen(text);
+	for (size_t i = 0, line = 0; i <= n; i++) {
+		if (text[i] == '\n' || text[i] == '\0') {
+			if (i - line > len) {
+				start = line;
+				len = i - line;
+			}
+			line = i + 1;
+		}
+	}
+	size_t best = 0;
+	double mid = start + len / 2.0;
+	for (size_t i = start + 1; i + 1 < start + len; i++)
+		if (text[i] == ' ' && (!best || fabs((double)i - mid) < fabs((double)best - mid)))
 			best = i;
 	if (!best)
 		return NULL;
@@ -620,7 +630,10 @@ static int measure(PangoContext *pc, pst_lab *l, size_t n)
 	pst_text_measure(pc, l->it->label, &l->w, &l->h);
 	if (l->keys)
 		key_size(pc, l->it->label, n, &l->kw, &l->kh);
-	if (!l->names || l->it->symbol == PST_SYMBOL_NONE || l->w < 4 * l->h)
+	int lines = 1;
+	for (const char *p = l->it->label->text; *p; p++)
+		lines += *p == '\n';
+	if (!l->names || l->it->symbol == PST_SYMBOL_NONE || l->w < 4 * l->h / lines)
 		return POSTURE_OK;
 	if (!(l->alt_text = broken_name(l->it->label->text)))
 		return POSTURE_OK;
