@@ -224,6 +224,10 @@ static void test_style_errors_have_positions(void **state)
 	                    "m.ini:3:9: error: theme 'nowhere' not found (looked for "
 	                    "themes/nowhere.ini beside the map and in " POSTURE_SOURCE_DIR
 	                    "/maps/themes)");
+	assert_string_equal(load("prnt", NULL, 0, NULL),
+	                    "m.ini:3:9: error: theme 'prnt' not found; did you mean 'print'? (looked "
+	                    "for themes/prnt.ini beside the map and in " POSTURE_SOURCE_DIR
+	                    "/maps/themes)");
 }
 
 static void test_style_map_overrides(void **state)

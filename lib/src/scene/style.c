@@ -21,6 +21,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
+
 #include "mapdef/ini.h"
 #include "style.h"
 
@@ -290,6 +292,38 @@ static char *find_theme(const char *map_path, const char *name, const char *buil
 	return NULL;
 }
 
+/* Theme names in @p dir (files NAME.ini), appended to @p names. */
+static void list_themes(const char *dir, char names[][32], size_t *n, size_t max)
+{
+	DIR *d = dir ? opendir(dir) : NULL;
+	for (struct dirent *e; d && (e = readdir(d)) != NULL && *n < max;) {
+		size_t len = strlen(e->d_name);
+		if (len > 4 && len - 4 < 32 && !strcmp(e->d_name + len - 4, ".ini")) {
+			memcpy(names[*n], e->d_name, len - 4);
+			names[(*n)++][len - 4] = '\0';
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The known theme nearest @p name (beside the map, then posture's own), or NULL. */
+static const char *nearest_theme(const char *map_path, const char *name, char names[][32],
+                                 size_t max)
+{
+	const char *slash = strrchr(map_path, '/');
+	char *beside = slash ? pst_asprintf("%.*s/themes", (int)(slash - map_path), map_path)
+	                     : pst_strdup("themes");
+	size_t n = 0;
+	list_themes(beside, names, &n, max);
+	list_themes(POSTURE_THEMES_DIR, names, &n, max);
+	free(beside);
+	const char *words[64];
+	for (size_t i = 0; i < n && i < 64; i++)
+		words[i] = names[i];
+	return posture_nearest_word(name, words, n < 64 ? n : 64);
+}
+
 static bool valid_name(const char *name)
 {
 	if (!*name || strlen(name) > 31)
@@ -309,9 +343,16 @@ static int load_file(reader *r, const char *name, const pst_where *name_at)
 		return pst_ini_error(r->ctx, name_at, "themes inherit too deeply (a loop?) at '%s'", name);
 	bool beside;
 	char *path = find_theme(r->map_path, name, POSTURE_THEMES_DIR, &beside);
-	if (!path)
+	if (!path) {
+		char names[64][32];
+		const char *near = nearest_theme(r->map_path, name, names, 64);
+		if (near)
+			return pst_ini_error(r->ctx, name_at, "theme '%s' not found; did you mean '%s'? "
+			                     "(looked for themes/%s.ini beside the map and in %s)", name,
+			                     near, name, POSTURE_THEMES_DIR);
 		return pst_ini_error(r->ctx, name_at, "theme '%s' not found (looked for themes/%s.ini "
 		                     "beside the map and in %s)", name, name, POSTURE_THEMES_DIR);
+	}
 	char *tree = beside ? pst_path_dir(r->map_path) : NULL;
 	int rc = beside && !tree ? pst_error(r->ctx, POSTURE_ENOMEM, path, "out of memory")
 	       : beside ? pst_check_link(r->ctx, path, tree) : POSTURE_OK;
