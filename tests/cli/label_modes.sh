@@ -30,6 +30,25 @@ run 1 "$POSTURE" render "$TMP/m.ini" -o "$TMP/none.png" --strict
 grep -q 'without a name or key (--strict)' "$TMP/err" || fail "--strict did not say why"
 [ ! -e "$TMP/none.png" ] || fail "--strict wrote the map"
 
+# More keys than the key panel holds: the panel says where they continue, and
+# the PDF lists them on a page after the map.
+run 0 "$POSTURE" render "$SRC/maps/central-asia.ini" --layout handout --set labels=keys \
+	-o "$TMP/many.pdf" -o "$TMP/many.json"
+python3 - "$TMP/many.json" >"$TMP/last-key" <<'PY' || fail "no key list continuing past the panel"
+import json, sys
+d = json.load(open(sys.argv[1]))
+keys = {i["key"]: i["key_text"] for l in d["layers"] for i in l["items"] if "key" in i}
+rows = [r for p in d["furniture"] if p["name"] == "keys" for r in p["items"]]
+more = [r for r in rows if r["id"] == "keys-more"]
+if not more or "next page of the PDF" not in more[0]["label"]:
+    sys.exit(1)
+print(keys[max(keys)].split("\n")[0])
+PY
+[ "$(pdfinfo "$TMP/many.pdf" | awk '/^Pages:/ {print $2}')" -ge 2 ] || fail "the PDF has no key page"
+pdftotext -f 2 "$TMP/many.pdf" "$TMP/many.txt"
+grep -q "Key (continued)" "$TMP/many.txt" || fail "no continued key list in the PDF"
+grep -qF "$(cat "$TMP/last-key")" "$TMP/many.txt" || fail "the last key is not on the PDF's key page"
+
 # labels.LAYER: keys for incidents only; bases keep their names.
 write_map "$TMP/m.ini" "labels.incidents = keys"
 run 0 "$POSTURE" render "$TMP/m.ini" -o "$TMP/layer.json"

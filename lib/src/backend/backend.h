@@ -22,6 +22,9 @@ int pst_cairo_code(cairo_status_t st);
 /** Paint @p s on @p cr (user units = points), simplifying to @p tol points. */
 void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol);
 
+/* PDF: pages after the map for the keys its key panel could not hold. */
+void pst_cairo_paint_key_pages(cairo_t *cr, const posture_scene *s);
+
 int pst_write_png(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path,
                   double scale);
 int pst_write_cairo_vector(posture_ctx *ctx, const posture_scene *s, FILE *fp,

@@ -261,3 +261,81 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 	g_object_unref(pc);
 	cairo_restore(cr);
 }
+
+/* --- key continuation pages (PDF) ------------------------------------------- */
+
+/* How many items carry a key. */
+static size_t count_keys(const posture_scene *s)
+{
+	size_t n = 0;
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
+			n += s->groups[g].items[i].key > 0;
+	return n;
+}
+
+/*
+ * The keys the map's key panel could not hold, on pages of their own after
+ * the map: "Key (continued)", then one row per key in columns.  The panel's
+ * last line says where they are.
+ */
+void pst_cairo_paint_key_pages(cairo_t *cr, const posture_scene *s)
+{
+	size_t n = count_keys(s);
+	if (n <= s->keys_listed)
+		return;
+	PangoContext *pc = pango_cairo_create_context(cr);
+	pst_text_setup_context(pc);
+	double margin = 36, size = s->width > 1000 ? s->width / 160 : 9, gap = 0.3 * size;
+	int columns = s->width > s->height ? 3 : 2;
+	double col_w = (s->width - 2 * margin - (columns - 1) * 2 * size) / columns;
+	pst_label row = { .family = s->font, .size = size, .color = { 0, 0, 0, 1 },
+		          .wrap = col_w };
+	double x = margin, y = s->height; /* start a page at once */
+	int column = columns;
+	for (size_t g = 0; g < s->n_groups; g++) {
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
+			const pst_item *it = &s->groups[g].items[i];
+			if (it->key <= 0 || (size_t)it->key <= s->keys_listed)
+				continue;
+			/* as in the panel: "12  Name, date [1]" */
+			GString *line = g_string_new(NULL);
+			g_string_printf(line, "%d\xE2\x80\x82", it->key);
+			for (const char *p = it->key_text ? it->key_text : ""; *p; p++) {
+				if (*p == '\n')
+					g_string_append(line, ", ");
+				else
+					g_string_append_c(line, *p);
+			}
+			char *text = g_string_free(line, FALSE);
+			row.text = text;
+			double w, h;
+			pst_text_measure(pc, &row, &w, &h);
+			if (y + h > s->height - margin) {
+				if (++column >= columns) {
+					cairo_show_page(cr);
+					column = 0;
+					pst_label head = row;
+					head.text = (char *)"Key (continued)";
+					head.bold = true;
+					head.wrap = 0;
+					double hw, hh;
+					pst_text_measure(pc, &head, &hw, &hh);
+					head.x = margin;
+					head.y = margin;
+					paint_label(cr, pc, &head);
+					y = margin + hh + 2 * gap;
+				} else {
+					y = margin + size * 1.6 + 2 * gap;
+				}
+				x = margin + column * (col_w + 2 * size);
+			}
+			row.x = x;
+			row.y = y;
+			paint_label(cr, pc, &row);
+			y += h + gap;
+			g_free(text);
+		}
+	}
+	g_object_unref(pc);
+}

@@ -80,6 +80,8 @@ int pst_write_cairo_vector(posture_ctx *ctx, const posture_scene *s, FILE *fp,
 	}
 	cairo_t *cr = cairo_create(surface);
 	pst_cairo_paint(cr, s, VECTOR_TOLERANCE);
+	if (format == POSTURE_FORMAT_PDF)
+		pst_cairo_paint_key_pages(cr, s);
 	cairo_status_t st = cairo_status(cr);
 	cairo_destroy(cr);
 	cairo_surface_finish(surface);

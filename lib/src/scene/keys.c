@@ -133,7 +133,7 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	double mw = s->map_box.x1 - s->map_box.x0, mh = s->map_box.y1 - s->map_box.y0;
 	double pad = 6 * b->k, margin = 10 * b->k;
 	/* As wide as its longest row, up to a share of the frame. */
-	double w_max = fmax(KEY_PANEL_SHARE * mw, 120), widest = row_width(b, "Keys 8888\xE2\x80\x93" "8888: see the HTML map or the map data");
+	double w_max = fmax(KEY_PANEL_SHARE * mw, 120), widest = row_width(b, "Keys 8888\xE2\x80\x93" "8888: on the next page of the PDF, in the HTML map and in the map data");
 	for (size_t i = 0; i < req->n_keys && widest < w_max; i++) {
 		char *text = row_text((int)(i + 1), req->texts[i]);
 		widest = fmax(widest, text ? row_width(b, text) : w_max);
@@ -270,8 +270,8 @@ int pst_keys_fill(builder *b, const pst_box *box)
 		shown += fits && rc == POSTURE_OK;
 	}
 	if (rc == POSTURE_OK && shown < n) {
-		char *more = pst_asprintf("Keys %zu\xE2\x80\x93%zu: see the HTML map or the map data",
-		                          shown + 1, n);
+		char *more = pst_asprintf("Keys %zu\xE2\x80\x93%zu: on the next page of the PDF, in "
+		                          "the HTML map and in the map data", shown + 1, n);
 		rc = more ? add_row(b, g, "keys-more", more, false, x, &y, wrap, bottom, &fits)
 		          : POSTURE_ENOMEM;
 		free(more);
