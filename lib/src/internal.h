@@ -67,6 +67,9 @@ typedef struct {
 /** Remember that this run read file @p id (pst_read_file does it for every input). */
 void pst_ctx_note_input(posture_ctx *ctx, pst_file_id id);
 
+/* Drop the diagnostics recorded after the first @p n (a pass whose work is redone). */
+void pst_ctx_truncate_diags(posture_ctx *ctx, size_t n);
+
 /** Did this run read file @p id? */
 bool pst_ctx_is_input(const posture_ctx *ctx, pst_file_id id);
 

@@ -85,7 +85,8 @@ for map in central-asia tajik-afghan-border; do
 			check_mapdata "$base.json"
 			pts=$(pdfinfo "$base.pdf" | sed -n 's/^Page size: *\([0-9.]*\) x \([0-9.]*\) pts.*/\1x\2/p')
 			case "$layout" in
-			handout) [ "$pts" = "595.276x841.89" ] || fail "$base.pdf is $pts pt, want A4" ;;
+			handout) [ "$pts" = "595.276x841.89" ] || [ "$pts" = "841.89x595.276" ] ||
+				fail "$base.pdf is $pts pt, want A4" ;;
 			*) [ "${pts%%x*}" -gt 1000 ] 2>/dev/null || fail "$base.pdf has page size '$pts'" ;;
 			esac
 			[ "$layout" = bare ] || pdf_has_citations "$base.pdf" "$base.json"

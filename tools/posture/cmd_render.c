@@ -12,6 +12,7 @@
  * Each map is then exactly the single-map render, all or nothing; one that
  * fails does not stop the others, and the run's status says it failed.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,7 +26,9 @@ static const char usage[] =
 	"\n"
 	"Draw the maps the MAP.ini files describe.  Without -o, writes\n"
 	"output/<map>.<ext> for each format in a map's `outputs` key (relative to the\n"
-	"current directory).  A map's files are all written or none is: a map that\n"
+	"current directory); options that change the picture add to the name\n"
+	"(-handout-letter, -800x600, -h3f9a0c for other settings), so variants never\n"
+	"overwrite each other.  A map's files are all written or none is: a map that\n"
 	"fails changes nothing of its own outputs, and the other maps are still drawn.\n"
 	"Layers, sources and shapes the maps share are read and checked once.\n"
 	"\n"
@@ -40,15 +43,18 @@ static const char usage[] =
 	"  -s, --scale N         PNG pixels per point, 0.1 to 16 (default: 1; 2 for retina)\n"
 	"      --svg-engine E    who writes .svg: posture (default: named layers, real\n"
 	"                        text) or cairo (Cairo's SVG, text as glyph outlines)\n"
-	"      --set KEY=VALUE   override a [map] key of the file, e.g. --set size=1200x800\n"
+	"      --set KEY=VALUE   override a [map] key of the file, e.g. --set size=1200x800,\n"
+	"                        or a theme property: --set theme.text.label-size=10\n"
 	"      --size WxH        same as --set size=WxH\n"
 	"      --extent W,S,E,N  same as --set extent=W,S,E,N\n"
 	"      --projection P    same as --set projection=P\n"
 	"      --theme NAME      same as --set theme=NAME (article, print, dark, or\n"
 	"                        maps/themes/NAME.ini)\n"
 	"      --layout L        same as --set layout=L (map, handout, bare)\n"
-	"      --paper P         same as --set paper=P (a4, letter, a4-landscape,\n"
-	"                        letter-landscape), for the handout layout\n"
+	"      --paper P         same as --set paper=P, for the handout layout: a4 or\n"
+	"                        letter (the map chooses the orientation), or\n"
+	"                        a4-portrait, a4-landscape, letter-portrait,\n"
+	"                        letter-landscape\n"
 	CLI_FILTER_HELP
 	"      --stats FILE      write label placement figures as JSON to FILE ('-': stderr),\n"
 	"                        one object per map, in the order the maps were named\n"
@@ -256,27 +262,94 @@ static int apply_overrides(posture_ctx *ctx, posture_map *map, const render_args
 	return rc;
 }
 
-/* "-handout-print" for --layout handout --theme print, "-from-2015-03" for
- * --from 2015-03: default output names say what the command line changed, so
- * variants do not overwrite each other. */
+/* The value the command line gives @p key last, or NULL. */
+static const char *set_value(const render_args *a, const char *key)
+{
+	const char *value = NULL;
+	size_t len = strlen(key);
+	for (size_t i = 0; i < a->n_sets; i++) {
+		const override *o = &a->sets[i];
+		if (o->key && !strcmp(o->key, key))
+			value = o->text;
+		else if (!o->key && !strncmp(o->text, key, len) && o->text[len] == '=')
+			value = o->text + len + 1;
+	}
+	return value;
+}
+
+/* The key an override sets ("size", "theme.text.label-size"), into @p out. */
+static void set_key(char *out, size_t n, const override *o)
+{
+	const char *eq = o->key ? NULL : strchr(o->text, '=');
+	if (o->key)
+		snprintf(out, n, "%s", o->key);
+	else
+		snprintf(out, n, "%.*s", eq ? (int)(eq - o->text) : 0, o->text);
+}
+
+/* "-VALUE" with only letters, digits, '.', 'x' and '-' kept (others become '-'). */
+static void put_word(char *out, size_t n, const char *value)
+{
+	size_t len = strlen(out);
+	if (len + 2 >= n)
+		return;
+	out[len++] = '-';
+	for (const char *p = value; *p && len + 1 < n; p++) {
+		unsigned char c = (unsigned char)*p;
+		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		            c == '.';
+		out[len++] = keep ? (char)c : '-';
+	}
+	out[len] = '\0';
+}
+
+/*
+ * The suffix of default output names: every option that changes the picture
+ * changes the name, so variants never overwrite each other.  Layout, theme,
+ * paper, size and date are spelled out ("-handout-print-letter",
+ * "-1200x800", "-2014-12"); any other change (extent, projection, focus,
+ * title, theme properties…) adds a short hash of what was set ("-h3f9a0c"),
+ * the same for the same settings in any order; the filters (--from 2015-03)
+ * add their own words ("-from-2015-03").
+ */
 static void default_suffix(char *out, size_t n, const render_args *a)
 {
 	out[0] = '\0';
-	static const char *const keys[] = { "layout", "theme" };
-	for (size_t k = 0; k < 2; k++) {
-		const char *value = NULL;
-		for (size_t i = 0; i < a->n_sets; i++) {
-			const override *o = &a->sets[i];
-			size_t len = strlen(keys[k]);
-			if (o->key && !strcmp(o->key, keys[k]))
-				value = o->text;
-			else if (!o->key && !strncmp(o->text, keys[k], len) && o->text[len] == '=')
-				value = o->text + len + 1;
-		}
+	static const char *const named[] = { "layout", "theme", "paper", "size", "date" };
+	for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
+		const char *value = set_value(a, named[k]);
 		if (value)
-			snprintf(out + strlen(out), n - strlen(out), "-%s", value);
+			put_word(out, n, value);
 	}
 	cli_filter_suffix(out, n, &a->filters);
+	unsigned long hash = 0; /* order-free: the sum of each setting's FNV-1a */
+	bool other = false;
+	for (size_t i = 0; i < a->n_sets; i++) {
+		char key[96];
+		set_key(key, sizeof(key), &a->sets[i]);
+		bool is_named = !strcmp(key, "outputs"); /* what is written, not what is drawn */
+		for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++)
+			is_named = is_named || !strcmp(key, named[k]);
+		bool last = true; /* only the value that wins counts */
+		for (size_t j = i + 1; j < a->n_sets; j++) {
+			char later[96];
+			set_key(later, sizeof(later), &a->sets[j]);
+			last = last && strcmp(later, key) != 0;
+		}
+		if (is_named || !last)
+			continue;
+		const char *value = set_value(a, key);
+		unsigned long h = 2166136261u;
+		for (const char *p = key; *p; p++)
+			h = ((h ^ (unsigned char)*p) * 16777619u) & 0xFFFFFFFFu;
+		h = ((h ^ '=') * 16777619u) & 0xFFFFFFFFu;
+		for (const char *p = value ? value : ""; *p; p++)
+			h = ((h ^ (unsigned char)*p) * 16777619u) & 0xFFFFFFFFu;
+		hash = (hash + h) & 0xFFFFFFFFu;
+		other = true;
+	}
+	if (other)
+		snprintf(out + strlen(out), n - strlen(out), "-h%06lx", hash & 0xFFFFFFu);
 }
 
 /* Every file this run writes, with its format. */

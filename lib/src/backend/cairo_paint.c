@@ -3,7 +3,8 @@
  * (image for PNG, PDF, SVG).
  *
  * Order: ground, then each layer's items (areas filled then outlined, lines
- * stroked, point symbols), then leader lines, then every label with its halo
+ * stroked, clipped to the frame; then its point symbols, whole), then leader
+ * lines, then every label with its halo
  * (a stroked copy of the glyph outlines under the filled text), then the
  * furniture groups, each drawn whole.
  * Geometry is simplified to the caller's tolerance here, after clipping, so
@@ -233,15 +234,29 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
 	PangoContext *pc = pango_cairo_create_context(cr);
 	pst_text_setup_context(pc);
-	/* The map, inside its frame: every layer's shapes and symbols, then
-	 * leaders, then labels on top. */
+	/* The map, layer by layer: shapes inside the frame, then the layer's
+	 * symbols whole (the frame clips geometry, not a symbol whose anchor is
+	 * in it); then leaders and labels on top, inside the frame. */
+	for (size_t g = 0; g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		if (grp->furniture)
+			continue;
+		cairo_save(cr);
+		cairo_rectangle(cr, s->map_box.x0, s->map_box.y0, s->map_box.x1 - s->map_box.x0,
+		                s->map_box.y1 - s->map_box.y0);
+		cairo_clip(cr);
+		for (size_t i = 0; i < grp->n_items; i++)
+			if (grp->items[i].n_parts)
+				paint_geometry(cr, &grp->items[i], tol);
+		cairo_restore(cr);
+		for (size_t i = 0; i < grp->n_items; i++)
+			if (grp->items[i].has_anchor && grp->items[i].symbol != PST_SYMBOL_NONE)
+				paint_symbol(cr, &grp->items[i]);
+	}
 	cairo_save(cr);
 	cairo_rectangle(cr, s->map_box.x0, s->map_box.y0, s->map_box.x1 - s->map_box.x0,
 	                s->map_box.y1 - s->map_box.y0);
 	cairo_clip(cr);
-	for (size_t g = 0; g < s->n_groups; g++)
-		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
-			paint_item(cr, pc, &s->groups[g].items[i], tol, false);
 	for (size_t g = 0; g < s->n_groups; g++) {
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
 			const pst_label *l = s->groups[g].items[i].label;

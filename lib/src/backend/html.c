@@ -69,6 +69,19 @@ static json_t *cites_json(const pst_item *it)
 	return cites;
 }
 
+/* The SVG id of the translucent disc of an imprecise item ("area-<id>"), or NULL. */
+static const char *area_of(const pst_group *grp, const pst_svg_ids *ids, size_t g,
+                           const pst_item *it)
+{
+	for (size_t j = 0; j < grp->n_items; j++) {
+		const pst_item *a = &grp->items[j];
+		if (!strcmp(a->kind, "uncertainty") && !strncmp(a->id, "area-", 5) &&
+		    !strcmp(a->id + 5, it->id) && pst_svg_item_drawn(grp, a))
+			return ids->item[ids->first[g] + j];
+	}
+	return NULL;
+}
+
 static json_t *item_json(const posture_scene *s, const pst_svg_ids *ids, size_t g, size_t i)
 {
 	const pst_group *grp = &s->groups[g];
@@ -76,6 +89,8 @@ static json_t *item_json(const posture_scene *s, const pst_svg_ids *ids, size_t 
 	size_t k = ids->first[g] + i;
 	json_t *o = json_object();
 	json_object_set_new(o, "el", jstr(pst_svg_item_drawn(grp, it) ? ids->item[k] : NULL));
+	/* the disc goes with its item when filters hide it */
+	json_object_set_new(o, "area", jstr(it->precision ? area_of(grp, ids, g, it) : NULL));
 	json_object_set_new(o, "label", jstr(ids->label[k]));
 	json_object_set_new(o, "layer", jstr(ids->layer[g]));
 	json_object_set_new(o, "id", jstr(it->id));
@@ -87,18 +102,53 @@ static json_t *item_json(const posture_scene *s, const pst_svg_ids *ids, size_t 
 	return o;
 }
 
+/* Whether anything of the group is drawn (its own layer or its labels). */
+static bool group_drawn(const pst_group *grp)
+{
+	for (size_t i = 0; i < grp->n_items; i++)
+		if (pst_svg_item_drawn(grp, &grp->items[i]) || grp->items[i].label)
+			return true;
+	return false;
+}
+
+/*
+ * What a reader counts in a layer: its cited items (bases, incidents), else
+ * the distinct names it shows (a river drawn in 40 pieces is one river, a
+ * country's fill and outline one country); helpers (imprecision discs,
+ * outlines) are not counted.  0 when nothing in it has a name (graticule).
+ */
+static size_t reader_count(const pst_group *grp)
+{
+	size_t cited = 0, named = 0;
+	for (size_t i = 0; i < grp->n_items; i++) {
+		const pst_item *it = &grp->items[i];
+		if (!strcmp(it->kind, "uncertainty") || strstr(it->kind, "-outline"))
+			continue;
+		cited += it->n_cites > 0;
+		if (!it->name || !it->name[0])
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = grp->items[j].name && !strcmp(grp->items[j].name, it->name) &&
+			       strcmp(grp->items[j].kind, "uncertainty") != 0 &&
+			       !strstr(grp->items[j].kind, "-outline");
+		named += !seen;
+	}
+	return cited ? cited : named;
+}
+
 static json_t *layers_json(const posture_scene *s, const pst_svg_ids *ids)
 {
 	json_t *layers = json_array();
 	for (size_t g = 0; layers && g < s->n_groups; g++) {
 		const pst_group *grp = &s->groups[g];
-		if (grp->furniture)
-			continue;
+		if (grp->furniture || !group_drawn(grp))
+			continue; /* nothing to toggle (items not on the map) */
 		json_t *o = json_object();
 		json_object_set_new(o, "id", jstr(ids->layer[g]));
 		json_object_set_new(o, "labels", jstr(ids->label_layer[g]));
 		json_object_set_new(o, "title", jstr(grp->title));
-		json_object_set_new(o, "count", json_integer((json_int_t)grp->n_items));
+		json_object_set_new(o, "count", json_integer((json_int_t)reader_count(grp)));
 		json_object_set_new(o, "dates", json_boolean(layer_dated(grp)));
 		json_array_append_new(layers, o);
 	}

@@ -76,6 +76,8 @@ static json_t *item_json(const pst_item *it, const char *layer)
 		json_object_set_new(o, "date", json_string(it->date));
 	if (it->precision)
 		json_object_set_new(o, "precision", json_string(it->precision));
+	if (it->country)
+		json_object_set_new(o, "country", json_string(it->country));
 	if (it->n_cites) {
 		json_t *cites = json_array();
 		for (size_t i = 0; i < it->n_cites; i++)
@@ -123,9 +125,10 @@ static json_t *scene_json(const posture_scene *s)
 			json_object_set_new(o, "url", json_string(src->url));
 		json_array_append_new(sources, o);
 	}
-	return json_pack("{s:s, s:s?, s:s?, s:{s:o, s:o, s:s}, s:s, s:[oooo], s:[oooo], s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s?, s:s?, s:{s:o, s:o, s:s}, s:o, s:s, s:[oooo], s:[oooo], s:o, s:o, s:o, s:o}",
 	                 "generator", "posture", "description", s->description, "date", s->date,
 	                 "page", "width", num(s->width), "height", num(s->height), "units", "pt",
+	                 "map_box", box_json(&s->map_box),
 	                 "crs", s->crs,
 	                 "frame", json_real(s->frame[0]), json_real(s->frame[1]),
 	                 json_real(s->frame[2]), json_real(s->frame[3]),

@@ -27,8 +27,9 @@
  * nothing outside it is in the file (an outlined area to the frame grown by
  * half its outline, so no outline runs along the cut: the scene gives areas
  * cut at the frame separate outline items anyway), and written as relative
- * path data in hundredths of a point.  Symbols or labels sticking out of
- * the frame, which Cairo cuts there, get a clip path.  Numbers are
+ * path data in hundredths of a point.  Symbols are whole, as Cairo draws
+ * them; labels sticking out of the frame, which Cairo cuts there, get a clip
+ * path on the Labels layer.  Numbers are
  * formatted from integers, never through the locale, so identical scenes
  * give byte-identical files.
  */
@@ -748,18 +749,17 @@ static bool box_outside(const pst_box *b, const pst_box *frame)
 }
 
 /*
- * Geometry is clipped to the frame point by point, but a symbol or a label
- * can stick out of it, and Cairo cuts those at the frame: only then do the
- * map's layers get a clip path (designers dislike clipping groups).
+ * Geometry is clipped to the frame point by point, and symbols are drawn
+ * whole (as Cairo draws them); but a label can stick out of the frame, and
+ * Cairo cuts labels there: only then does the Labels layer get a clip path
+ * (designers dislike clipping groups).
  */
 static bool needs_clip(const posture_scene *s)
 {
 	for (size_t g = 0; g < s->n_groups; g++) {
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
 			const pst_item *it = &s->groups[g].items[i];
-			bool symbol = it->has_anchor && it->symbol != PST_SYMBOL_NONE;
-			if ((symbol && box_outside(&it->symbol_box, &s->map_box)) ||
-			    (it->label && box_outside(&it->label->box, &s->map_box)))
+			if (it->label && box_outside(&it->label->box, &s->map_box))
 				return true;
 		}
 	}
@@ -782,7 +782,7 @@ static void put_map_layers(svg_out *o)
 		const pst_group *grp = &o->s->groups[g];
 		if (grp->furniture || !layer_drawn(grp))
 			continue; /* no empty layers: a designer would look for what is not there */
-		open_layer(o->b, o->ids->layer[g], grp->title, true, o->clip);
+		open_layer(o->b, o->ids->layer[g], grp->title, true, false);
 		for (size_t i = 0; i < grp->n_items; i++)
 			put_item(o, g, i);
 		pst_buf_puts(o->b, "</g>\n");

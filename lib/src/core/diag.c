@@ -56,6 +56,18 @@ void posture_ctx_clear_diags(posture_ctx *ctx)
 	ctx->lost_diag = false;
 }
 
+void pst_ctx_truncate_diags(posture_ctx *ctx, size_t n)
+{
+	for (size_t i = n; i < ctx->n_diags; i++) {
+		if (ctx->diags[i].severity == POSTURE_ERROR)
+			ctx->n_errors--;
+		free((char *)ctx->diags[i].file);
+		free((char *)ctx->diags[i].message);
+	}
+	if (n < ctx->n_diags)
+		ctx->n_diags = n;
+}
+
 void posture_ctx_destroy(posture_ctx *ctx)
 {
 	if (!ctx)

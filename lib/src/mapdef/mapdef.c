@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include <dirent.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "layers/filter.h"
@@ -327,12 +328,30 @@ static int parse_layers(posture_map *m, const src_pos *at, const char *v)
 	return for_each_item(m, at, v, add_layer);
 }
 
+/* Today as days since 1970-01-01 (UTC); SOURCE_DATE_EPOCH, when set, stands for now. */
+static int today(void)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long t = epoch && *epoch ? strtoll(epoch, &end, 10) : 0;
+	if (!epoch || !*epoch || *end || t < 0)
+		t = (long long)time(NULL);
+	return (int)(t / 86400);
+}
+
+/*
+ * The map's cut-off: items dated after it are not drawn, and the title says
+ * "As of" it.  A date still to come would claim to know the future.
+ */
 static int parse_date(posture_map *m, const src_pos *at, const char *v)
 {
 	int from, to;
 	char why[128];
 	if (strchr(v, '/') || !pst_date_parse(v, &from, &to, why, sizeof(why)))
 		return value_error(at, "date '%s' must be YYYY, YYYY-MM or YYYY-MM-DD", v);
+	if (from > today())
+		return value_error(at, "date '%s' is later than today: the map's date is the cut-off of "
+		                   "what it shows", v);
 	return set_string(&m->date, at, v);
 }
 
@@ -367,7 +386,8 @@ static int parse_graticule(posture_map *m, const src_pos *at, const char *v)
 
 static int parse_paper(posture_map *m, const src_pos *at, const char *v)
 {
-	static const char *const papers[] = { "a4", "letter", "a4-landscape", "letter-landscape",
+	static const char *const papers[] = { "a4",           "a4-portrait",     "a4-landscape",
+		                              "letter",       "letter-portrait", "letter-landscape",
 		                              NULL };
 	return parse_choice(&m->paper, at, "paper", v, papers);
 }
@@ -439,7 +459,7 @@ static int add_theme_line(posture_map *m, const src_pos *at, const char *key, co
 	pst_map_theme_line *l = &m->theme_lines[m->n_theme_lines];
 	l->key = pst_strdup(key);
 	l->value = pst_strdup(value);
-	l->at = (pst_where){ m->path, value_at->line, value_at->column };
+	l->at = (pst_where){ at->file, value_at->line, value_at->column }; /* the map, or --set */
 	if (!l->key || !l->value) {
 		free(l->key);
 		free(l->value);
@@ -682,6 +702,11 @@ int posture_map_set(posture_map *map, posture_ctx *ctx, const char *origin, cons
                     const char *value)
 {
 	src_pos at = { ctx, origin, 0, 0 };
+	if (!strncmp(key, "theme.", 6)) { /* --set theme.text.label-size=10: a [theme] line */
+		pst_where where = { "--set", 0, 0 };
+		at.file = "--set";
+		return add_theme_line(map, &at, key + 6, value, &where);
+	}
 	const key_def *def = find_key("map", key);
 	if (!def) {
 		const char *near = nearest_name("map", key);

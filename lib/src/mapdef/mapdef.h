@@ -56,11 +56,12 @@ struct posture_map {
 	char *theme;        /* theme name */
 	char *layout;       /* "map" or "bare" */
 	char *citations;    /* "numbered", "inline" or "none" */
-	char *date;         /* "as of" date (YYYY, YYYY-MM or YYYY-MM-DD), or NULL: latest incident */
+	char *date;         /* cut-off (YYYY, YYYY-MM or YYYY-MM-DD), or NULL: latest incident */
 	char focus[16][4];  /* ISO alpha-3 codes of the countries the map is about */
 	size_t n_focus;
 	bool graticule;     /* draw a graticule with degree labels */
-	char *paper;        /* handout paper: a4, letter, a4-landscape, letter-landscape */
+	char *paper;        /* handout paper: a4 or letter (orientation from the map), or
+	                       a4-portrait, a4-landscape, letter-portrait, letter-landscape */
 	posture_format outputs[PST_MAX_MAP_OUTPUTS]; /* [map] outputs, in order */
 	size_t n_outputs;
 	char *shapes_dir;   /* [data] shapes, resolved */

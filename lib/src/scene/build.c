@@ -79,6 +79,8 @@ static int compute_frame(builder *b)
 	const pst_box *mb = &s->map_box;
 	double page_aspect = (mb->x1 - mb->x0) / (mb->y1 - mb->y0);
 	double fw = f.x1 - f.x0, fh = f.y1 - f.y0;
+	b->needs.extent_w = fw; /* the handout's orientation follows it */
+	b->needs.extent_h = fh;
 	if (fw / fh < page_aspect) {
 		double grow = (fh * page_aspect - fw) / 2;
 		f.x0 -= grow;
@@ -379,7 +381,7 @@ static int build(builder *b)
 		rc = pst_add_furniture(b);
 	if (rc == POSTURE_OK)
 		rc = pst_add_diff_legend(b);
-	if (rc == POSTURE_OK)
+	if (rc == POSTURE_OK && !b->planning)
 		rc = place_labels(b);
 	if (rc == POSTURE_OK)
 		rc = pst_name_diff_items(b);
@@ -387,6 +389,78 @@ static int build(builder *b)
 }
 
 static int run_build(posture_scene **out, builder *bp);
+
+/* Free what one pass built, keeping the context, the map and the plan. */
+static void end_pass(builder *b)
+{
+	pst_proj_destroy(b->proj);
+	pst_theme_destroy(b->theme);
+	posture_data_destroy(b->view);
+	posture_data_destroy(b->owned_data);
+	if (b->text)
+		g_object_unref(b->text);
+	pst_pts_free(&b->tmp_a);
+	pst_pts_free(&b->tmp_b);
+	b->proj = NULL;
+	b->theme = NULL;
+	b->data = NULL;
+	b->view = NULL;
+	b->owned_data = NULL;
+	b->text = NULL;
+}
+
+/* One pass: a new scene in b->scene (destroyed on failure). */
+static int build_pass(builder *b)
+{
+	b->scene = calloc(1, sizeof(*b->scene));
+	if (!b->scene)
+		return pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
+	int rc = build(b);
+	end_pass(b);
+	if (rc != POSTURE_OK) {
+		posture_scene_destroy(b->scene);
+		b->scene = NULL;
+	}
+	return rc;
+}
+
+/*
+ * A handout is laid out in passes: the first measures the title and the
+ * sources (what the map cites depends on what it shows) for both
+ * orientations, without placing labels; the plan then picks the orientation
+ * (the one that shows the extent largest, unless the paper names one) and
+ * the room under the map; a last pass draws it.  Should the sources need
+ * other room than planned (the final frame shows a little more or less),
+ * one more pass takes it, and a last one if they then grew again.
+ * Diagnostics of the measuring passes are dropped: the final pass reports
+ * the same ones.
+ */
+static int plan_handout(builder *b)
+{
+	size_t n_diags = posture_ctx_diag_count(b->ctx);
+	b->planning = true;
+	int rc = build_pass(b);
+	b->planning = false;
+	if (rc != POSTURE_OK)
+		return rc;
+	posture_scene_destroy(b->scene);
+	b->scene = NULL;
+	pst_ctx_truncate_diags(b->ctx, n_diags);
+	pst_handout_choose(b);
+	for (int pass = 0; pass < 3; pass++) {
+		rc = build_pass(b);
+		int o = b->plan.landscape;
+		double need = b->needs.sources_h[o], planned = b->plan.sources_h;
+		bool fits = need <= planned + 0.5 && (pass > 0 || need > planned - 4);
+		if (rc != POSTURE_OK || fits || pass == 2)
+			return rc;
+		posture_scene_destroy(b->scene); /* the sources grew: give them their room */
+		b->scene = NULL;
+		pst_ctx_truncate_diags(b->ctx, n_diags);
+		b->plan.sources_h = b->needs.sources_h[o];
+	}
+	return rc;
+}
 
 int posture_scene_build(posture_scene **out, posture_ctx *ctx, const posture_map *map)
 {
@@ -413,22 +487,9 @@ static int run_build(posture_scene **out, builder *bp)
 {
 	*out = NULL;
 	builder b = *bp;
-	b.scene = calloc(1, sizeof(*b.scene));
-	if (!b.scene)
-		return pst_error(b.ctx, POSTURE_ENOMEM, b.map->path, "out of memory");
-	int rc = build(&b);
-	pst_proj_destroy(b.proj);
-	pst_theme_destroy(b.theme);
-	posture_data_destroy(b.view);
-	posture_data_destroy(b.owned_data);
-	if (b.text)
-		g_object_unref(b.text);
-	pst_pts_free(&b.tmp_a);
-	pst_pts_free(&b.tmp_b);
-	if (rc != POSTURE_OK) {
-		posture_scene_destroy(b.scene);
+	int rc = !strcmp(b.map->layout, "handout") ? plan_handout(&b) : build_pass(&b);
+	if (rc != POSTURE_OK)
 		return rc;
-	}
 	*out = b.scene;
 	return POSTURE_OK;
 }

@@ -15,6 +15,24 @@
 #include "style.h"
 #include "text.h"
 
+/*
+ * How a handout page is laid out, decided after a first pass has measured
+ * the furniture (the sources under the map depend on what the map shows).
+ */
+typedef struct {
+	bool planned;        /* set: lay the page out as below; else measure */
+	bool landscape;      /* paper on its side */
+	double title_h;      /* pt above the map for the title */
+	double sources_h;    /* pt under the map for the sources */
+} pst_handout_plan;
+
+/* What a pass measured, for the plan: [0] portrait, [1] landscape. */
+typedef struct {
+	double title_h[2];
+	double sources_h[2];
+	double extent_w, extent_h; /* the extent's projected envelope (map units) */
+} pst_handout_needs;
+
 /* Everything the builder needs while it works. */
 typedef struct {
 	posture_ctx *ctx;
@@ -34,6 +52,10 @@ typedef struct {
 	const posture_data *given_data; /* the diff map: the new version, instead of the map's */
 	const posture_diff *diff;  /* the diff map: the changes to mark, or NULL */
 	const char *diff_label;    /* how the old version is named ("HEAD~1") */
+	pst_handout_plan plan;   /* handout layout (kept across passes) */
+	pst_handout_needs needs; /* measured by this pass (handout) */
+	bool planning;       /* a measuring pass: no label placement */
+	int fold;            /* how far the map layout's furniture is folded (0: not; see furniture.c) */
 } builder;
 
 /* build.c */
@@ -60,6 +82,7 @@ int pst_add_country_names(builder *b);
 
 /* citations.c */
 int pst_number_citations(builder *b);
+char *pst_citation_marker(builder *b, const pst_item *it); /* " [1, 3]", caller frees */
 
 /* furniture.c: items of furniture groups */
 pst_item *pst_new_item(pst_group *g, const char *id, const char *kind, const char *name);
@@ -75,6 +98,7 @@ int pst_add_inset(builder *b, pst_box box);   /* the locator map in @p box */
 
 /* furniture.c */
 int pst_layout_page(builder *b);  /* page size and where the frame sits, by layout */
+void pst_handout_choose(builder *b); /* the handout plan from what a pass measured */
 int pst_add_furniture(builder *b);
 const char *pst_as_of(const builder *b);  /* the map's date, else the latest incident's */
 int pst_describe(builder *b);             /* the text alternative and the as-of date */

@@ -129,7 +129,7 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* " [1, 3]" or " (Mataconis n.d., para. 6; …)" for an item. */
-static char *marker(builder *b, const pst_item *it)
+char *pst_citation_marker(builder *b, const pst_item *it)
 {
 	pst_buf m;
 	pst_buf_init(&m);
@@ -169,7 +169,7 @@ static int append_marker(builder *b, pst_item *it)
 {
 	if (!it->label)
 		return POSTURE_OK;
-	char *mk = marker(b, it);
+	char *mk = pst_citation_marker(b, it);
 	char *text = mk ? pst_asprintf("%s%s", it->label->text, mk) : NULL;
 	free(mk);
 	if (!text)

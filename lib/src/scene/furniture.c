@@ -20,9 +20,12 @@
 
 #include "builder.h"
 #include "layers/filter.h"
+#include "layers/cite.h"
 #include "shapes/shapefile.h"
 
 #define MAX_ROWS 96
+#define FURNITURE_MIN_PT 7.0 /* no furniture text is smaller, at any page size */
+#define FURNITURE_MAX_COVER 0.25 /* share of the frame the map layout's furniture may cover */
 
 typedef enum { ROW_TEXT, ROW_SYMBOL, ROW_LINE, ROW_SCALE } row_kind;
 
@@ -35,7 +38,10 @@ typedef struct {
 	char id[96];           /* id of its text ("air-base"; its swatch "air-base-swatch"), or "" */
 	double km;             /* ROW_SCALE: bar length in km */
 	double bar;            /* ROW_SCALE: bar length in pt */
+	bool middle;           /* ROW_SCALE: the half-way distance is labelled too */
 	double w, h;           /* row size */
+	double x, y;           /* where it sits in its panel, from the inner top-left corner */
+	bool heading;          /* stays in the column of the row after it */
 } row;
 
 typedef struct {
@@ -74,7 +80,8 @@ static row *panel_row(panel *p, builder *b, row_kind kind, const char *text, boo
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
 	if (text) {
-		r->label = pst_new_label(b, text, bold, size, color);
+		double pt = b->fold >= 4 ? 0.8 * size : size; /* the last fold: smaller type */
+		r->label = pst_new_label(b, text, bold, fmax(pt, FURNITURE_MIN_PT), color);
 		if (!r->label)
 			return NULL;
 		r->label->wrap = wrap;
@@ -84,6 +91,7 @@ static row *panel_row(panel *p, builder *b, row_kind kind, const char *text, boo
 	return r;
 }
 
+/* Rows one under the other: each row's size and place, the panel's size. */
 static void panel_measure(panel *p)
 {
 	p->w = p->h = 0;
@@ -92,11 +100,68 @@ static void panel_measure(panel *p)
 		double lead = (r->kind == ROW_SYMBOL || r->kind == ROW_LINE) ? p->swatch_w : 0;
 		r->w = r->kind == ROW_SCALE ? fmax(r->bar, r->tw) : lead + r->tw;
 		r->h = r->kind == ROW_SCALE ? r->th * 2.2 : r->th;
+		r->x = 0;
+		r->y = p->h + (i ? p->gap : 0);
 		p->w = fmax(p->w, r->w);
-		p->h += r->h + (i ? p->gap : 0);
+		p->h = r->y + r->h;
 	}
 	p->w += 2 * p->pad;
 	p->h += 2 * p->pad;
+}
+
+/* Whether row @p i, at @p y in a column @p col_h tall, starts the next column. */
+static bool column_break(const panel *p, size_t i, double y, double col_h)
+{
+	double need = p->rows[i].h;
+	if (p->rows[i].heading && i + 1 < p->n) /* a heading goes with its first row */
+		need += p->gap + p->rows[i + 1].h;
+	return y > 0 && y + p->gap + need > col_h;
+}
+
+/* Whether the rows fit @p n_cols columns no taller than @p col_h (rows stay whole). */
+static bool flow_fits(const panel *p, int n_cols, double col_h)
+{
+	int col = 0;
+	double y = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		double h = p->rows[i].h;
+		if (column_break(p, i, y, col_h)) {
+			col++;
+			y = 0;
+		}
+		y += (y > 0 ? p->gap : 0) + h;
+		if (h > col_h || col >= n_cols)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The measured rows of @p p flowed into @p n_cols columns @p col_w wide,
+ * @p col_gap apart, as short as they can be (newspaper columns: top to
+ * bottom, then the next column).  Any furniture panel can be laid out so.
+ */
+static void panel_flow(panel *p, int n_cols, double col_w, double col_gap)
+{
+	panel_measure(p);
+	double total = p->h - 2 * p->pad, col_h = total / n_cols;
+	while (!flow_fits(p, n_cols, col_h) && col_h < total)
+		col_h += 1;
+	int col = 0;
+	double y = 0, h = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		row *r = &p->rows[i];
+		if (column_break(p, i, y, col_h)) {
+			col++;
+			y = 0;
+		}
+		r->x = col * (col_w + col_gap);
+		r->y = y + (y > 0 ? p->gap : 0);
+		y = r->y + r->h;
+		h = fmax(h, y);
+	}
+	p->w = n_cols * col_w + (n_cols - 1) * col_gap + 2 * p->pad;
+	p->h = h + 2 * p->pad;
 }
 
 /* --- emitting panels --------------------------------------------------------- */
@@ -201,6 +266,8 @@ static int emit_scale(builder *b, pst_group *g, row *r, double x, double y)
 	const double marks[3] = { 0, r->km / 2, r->km };
 	for (int i = 0; i < 3 && rc == POSTURE_OK; i++) {
 		char text[48], id[32];
+		if (i == 1 && !r->middle)
+			continue; /* no room for the half-way distance */
 		if (i == 2)
 			snprintf(text, sizeof(text), "%g km", marks[i]);
 		else
@@ -229,15 +296,15 @@ static int emit_panel(builder *b, panel *p, const char *name, const char *title,
 	g->box = (pst_box){ x, y, x + p->w, y + p->h };
 	pst_style box = { .fill = b->theme->panel_fill };
 	int rc = boxed ? pst_add_rect(g, name, "box", g->box, box) : POSTURE_OK;
-	double cy = y + p->pad;
 	for (size_t i = 0; i < p->n && rc == POSTURE_OK; i++) {
 		row *r = &p->rows[i];
+		double cy = y + p->pad + r->y;
 		char id[112];
 		if (r->id[0])
 			snprintf(id, sizeof(id), "%s", r->id);
 		else
 			snprintf(id, sizeof(id), "%s-%zu", name, i + 1);
-		double tx = x + p->pad;
+		double tx = x + p->pad + r->x;
 		if (r->kind == ROW_SYMBOL || r->kind == ROW_LINE) {
 			char sid[128];
 			snprintf(sid, sizeof(sid), "%s-swatch", id);
@@ -256,7 +323,6 @@ static int emit_panel(builder *b, panel *p, const char *name, const char *title,
 				rc = set_link(g, r->link);
 			}
 		}
-		cy += r->h + p->gap;
 	}
 	return rc;
 }
@@ -338,8 +404,9 @@ static int title_panel(builder *b, panel *p, double wrap)
 	if (m->title[0] && !panel_row(p, b, ROW_TEXT, m->title, true, t->title_size * b->k,
 	                              t->label_color, wrap))
 		return POSTURE_ENOMEM;
-	if (m->subtitle[0] && !panel_row(p, b, ROW_TEXT, m->subtitle, false,
-	                                 t->subtitle_size * b->k, t->muted_text, wrap))
+	if (m->subtitle[0] && b->fold < 2 &&
+	    !panel_row(p, b, ROW_TEXT, m->subtitle, false, t->subtitle_size * b->k, t->muted_text,
+	               wrap))
 		return POSTURE_ENOMEM;
 	char *line = as_of_line(b);
 	if (!line)
@@ -476,6 +543,16 @@ static size_t legend_candidates(const posture_scene *s, const pst_item **out, si
 	return n;
 }
 
+/* Kinds a folded legend leaves out: reference places and plain borders, named on the map. */
+static bool reference_kind(const char *kind)
+{
+	static const char *const kinds[] = { "capital", "city", "town", "international-border" };
+	for (size_t i = 0; i < PST_ARRAY_LEN(kinds); i++)
+		if (!strcmp(kind, kinds[i]))
+			return true;
+	return false;
+}
+
 /* Rows for every kind actually drawn, most important first. */
 static int legend_rows(panel *p, builder *b)
 {
@@ -490,7 +567,7 @@ static int legend_rows(panel *p, builder *b)
 	int rc = POSTURE_OK;
 	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
 		const pst_item *it = items[i];
-		if (has_row(p, it))
+		if (has_row(p, it) || (b->fold >= 2 && reference_kind(it->kind)))
 			continue;
 		const char *text = kind_words(it->kind);
 		char *full = it->variant && it->variant[0] ? pst_asprintf("%s, %s", text, it->variant)
@@ -498,7 +575,8 @@ static int legend_rows(panel *p, builder *b)
 		if (it->variant && it->variant[0] && !full)
 			rc = POSTURE_ENOMEM;
 		else
-			rc = !strcmp(it->kind, "uncertainty") ? uncertainty_row(p, b, text)
+			rc = !strcmp(it->kind, "uncertainty")
+			             ? uncertainty_row(p, b, b->fold >= 2 ? "Approximate position" : text)
 			                                      : legend_row(p, b, it, full ? full : text);
 		free(full);
 	}
@@ -526,25 +604,76 @@ static double km_per_pt(builder *b)
 	return metres / 1000.0 / d;
 }
 
-/* A round bar length (1, 2 or 5 × 10^n km) no longer than @p max_pt. */
+static double text_width(builder *b, const char *text, double size)
+{
+	pst_label *l = pst_new_label(b, text, false, size, b->theme->label_color);
+	double w = 0, h;
+	if (l)
+		pst_text_measure(b->text, l, &w, &h);
+	if (l)
+		free(l->text);
+	free(l);
+	return w;
+}
+
+/*
+ * Whether the distances under a bar @p bar pt long for @p km fit with room
+ * between them (an em of @p size): "0" at the left end, "km" right-aligned
+ * at the right end, and with @p middle the half-way distance centred.
+ */
+static bool scale_labels_fit(builder *b, double km, double bar, double size, bool middle)
+{
+	char mid[48], end[48];
+	snprintf(mid, sizeof(mid), "%g", km / 2);
+	snprintf(end, sizeof(end), "%g km", km);
+	double w0 = text_width(b, "0", size), wm = text_width(b, mid, size);
+	double we = text_width(b, end, size), room = size;
+	if (!middle)
+		return w0 + room <= bar - we;
+	return bar / 2 - wm / 2 >= w0 + room && bar / 2 + wm / 2 + room <= bar - we;
+}
+
+/*
+ * A round bar length (1, 2 or 5 × 10^n km) no longer than @p max_pt whose
+ * distances have room between them: the longest with the half-way mark
+ * labelled, else the longest with only its ends labelled, else the shortest
+ * whose ends fit (a little longer than @p max_pt).
+ */
 static int scale_row(panel *p, builder *b, double max_pt)
 {
 	double kpp = km_per_pt(b);
 	if (!(kpp > 0))
 		return POSTURE_OK; /* scale unknown here: no bar rather than a wrong one */
-	double km = 1;
-	for (double e = 1e-3; e < 1e5; e *= 10)
-		for (int k = 0; k < 3; k++) {
-			double cand = e * (k == 0 ? 1 : k == 1 ? 2 : 5);
-			if (cand / kpp <= max_pt)
-				km = cand;
-		}
 	const pst_theme *t = b->theme;
-	row *r = panel_row(p, b, ROW_SCALE, "0", false, t->credit_size * b->k, t->label_color, 0);
+	double size = t->credit_size * b->k, km = 0, shortest = 0;
+	bool middle = false;
+	for (double e = 1e-3; e < 1e5; e *= 10) {
+		for (int k = 0; k < 3; k++) {
+			double cand = e * (k == 0 ? 1 : k == 1 ? 2 : 5), bar = cand / kpp;
+			bool ends = scale_labels_fit(b, cand, bar, size, false);
+			if (ends && !shortest)
+				shortest = cand;
+			if (bar > max_pt || !ends)
+				continue;
+			bool mid = scale_labels_fit(b, cand, bar, size, true);
+			if (mid || !middle) {
+				km = cand;
+				middle = mid;
+			}
+		}
+	}
+	if (!km)
+		km = shortest;
+	if (!km)
+		return POSTURE_OK;
+	row *r = panel_row(p, b, ROW_SCALE, "0", false, size, t->label_color, 0);
 	if (!r)
 		return POSTURE_ENOMEM;
 	r->km = km;
 	r->bar = km / kpp;
+	r->middle = middle;
+	if (b->fold >= 2)
+		return POSTURE_OK; /* folded: the note goes */
 	r = panel_row(p, b, ROW_TEXT, "Scale true at the map's centre", false,
 	              t->credit_size * b->k, t->muted_text, 0);
 	if (r)
@@ -571,20 +700,90 @@ static const char credit_text[] =
 	"Base geography: Natural Earth 4.1.0 (public domain); rivers and lakes: GSHHG/WDBII 2.3.7, "
 	"which shows the Aral Sea at its historical shoreline \xC2\xB7 Map: posture";
 
+/*
+ * "Not on the map": the items the sources place nowhere precise enough to
+ * draw, each with its country and citation marker, so the map says what it
+ * leaves out (rows of panel @p p, before the sources).
+ */
+static int unplaced_rows(builder *b, panel *p, double wrap)
+{
+	const pst_group *g = pst_scene_group(b->scene, "not-on-map");
+	const pst_theme *t = b->theme;
+	if (!g || !g->n_items)
+		return POSTURE_OK;
+	if (b->fold >= 1 || !strcmp(b->map->layout, "map")) { /* on the map (or folded): one paragraph */
+		pst_buf line;
+		pst_buf_init(&line);
+		pst_buf_puts(&line, "Not on the map (no site in the sources): ");
+		for (size_t i = 0; i < g->n_items; i++) {
+			char *mk = pst_citation_marker(b, &g->items[i]);
+			pst_buf_printf(&line, "%s%s%s", i ? "; " : "", g->items[i].name, mk ? mk : "");
+			free(mk);
+		}
+		row *one = line.failed ? NULL : panel_row(p, b, ROW_TEXT, line.data, false,
+		                                          t->credit_size * b->k, t->label_color, wrap);
+		if (one)
+			snprintf(one->id, sizeof(one->id), "not-on-map");
+		pst_buf_free(&line);
+		return one ? POSTURE_OK : POSTURE_ENOMEM;
+	}
+	row *r = panel_row(p, b, ROW_TEXT, "Not on the map (the sources give no site)", true,
+	                   t->credit_size * b->k, t->label_color, wrap);
+	if (!r)
+		return POSTURE_ENOMEM;
+	snprintf(r->id, sizeof(r->id), "not-on-map");
+	r->heading = true;
+	for (size_t i = 0; i < g->n_items; i++) {
+		const pst_item *it = &g->items[i];
+		char *mk = pst_citation_marker(b, it);
+		char *text = mk ? pst_asprintf("%s%s%s%s", it->name, it->country ? " (" : "",
+		                               it->country ? it->country : "", it->country ? ")" : "")
+		                : NULL;
+		char *full = text ? pst_asprintf("%s%s", text, mk) : NULL;
+		r = full ? panel_row(p, b, ROW_TEXT, full, false, t->credit_size * b->k, t->label_color,
+		                     wrap)
+		         : NULL;
+		if (r)
+			snprintf(r->id, sizeof(r->id), "not-on-map--%.80s", it->id);
+		free(mk);
+		free(text);
+		free(full);
+		if (!r)
+			return POSTURE_ENOMEM;
+	}
+	return POSTURE_OK;
+}
+
+static const char credit_short[] =
+	"Base geography: Natural Earth; GSHHG/WDBII \xC2\xB7 Map: posture";
+
 /* The numbered source list the markers point to, then the credit line. */
 static int sources_panel(builder *b, panel *p, double wrap)
 {
 	const posture_scene *s = b->scene;
 	const pst_theme *t = b->theme;
 	panel_init(p, b);
-	bool list = strcmp(s->citations, "none") != 0 && s->n_sources;
-	if (list && !panel_row(p, b, ROW_TEXT, "Sources", true, t->credit_size * b->k,
-	                       t->label_color, wrap))
+	if (unplaced_rows(b, p, wrap) != POSTURE_OK)
 		return POSTURE_ENOMEM;
+	bool list = strcmp(s->citations, "none") != 0 && s->n_sources;
+	row *head = list ? panel_row(p, b, ROW_TEXT, "Sources", true, t->credit_size * b->k,
+	                             t->label_color, wrap)
+	                 : NULL;
+	if (list && !head)
+		return POSTURE_ENOMEM;
+	if (head) {
+		head->heading = true;
+		snprintf(head->id, sizeof(head->id), "heading");
+	}
 	for (size_t i = 0; list && i < s->n_sources; i++) {
 		const pst_scene_source *src = &s->sources[i];
-		char *text = pst_asprintf("[%d] %s Cited: %s.%s%s", src->number, src->text,
-		                          src->locators, src->url ? " " : "", src->url ? src->url : "");
+		const pst_source *data_src = b->fold >= 1 ? pst_data_source(b->data, src->id) : NULL;
+		char *brief = data_src ? pst_cite_short(data_src->csl, src->locators) : NULL;
+		char *text = brief ? pst_asprintf("[%d] %s", src->number, brief) /* folded: one line */
+		                   : pst_asprintf("[%d] %s Cited: %s.%s%s", src->number, src->text,
+		                                  src->locators, src->url ? " " : "",
+		                                  src->url ? src->url : "");
+		free(brief);
 		row *r = text ? panel_row(p, b, ROW_TEXT, text, false, t->credit_size * b->k,
 		                          t->label_color, wrap)
 		              : NULL;
@@ -593,8 +792,8 @@ static int sources_panel(builder *b, panel *p, double wrap)
 			return POSTURE_ENOMEM;
 		r->link = src->url;
 	}
-	if (!panel_row(p, b, ROW_TEXT, credit_text, false, t->credit_size * b->k, t->muted_text,
-	               wrap))
+	if (!panel_row(p, b, ROW_TEXT, b->fold >= 1 ? credit_short : credit_text, false,
+	               t->credit_size * b->k, t->muted_text, wrap))
 		return POSTURE_ENOMEM;
 	panel_measure(p);
 	return POSTURE_OK;
@@ -668,13 +867,68 @@ static int add_north(builder *b, double x, double y)
 /* --- layouts ---------------------------------------------------------------------- */
 
 #define HANDOUT_MARGIN 36.0 /* pt: half an inch, over the 12 mm a photocopier needs */
+#define HANDOUT_GAP 8.0     /* pt between the title, the map and the sources */
+#define SOURCES_COLUMN 220.0 /* pt: the narrowest column of sources under a handout map */
 
-static void paper_size(const char *paper, double *w, double *h)
+/* 1 for a paper that names landscape, 0 portrait, -1 when the map decides. */
+static int paper_orientation(const char *paper)
 {
-	bool letter = !strncmp(paper, "letter", 6), landscape = strstr(paper, "landscape") != NULL;
+	return strstr(paper, "landscape") ? 1 : strstr(paper, "portrait") ? 0 : -1;
+}
+
+static void paper_size(const char *paper, bool landscape, double *w, double *h)
+{
+	bool letter = !strncmp(paper, "letter", 6);
 	double pw = letter ? 612 : 595.276, ph = letter ? 792 : 841.89;
 	*w = landscape ? ph : pw;
 	*h = landscape ? pw : ph;
+}
+
+/* The handout's sources (and "Not on the map") in columns across @p width. */
+static int sources_columns(builder *b, panel *p, double width)
+{
+	int n_cols = (int)fmax(1, floor((width + 2 * HANDOUT_GAP) / (SOURCES_COLUMN + 2 * HANDOUT_GAP)));
+	double col_w = (width - (n_cols - 1) * 2 * HANDOUT_GAP) / n_cols;
+	int rc = sources_panel(b, p, col_w);
+	if (rc == POSTURE_OK)
+		panel_flow(p, n_cols, col_w, 2 * HANDOUT_GAP);
+	return rc;
+}
+
+/* Where the map sits on a handout page of the current size. */
+static pst_box handout_map_box(const posture_scene *s, double title_h, double sources_h, double pad)
+{
+	double top = HANDOUT_MARGIN - pad + title_h + HANDOUT_GAP / 2;
+	double bottom = s->height - HANDOUT_MARGIN - sources_h + pad - HANDOUT_GAP;
+	return (pst_box){ HANDOUT_MARGIN, top, s->width - HANDOUT_MARGIN, fmax(bottom, top + 72) };
+}
+
+/*
+ * The handout plan: for each orientation the paper allows, the map's
+ * room once the title and the sources have theirs; the orientation that
+ * shows the extent largest wins (portrait on a tie).
+ */
+void pst_handout_choose(builder *b)
+{
+	const pst_handout_needs *n = &b->needs;
+	int fixed = paper_orientation(b->map->paper);
+	double best = -1;
+	for (int o = 0; o < 2; o++) {
+		if (fixed >= 0 && o != fixed)
+			continue;
+		posture_scene page = { 0 };
+		paper_size(b->map->paper, o == 1, &page.width, &page.height);
+		pst_box mb = handout_map_box(&page, n->title_h[o], n->sources_h[o], 6);
+		double scale = fmin((mb.x1 - mb.x0) / n->extent_w, (mb.y1 - mb.y0) / n->extent_h);
+		if (scale > best * 1.0001) {
+			best = scale;
+			b->plan.landscape = o == 1;
+		}
+	}
+	int o = b->plan.landscape;
+	b->plan.planned = true;
+	b->plan.title_h = n->title_h[o];
+	b->plan.sources_h = n->sources_h[o];
 }
 
 int pst_layout_page(builder *b)
@@ -687,19 +941,89 @@ int pst_layout_page(builder *b)
 		s->map_box = (pst_box){ 0, 0, m->width, m->height };
 		return POSTURE_OK;
 	}
-	paper_size(m->paper, &s->width, &s->height);
+	bool landscape = b->plan.planned ? b->plan.landscape : paper_orientation(m->paper) == 1;
+	paper_size(m->paper, landscape, &s->width, &s->height);
 	b->k = 1; /* print sizes */
-	panel title;
-	int rc = title_panel(b, &title, s->width - 2 * HANDOUT_MARGIN);
-	double top = HANDOUT_MARGIN + title.h + 4;
-	double avail = s->height - HANDOUT_MARGIN - top;
-	panel_free(&title);
-	s->map_box = (pst_box){ HANDOUT_MARGIN, top, s->width - HANDOUT_MARGIN,
-		                top + avail * (s->width > s->height ? 0.70 : 0.62) };
-	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, m->path, "out of memory");
+	double title_h = b->plan.title_h, sources_h = b->plan.sources_h;
+	if (!b->plan.planned) { /* a measuring pass: the map's room is provisional */
+		panel title;
+		int rc = title_panel(b, &title, s->width - 2 * HANDOUT_MARGIN);
+		title_h = title.h;
+		panel_free(&title);
+		if (rc != POSTURE_OK)
+			return pst_error(b->ctx, rc, m->path, "out of memory");
+		sources_h = 0.3 * (s->height - 2 * HANDOUT_MARGIN);
+	}
+	s->map_box = handout_map_box(s, title_h, sources_h, 6 * b->k);
+	return POSTURE_OK;
 }
 
-/* How bad a place for a panel is: symbols it would hide, furniture it would cover. */
+/* What the handout's furniture needs on either paper orientation (for the plan). */
+static int measure_handout(builder *b)
+{
+	posture_scene *s = b->scene;
+	double w = s->width, h = s->height;
+	int rc = POSTURE_OK;
+	for (int o = 0; o < 2 && rc == POSTURE_OK; o++) {
+		panel p;
+		paper_size(b->map->paper, o == 1, &s->width, &s->height);
+		rc = title_panel(b, &p, s->width - 2 * HANDOUT_MARGIN);
+		b->needs.title_h[o] = p.h;
+		panel_free(&p);
+		if (rc == POSTURE_OK)
+			rc = sources_columns(b, &p, s->width - 2 * HANDOUT_MARGIN);
+		b->needs.sources_h[o] = p.h;
+		panel_free(&p);
+	}
+	s->width = w;
+	s->height = h;
+	return rc;
+}
+
+/* Whether segment (x0,y0)-(x1,y1) meets box @p b (Liang–Barsky). */
+static bool segment_meets_box(double x0, double y0, double x1, double y1, const pst_box *b)
+{
+	double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
+	const double p[4] = { -dx, dx, -dy, dy };
+	const double q[4] = { x0 - b->x0, b->x1 - x0, y0 - b->y0, b->y1 - y0 };
+	for (int i = 0; i < 4; i++) {
+		if (p[i] == 0) {
+			if (q[i] < 0)
+				return false;
+			continue;
+		}
+		double t = q[i] / p[i];
+		if (p[i] < 0)
+			t0 = fmax(t0, t);
+		else
+			t1 = fmin(t1, t);
+		if (t0 > t1)
+			return false;
+	}
+	return true;
+}
+
+/* Whether any part of line item @p it runs through box @p b. */
+static bool line_meets_box(const pst_item *it, const pst_box *b)
+{
+	for (size_t k = 0; k < it->n_parts; k++) {
+		size_t start = k ? it->part_end[k - 1] : 0;
+		for (size_t i = start + 1; i < it->part_end[k]; i++)
+			if (segment_meets_box(it->xy[2 * i - 2], it->xy[2 * i - 1], it->xy[2 * i],
+			                      it->xy[2 * i + 1], b))
+				return true;
+	}
+	return false;
+}
+
+#define COST_DISCUSSED_BORDER 100.0 /* as bad as hiding a base */
+
+/*
+ * How bad a place for a panel is: symbols it would hide (by their
+ * priority), border segments the sources discuss it would cover, furniture
+ * it would overlap.  Furniture placement (legend, sources, and any panel
+ * placed later) picks the cheapest free corner with it.
+ */
 static double panel_cost(const posture_scene *s, pst_box box)
 {
 	double cost = 0;
@@ -714,92 +1038,228 @@ static double panel_cost(const posture_scene *s, pst_box box)
 			if (it->has_anchor && it->symbol != PST_SYMBOL_NONE &&
 			    pst_box_overlaps(&box, &it->symbol_box))
 				cost += it->priority; /* hiding a base costs more than hiding a town */
+			else if (!it->has_anchor && !it->closed && it->n_cites && line_meets_box(it, &box))
+				cost += COST_DISCUSSED_BORDER; /* a border segment the sources discuss */
 		}
 	}
 	return cost;
 }
 
-/* Emit panel @p p at the best of the page's corners (first wins ties). */
-static int emit_in_corner(builder *b, panel *p, const char *name, const char *title,
-                          const int *corners, size_t n)
+/* Panel @p p at (x, y), moved down below the furniture already there when @p top. */
+static double place_cost(const posture_scene *s, const panel *p, pst_box region, double margin,
+                         double x, double *y, bool top)
 {
-	const posture_scene *s = b->scene;
-	double margin = 10 * b->k, best_cost = HUGE_VAL, bx = margin, by = margin;
-	for (size_t i = 0; i < n; i++) {
-		/* 0 top left, 1 top right, 2 bottom left, 3 bottom right; below what is there */
-		double x = corners[i] % 2 ? s->width - margin - p->w : margin;
-		double y = corners[i] < 2 ? margin : s->height - margin - p->h;
-		for (size_t g = 0; corners[i] < 2 && g < s->n_groups; g++) {
-			const pst_group *grp = &s->groups[g];
-			pst_box here = { x, y, x + p->w, y + p->h };
-			if (grp->furniture && pst_box_overlaps(&here, &grp->box))
-				y = grp->box.y1 + margin;
-		}
-		double cost = panel_cost(s, (pst_box){ x, y, x + p->w, y + p->h }) + 0.5 * (double)i;
-		if (y + p->h > s->height - margin)
-			cost += 1e6; /* does not fit below the furniture already there */
-		if (cost < best_cost) {
-			best_cost = cost;
-			bx = x;
-			by = y;
-		}
+	for (size_t g = 0; top && g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		pst_box here = { x, *y, x + p->w, *y + p->h };
+		if (grp->furniture && pst_box_overlaps(&here, &grp->box))
+			*y = grp->box.y1 + margin;
 	}
-	return emit_panel(b, p, name, title, bx, by, true);
+	double cost = panel_cost(s, (pst_box){ x, *y, x + p->w, *y + p->h });
+	if (*y + p->h > region.y1 - margin)
+		cost += 1e6; /* does not fit below the furniture already there */
+	return cost;
 }
 
-static int furniture_map(builder *b)
+#define EDGE_STEPS 12 /* places tried along each edge when no corner is free */
+
+/*
+ * Where panel @p p goes: the cheapest of @p corners (0 top left, 1 top
+ * right, 2 bottom left, 3 bottom right) of @p region, below the furniture
+ * already in a top corner, the first corner winning ties; when every corner
+ * would hide something (a symbol, a discussed border), places along the
+ * region's edges are tried too.  Kept apart from emitting so any panel
+ * (legend, sources, a key) can be placed the same way.
+ */
+static void place_in_corner(const builder *b, const panel *p, pst_box region, const int *corners,
+                            size_t n, double *out_x, double *out_y)
 {
-	posture_scene *s = b->scene;
-	double margin = 10 * b->k, W = s->width;
+	const posture_scene *s = b->scene;
+	double margin = 10 * b->k, best_cost = HUGE_VAL;
+	*out_x = region.x0 + margin;
+	*out_y = region.y0 + margin;
+	double left = region.x0 + margin, right = region.x1 - margin - p->w;
+	double top = region.y0 + margin, bottom = region.y1 - margin - p->h;
+	for (size_t i = 0; i < n; i++) {
+		double x = corners[i] % 2 ? right : left, y = corners[i] < 2 ? top : bottom;
+		double cost = place_cost(s, p, region, margin, x, &y, corners[i] < 2) + 0.5 * (double)i;
+		if (cost < best_cost) {
+			best_cost = cost;
+			*out_x = x;
+			*out_y = y;
+		}
+	}
+	if (best_cost < 1 || right <= left)
+		return; /* a corner is free */
+	for (int edge = 0; edge < 4; edge++) { /* top, bottom, left, right */
+		for (int k = 1; k < EDGE_STEPS; k++) {
+			double t = (double)k / EDGE_STEPS;
+			double x = edge < 2 ? left + t * (right - left) : edge == 2 ? left : right;
+			double y = edge == 0 ? top : edge == 1 ? bottom : top + t * (bottom - top);
+			if (edge >= 2 && bottom <= top)
+				continue;
+			double cost = place_cost(s, p, region, margin, x, &y, edge == 0) + 0.5 * n + t;
+			if (cost < best_cost) {
+				best_cost = cost;
+				*out_x = x;
+				*out_y = y;
+			}
+		}
+	}
+}
+
+/* Emit panel @p p, boxed, at the best corner of @p region. */
+static int emit_in_corner(builder *b, panel *p, const char *name, const char *title,
+                          const int *corners, size_t n, pst_box region)
+{
+	double x, y;
+	place_in_corner(b, p, region, corners, n, &x, &y);
+	return emit_panel(b, p, name, title, x, y, true);
+}
+
+/*
+ * The furniture's size factor: the page's, in the steps a designer would
+ * take (1, 1.25, 1.5, 2, 2.5, 3, 4), so a 1200×800 page gets 8.75 pt
+ * sources rather than 9.7.
+ */
+static double furniture_step(double k)
+{
+	static const double steps[] = { 1, 1.25, 1.5, 2, 2.5, 3, 4 };
+	double f = 1;
+	for (size_t i = 0; i < PST_ARRAY_LEN(steps); i++)
+		if (steps[i] <= k + 1e-9)
+			f = steps[i];
+	return f;
+}
+
+/* 1: sources one line each; 2: shorter legend, no subtitle; 3: no inset; 4: smaller type */
+#define MAP_FOLDS 4
+
+/* The inset's width on a page @p width wide (0: folded away). */
+static double inset_width(const builder *b, double width)
+{
+	return b->fold >= 3 ? 0 : fmax(0.17 * width, 110 * b->k);
+}
+
+/* How much of the frame the map layout's furniture would cover at the current fold. */
+static int map_cover(builder *b, double *share)
+{
+	const posture_scene *s = b->scene;
+	double W = s->width, margin = 10 * b->k, area = 0, iw = inset_width(b, W);
 	panel p;
 	int rc = title_panel(b, &p, 0.55 * W);
-	if (rc == POSTURE_OK && p.n)
-		rc = emit_panel(b, &p, "title", "Title", margin, margin, true);
+	area += p.n ? p.w * p.h : 0;
 	panel_free(&p);
-	double inset_w = fmax(0.17 * W, 110), inset_h = inset_w * 0.75;
-	if (rc == POSTURE_OK)
-		rc = pst_add_inset(b, (pst_box){ W - margin - inset_w, margin, W - margin, margin + inset_h });
-	if (rc == POSTURE_OK) /* under the inset */
-		rc = add_north(b, W - margin - 24 * b->k, 2 * margin + inset_h);
-	static const int legend_corners[] = { 2, 3, 0, 1 }, sources_corners[] = { 3, 2, 1, 0 };
 	double legend_w = 0;
 	if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK) {
 		legend_w = p.w;
-		rc = emit_in_corner(b, &p, "legend", "Legend", legend_corners, 4);
+		area += p.w * p.h;
 	}
 	panel_free(&p);
 	double wrap = fmin(0.4 * W, W - 3 * margin - legend_w - 12 * b->k);
 	if (rc == POSTURE_OK && (rc = sources_panel(b, &p, wrap)) == POSTURE_OK)
-		rc = emit_in_corner(b, &p, "sources", "Sources", sources_corners, 4);
+		area += p.w * p.h;
 	panel_free(&p);
+	area += iw * iw * 0.75;
+	*share = area / ((s->map_box.x1 - s->map_box.x0) * (s->map_box.y1 - s->map_box.y0));
 	return rc;
 }
 
-static int furniture_handout(builder *b)
+/*
+ * Layout `map`: title top left, inset top right (north arrow under it),
+ * legend and sources in the corners where they hide least.  On a small page
+ * the furniture folds, one step at a time, until it covers at most a
+ * quarter of the frame: sources one line each (author, year, locators),
+ * then a shorter legend (no reference places, no scale note) and no
+ * subtitle, then no inset, then type a fifth smaller (never under 7 pt).
+ */
+static int furniture_map(builder *b)
 {
 	posture_scene *s = b->scene;
-	double m = HANDOUT_MARGIN, gap = 10, y = s->map_box.y1 + gap;
+	double page_k = b->k;
+	b->k = furniture_step(page_k);
+	double share = 0;
+	int rc = POSTURE_OK;
+	for (b->fold = 0; rc == POSTURE_OK; b->fold++) {
+		rc = map_cover(b, &share);
+		if (rc != POSTURE_OK || share <= FURNITURE_MAX_COVER || b->fold == MAP_FOLDS)
+			break;
+	}
+	double margin = 10 * b->k, W = s->width;
+	pst_box page = { 0, 0, s->width, s->height };
 	panel p;
-	int rc = title_panel(b, &p, s->width - 2 * m);
-	if (rc == POSTURE_OK)
-		rc = emit_panel(b, &p, "title", "Title", m - p.pad, m - p.pad, false);
+	p.n = 0; /* nothing to free if the measuring failed */
+	if (rc == POSTURE_OK && (rc = title_panel(b, &p, 0.55 * W)) == POSTURE_OK && p.n)
+		rc = emit_panel(b, &p, "title", "Title", margin, margin, true);
 	panel_free(&p);
-	double inset_w = fmax(0.22 * (s->map_box.x1 - s->map_box.x0), 90);
-	if (rc == POSTURE_OK)
-		rc = pst_add_inset(b, (pst_box){ s->map_box.x1 - inset_w - 6, s->map_box.y0 + 6,
-		                             s->map_box.x1 - 6, s->map_box.y0 + 6 + inset_w * 0.75 });
-	if (rc == POSTURE_OK)
-		rc = add_north(b, s->map_box.x0 + 6, s->map_box.y0 + 6);
+	double inset_w = inset_width(b, W), inset_h = inset_w * 0.75;
+	if (rc == POSTURE_OK && inset_w > 0)
+		rc = pst_add_inset(b, (pst_box){ W - margin - inset_w, margin, W - margin, margin + inset_h });
+	if (rc == POSTURE_OK) /* under the inset */
+		rc = add_north(b, W - margin - 24 * b->k, (inset_w > 0 ? 2 * margin : margin) + inset_h);
+	static const int legend_corners[] = { 2, 3, 0, 1 }, sources_corners[] = { 3, 2, 1, 0 };
 	double legend_w = 0;
 	if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK) {
 		legend_w = p.w;
-		rc = emit_panel(b, &p, "legend", "Legend", m - p.pad, y, false);
+		rc = emit_in_corner(b, &p, "legend", "Legend", legend_corners, 4, page);
 	}
 	panel_free(&p);
-	double x = m + legend_w + gap;
-	if (rc == POSTURE_OK && (rc = sources_panel(b, &p, s->width - m - x - 12)) == POSTURE_OK)
-		rc = emit_panel(b, &p, "sources", "Sources", x, y, false);
+	double wrap = fmin(0.4 * W, W - 3 * margin - legend_w - 12 * b->k);
+	if (rc == POSTURE_OK && (rc = sources_panel(b, &p, wrap)) == POSTURE_OK)
+		rc = emit_in_corner(b, &p, "sources", "Sources", sources_corners, 4, page);
 	panel_free(&p);
+	b->k = page_k;
+	return rc;
+}
+
+/*
+ * The handout: the title above the map; the inset and the legend in corners
+ * of the map, where they hide least; the "Not on the map" note and the
+ * numbered sources in columns under it (the plan kept their room).
+ */
+static int furniture_handout(builder *b)
+{
+	posture_scene *s = b->scene;
+	double m = HANDOUT_MARGIN;
+	/* The title and the sources are on the paper, not on the map: dark type
+	 * there, whatever the theme (the dark theme's light type would vanish). */
+	pst_theme *t = b->theme;
+	pst_rgba map_text = t->label_color, map_muted = t->muted_text;
+	double lum = 0.2126 * t->label_color.r + 0.7152 * t->label_color.g + 0.0722 * t->label_color.b;
+	bool light_type = lum > 0.5;
+	if (light_type) {
+		t->label_color = (pst_rgba){ 0.1, 0.1, 0.1, 1 };
+		t->muted_text = (pst_rgba){ 0.33, 0.33, 0.33, 1 };
+	}
+	int rc = measure_handout(b);
+	panel p;
+	p.n = 0; /* nothing to free if the measuring failed */
+	if (rc == POSTURE_OK && (rc = title_panel(b, &p, s->width - 2 * m)) == POSTURE_OK)
+		rc = emit_panel(b, &p, "title", "Title", m - p.pad, m - p.pad, false);
+	panel_free(&p);
+	t->label_color = map_text; /* the legend sits on the map, in its own quiet box */
+	t->muted_text = map_muted;
+	const pst_box *mb = &s->map_box;
+	double inset_w = fmax(0.22 * fmin(mb->x1 - mb->x0, 1.4 * (mb->y1 - mb->y0)), 90);
+	if (rc == POSTURE_OK)
+		rc = pst_add_inset(b, (pst_box){ mb->x1 - inset_w - 6, mb->y0 + 6, mb->x1 - 6,
+		                             mb->y0 + 6 + inset_w * 0.75 });
+	if (rc == POSTURE_OK)
+		rc = add_north(b, mb->x0 + 6, mb->y0 + 6);
+	static const int legend_corners[] = { 2, 3, 0, 1 };
+	if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK)
+		rc = emit_in_corner(b, &p, "legend", "Legend", legend_corners, 4, *mb);
+	panel_free(&p);
+	if (light_type) {
+		t->label_color = (pst_rgba){ 0.1, 0.1, 0.1, 1 };
+		t->muted_text = (pst_rgba){ 0.33, 0.33, 0.33, 1 };
+	}
+	if (rc == POSTURE_OK && (rc = sources_columns(b, &p, s->width - 2 * m)) == POSTURE_OK)
+		rc = emit_panel(b, &p, "sources", "Sources", m - p.pad, mb->y1 + HANDOUT_GAP - p.pad,
+		                false);
+	panel_free(&p);
+	t->label_color = map_text;
+	t->muted_text = map_muted;
 	return rc;
 }
 
@@ -892,6 +1352,11 @@ int pst_describe(builder *b)
 		pst_filter_describe(&d, b->map->filter);
 		pst_buf_puts(&d, ".");
 	}
+	const pst_group *off = pst_scene_group(s, "not-on-map");
+	for (size_t i = 0; off && i < off->n_items; i++)
+		pst_buf_printf(&d, "%s%s", i ? "; " : " Not on the map (the sources give no site): ",
+		               off->items[i].name);
+	pst_buf_puts(&d, off && off->n_items ? "." : "");
 	if (s->n_sources)
 		pst_buf_printf(&d, " Every item cites its sources; %zu source%s listed.", s->n_sources,
 		               s->n_sources == 1 ? " is" : "s are");

@@ -1,7 +1,8 @@
 /*
  * inset.c — the locator inset: the region around the map, from the world
  * layer (shapes/world.shp), in its own Lambert azimuthal equal-area
- * projection centred on the map, with the map's extent outlined.  Land is
+ * projection centred on the map, with country outlines and the map's
+ * extent outlined.  Land is
  * cut to a wide lon/lat box before projection and the inset's frame is
  * fitted to a smaller one, so no cut edge shows; everything is clipped to
  * the inset's box.
@@ -106,7 +107,20 @@ static int inset_add(inset *in, pst_item *it, const double *lonlat, size_t n, bo
 	return rc;
 }
 
-static int inset_land(inset *in, pst_item *land)
+typedef struct {
+	inset *in;
+	pst_item *it;
+} outline_job;
+
+/* A piece of a country's boundary inside the wide lon/lat box, as a line. */
+static int add_outline_piece(void *user, const double *lonlat, size_t n)
+{
+	outline_job *job = user;
+	return inset_add(job->in, job->it, lonlat, n, false);
+}
+
+/* Land fills @p land; each country's boundary goes to @p outlines as lines. */
+static int inset_land(inset *in, pst_item *land, pst_item *outlines)
 {
 	builder *b = in->b;
 	pst_shapefile *sf;
@@ -125,6 +139,10 @@ static int inset_land(inset *in, pst_item *land)
 				rc = pst_pts_push(&ring, o->padfX[v], o->padfY[v]);
 			if (rc == POSTURE_OK)
 				rc = inset_add(in, land, ring.xy, ring.n, true);
+			if (rc == POSTURE_OK && ring.n >= 2) {
+				outline_job job = { in, outlines };
+				rc = pst_clip_line(ring.xy, ring.n, &in->geo, add_outline_piece, &job);
+			}
 			pst_pts_free(&ring);
 		}
 		SHPDestroyObject(o);
@@ -144,7 +162,13 @@ static int inset_items(inset *in, pst_group *g)
 		return POSTURE_ENOMEM;
 	land->closed = true;
 	land->style.fill = t->land.fill;
-	rc = inset_land(in, land);
+	size_t land_at = g->n_items - 1;
+	pst_item *outlines = pst_new_item(g, "inset-countries", "country-outlines", "");
+	if (!outlines)
+		return POSTURE_ENOMEM;
+	outlines->style.stroke = t->land.stroke;
+	outlines->style.stroke_width = fmax(0.25, 0.6 * t->land.stroke_width * b->k);
+	rc = inset_land(in, &g->items[land_at], outlines);
 	if (rc != POSTURE_OK)
 		return rc;
 	/* The map's extent, outlined in the figure colour. */

@@ -400,6 +400,8 @@ static int add_layer_group(builder *b, const pst_layer *layer)
 	int rc = g ? POSTURE_OK : POSTURE_ENOMEM;
 	for (size_t k = 0; rc == POSTURE_OK && k < layer->n_features; k++) {
 		const pst_feature *f = &layer->features[k];
+		if (f->precision && !strcmp(f->precision, "unplaced"))
+			continue; /* listed as not on the map (add_unplaced) */
 		if (layer->type == PST_LAYER_BORDERS)
 			rc = add_border_item(b, g, f);
 		else if (f->has_point)
@@ -422,6 +424,55 @@ int pst_load_data(builder *b)
 	return rc;
 }
 
+/* The name of the country with ISO code @p iso among the map's countries, or NULL. */
+static const char *country_name(const builder *b, const char *iso)
+{
+	const pst_group *g = pst_scene_group(b->scene, "countries");
+	for (size_t i = 0; g && iso && i < g->n_items; i++)
+		if (!strcmp(g->items[i].id, iso) && g->items[i].name[0])
+			return g->items[i].name;
+	return NULL;
+}
+
+/*
+ * Items the data cannot place (precision "unplaced": the sources name no
+ * site) go to a group of their own, "not-on-map", with their citations but
+ * no geometry: they are numbered with the rest, listed in the furniture's
+ * "Not on the map" note, in the map data and in the HTML page, and drawn
+ * nowhere.  The country they name is kept for the note (an item whose
+ * country is not on the page is not listed); the map does not pretend to a
+ * country-level position the sources do not give.
+ */
+static int add_unplaced(builder *b)
+{
+	const posture_data *data = b->data;
+	pst_group *g = NULL;
+	for (size_t l = 0; l < data->n_layers; l++) {
+		const pst_layer *layer = &data->layers[l];
+		for (size_t k = 0; k < layer->n_features; k++) {
+			const pst_feature *f = &layer->features[k];
+			if (!f->precision || strcmp(f->precision, "unplaced") != 0)
+				continue; /* (items after the map's date are already filtered out) */
+			const char *country = country_name(b, f->country);
+			if (f->country && !country)
+				continue; /* its country is not on this map either */
+			if (!g && !(g = pst_scene_add_group(b->scene, "not-on-map", "Not on the map")))
+				return POSTURE_ENOMEM;
+			pst_item *it = pst_group_add_item(g);
+			if (!it)
+				return POSTURE_ENOMEM;
+			it->id = pst_strdup(f->id);
+			it->kind = pst_strdup(f->kind);
+			it->name = pst_strdup(f->name);
+			it->priority = priority_of(layer->type, f->kind);
+			if (!it->id || !it->kind || !it->name || pst_copy_citations(it, f) != POSTURE_OK ||
+			    (country && !(it->country = pst_strdup(country))))
+				return POSTURE_ENOMEM;
+		}
+	}
+	return POSTURE_OK;
+}
+
 int pst_add_layers(builder *b)
 {
 	static const pst_layer_type drawing_order[] = { PST_LAYER_PLACES, PST_LAYER_BORDERS,
@@ -432,6 +483,8 @@ int pst_add_layers(builder *b)
 		for (size_t i = 0; rc == POSTURE_OK && i < data->n_layers; i++)
 			if (data->layers[i].type == drawing_order[o])
 				rc = add_layer_group(b, &data->layers[i]);
+	if (rc == POSTURE_OK && add_unplaced(b) != POSTURE_OK)
+		rc = pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
 	return rc;
 }
 

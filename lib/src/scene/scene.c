@@ -100,6 +100,7 @@ static void free_item(pst_item *it)
 	free(it->cite_number);
 	free(it->date);
 	free(it->precision);
+	free(it->country);
 	free(it->link);
 	free(it->variant);
 	free(it->named_by);

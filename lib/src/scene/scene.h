@@ -94,6 +94,7 @@ typedef struct {
 	int *cite_number;   /* per citation: its source's number in the scene's list */
 	char *date;         /* ISO 8601 date or interval, or NULL */
 	char *precision;    /* exact … region, or NULL */
+	char *country;      /* items not on the map: the country the data names (its name), or NULL */
 } pst_item;
 
 /*
