@@ -33,7 +33,7 @@ grep -q 'without a name or key (--strict)' "$TMP/err" || fail "--strict did not 
 # More keys than the key panel holds: the panel says where they continue, and
 # the PDF lists them on a page after the map.
 run 0 "$POSTURE" render "$SRC/maps/central-asia.ini" --layout handout --set labels=keys \
-	-o "$TMP/many.pdf" -o "$TMP/many.json"
+	-o "$TMP/many.pdf" -o "$TMP/many.json" -o "$TMP/many.html"
 python3 - "$TMP/many.json" >"$TMP/last-key" <<'PY' || fail "no key list continuing past the panel"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -48,6 +48,7 @@ PY
 pdftotext -f 2 "$TMP/many.pdf" "$TMP/many.txt"
 grep -q "Key (continued)" "$TMP/many.txt" || fail "no continued key list in the PDF"
 grep -qF "$(cat "$TMP/last-key")" "$TMP/many.txt" || fail "the last key is not on the PDF's key page"
+grep -q "<li><strong>Key 1: " "$TMP/many.html" || fail "the HTML map as text does not give the keys"
 
 # labels.LAYER: keys for incidents only; bases keep their names.
 write_map "$TMP/m.ini" "labels.incidents = keys"

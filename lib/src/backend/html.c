@@ -98,6 +98,8 @@ static json_t *item_json(const posture_scene *s, const pst_svg_ids *ids, size_t 
 	json_object_set_new(o, "kind", jstr(it->kind));
 	json_object_set_new(o, "date", jstr(it->date));
 	json_object_set_new(o, "precision", jstr(it->precision));
+	if (it->key)
+		json_object_set_new(o, "key", json_integer(it->key));
 	json_object_set_new(o, "cites", cites_json(it));
 	return o;
 }
@@ -259,6 +261,8 @@ static const pst_scene_source *source_numbered(const posture_scene *s, int numbe
 static void put_text_item(pst_buf *b, const posture_scene *s, const pst_item *it)
 {
 	pst_buf_puts(b, "<li><strong>");
+	if (it->key)
+		pst_buf_printf(b, "Key %d: ", it->key); /* the number on the map */
 	pst_esc_text(b, it->name && it->name[0] ? it->name : it->id);
 	pst_buf_puts(b, "</strong> \xE2\x80\x94 ");
 	pst_esc_item_facts(b, it);

@@ -196,7 +196,7 @@ const char pst_html_script[] =
 	"		close.addEventListener('click', function () { hide(true); });\n"
 	"		tip.appendChild(close);\n"
 	"	}\n"
-	"	tip.appendChild(make('p', 'pst-name', it.name));\n"
+	"	tip.appendChild(make('p', 'pst-name', (it.key ? 'Key ' + it.key + ': ' : '') + it.name));\n"
 	"	tip.appendChild(make('p', 'pst-facts', summary(it)));\n"
 	"	if (!it.cites.length) {\n"
 	"		tip.appendChild(make('p', 'pst-facts', 'Reference place for orientation (no citation needed).'));\n"
