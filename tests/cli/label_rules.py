@@ -13,6 +13,7 @@ the same render, and prints one JSON object:
   long_leaders      leaders longer than 7.5% of the page width
   leader_over_symbol leaders passing over another item's symbol
   crossing_leaders  pairs of leaders that cross
+  under_furniture   labels under a furniture panel (title, legend, key, …)
   offenders         the ids behind each count, for the test's message
 
 Exit status 0; the test decides what to accept.
@@ -130,11 +131,14 @@ def main():
     symbols = [it for it in items if "symbol_box" in it]
     labels = [it for it in items if "label_box" in it and "anchor" in it]
     out = {k: [] for k in ("crossed", "nearer_other", "long_leaders", "leader_over_symbol",
-                           "crossing_leaders")}
+                           "crossing_leaders", "under_furniture")}
+    panels = [g["box"] for g in data["furniture"] if g["box"][2] > g["box"][0]]
     for it in labels:
         box = it["label_box"]
         if any(seg_meets_box(s, box) for s in borders):
             out["crossed"].append(it["id"])
+        if any(boxes_overlap(box, p) for p in panels):
+            out["under_furniture"].append(it["id"])
         own = it.get("symbol_box")
         if own and "leader" not in it:
             d_own = box_distance(box, own)
