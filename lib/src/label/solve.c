@@ -23,6 +23,8 @@
 #define MAX_EJECT 3       /* labels a move may push out of its way */
 #define MAX_TRY 24        /* cheaper candidates a label tries per pass */
 #define MAX_TRY_DEEP 6    /* …and a displaced label, to make room for itself */
+#define BUDGET_BASE 20000 /* displacement trials per map… */
+#define BUDGET_PER_LABEL 100 /* …and per label */
 #define CROWDED 400       /* labels past which the search is shallower */
 #define DEPTH 1           /* displaced labels may displace others this deep */
 #define PASSES 6          /* improvement passes at most */
@@ -50,6 +52,7 @@ typedef struct {
 	int depth;           /* how deep displaced labels may displace others */
 	size_t max_try;      /* cheaper candidates a label tries per pass */
 	int passes;          /* improvement passes at most */
+	size_t budget;       /* displacement trials left: bounds the work on dense clusters */
 } solver;
 
 static pst_box extent(const pst_cand *c)
@@ -189,8 +192,10 @@ static int displace(solver *s, size_t i, long k, int depth, double *delta)
 {
 	size_t who[MAX_EJECT], n;
 	*delta = HUGE_VAL;
-	if (!conflicts(s, i, &s->labs[i].c[k], MAX_EJECT) || !take_hits(s, who, &n))
+	if (s->budget == 0 || !conflicts(s, i, &s->labs[i].c[k], MAX_EJECT) ||
+	    !take_hits(s, who, &n))
 		return POSTURE_OK;
+	s->budget--;
 	double before = pst_lab_cost(&s->labs[i], s->labs[i].chosen), after = 0;
 	int rc = POSTURE_OK;
 	for (size_t e = 0; e < n && rc == POSTURE_OK; e++) {
@@ -291,7 +296,8 @@ int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, 
 	/* Crowded maps search less deep per label: the work stays near-linear. */
 	bool crowded = n > CROWDED;
 	solver s = { .labs = labs, .n = n, .depth = crowded ? 0 : DEPTH,
-		     .max_try = crowded ? MAX_TRY / 3 : MAX_TRY, .passes = crowded ? 3 : PASSES };
+		     .max_try = crowded ? MAX_TRY / 3 : MAX_TRY, .passes = crowded ? 3 : PASSES,
+		     .budget = BUDGET_BASE + BUDGET_PER_LABEL * n };
 	size_t hits[MAX_EJECT + 1];
 	s.hits = hits;
 	int rc = pst_grid_init(&s.grid, width, height, CHOSEN_CELL);
