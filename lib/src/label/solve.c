@@ -23,8 +23,7 @@
 #define MAX_EJECT 3       /* labels a move may push out of its way */
 #define MAX_TRY 24        /* cheaper candidates a label tries per pass */
 #define MAX_TRY_DEEP 6    /* …and a displaced label, to make room for itself */
-#define BUDGET_BASE 20000 /* displacement trials per map… */
-#define BUDGET_PER_LABEL 100 /* …and per label */
+#define BUDGET 150        /* displacement trials per label per pass, nested ones included */
 #define CROWDED 400       /* labels past which the search is shallower */
 #define DEPTH 1           /* displaced labels may displace others this deep */
 #define PASSES 6          /* improvement passes at most */
@@ -52,7 +51,7 @@ typedef struct {
 	int depth;           /* how deep displaced labels may displace others */
 	size_t max_try;      /* cheaper candidates a label tries per pass */
 	int passes;          /* improvement passes at most */
-	size_t budget;       /* displacement trials left: bounds the work on dense clusters */
+	size_t budget;       /* displacement trials left to this label's move (bounds dense clusters) */
 } solver;
 
 static pst_box extent(const pst_cand *c)
@@ -254,6 +253,7 @@ static int improve_label(solver *s, size_t i, bool *moved)
 	*moved = false;
 	size_t limit = l->chosen < 0 ? l->n : (size_t)l->chosen;
 	int rc = POSTURE_OK;
+	s->budget = BUDGET; /* each label's own: the work of one never depends on another's */
 	for (size_t k = 0, tried = 0; k < limit && tried < s->max_try && rc == POSTURE_OK; k++) {
 		size_t mark = s->n_journal;
 		double delta;
@@ -297,7 +297,7 @@ int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, 
 	bool crowded = n > CROWDED;
 	solver s = { .labs = labs, .n = n, .depth = crowded ? 0 : DEPTH,
 		     .max_try = crowded ? MAX_TRY / 3 : MAX_TRY, .passes = crowded ? 3 : PASSES,
-		     .budget = BUDGET_BASE + BUDGET_PER_LABEL * n };
+		     .budget = 0 };
 	size_t hits[MAX_EJECT + 1];
 	s.hits = hits;
 	int rc = pst_grid_init(&s.grid, width, height, CHOSEN_CELL);
