@@ -25,12 +25,14 @@
 #endif
 
 /* Documented input limits (README "Limits"). */
-#define PST_MAX_TEXT_FILE (64u * 1024 * 1024)   /* GeoJSON, JSON, INI, TopoJSON */
+#define PST_MAX_TEXT_FILE (64u * 1024 * 1024)   /* sources JSON, TopoJSON, documents */
+#define PST_MAX_LAYER_FILE (512u * 1024 * 1024) /* one GeoJSON layer (parsed: ~10x in memory) */
 #define PST_MAX_SHAPE_FILE (512u * 1024 * 1024) /* one .shp */
 #define PST_MAX_JSON_DEPTH 64                   /* arrays and objects inside each other */
 #define PST_MAX_JSON_STRING (1024u * 1024)      /* one JSON string, in bytes */
 #define PST_MAX_JSON_NUMBER 64                  /* characters of one JSON number */
-#define PST_MAX_FEATURES 100000                 /* features in one layer file */
+#define PST_MAX_FEATURES 2000000                /* features in one GeoJSON layer file */
+#define PST_MAX_GPKG_FEATURES 10000000          /* rows in one GeoPackage layer table */
 
 /* --- diagnostics --------------------------------------------------------- */
 

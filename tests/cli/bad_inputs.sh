@@ -163,7 +163,7 @@ render 1 "dirlayer/bases.geojson' holds no .geojson files" dirlayer
 mkdir -p gj/looplayer && ln -s bases.geojson gj/looplayer/bases.geojson
 layer looplayer
 render 3 "Too many levels of symbolic links" looplayer
-mkdir -p gj/big && truncate -s 65M gj/big/bases.geojson
+mkdir -p gj/big && truncate -s 513M gj/big/bases.geojson
 layer big
 render 1 "gj/big/bases.geojson: error: file is too large" big
 gj binary '\211PNG\r\n\032\n\000\000\000\rIHDR'

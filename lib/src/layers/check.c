@@ -11,8 +11,9 @@
 void pst_check_report(pst_checker *c, posture_severity sev, const char *pointer, bool at_key,
                       const char *fmt, ...)
 {
-	int line, column;
-	pst_jsonpos_find(c->pos, pointer, at_key, &line, &column);
+	int line = 0, column = 0; /* no position index: a GeoPackage row, named by c->path */
+	if (c->pos)
+		pst_jsonpos_find(c->pos, pointer, at_key, &line, &column);
 	va_list ap;
 	va_start(ap, fmt);
 	pst_vdiag(c->ctx, sev, POSTURE_EDATA, c->path, line, column, fmt, ap);
@@ -85,6 +86,7 @@ char *pst_word_list(const char *const *words)
 }
 
 int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, const char *tree,
+                   size_t max_size,
                    int *n_errors)
 {
 	memset(f, 0, sizeof(*f));
@@ -93,7 +95,7 @@ int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, const 
 	size_t len;
 	int rc = pst_check_link(ctx, path, tree);
 	if (rc == POSTURE_OK)
-		rc = pst_json_load((void **)&f->root, &f->text, &len, ctx, path);
+		rc = pst_json_load((void **)&f->root, &f->text, &len, ctx, path, max_size);
 	if (rc == POSTURE_EDATA) {
 		(*n_errors)++;
 		return POSTURE_OK; /* reported; the caller goes on to the next file */

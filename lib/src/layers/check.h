@@ -30,6 +30,7 @@ typedef struct {
 } pst_check_file;
 
 int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, const char *tree,
+                   size_t max_size,
                    int *n_errors);
 void pst_check_close(pst_check_file *f, int *n_errors);
 
@@ -43,6 +44,21 @@ void pst_check_report(pst_checker *c, posture_severity sev, const char *pointer,
 /* A string member, or NULL (reported when @p required and missing, or not a string). */
 const char *pst_check_string(pst_checker *c, json_t *obj, const char *obj_ptr, const char *key,
                              bool required, const char *what);
+
+/*
+ * Check one feature @p jf (a GeoJSON Feature value) of layer @p l into @p ft,
+ * reporting through @p c.  The GeoJSON reader and the GeoPackage reader
+ * (which builds the same value from a row) share it, so both formats pass
+ * exactly the same validation.  POSTURE_ENOMEM is the only failure.
+ */
+int pst_layer_check_feature(pst_checker *c, pst_layer *l, pst_feature *ft, json_t *jf,
+                            const pst_georef *geo, const posture_data *data);
+
+/* GeoPackage (gpkg.c): the feature tables of @p path (caller frees each and
+ * the array), and one table read and checked into @p l (errors counted). */
+int pst_gpkg_tables(char ***out, size_t *n, posture_ctx *ctx, const char *path);
+int pst_gpkg_read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const char *table,
+                        const pst_georef *geo, const posture_data *data, int *n_errors);
 
 /* The nearest of @p names to @p word within two edits, or NULL. */
 const char *pst_nearest_word(const char *word, const char *const *names);

@@ -322,7 +322,9 @@ static void report(checker *k, const pst_layer *layer, int line, int column, con
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pst_diag(k->ctx, POSTURE_ERROR, POSTURE_EDATA, layer->path, line, column, "%s", msg);
+	char buf[600];
+	const char *file = pst_feature_where(buf, sizeof(buf), layer, line, column, &line, &column);
+	pst_diag(k->ctx, POSTURE_ERROR, POSTURE_EDATA, file, line, column, "%s", msg);
 	(*k->n_errors)++;
 }
 

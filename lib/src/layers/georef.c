@@ -7,6 +7,14 @@
  * not, its distance to the country is measured in an azimuthal equidistant
  * projection centred on the point (through PROJ, so distances are true on
  * the ellipsoid to well under the 25 km the check allows).
+ *
+ * Big layers ask these questions for every point, so both are indexed: each
+ * country's edges are sorted into horizontal bands once at load, and the
+ * even-odd test looks only at the edges of the point's band (the same edges
+ * the full loop would count, so the same answer).  "Within K km" is first
+ * decided on a local flat approximation over the edges near the point
+ * (accurate to well under 1% at these distances); only a point that seems to
+ * be outside by more than 95% of K is measured exactly with PROJ.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -24,14 +32,67 @@ typedef struct {
 	double *xy;       /* all rings, lon/lat pairs */
 	size_t *ring_end; /* exclusive end (points) of each ring */
 	size_t n_rings;
+	size_t n_bands;      /* horizontal bands over bbox.y0..y1 */
+	size_t *band_start;  /* n_bands + 1 offsets into band_edge */
+	uint32_t *band_edge; /* per band: edges (index of their second vertex) crossing it */
+	uint32_t *edge_prev; /* per vertex: the index of the vertex before it in its ring */
 } geo_country;
 
 struct pst_georef {
 	geo_country *countries;
 	size_t n_countries;
+	PJ_CONTEXT *pj_ctx;  /* one PROJ context for every exact distance */
+	int by_code[26 * 26 * 26]; /* first country (index + 1) with each code, 0: none */
+	int *next_same;      /* per country: the next one with its code (index + 1), 0: none */
 	char (*pairs)[8]; /* "AFGTJK": the two codes, alphabetical */
 	size_t n_pairs;
 };
+
+static size_t band_of(const geo_country *c, double y)
+{
+	double h = c->bbox.y1 - c->bbox.y0;
+	double t = h > 0 ? (y - c->bbox.y0) / h * (double)c->n_bands : 0;
+	if (!(t > 0))
+		return 0;
+	return t >= (double)c->n_bands ? c->n_bands - 1 : (size_t)t;
+}
+
+/* Sort every edge into the bands its y range covers (two passes: count, fill). */
+static int index_bands(geo_country *c)
+{
+	size_t n = c->n_rings ? c->ring_end[c->n_rings - 1] : 0;
+	c->n_bands = n / 16 + 1 > 1024 ? 1024 : n / 16 + 1;
+	c->band_start = calloc(c->n_bands + 2, sizeof(size_t));
+	c->edge_prev = malloc(n * sizeof(uint32_t) + 1);
+	if (!c->band_start || !c->edge_prev || n > UINT32_MAX)
+		return POSTURE_ENOMEM;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t start = 0;
+		for (size_t r = 0; r < c->n_rings; r++) {
+			size_t end = c->ring_end[r];
+			for (size_t i = start, j = end - 1; i < end; j = i++) {
+				double yi = c->xy[2 * i + 1], yj = c->xy[2 * j + 1];
+				size_t b0 = band_of(c, fmin(yi, yj)), b1 = band_of(c, fmax(yi, yj));
+				for (size_t b = b0; b <= b1; b++) {
+					if (pass == 0)
+						c->band_start[b + 2]++;
+					else
+						c->band_edge[c->band_start[b + 1]++] = (uint32_t)i;
+				}
+				c->edge_prev[i] = (uint32_t)j;
+			}
+			start = end;
+		}
+		if (pass == 0) {
+			for (size_t b = 2; b <= c->n_bands + 1; b++)
+				c->band_start[b] += c->band_start[b - 1];
+			c->band_edge = malloc(c->band_start[c->n_bands + 1] * sizeof(uint32_t) + 1);
+			if (!c->band_edge)
+				return POSTURE_ENOMEM;
+		}
+	}
+	return POSTURE_OK; /* band_start[b] .. band_start[b + 1] now hold band b */
+}
 
 static int load_country(geo_country *gc, posture_ctx *ctx, pst_shapefile *sf, int i)
 {
@@ -55,7 +116,46 @@ static int load_country(geo_country *gc, posture_ctx *ctx, pst_shapefile *sf, in
 		gc->ring_end[p] = p + 1 < o->nParts ? (size_t)o->panPartStart[p + 1] : (size_t)o->nVertices;
 	gc->n_rings = (size_t)o->nParts;
 	SHPDestroyObject(o);
+	if (index_bands(gc) != POSTURE_OK)
+		return pst_error(ctx, POSTURE_ENOMEM, sf->path, "out of memory");
 	return POSTURE_OK;
+}
+
+/* Slot of an ISO alpha-3 code in by_code, or -1 when it is not three capitals. */
+static int code_slot(const char *iso)
+{
+	if (strlen(iso) != 3)
+		return -1;
+	int k = 0;
+	for (int i = 0; i < 3; i++) {
+		if (iso[i] < 'A' || iso[i] > 'Z')
+			return -1;
+		k = k * 26 + (iso[i] - 'A');
+	}
+	return k;
+}
+
+/* Chain the countries by code, so a lookup by code does not walk them all. */
+static int index_codes(pst_georef *g, posture_ctx *ctx, const char *dir)
+{
+	g->next_same = calloc(g->n_countries + 1, sizeof(int));
+	if (!g->next_same)
+		return pst_error(ctx, POSTURE_ENOMEM, dir, "out of memory");
+	for (size_t i = g->n_countries; i-- > 0;) {
+		int k = code_slot(g->countries[i].iso);
+		if (k < 0)
+			continue;
+		g->next_same[i] = g->by_code[k];
+		g->by_code[k] = (int)i + 1;
+	}
+	return POSTURE_OK;
+}
+
+/* First country with code @p iso (index + 1), 0 when none; then next_same. */
+static int first_of(const pst_georef *g, const char *iso)
+{
+	int k = code_slot(iso);
+	return k < 0 ? 0 : g->by_code[k];
 }
 
 static int load_pairs(pst_georef *g, posture_ctx *ctx, const char *dir)
@@ -95,6 +195,12 @@ int pst_georef_load(pst_georef **out, posture_ctx *ctx, const char *dir)
 	pst_shapefile_close(sf);
 	if (rc == POSTURE_OK)
 		rc = load_pairs(g, ctx, dir);
+	if (rc == POSTURE_OK)
+		rc = index_codes(g, ctx, dir);
+	if (rc == POSTURE_OK && !(g->pj_ctx = proj_context_create()))
+		rc = pst_error(ctx, POSTURE_ENOMEM, dir, "out of memory");
+	if (rc == POSTURE_OK)
+		proj_log_level(g->pj_ctx, PJ_LOG_NONE);
 	if (rc != POSTURE_OK) {
 		pst_georef_destroy(g);
 		return rc;
@@ -110,18 +216,21 @@ void pst_georef_destroy(pst_georef *g)
 	for (size_t i = 0; i < g->n_countries; i++) {
 		free(g->countries[i].xy);
 		free(g->countries[i].ring_end);
+		free(g->countries[i].band_start);
+		free(g->countries[i].band_edge);
+		free(g->countries[i].edge_prev);
 	}
+	if (g->pj_ctx)
+		proj_context_destroy(g->pj_ctx);
 	free(g->countries);
+	free(g->next_same);
 	free(g->pairs);
 	free(g);
 }
 
 bool pst_georef_has_country(const pst_georef *g, const char *iso)
 {
-	for (size_t i = 0; i < g->n_countries; i++)
-		if (strcmp(g->countries[i].iso, iso) == 0)
-			return true;
-	return false;
+	return first_of(g, iso) != 0;
 }
 
 bool pst_georef_has_border(const pst_georef *g, const char *a, const char *b)
@@ -139,28 +248,54 @@ static bool inside(const geo_country *c, double x, double y)
 	if (x < c->bbox.x0 || x > c->bbox.x1 || y < c->bbox.y0 || y > c->bbox.y1)
 		return false;
 	bool in = false;
-	size_t start = 0;
-	for (size_t r = 0; r < c->n_rings; r++) {
-		size_t end = c->ring_end[r];
-		for (size_t i = start, j = end - 1; i < end; j = i++) {
-			double xi = c->xy[2 * i], yi = c->xy[2 * i + 1];
-			double xj = c->xy[2 * j], yj = c->xy[2 * j + 1];
-			if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
-				in = !in;
-		}
-		start = end;
+	size_t b = band_of(c, y);
+	for (size_t e = c->band_start[b]; e < c->band_start[b + 1]; e++) {
+		size_t i = c->band_edge[e], j = c->edge_prev[i];
+		double xi = c->xy[2 * i], yi = c->xy[2 * i + 1];
+		double xj = c->xy[2 * j], yj = c->xy[2 * j + 1];
+		if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+			in = !in;
 	}
 	return in;
 }
 
+#define EARTH_KM 6371.0 /* mean radius, for the flat approximation only */
+
+/*
+ * Distance in km from (lon, lat) to the nearest edge of @p c whose box
+ * comes within @p km of the point, on a flat local approximation; HUGE_VAL
+ * when no edge comes that near.
+ */
+static double approx_outline_km(const geo_country *c, double lon, double lat, double km)
+{
+	double kx = EARTH_KM * PST_PI / 180 * cos(lat * PST_PI / 180), ky = EARTH_KM * PST_PI / 180;
+	double dlat = km / ky, dlon = kx > 1e-6 ? km / kx : 360;
+	double best = HUGE_VAL;
+	size_t start = 0;
+	for (size_t r = 0; r < c->n_rings; r++) {
+		for (size_t i = start; i + 1 < c->ring_end[r]; i++) {
+			const double *a = &c->xy[2 * i], *b2 = a + 2;
+			if (fmin(a[0], b2[0]) > lon + dlon || fmax(a[0], b2[0]) < lon - dlon ||
+			    fmin(a[1], b2[1]) > lat + dlat || fmax(a[1], b2[1]) < lat - dlat)
+				continue;
+			double ax = (a[0] - lon) * kx, ay = (a[1] - lat) * ky;
+			double dx = (b2[0] - a[0]) * kx, dy = (b2[1] - a[1]) * ky, len2 = dx * dx + dy * dy;
+			double t = len2 > 0 ? -(ax * dx + ay * dy) / len2 : 0;
+			t = t < 0 ? 0 : t > 1 ? 1 : t;
+			best = fmin(best, hypot(ax + t * dx, ay + t * dy));
+		}
+		start = c->ring_end[r];
+	}
+	return best;
+}
+
 /* Shortest distance in km from (lon, lat) to the outline of @p c. */
-static double outline_km(const geo_country *c, double lon, double lat)
+static double outline_km(const pst_georef *g, const geo_country *c, double lon, double lat)
 {
 	char def[160];
 	snprintf(def, sizeof(def), "+proj=aeqd +lat_0=%.9f +lon_0=%.9f +datum=WGS84 +units=m "
 	         "+type=crs", lat, lon);
-	PJ_CONTEXT *pc = proj_context_create();
-	proj_log_level(pc, PJ_LOG_NONE);
+	PJ_CONTEXT *pc = g->pj_ctx;
 	/* A PROJ string, not EPSG:4326: no need of proj.db for a distance. */
 	PJ *raw = proj_create_crs_to_crs(pc, "+proj=longlat +datum=WGS84 +type=crs", def, NULL);
 	PJ *pj = raw ? proj_normalize_for_visualization(pc, raw) : NULL;
@@ -188,7 +323,6 @@ static double outline_km(const geo_country *c, double lon, double lat)
 	}
 	free(xy);
 	proj_destroy(pj);
-	proj_context_destroy(pc);
 	return best / 1000.0;
 }
 
@@ -203,17 +337,31 @@ static bool bbox_near(const geo_country *c, double lon, double lat, double km)
 double pst_georef_distance_km(const pst_georef *g, const char *iso, double lon, double lat)
 {
 	double best = -1;
-	for (size_t i = 0; i < g->n_countries; i++) {
-		const geo_country *c = &g->countries[i];
-		if (strcmp(c->iso, iso) != 0)
-			continue;
+	for (int i = first_of(g, iso); i; i = g->next_same[i - 1]) {
+		const geo_country *c = &g->countries[i - 1];
 		if (inside(c, lon, lat))
 			return 0;
-		double d = outline_km(c, lon, lat);
+		double d = outline_km(g, c, lon, lat);
 		if (best < 0 || d < best)
 			best = d;
 	}
 	return best;
+}
+
+bool pst_georef_within_km(const pst_georef *g, const char *iso, double lon, double lat,
+                          double km)
+{
+	bool known = false;
+	for (int i = first_of(g, iso); i; i = g->next_same[i - 1]) {
+		const geo_country *c = &g->countries[i - 1];
+		known = true;
+		if (inside(c, lon, lat) || approx_outline_km(c, lon, lat, km) < 0.95 * km)
+			return true;
+	}
+	if (!known)
+		return false;
+	double d = pst_georef_distance_km(g, iso, lon, lat);
+	return d >= 0 && d <= km;
 }
 
 bool pst_georef_near_land(const pst_georef *g, double lon, double lat, double km)
@@ -223,7 +371,11 @@ bool pst_georef_near_land(const pst_georef *g, double lon, double lat, double km
 			return true;
 	for (size_t i = 0; i < g->n_countries; i++)
 		if (bbox_near(&g->countries[i], lon, lat, km) &&
-		    outline_km(&g->countries[i], lon, lat) <= km)
+		    approx_outline_km(&g->countries[i], lon, lat, km) < 0.95 * km)
+			return true;
+	for (size_t i = 0; i < g->n_countries; i++)
+		if (bbox_near(&g->countries[i], lon, lat, km) &&
+		    outline_km(g, &g->countries[i], lon, lat) <= km)
 			return true;
 	return false;
 }

@@ -65,9 +65,38 @@ const char *const *pst_layer_kinds(pst_layer_type t)
 	return kinds_of(t);
 }
 
+const char *const *pst_layer_props(pst_layer_type t)
+{
+	return props_of(t);
+}
+
 const char *pst_layer_type_name(pst_layer_type t)
 {
 	return layer_names[t];
+}
+
+const char *pst_layer_columns(pst_layer_type t)
+{
+	static const char *const cols[] = {
+		"id, name, kind, precision, country, operator, status, note",
+		"id, name, kind, countries, length_km_reported, note",
+		"id, name, kind, precision, country, date, date_basis, note",
+		"id, name, kind, precision, country, note"
+	};
+	return cols[t];
+}
+
+const char *pst_feature_where(char *buf, size_t n, const pst_layer *l, int line, int column,
+                              int *out_line, int *out_column)
+{
+	if (!l->gpkg) {
+		*out_line = line;
+		*out_column = column;
+		return l->path;
+	}
+	snprintf(buf, n, "%s:fid %d", l->path, line);
+	*out_line = *out_column = 0;
+	return buf;
 }
 
 bool pst_layer_type_from_name(pst_layer_type *out, const char *name)
@@ -85,12 +114,12 @@ bool pst_layer_type_from_name(pst_layer_type *out, const char *name)
 /* --- reading ------------------------------------------------------------------ */
 
 int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx *ctx,
-                  const char *path)
+                  const char *path, size_t max_size)
 {
 	*out_json = NULL;
 	char *text;
 	size_t len;
-	int rc = pst_read_file(&text, &len, ctx, path, PST_MAX_TEXT_FILE);
+	int rc = pst_read_file(&text, &len, ctx, path, max_size);
 	if (rc != POSTURE_OK)
 		return rc;
 	size_t skip;
@@ -619,6 +648,8 @@ static void check_placement(feat_ctx *f, pst_feature *feat)
 	char ptr[160];
 	snprintf(ptr, sizeof(ptr), "%s/geometry/coordinates", f->ptr);
 	if (feat->country) {
+		if (pst_georef_within_km(f->geo, feat->country, feat->lon, feat->lat, 25))
+			return;
 		double km = pst_georef_distance_km(f->geo, feat->country, feat->lon, feat->lat);
 		bool swapped = km > 25 && fabs(feat->lat) <= 90 && feat->lon != feat->lat &&
 		               pst_georef_distance_km(f->geo, feat->country, feat->lat, feat->lon) <= 25;
@@ -779,6 +810,19 @@ static int check_feature(feat_ctx *f, pst_feature *feat, json_t *jf)
 	return rc;
 }
 
+int pst_layer_check_feature(pst_checker *c, pst_layer *l, pst_feature *ft, json_t *jf,
+                            const pst_georef *geo, const posture_data *data)
+{
+	feat_ctx f = { .c = c, .type = l->type, .geo = geo, .data = data };
+	snprintf(f.ptr, sizeof(f.ptr), "/features/%zu", l->n_features);
+	snprintf(f.props, sizeof(f.props), "/features/%zu/properties", l->n_features);
+	int before = c->n_errors;
+	int rc = check_feature(&f, ft, jf);
+	if (rc == POSTURE_OK && c->n_errors == before && (!ft->id || !ft->name || !ft->kind))
+		rc = POSTURE_ENOMEM; /* a copy failed, not the data */
+	return rc;
+}
+
 static char *layer_name(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -853,10 +897,92 @@ static int read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const ps
 		return POSTURE_OK;
 	}
 	pst_check_file f;
-	int rc = pst_check_open(&f, ctx, path, data->tree, n_errors);
+	int rc = pst_check_open(&f, ctx, path, data->tree, PST_MAX_LAYER_FILE, n_errors);
 	if (rc == POSTURE_OK && f.root)
 		rc = check_collection(&f.c, l, f.root, geo, data);
 	pst_check_close(&f, n_errors);
+	return rc;
+}
+
+/* Read one GeoPackage table as a layer (FILE.gpkg:TABLE). */
+static int read_gpkg_layer(pst_layer *l, posture_ctx *ctx, const char *file, const char *table,
+                           const pst_georef *geo, const posture_data *data, int *n_errors)
+{
+	memset(l, 0, sizeof(*l));
+	l->gpkg = true;
+	l->path = pst_asprintf("%s:%s", file, table);
+	l->name = pst_strdup(table);
+	char *word = pst_strdup(table);
+	if (!l->path || !l->name || !word) {
+		free(word);
+		return pst_error(ctx, POSTURE_ENOMEM, file, "out of memory");
+	}
+	for (char *p = word; *p; p++)
+		if (*p == '_')
+			*p = '-'; /* incidents_2019 is an incidents layer, as incidents-2019.geojson */
+	bool known = pst_layer_type_from_name(&l->type, word);
+	free(word);
+	if (!known) {
+		char *list = pst_word_list(layer_names);
+		pst_error(ctx, POSTURE_EDATA, l->path, "cannot tell which layer table '%s' is: its "
+		          "name starts with %s (like incidents or incidents_2019)", table,
+		          list ? list : "");
+		free(list);
+		(*n_errors)++;
+		return POSTURE_OK;
+	}
+	return pst_gpkg_read_layer(l, ctx, file, table, geo, data, n_errors);
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+	return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+/*
+ * Read one entry of the layer list: a GeoJSON file, FILE.gpkg:TABLE, or
+ * FILE.gpkg (every feature table in it).  Layers are appended to d.
+ */
+static int read_entry(posture_data *d, size_t *cap, posture_ctx *ctx, const char *entry,
+                      const pst_georef *geo, int *n_errors)
+{
+	const char *colon = strstr(entry, ".gpkg:");
+	char *file = colon ? pst_strndup(entry, (size_t)(colon - entry) + 5) : NULL;
+	char **tables = NULL;
+	size_t n = 0;
+	int rc = POSTURE_OK;
+	if (colon) {
+		char *t = pst_strdup(colon + 6);
+		tables = t ? malloc(sizeof(char *)) : NULL;
+		if (tables)
+			tables[n++] = t;
+		else
+			free(t);
+		if (!file || !tables)
+			rc = pst_error(ctx, POSTURE_ENOMEM, entry, "out of memory");
+	} else if (ends_with(entry, ".gpkg")) {
+		rc = pst_gpkg_tables(&tables, &n, ctx, entry);
+		if (rc == POSTURE_EDATA) {
+			(*n_errors)++;
+			rc = POSTURE_OK;
+		}
+	} else {
+		n = 1; /* a GeoJSON file */
+	}
+	for (size_t i = 0; rc == POSTURE_OK && i < n; i++) {
+		if (pst_grow((void **)&d->layers, cap, d->n_layers + 1, sizeof(pst_layer))) {
+			rc = pst_error(ctx, POSTURE_ENOMEM, entry, "out of memory");
+			break;
+		}
+		pst_layer *l = &d->layers[d->n_layers++];
+		rc = tables ? read_gpkg_layer(l, ctx, file ? file : entry, tables[i], geo, d, n_errors)
+		            : read_layer(l, ctx, entry, geo, d, n_errors);
+	}
+	for (size_t i = 0; tables && i < n; i++)
+		free(tables[i]);
+	free(tables);
+	free(file);
 	return rc;
 }
 
@@ -891,32 +1017,62 @@ static void free_layer(pst_layer *l)
 	free(l->path);
 }
 
-/* Ids are unique across every layer: report each repeat where it repeats. */
-static int check_unique_ids(posture_ctx *ctx, const posture_data *d)
+/* FNV-1a, for the id set below. */
+static size_t hash_id(const char *s)
 {
-	int n = 0;
+	size_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/*
+ * Ids are unique across every layer: report each repeat where it repeats,
+ * naming where the id was first used.  One pass through an open-addressing
+ * hash set of the features seen so far (the table is at least twice the
+ * number of ids, so probes stay short): linear in the number of features.
+ */
+static int check_unique_ids(posture_ctx *ctx, const posture_data *d, int *n_errors)
+{
+	size_t total = 0, cap = 16;
+	for (size_t a = 0; a < d->n_layers; a++)
+		total += d->layers[a].n_features;
+	while (cap < 2 * total)
+		cap *= 2;
+	struct seen { const pst_feature *f; const pst_layer *layer; } *slot =
+		calloc(cap, sizeof(*slot));
+	if (!slot)
+		return POSTURE_ENOMEM;
 	for (size_t a = 0; a < d->n_layers; a++) {
 		for (size_t i = 0; i < d->layers[a].n_features; i++) {
 			const pst_feature *f = &d->layers[a].features[i];
 			if (!f->id)
 				continue;
-			bool seen = false;
-			for (size_t b = 0; b <= a && !seen; b++) {
-				size_t end = b == a ? i : d->layers[b].n_features;
-				for (size_t j = 0; j < end && !seen; j++) {
-					const pst_feature *g = &d->layers[b].features[j];
-					if (!g->id || strcmp(g->id, f->id) != 0)
-						continue;
-					seen = true;
-					pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, d->layers[a].path, f->id_line,
-					         f->id_column, "id '%s' is already used at %s:%d:%d", f->id,
-					         d->layers[b].path, g->id_line, g->id_column);
-					n++;
-				}
+			size_t k = hash_id(f->id) & (cap - 1);
+			while (slot[k].f && strcmp(slot[k].f->id, f->id) != 0)
+				k = (k + 1) & (cap - 1);
+			if (!slot[k].f) {
+				slot[k] = (struct seen){ f, &d->layers[a] };
+				continue;
 			}
+			const pst_feature *g = slot[k].f;
+			char here[600], there[600], at[700];
+			int line, col, gline, gcol;
+			const char *file = pst_feature_where(here, sizeof(here), &d->layers[a], f->id_line,
+			                                     f->id_column, &line, &col);
+			const char *gfile = pst_feature_where(there, sizeof(there), slot[k].layer,
+			                                      g->id_line, g->id_column, &gline, &gcol);
+			if (gline)
+				snprintf(at, sizeof(at), "%s:%d:%d", gfile, gline, gcol);
+			else
+				snprintf(at, sizeof(at), "%s", gfile);
+			pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line, col,
+			         "id '%s' is already used at %s", f->id, at);
+			(*n_errors)++;
 		}
 	}
-	return n;
+	free(slot);
+	return POSTURE_OK;
 }
 
 const pst_source *pst_data_source(const posture_data *d, const char *id)
@@ -957,8 +1113,12 @@ static int report_missing_sources(posture_ctx *ctx, const posture_data *d)
 		for (size_t i = 0; i < d->layers[l].n_features; i++) {
 			const pst_feature *f = &d->layers[l].features[i];
 			if (f->n_cites) {
-				pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, d->layers[l].path, f->cites[0].line,
-				         f->cites[0].column, "the layers cite sources, but there is no "
+				char buf[600];
+				int line, col;
+				const char *file = pst_feature_where(buf, sizeof(buf), &d->layers[l],
+				                                     f->cites[0].line, f->cites[0].column,
+				                                     &line, &col);
+				pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, file, line, col, "the layers cite sources, but there is no "
 				         "sources.json to cite (put it beside the layers, or name it in the map)");
 				return 1;
 			}
@@ -979,15 +1139,11 @@ static int load(posture_data *d, posture_ctx *ctx, const char *sources,
 	}
 	if (sources)
 		rc = pst_sources_read(d, ctx, sources, &n_errors);
-	d->layers = calloc(n_layers ? n_layers : 1, sizeof(*d->layers));
-	if (!d->layers)
-		rc = pst_error(ctx, POSTURE_ENOMEM, "layers", "out of memory");
-	for (size_t i = 0; rc == POSTURE_OK && i < n_layers; i++) {
-		rc = read_layer(&d->layers[i], ctx, layers[i], geo, d, &n_errors);
-		d->n_layers++;
-	}
+	size_t cap = 0;
+	for (size_t i = 0; rc == POSTURE_OK && i < n_layers; i++)
+		rc = read_entry(d, &cap, ctx, layers[i], geo, &n_errors);
 	if (rc == POSTURE_OK)
-		n_errors += check_unique_ids(ctx, d);
+		rc = check_unique_ids(ctx, d, &n_errors);
 	if (rc == POSTURE_OK && d->sources_state == PST_SOURCES_NONE)
 		n_errors += report_missing_sources(ctx, d);
 	if (rc == POSTURE_OK && opts->documents_dir)

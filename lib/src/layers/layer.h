@@ -56,7 +56,8 @@ typedef struct {
 } pst_feature;
 
 typedef struct {
-	char *path;       /* the .geojson file */
+	char *path;       /* the .geojson file, or FILE.gpkg:TABLE */
+	bool gpkg;        /* a GeoPackage table: features' `line` is their fid, column 0 */
 	char *name;       /* file name without directory and extension */
 	pst_layer_type type;
 	pst_feature *features;
@@ -107,6 +108,18 @@ bool pst_layer_type_from_name(pst_layer_type *out, const char *name);
 /** The kinds layer type @p t allows (NULL-terminated), and its name ("incidents"). */
 const char *const *pst_layer_kinds(pst_layer_type t);
 const char *pst_layer_type_name(pst_layer_type t);
+/* The properties a layer type allows (NULL-terminated), its name, and its
+ * GeoPackage columns as a list for messages ("id, name, kind, ..."). */
+const char *const *pst_layer_props(pst_layer_type t);
+const char *pst_layer_columns(pst_layer_type t);
+
+/*
+ * Where a feature's problem is reported: for GeoJSON the layer file and
+ * @p line:@p column as given; for a GeoPackage "FILE:TABLE:fid N" (written
+ * into @p buf) and no line.
+ */
+const char *pst_feature_where(char *buf, size_t n, const pst_layer *l, int line, int column,
+                              int *out_line, int *out_column);
 
 /** An item's citations as short readable text, "; " between them (list.c; caller frees). */
 char *pst_citations_text(const posture_data *d, const pst_feature *f);
@@ -116,7 +129,7 @@ const pst_source *pst_data_source(const posture_data *d, const char *id);
 
 /** Parse a JSON file with jansson (duplicate keys are errors); syntax errors as FILE:LINE:COLUMN. */
 int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx *ctx,
-                  const char *path);
+                  const char *path, size_t max_size);
 
 /* Dates: parse YYYY, YYYY-MM, YYYY-MM-DD or A/B into a day range; on failure
  * @p why ends "date 'x' …" with the reason ("ends before it starts"). */
@@ -136,6 +149,9 @@ bool pst_georef_has_country(const pst_georef *g, const char *iso);
 bool pst_georef_has_border(const pst_georef *g, const char *a, const char *b);
 /* Distance in km from the point to country @p iso (0 inside); negative when unknown. */
 double pst_georef_distance_km(const pst_georef *g, const char *iso, double lon, double lat);
+/* True when the point is inside country @p iso or within @p km of it (fast for most points). */
+bool pst_georef_within_km(const pst_georef *g, const char *iso, double lon, double lat,
+                          double km);
 /* True when the point is inside or within @p km of any country. */
 bool pst_georef_near_land(const pst_georef *g, double lon, double lat, double km);
 

@@ -148,7 +148,7 @@ int pst_sources_read(posture_data *d, posture_ctx *ctx, const char *path, int *n
 		return POSTURE_ENOMEM;
 	d->sources_state = PST_SOURCES_FAILED;
 	pst_check_file f;
-	int rc = pst_check_open(&f, ctx, path, d->tree, n_errors);
+	int rc = pst_check_open(&f, ctx, path, d->tree, PST_MAX_TEXT_FILE, n_errors);
 	if (rc == POSTURE_OK && f.root && !json_is_array(f.root)) {
 		pst_check_error(&f.c, "", false, "expected a CSL-JSON array of source entries");
 	} else if (rc == POSTURE_OK && f.root) {

@@ -312,6 +312,15 @@ static int place_labels(builder *b)
 	free(pins);
 	if (rc != POSTURE_OK)
 		return pst_error(b->ctx, rc, m->path, "out of memory");
+	for (size_t g = 0; g < s->n_groups; g++) { /* layers too dense to label (items.c) */
+		size_t dense = 0;
+		for (size_t i = 0; i < s->groups[g].n_items; i++)
+			dense += s->groups[g].items[i].too_dense && s->groups[g].items[i].has_anchor;
+		if (dense)
+			pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->path, 0, 0,
+			         "layer '%s' shows %zu items, more than %d: drawn without labels",
+			         s->groups[g].name, dense, PST_LABEL_LAYER_MAX);
+	}
 	return POSTURE_OK;
 }
 

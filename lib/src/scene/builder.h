@@ -67,6 +67,10 @@ int pst_add_object(builder *b, pst_item *it, pst_item *outline, const SHPObject 
 int pst_add_base_geography(builder *b);
 
 /* items.c */
+/* A point layer with more items than this is drawn without labels, its items
+ * counted as unlabelled (README "Limits"). */
+#define PST_LABEL_LAYER_MAX 2000
+
 pst_label *pst_new_label(builder *b, const char *text, bool bold, double size, pst_rgba color);
 void pst_place_label(pst_label *l, double x, double y, double w, double h);
 void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks);

@@ -282,7 +282,8 @@ static int set_base_symbol(builder *b, pst_item *it, const pst_feature *f)
 	return POSTURE_OK;
 }
 
-static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_layer_type type)
+static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_layer_type type,
+                          bool labelled)
 {
 	double x = f->lon, y = f->lat;
 	if (pst_proj_trans(b->proj, false, &x, &y, 1) != POSTURE_OK || x == HUGE_VAL)
@@ -307,7 +308,9 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 	it->priority = priority_of(type, f->kind);
 	if (set_base_symbol(b, it, f) != POSTURE_OK)
 		return POSTURE_ENOMEM;
-	if (!it->id || !it->kind || !it->name || style_label(b, it, f, type) != POSTURE_OK ||
+	it->label_dropped = it->too_dense = !labelled; /* see layer_labelled() */
+	if (!it->id || !it->kind || !it->name ||
+	    (labelled && style_label(b, it, f, type) != POSTURE_OK) ||
 	    pst_copy_citations(it, f) != POSTURE_OK)
 		return POSTURE_ENOMEM;
 	return POSTURE_OK;
@@ -359,25 +362,119 @@ static char *title_case(const char *name)
  * fanned out on a small circle round it, so each stays visible and
  * clickable.  The circle is just wide enough for the symbols not to touch;
  * the items' positions were only known to the city anyway.
+ *
+ * A spot is the first item not yet fanned and every later one within 1 pt
+ * of it (at most FAN_MAX, in item order).  Those are found through a grid of
+ * cells at least 1 pt wide: each cell lists its items in order, and a k-way
+ * merge of the 3 x 3 cells round the spot stops at the FAN_MAX-th member, so
+ * the pass is linear in the number of items however crowded the map.
  */
-static void fan_out(pst_group *g)
+#define FAN_MAX 64
+
+typedef struct {
+	double x0, y0, cell; /* origin and cell width, pt */
+	size_t nx, ny;
+	size_t *start;       /* nx * ny + 1 offsets into idx */
+	size_t *front;       /* per cell: entries before it are done (fanned or passed) */
+	size_t *idx;         /* item indices, grouped by cell, ascending */
+} fan_grid;
+
+static bool fannable(const pst_item *it)
 {
+	return it->has_anchor && it->symbol != PST_SYMBOL_NONE;
+}
+
+static size_t fan_cell(const fan_grid *fg, double x, double y)
+{
+	size_t cx = (size_t)fmax(0, (x - fg->x0) / fg->cell);
+	size_t cy = (size_t)fmax(0, (y - fg->y0) / fg->cell);
+	return (cy < fg->ny ? cy : fg->ny - 1) * fg->nx + (cx < fg->nx ? cx : fg->nx - 1);
+}
+
+static int fan_grid_build(fan_grid *fg, const pst_group *g)
+{
+	size_t n = 0;
+	double x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+	fg->x0 = fg->y0 = HUGE_VAL;
 	for (size_t i = 0; i < g->n_items; i++) {
-		pst_item *a = &g->items[i];
-		if (!a->has_anchor || a->symbol == PST_SYMBOL_NONE || a->fanned)
+		const pst_item *it = &g->items[i];
+		if (!fannable(it))
 			continue;
-		size_t members[64], n = 0;
-		double size = 0;
-		for (size_t j = i; j < g->n_items && n < 64; j++) {
-			pst_item *c = &g->items[j];
-			if (c->has_anchor && c->symbol != PST_SYMBOL_NONE && !c->fanned &&
-			    hypot(c->ax - a->ax, c->ay - a->ay) < 1.0) {
-				members[n++] = j;
-				size = fmax(size, c->symbol_box.x1 - c->symbol_box.x0);
-			}
+		n++;
+		fg->x0 = fmin(fg->x0, it->ax), fg->y0 = fmin(fg->y0, it->ay);
+		x1 = fmax(x1, it->ax), y1 = fmax(y1, it->ay);
+	}
+	if (n < 2)
+		return POSTURE_OK;
+	/* About one item a cell on average, never under 1 pt (the 3 x 3 search needs it). */
+	fg->cell = fmax(1.0, sqrt((x1 - fg->x0 + 1) * (y1 - fg->y0 + 1) / (double)n));
+	fg->nx = (size_t)((x1 - fg->x0) / fg->cell) + 1;
+	fg->ny = (size_t)((y1 - fg->y0) / fg->cell) + 1;
+	size_t cells = fg->nx * fg->ny;
+	fg->start = calloc(cells + 2, sizeof(size_t));
+	fg->front = malloc((cells + 1) * sizeof(size_t));
+	fg->idx = malloc(n * sizeof(size_t));
+	if (!fg->start || !fg->front || !fg->idx)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < g->n_items; i++)
+		if (fannable(&g->items[i]))
+			fg->start[fan_cell(fg, g->items[i].ax, g->items[i].ay) + 2]++;
+	for (size_t c = 2; c <= cells + 1; c++)
+		fg->start[c] += fg->start[c - 1];
+	for (size_t i = 0; i < g->n_items; i++)
+		if (fannable(&g->items[i]))
+			fg->idx[fg->start[fan_cell(fg, g->items[i].ax, g->items[i].ay) + 1]++] = i;
+	memcpy(fg->front, fg->start, cells * sizeof(size_t)); /* start[c] is now cell c's start */
+	return POSTURE_OK;
+}
+
+/* Items from @p i on within 1 pt of item @p i, in order, at most FAN_MAX; their count. */
+static size_t fan_members(fan_grid *fg, const pst_group *g, size_t i, size_t *members)
+{
+	const pst_item *a = &g->items[i];
+	size_t cur[9], end[9], k = 0, n = 0;
+	size_t c0 = fan_cell(fg, a->ax, a->ay), cx = c0 % fg->nx, cy = c0 / fg->nx;
+	for (size_t y = cy ? cy - 1 : 0; y <= cy + 1 && y < fg->ny; y++) {
+		for (size_t x = cx ? cx - 1 : 0; x <= cx + 1 && x < fg->nx; x++) {
+			size_t c = y * fg->nx + x;
+			/* Entries before i, or fanned at the front, are done for good. */
+			while (fg->front[c] < fg->start[c + 1] &&
+			       (fg->idx[fg->front[c]] < i || g->items[fg->idx[fg->front[c]]].fanned))
+				fg->front[c]++;
+			cur[k] = fg->front[c], end[k] = fg->start[c + 1], k++;
 		}
+	}
+	while (n < FAN_MAX) {
+		size_t best = k;
+		for (size_t m = 0; m < k; m++)
+			if (cur[m] < end[m] && (best == k || fg->idx[cur[m]] < fg->idx[cur[best]]))
+				best = m;
+		if (best == k)
+			break;
+		size_t j = fg->idx[cur[best]++];
+		const pst_item *c = &g->items[j];
+		if (j >= i && !c->fanned && hypot(c->ax - a->ax, c->ay - a->ay) < 1.0)
+			members[n++] = j;
+	}
+	return n;
+}
+
+static int fan_out(pst_group *g)
+{
+	fan_grid fg = { 0 };
+	int rc = fan_grid_build(&fg, g);
+	for (size_t i = 0; rc == POSTURE_OK && fg.idx && i < g->n_items; i++) {
+		pst_item *a = &g->items[i];
+		if (!fannable(a) || a->fanned)
+			continue;
+		size_t members[FAN_MAX], n = fan_members(&fg, g, i, members);
 		if (n < 2)
 			continue;
+		double size = 0;
+		for (size_t k = 0; k < n; k++) {
+			const pst_item *c = &g->items[members[k]];
+			size = fmax(size, c->symbol_box.x1 - c->symbol_box.x0);
+		}
 		double r = 0.6 * size / sin(PST_PI / (double)n), cx = a->ax, cy = a->ay;
 		for (size_t k = 0; k < n; k++) {
 			pst_item *c = &g->items[members[k]];
@@ -390,10 +487,32 @@ static void fan_out(pst_group *g)
 			c->fanned = true;
 		}
 	}
+	free(fg.start);
+	free(fg.front);
+	free(fg.idx);
+	return rc;
+}
+
+/*
+ * The hook that keeps label placement within reach at any density: a point
+ * layer of more than PST_LABEL_LAYER_MAX placed items gets no labels, and
+ * every item of it is marked unlabelled (label_dropped, too_dense), so the
+ * map's count of items shown without a label includes them; nor is it
+ * fanned out (fan circles of dozens of symbols would move them far).  Placement costs grow
+ * faster than linearly with the number of labels, and a name per item is
+ * unreadable long before this density anyway.
+ */
+static bool layer_labelled(const pst_layer *layer)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < layer->n_features && n <= PST_LABEL_LAYER_MAX; k++)
+		n += layer->features[k].has_point;
+	return n <= PST_LABEL_LAYER_MAX;
 }
 
 static int add_layer_group(builder *b, const pst_layer *layer)
 {
+	bool labelled = layer_labelled(layer);
 	char *title = title_case(layer->name);
 	pst_group *g = title ? pst_scene_add_group(b->scene, layer->name, title) : NULL;
 	free(title);
@@ -405,10 +524,11 @@ static int add_layer_group(builder *b, const pst_layer *layer)
 		if (layer->type == PST_LAYER_BORDERS)
 			rc = add_border_item(b, g, f);
 		else if (f->has_point)
-			rc = add_point_item(b, g, f, layer->type);
+			rc = add_point_item(b, g, f, layer->type, labelled);
 	}
-	if (rc == POSTURE_OK && layer->type == PST_LAYER_INCIDENTS)
-		fan_out(g);
+	/* A layer too dense to label is too dense to fan out: every symbol stays at its spot. */
+	if (rc == POSTURE_OK && layer->type == PST_LAYER_INCIDENTS && labelled)
+		rc = fan_out(g);
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, layer->path, "out of memory");
 }
 

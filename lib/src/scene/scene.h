@@ -82,6 +82,8 @@ typedef struct {
 	int key;            /* its label is this numbered key (0: none), listed in the key panel */
 	char *key_text;     /* keyed: the name text the key stands for */
 	char *named_by;     /* a reference place named by this base's label (same site), or NULL */
+	bool too_dense;     /* its layer has more than PST_LABEL_LAYER_MAX items: no label,
+	                       counted with label_dropped as unlabelled (scene/items.c) */
 	bool label_optional;/* a name placed only where room is left (country names) */
 	bool fanned;        /* moved off a spot it shared with other symbols (see items.c) */
 	char *link;         /* http(s) URL the item's text links to (source list), or NULL */

@@ -1,0 +1,563 @@
+/*
+ * gpkg.c — layers in a GeoPackage (OGC 12-128r18), read through SQLite.
+ *
+ * A GeoPackage is an SQLite file whose application_id is 'GPKG'.  Every
+ * table listed in gpkg_contents with data_type 'features' is a layer, named
+ * like a GeoJSON file (its first word says which layer: incidents,
+ * incidents_2019, ...).  Its columns are the properties of layers/README.md
+ * (fid and geom, then id, name, kind, ...); its citations live in the
+ * attributes table posture_citations (one row per citation: table_name,
+ * feature_fid, seq, source, locator, quote), so no JSON is parsed per row.
+ *
+ * Every row goes through exactly the checks a GeoJSON feature does: it is
+ * turned into the same JSON value a GeoJSON reader would produce and handed
+ * to pst_layer_check_feature().  Its problems are reported at
+ * FILE:TABLE:fid N (through the checker's `path`; there is no line).
+ *
+ * Geometry is GeoPackage binary: "GP", version, flags (byte order, envelope
+ * size, empty), srs_id, envelope, then ISO WKB.  posture decodes Points,
+ * LineStrings and MultiLineStrings itself (a few dozen lines; GDAL would
+ * cost 40 ms of driver registration at start-up for the same result).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "check.h"
+
+#define GPKG_APPLICATION_ID 0x47504B47 /* "GPKG" */
+
+/* Column order of a layer table, as read; which ones a layer uses is props_of(). */
+static const char *const columns[] = { "id", "name", "kind", "precision", "country", "operator",
+	                               "status", "date", "date_basis", "countries",
+	                               "length_km_reported", "note", NULL };
+
+typedef struct {
+	posture_ctx *ctx;
+	const char *path;  /* the .gpkg file */
+	sqlite3 *db;
+} gpkg;
+
+static int db_error(gpkg *g, const char *table, const char *what)
+{
+	int code = sqlite3_errcode(g->db);
+	bool damaged = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR;
+	if (table)
+		return pst_diag(g->ctx, POSTURE_ERROR, damaged ? POSTURE_EDATA : POSTURE_EIO, g->path, 0,
+		                0, "table '%s': %s: %s%s", table, what, sqlite3_errmsg(g->db),
+		                damaged ? " (the file is truncated or damaged)" : "");
+	return pst_diag(g->ctx, POSTURE_ERROR, damaged ? POSTURE_EDATA : POSTURE_EIO, g->path, 0, 0,
+	                "%s: %s%s", what, sqlite3_errmsg(g->db),
+	                damaged ? " (the file is truncated or damaged)" : "");
+}
+
+/* Open read-only and make sure it is an SQLite file that says it is a GeoPackage. */
+static int gpkg_open(gpkg *g, posture_ctx *ctx, const char *path)
+{
+	memset(g, 0, sizeof(*g));
+	g->ctx = ctx;
+	g->path = path;
+	int rc = pst_check_regular_file(ctx, path, (size_t)-1);
+	if (rc != POSTURE_OK)
+		return rc;
+	FILE *fp = fopen(path, "rb");
+	char magic[16] = { 0 };
+	size_t got = fp ? fread(magic, 1, sizeof(magic), fp) : 0;
+	if (fp)
+		fclose(fp);
+	if (!fp)
+		return pst_error(ctx, POSTURE_EIO, path, "cannot open file");
+	if (got < 16 || memcmp(magic, "SQLite format 3", 16) != 0)
+		return pst_error(ctx, POSTURE_EDATA, path, "is not a GeoPackage (not an SQLite "
+		                 "database file)");
+	if (sqlite3_open_v2(path, &g->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		rc = db_error(g, NULL, "cannot open the GeoPackage");
+		sqlite3_close(g->db);
+		g->db = NULL;
+		return rc;
+	}
+	sqlite3_stmt *st = NULL;
+	int app = 0;
+	if (sqlite3_prepare_v2(g->db, "PRAGMA application_id", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_error(g, NULL, "cannot read the GeoPackage header");
+	}
+	app = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (app != GPKG_APPLICATION_ID)
+		return pst_error(ctx, POSTURE_EDATA, path, "is not a GeoPackage (an SQLite database "
+		                 "whose application_id is not 'GPKG')");
+	return POSTURE_OK;
+}
+
+static void gpkg_close(gpkg *g)
+{
+	sqlite3_close(g->db);
+	g->db = NULL;
+}
+
+int pst_gpkg_tables(char ***out, size_t *n, posture_ctx *ctx, const char *path)
+{
+	*out = NULL;
+	*n = 0;
+	gpkg g;
+	int rc = gpkg_open(&g, ctx, path);
+	sqlite3_stmt *st = NULL;
+	if (rc == POSTURE_OK &&
+	    sqlite3_prepare_v2(g.db, "SELECT table_name FROM gpkg_contents WHERE data_type = "
+	                       "'features' ORDER BY table_name", -1, &st, NULL) != SQLITE_OK)
+		rc = db_error(&g, NULL, "cannot list its layers (gpkg_contents)");
+	size_t cap = 0;
+	int step;
+	while (rc == POSTURE_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		char *name = pst_strdup(t ? t : "");
+		if (!name || pst_grow((void **)out, &cap, *n + 1, sizeof(char *))) {
+			free(name);
+			rc = pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+			break;
+		}
+		(*out)[(*n)++] = name;
+	}
+	if (rc == POSTURE_OK && step != SQLITE_DONE)
+		rc = db_error(&g, NULL, "cannot list its layers (gpkg_contents)");
+	if (rc == POSTURE_OK && *n == 0)
+		rc = pst_error(ctx, POSTURE_EDATA, path, "holds no feature tables (gpkg_contents)");
+	sqlite3_finalize(st);
+	if (g.db)
+		gpkg_close(&g);
+	if (rc != POSTURE_OK) {
+		for (size_t i = 0; i < *n; i++)
+			free((*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* --- geometry ---------------------------------------------------------------- */
+
+typedef struct {
+	const unsigned char *p, *end;
+	bool le; /* little-endian WKB */
+	bool ok;
+} wkb;
+
+static uint32_t wkb_u32(wkb *w)
+{
+	if (w->end - w->p < 4) {
+		w->ok = false;
+		return 0;
+	}
+	const unsigned char *b = w->p;
+	w->p += 4;
+	return w->le ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	                   (uint32_t)b[3] << 24
+	             : (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
+	                   (uint32_t)b[0] << 24;
+}
+
+static double wkb_f64(wkb *w)
+{
+	if (w->end - w->p < 8) {
+		w->ok = false;
+		return 0;
+	}
+	unsigned char b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = w->le ? w->p[i] : w->p[7 - i];
+	w->p += 8;
+	uint64_t u = 0;
+	for (int i = 7; i >= 0; i--)
+		u = u << 8 | b[i];
+	double d;
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+/* Byte order and type of the next WKB geometry (ISO codes: 1 point, 2 line, 5 multiline). */
+static uint32_t wkb_header(wkb *w)
+{
+	if (w->p >= w->end) {
+		w->ok = false;
+		return 0;
+	}
+	w->le = *w->p++ == 1;
+	return wkb_u32(w);
+}
+
+static json_t *wkb_positions(wkb *w, uint32_t n)
+{
+	json_t *line = json_array();
+	if ((size_t)(w->end - w->p) / 16 < n)
+		w->ok = false;
+	for (uint32_t i = 0; line && w->ok && i < n; i++) {
+		double x = wkb_f64(w), y = wkb_f64(w);
+		json_array_append_new(line, json_pack("[ff]", x, y));
+	}
+	return line;
+}
+
+/*
+ * The geometry as the JSON a GeoJSON file would hold: null for NULL, an
+ * object with "type" (and "coordinates" for the types posture reads), or
+ * NULL when the blob is not valid GeoPackage binary.
+ */
+static json_t *decode_geometry(const unsigned char *blob, size_t n, bool is_null)
+{
+	if (is_null)
+		return json_null();
+	if (n < 8 || blob[0] != 'G' || blob[1] != 'P' || blob[2] != 0)
+		return NULL;
+	unsigned flags = blob[3], envelope = (flags >> 1) & 7;
+	static const size_t env_size[] = { 0, 32, 48, 48, 64 };
+	if (envelope > 4 || (flags & 0x20) || n < 8 + env_size[envelope])
+		return NULL;
+	wkb w = { blob + 8 + env_size[envelope], blob + n, true, true };
+	uint32_t type = wkb_header(&w);
+	json_t *geom = NULL;
+	if (type == 1) {
+		double x = wkb_f64(&w), y = wkb_f64(&w);
+		if (flags & 0x10 || (isnan(x) && isnan(y))) /* an empty point */
+			return w.ok ? json_null() : NULL;
+		geom = json_pack("{s:s, s:[ff]}", "type", "Point", "coordinates", x, y);
+	} else if (type == 2) {
+		geom = json_pack("{s:s, s:o}", "type", "LineString", "coordinates",
+		                 wkb_positions(&w, wkb_u32(&w)));
+	} else if (type == 5) {
+		uint32_t parts = wkb_u32(&w);
+		json_t *lines = json_array();
+		for (uint32_t i = 0; lines && w.ok && i < parts; i++) {
+			if (wkb_header(&w) != 2)
+				w.ok = false;
+			else
+				json_array_append_new(lines, wkb_positions(&w, wkb_u32(&w)));
+		}
+		geom = json_pack("{s:s, s:o}", "type", "MultiLineString", "coordinates", lines);
+	} else {
+		static const char *const names[] = { "Geometry", "Point", "LineString", "Polygon",
+			                             "MultiPoint", "MultiLineString", "MultiPolygon",
+			                             "GeometryCollection" };
+		const char *name = type % 1000 < 8 ? names[type % 1000] : "Geometry";
+		geom = json_pack("{s:s}", "type", name);
+	}
+	if (!w.ok) {
+		json_decref(geom);
+		return NULL;
+	}
+	return geom;
+}
+
+/* --- rows ---------------------------------------------------------------------- */
+
+/* The SQLite value of column @p i as JSON (NULL: absent; numbers stay numbers). */
+static json_t *column_json(sqlite3_stmt *st, int i, const char *name)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL: return NULL;
+	case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
+	default: break;
+	}
+	const char *text = (const char *)sqlite3_column_text(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	json_t *v = NULL;
+	if (!strcmp(name, "countries")) /* a JSON array of two codes, as in GeoJSON */
+		v = json_loadb(text, n, 0, NULL);
+	if (!v)
+		v = json_stringn(text, n);
+	return v ? v : json_false(); /* not UTF-8 (or NUL inside): "must be a string" */
+}
+
+typedef struct {
+	gpkg *g;
+	const char *table;
+	sqlite3_stmt *rows;   /* fid, geom, then the columns present */
+	int col_of[16];       /* per entry of columns[]: its index in rows, or -1 */
+	sqlite3_stmt *cites;  /* feature_fid, source, locator, quote; by fid, seq */
+	bool cite_row;        /* cites is on a row not yet used */
+	bool has_cites_table;
+} table_reader;
+
+/* The citations of feature @p fid, from the merge-joined citations cursor. */
+static int row_citations(table_reader *r, sqlite3_int64 fid, json_t *props)
+{
+	json_t *list = NULL;
+	while (r->cite_row && sqlite3_column_int64(r->cites, 0) <= fid) {
+		if (sqlite3_column_int64(r->cites, 0) == fid) {
+			json_t *c = json_object();
+			static const char *const keys[] = { "id", "locator", "quote" };
+			for (int k = 0; c && k < 3; k++) {
+				json_t *v = column_json(r->cites, k + 1, keys[k]);
+				if (v)
+					json_object_set_new_nocheck(c, keys[k], v);
+			}
+			if (!list)
+				list = json_array();
+			if (!c || !list || json_array_append_new(list, c))
+				return POSTURE_ENOMEM;
+		}
+		int step = sqlite3_step(r->cites);
+		r->cite_row = step == SQLITE_ROW;
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return db_error(r->g, "posture_citations", "cannot read the citations");
+	}
+	if (list)
+		json_object_set_new_nocheck(props, "sources", list);
+	return POSTURE_OK;
+}
+
+/* Row as a GeoJSON Feature; *bad_geom when its blob is not GeoPackage binary. */
+static json_t *row_feature(table_reader *r, bool *bad_geom)
+{
+	sqlite3_stmt *st = r->rows;
+	json_t *props = json_object();
+	for (int k = 0; props && columns[k]; k++) {
+		json_t *v = r->col_of[k] >= 0 ? column_json(st, r->col_of[k], columns[k]) : NULL;
+		if (v)
+			json_object_set_new_nocheck(props, columns[k], v);
+	}
+	bool is_null = sqlite3_column_type(st, 1) == SQLITE_NULL;
+	json_t *geom = decode_geometry(sqlite3_column_blob(st, 1),
+	                               (size_t)sqlite3_column_bytes(st, 1), is_null);
+	*bad_geom = !geom;
+	json_t *f = json_pack("{s:s, s:o, s:o}", "type", "Feature", "geometry",
+	                      geom ? geom : json_null(), "properties", props);
+	return f;
+}
+
+/* Which columns the table has; unknown and missing ones are errors at the table. */
+static int table_columns(table_reader *r, pst_layer_type type, const char *geom_col, int *n_err)
+{
+	char *sql = sqlite3_mprintf("PRAGMA table_info(\"%w\")", r->table);
+	sqlite3_stmt *st = NULL;
+	int rc = sql && sqlite3_prepare_v2(r->g->db, sql, -1, &st, NULL) == SQLITE_OK
+	                 ? POSTURE_OK
+	                 : db_error(r->g, r->table, "cannot read its columns");
+	sqlite3_free(sql);
+	for (int k = 0; columns[k]; k++)
+		r->col_of[k] = -2; /* -2: not in the table */
+	const char *const *allowed = pst_layer_props(type);
+	char where[512];
+	snprintf(where, sizeof(where), "%s:%s", r->g->path, r->table);
+	while (rc == POSTURE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		if (!name || !strcmp(name, "fid") || !strcmp(name, geom_col))
+			continue;
+		int k = 0;
+		while (columns[k] && strcmp(columns[k], name) != 0)
+			k++;
+		if (!columns[k] || !pst_word_in(name, allowed) || !strcmp(name, "sources")) {
+			pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0,
+			         "unknown column '%s' in a %s table (its columns: fid, %s, %s)", name,
+			         pst_layer_type_name(type), geom_col, pst_layer_columns(type));
+			(*n_err)++;
+			continue;
+		}
+		r->col_of[k] = -1; /* present; its index in the SELECT comes below */
+	}
+	sqlite3_finalize(st);
+	for (int k = 0; rc == POSTURE_OK && columns[k]; k++) {
+		if (r->col_of[k] == -2 && pst_word_in(columns[k], allowed) &&
+		    strcmp(columns[k], "sources") != 0) {
+			pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0,
+			         "the table has no column '%s' (a %s table has the columns fid, %s, %s)",
+			         columns[k], pst_layer_type_name(type), geom_col, pst_layer_columns(type));
+			(*n_err)++;
+		}
+	}
+	return rc;
+}
+
+/* The table's geometry column, checked against gpkg_geometry_columns. */
+static int table_geometry(table_reader *r, pst_layer_type type, char *geom_col, size_t n,
+                          int *n_err)
+{
+	sqlite3_stmt *st = NULL;
+	char where[512];
+	snprintf(where, sizeof(where), "%s:%s", r->g->path, r->table);
+	if (sqlite3_prepare_v2(r->g->db, "SELECT column_name, geometry_type_name, srs_id FROM "
+	                       "gpkg_geometry_columns WHERE table_name = ?", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return db_error(r->g, r->table, "cannot read gpkg_geometry_columns");
+	sqlite3_bind_text(st, 1, r->table, -1, SQLITE_STATIC);
+	int rc = POSTURE_OK;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0,
+		         "the table has no entry in gpkg_geometry_columns");
+		(*n_err)++;
+		rc = POSTURE_EDATA;
+	} else {
+		const char *col = (const char *)sqlite3_column_text(st, 0);
+		const char *gt = (const char *)sqlite3_column_text(st, 1);
+		int srs = sqlite3_column_int(st, 2);
+		snprintf(geom_col, n, "%s", col ? col : "geom");
+		const char *want = type == PST_LAYER_BORDERS ? "MULTILINESTRING" : "POINT";
+		bool ok = gt && (!sqlite3_stricmp(gt, want) || !sqlite3_stricmp(gt, "GEOMETRY") ||
+		                 (type == PST_LAYER_BORDERS && !sqlite3_stricmp(gt, "LINESTRING")));
+		if (!ok) {
+			pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0,
+			         "geometry type is %s; a %s table holds %s", gt ? gt : "(none)",
+			         pst_layer_type_name(type), type == PST_LAYER_BORDERS ?
+			         "LINESTRING or MULTILINESTRING" : "POINT");
+			(*n_err)++;
+			rc = POSTURE_EDATA;
+		} else if (srs != 4326) {
+			pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0,
+			         "geometry is in srs_id %d; posture reads WGS 84 longitude/latitude "
+			         "(srs_id 4326)", srs);
+			(*n_err)++;
+			rc = POSTURE_EDATA;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static bool has_table(gpkg *g, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	bool yes = sqlite3_prepare_v2(g->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' "
+	                              "AND name = ?", -1, &st, NULL) == SQLITE_OK &&
+	           sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
+	           sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+static int prepare_reads(table_reader *r, const char *geom_col)
+{
+	pst_buf sql;
+	pst_buf_init(&sql);
+	char *head = sqlite3_mprintf("SELECT fid, \"%w\"", geom_col);
+	pst_buf_puts(&sql, head ? head : "");
+	sqlite3_free(head);
+	int next = 2;
+	for (int k = 0; columns[k]; k++) {
+		if (r->col_of[k] != -1) {
+			r->col_of[k] = -1;
+			continue;
+		}
+		pst_buf_printf(&sql, ", \"%s\"", columns[k]);
+		r->col_of[k] = next++;
+	}
+	char *from = sqlite3_mprintf(" FROM \"%w\" ORDER BY fid", r->table);
+	pst_buf_puts(&sql, from ? from : "");
+	sqlite3_free(from);
+	int rc = sql.failed || !from ? pst_error(r->g->ctx, POSTURE_ENOMEM, r->g->path, "out of memory")
+	         : sqlite3_prepare_v2(r->g->db, sql.data, -1, &r->rows, NULL) != SQLITE_OK
+	             ? db_error(r->g, r->table, "cannot read its rows")
+	             : POSTURE_OK;
+	pst_buf_free(&sql);
+	r->has_cites_table = has_table(r->g, "posture_citations");
+	if (rc == POSTURE_OK && r->has_cites_table) {
+		if (sqlite3_prepare_v2(r->g->db, "SELECT feature_fid, source, locator, quote FROM "
+		                       "posture_citations WHERE table_name = ? ORDER BY feature_fid, "
+		                       "seq", -1, &r->cites, NULL) != SQLITE_OK)
+			return db_error(r->g, "posture_citations", "cannot read the citations");
+		sqlite3_bind_text(r->cites, 1, r->table, -1, SQLITE_STATIC);
+		int step = sqlite3_step(r->cites);
+		r->cite_row = step == SQLITE_ROW;
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return db_error(r->g, "posture_citations", "cannot read the citations");
+	}
+	return rc;
+}
+
+/* Check every row of the table into l->features. */
+static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
+                     const posture_data *data, int *n_errors)
+{
+	size_t cap = 0;
+	int rc = POSTURE_OK, step;
+	char where[600];
+	pst_checker c = { .ctx = r->g->ctx, .path = where };
+	sqlite3_int64 last_fid = 0;
+	while (rc == POSTURE_OK && (step = sqlite3_step(r->rows)) == SQLITE_ROW) {
+		sqlite3_int64 fid = sqlite3_column_int64(r->rows, 0);
+		last_fid = fid;
+		snprintf(where, sizeof(where), "%s:%s:fid %lld", r->g->path, r->table, (long long)fid);
+		if (l->n_features >= PST_MAX_GPKG_FEATURES) {
+			rc = pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0, "more than %d "
+			              "rows in one table", PST_MAX_GPKG_FEATURES);
+			(*n_errors)++;
+			break;
+		}
+		if (pst_grow((void **)&l->features, &cap, l->n_features + 1, sizeof(pst_feature)))
+			return pst_error(r->g->ctx, POSTURE_ENOMEM, r->g->path, "out of memory");
+		pst_feature *ft = &l->features[l->n_features];
+		memset(ft, 0, sizeof(*ft));
+		bool bad_geom;
+		json_t *jf = row_feature(r, &bad_geom);
+		json_t *props = jf ? json_object_get(jf, "properties") : NULL;
+		rc = props ? row_citations(r, fid, props) : POSTURE_ENOMEM;
+		if (rc == POSTURE_OK && bad_geom) {
+			pst_check_error(&c, "", false, "the geometry is not GeoPackage binary (or is "
+			                "cut short)");
+			json_object_del(jf, "geometry");
+			json_object_set_new(jf, "geometry", json_null());
+		}
+		if (rc == POSTURE_OK)
+			rc = pst_layer_check_feature(&c, l, ft, jf, geo, data);
+		json_decref(jf);
+		l->n_features++;
+		ft->line = (int)(fid > INT32_MAX ? INT32_MAX : fid); /* where: table:fid */
+		ft->column = 0;
+		ft->id_line = ft->line;
+		ft->id_column = 0;
+		for (size_t k = 0; k < ft->n_cites; k++)
+			ft->cites[k].line = ft->line, ft->cites[k].column = 0;
+	}
+	if (rc == POSTURE_OK && step != SQLITE_DONE) {
+		char at[600];
+		snprintf(at, sizeof(at), "%s:%s:fid %lld", r->g->path, r->table, (long long)last_fid);
+		rc = pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, at, 0, 0,
+		              "cannot read the row after this one: %s (the file is truncated or "
+		              "damaged)", sqlite3_errmsg(r->g->db));
+	}
+	if (rc == POSTURE_OK && r->cite_row) {
+		snprintf(where, sizeof(where), "%s:posture_citations", r->g->path);
+		pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0, "a citation of table "
+		         "'%s' names feature fid %lld, which is not in it", r->table,
+		         (long long)sqlite3_column_int64(r->cites, 0));
+		(*n_errors)++;
+	}
+	*n_errors += c.n_errors;
+	return rc == POSTURE_EDATA ? POSTURE_OK : rc;
+}
+
+int pst_gpkg_read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const char *table,
+                        const pst_georef *geo, const posture_data *data, int *n_errors)
+{
+	gpkg g;
+	int rc = gpkg_open(&g, ctx, path);
+	if (rc != POSTURE_OK) {
+		if (rc == POSTURE_EDATA)
+			(*n_errors)++;
+		return rc == POSTURE_EDATA ? POSTURE_OK : rc;
+	}
+	table_reader r = { .g = &g, .table = table };
+	char geom_col[128] = "geom";
+	int before = *n_errors;
+	rc = table_geometry(&r, l->type, geom_col, sizeof(geom_col), n_errors);
+	if (rc == POSTURE_OK)
+		rc = table_columns(&r, l->type, geom_col, n_errors);
+	if (rc == POSTURE_OK && *n_errors == before)
+		rc = prepare_reads(&r, geom_col);
+	if (rc == POSTURE_OK && *n_errors == before)
+		rc = read_rows(&r, l, geo, data, n_errors);
+	sqlite3_finalize(r.rows);
+	sqlite3_finalize(r.cites);
+	gpkg_close(&g);
+	if (rc == POSTURE_EDATA) {
+		if (*n_errors == before)
+			(*n_errors)++;
+		rc = POSTURE_OK;
+	}
+	return rc;
+}
