@@ -8,7 +8,7 @@
 static const char usage[] =
 	"usage: posture check [options] [DIR]\n"
 	"\n"
-	"Validate every layer (*.geojson) and sources.json in DIR (default: layers),\n"
+	"Validate every layer (*.geojson, *.gpkg) and sources.json in DIR (default: layers),\n"
 	"with the base geography in DIR/../shapes.  Problems are printed as\n"
 	"FILE:LINE:COLUMN: error: MESSAGE.\n"
 	"\n"

@@ -22,6 +22,9 @@ static const char usage[] =
 	"            country, lon, lat, note, citations, source_ids\n"
 	"  .shp      ESRI shapefiles NAME-points (and NAME-lines when an item has\n"
 	"            its own lines): .shp .shx .dbf .prj .cpg\n"
+	"  .gpkg     one GeoPackage: a table per layer, the citations in the table\n"
+	"            posture_citations (layers/README.md, \"GeoPackage\"); posture reads\n"
+	"            it back as layers\n"
 	"Nothing is written when the data has errors; each file is written whole or\n"
 	"not at all.\n"
 	"\n"
@@ -42,6 +45,7 @@ static const struct {
 	{ ".geojson", posture_data_export_geojson },
 	{ ".csv", posture_data_export_csv },
 	{ ".shp", posture_data_export_shapefile },
+	{ ".gpkg", posture_data_export_gpkg },
 };
 
 #define MAX_OUTPUTS 16
@@ -77,7 +81,7 @@ static int run_export(posture_ctx *ctx, int argc, char **argv)
 				return cli_usage_error("export", "at most %d outputs", MAX_OUTPUTS);
 			if ((fmt[n_out] = format_of(v)) < 0)
 				return cli_usage_error("export", "cannot tell the format of '%s' from its "
-				                       "extension (use .geojson, .csv or .shp)", v);
+				                       "extension (use .geojson, .csv, .shp or .gpkg)", v);
 			outputs[n_out++] = v;
 		} else if ((v = cli_option_value(argc, argv, &i, "--shapes"))) {
 			if (!*v)

@@ -157,6 +157,17 @@ typedef enum {
 POSTURE_API int posture_data_list(posture_ctx *ctx, const posture_data *data, FILE *out,
                                   const char *layer, posture_list_format format);
 
+/**
+ * Export every layer of @p data to one GeoPackage at @p path: a feature
+ * table per layer (named as the layer, '-' written '_'), the citations in
+ * the table posture_citations (layers/README.md, "GeoPackage").  Written
+ * atomically: a failed export leaves an earlier file untouched.
+ * @return POSTURE_OK, POSTURE_EIO, POSTURE_EDATA (two layers map to one table),
+ *         POSTURE_ENOMEM
+ */
+POSTURE_API int posture_data_export_gpkg(posture_ctx *ctx, const posture_data *data,
+                                         const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,7 +27,9 @@ static int list_layers(char ***out, size_t *n, posture_ctx *ctx, const char *dir
 	struct dirent *e;
 	while (rc == POSTURE_OK && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
-		if (len < 9 || strcmp(e->d_name + len - 8, ".geojson") != 0)
+		bool geojson = len > 8 && strcmp(e->d_name + len - 8, ".geojson") == 0;
+		bool gpkg = len > 5 && strcmp(e->d_name + len - 5, ".gpkg") == 0;
+		if (!geojson && !gpkg)
 			continue;
 		char *path = pst_asprintf("%s/%s", dir, e->d_name);
 		if (!path || pst_grow((void **)out, &cap, *n + 1, sizeof(char *))) {

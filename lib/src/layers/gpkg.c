@@ -64,15 +64,26 @@ static int gpkg_open(gpkg *g, posture_ctx *ctx, const char *path)
 	if (rc != POSTURE_OK)
 		return rc;
 	FILE *fp = fopen(path, "rb");
-	char magic[16] = { 0 };
-	size_t got = fp ? fread(magic, 1, sizeof(magic), fp) : 0;
+	unsigned char head[100] = { 0 };
+	size_t got = fp ? fread(head, 1, sizeof(head), fp) : 0;
+	long size = fp && fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
 	if (fp)
 		fclose(fp);
 	if (!fp)
 		return pst_error(ctx, POSTURE_EIO, path, "cannot open file");
-	if (got < 16 || memcmp(magic, "SQLite format 3", 16) != 0)
+	if (got < 100 || memcmp(head, "SQLite format 3", 16) != 0)
 		return pst_error(ctx, POSTURE_EDATA, path, "is not a GeoPackage (not an SQLite "
 		                 "database file)");
+	/* The header's page count (valid when its change counter matches, offsets 24 and 92):
+	 * a file shorter than that was cut short, and SQLite would read the lost pages as
+	 * missing rows rather than fail. */
+	unsigned page = (unsigned)head[16] << 8 | head[17];
+	unsigned long long bytes = (page == 1 ? 65536ULL : page) *
+	                           ((unsigned long long)head[28] << 24 | head[29] << 16 |
+	                            head[30] << 8 | head[31]);
+	if (!memcmp(head + 24, head + 92, 4) && size >= 0 && (unsigned long long)size < bytes)
+		return pst_error(ctx, POSTURE_EDATA, path, "the file is truncated: %ld bytes, its "
+		                 "header says %llu", size, bytes);
 	if (sqlite3_open_v2(path, &g->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		rc = db_error(g, NULL, "cannot open the GeoPackage");
 		sqlite3_close(g->db);
@@ -354,7 +365,8 @@ static int table_columns(table_reader *r, pst_layer_type type, const char *geom_
 			k++;
 		if (!columns[k] || !pst_word_in(name, allowed) || !strcmp(name, "sources")) {
 			pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0,
-			         "unknown column '%s' in a %s table (its columns: fid, %s, %s)", name,
+			         "unknown column '%s' (the table of a%s %s layer has the columns fid, "
+			         "%s, %s)", name, type == PST_LAYER_INCIDENTS ? "n" : "",
 			         pst_layer_type_name(type), geom_col, pst_layer_columns(type));
 			(*n_err)++;
 			continue;
@@ -366,8 +378,9 @@ static int table_columns(table_reader *r, pst_layer_type type, const char *geom_
 		if (r->col_of[k] == -2 && pst_word_in(columns[k], allowed) &&
 		    strcmp(columns[k], "sources") != 0) {
 			pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0,
-			         "the table has no column '%s' (a %s table has the columns fid, %s, %s)",
-			         columns[k], pst_layer_type_name(type), geom_col, pst_layer_columns(type));
+			         "the table has no column '%s' (the table of a%s %s layer has the "
+			         "columns fid, %s, %s)", columns[k], type == PST_LAYER_INCIDENTS ? "n" : "",
+			         pst_layer_type_name(type), geom_col, pst_layer_columns(type));
 			(*n_err)++;
 		}
 	}
@@ -402,7 +415,8 @@ static int table_geometry(table_reader *r, pst_layer_type type, char *geom_col, 
 		                 (type == PST_LAYER_BORDERS && !sqlite3_stricmp(gt, "LINESTRING")));
 		if (!ok) {
 			pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0,
-			         "geometry type is %s; a %s table holds %s", gt ? gt : "(none)",
+			         "geometry type is %s; the table of a%s %s layer holds %s",
+			         gt ? gt : "(none)", type == PST_LAYER_INCIDENTS ? "n" : "",
 			         pst_layer_type_name(type), type == PST_LAYER_BORDERS ?
 			         "LINESTRING or MULTILINESTRING" : "POINT");
 			(*n_err)++;
@@ -499,8 +513,9 @@ static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
 		if (rc == POSTURE_OK && bad_geom) {
 			pst_check_error(&c, "", false, "the geometry is not GeoPackage binary (or is "
 			                "cut short)");
-			json_object_del(jf, "geometry");
+			/* Checked on as unplaced, so the one problem is reported once. */
 			json_object_set_new(jf, "geometry", json_null());
+			json_object_set_new(props, "precision", json_string("unplaced"));
 		}
 		if (rc == POSTURE_OK)
 			rc = pst_layer_check_feature(&c, l, ft, jf, geo, data);

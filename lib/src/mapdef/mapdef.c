@@ -291,7 +291,9 @@ static int add_layer_dir(posture_map *m, const src_pos *at, const char *dir)
 	struct dirent *e;
 	while (rc == POSTURE_OK && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
-		if (len < 9 || strcmp(e->d_name + len - 8, ".geojson") != 0)
+		bool geojson = len > 8 && strcmp(e->d_name + len - 8, ".geojson") == 0;
+		bool gpkg = len > 5 && strcmp(e->d_name + len - 5, ".gpkg") == 0;
+		if (!geojson && !gpkg)
 			continue;
 		char *p = pst_asprintf("%s/%s", dir, e->d_name);
 		rc = p ? push_layer(m, at, p) : pst_error(at->ctx, POSTURE_ENOMEM, at->file, "out of memory");
