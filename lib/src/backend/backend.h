@@ -25,6 +25,19 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol);
 /* PDF: pages after the map for the keys its key panel could not hold. */
 void pst_cairo_paint_key_pages(cairo_t *cr, const posture_scene *s);
 
+/* Pieces of the painter shared with cairo_dense.c: an item's geometry path
+ * (simplified to @p tol) and its painting, a symbol's path, a symbol painted
+ * whole, and the fill and outline of a symbol path in the look of @p look. */
+void pst_cairo_item_path(cairo_t *cr, const pst_item *it, double tol);
+void pst_cairo_paint_geometry(cairo_t *cr, const pst_item *it, double tol);
+void pst_cairo_symbol_path(cairo_t *cr, const pst_item *it);
+void pst_cairo_paint_symbol(cairo_t *cr, const pst_item *it);
+void pst_cairo_fill_stroke_symbol(cairo_t *cr, const pst_item *look);
+
+/* A group of more than PST_SYMBOL_BATCH_MIN symbols, and its painting per look. */
+bool pst_cairo_dense(const pst_group *g);
+int pst_cairo_paint_dense(cairo_t *cr, const pst_group *g, const posture_scene *s, double tol);
+
 int pst_write_png(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path,
                   double scale);
 int pst_write_cairo_vector(posture_ctx *ctx, const posture_scene *s, FILE *fp,

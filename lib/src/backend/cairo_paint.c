@@ -27,7 +27,7 @@ static void set_color(cairo_t *cr, pst_rgba c)
 	cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
 }
 
-static void item_path(cairo_t *cr, const pst_item *it, double tol)
+void pst_cairo_item_path(cairo_t *cr, const pst_item *it, double tol)
 {
 	for (size_t k = 0; k < it->n_parts; k++) {
 		double *xy;
@@ -51,9 +51,9 @@ static void stroke_style(cairo_t *cr, const pst_style *st)
 	cairo_set_dash(cr, st->dash, st->n_dash, 0);
 }
 
-static void paint_geometry(cairo_t *cr, const pst_item *it, double tol)
+void pst_cairo_paint_geometry(cairo_t *cr, const pst_item *it, double tol)
 {
-	item_path(cr, it, tol);
+	pst_cairo_item_path(cr, it, tol);
 	if (it->closed && it->style.fill.a > 0) {
 		set_color(cr, it->style.fill);
 		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
@@ -69,7 +69,7 @@ static void paint_geometry(cairo_t *cr, const pst_item *it, double tol)
 	cairo_new_path(cr);
 }
 
-static void symbol_path(cairo_t *cr, const pst_item *it)
+void pst_cairo_symbol_path(cairo_t *cr, const pst_item *it)
 {
 	double r = it->symbol_size / 2, x = it->ax, y = it->ay;
 	switch (it->symbol) {
@@ -123,9 +123,19 @@ static void symbol_path(cairo_t *cr, const pst_item *it)
 	}
 }
 
-static void paint_symbol(cairo_t *cr, const pst_item *it)
+void pst_cairo_fill_stroke_symbol(cairo_t *cr, const pst_item *look)
 {
-	symbol_path(cr, it);
+	set_color(cr, look->style.fill);
+	cairo_fill_preserve(cr);
+	stroke_style(cr, &look->style);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+	cairo_stroke(cr);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+}
+
+void pst_cairo_paint_symbol(cairo_t *cr, const pst_item *it)
+{
+	pst_cairo_symbol_path(cr, it);
 	set_color(cr, it->style.fill);
 	cairo_fill_preserve(cr);
 	if (it->symbol_half) { /* the left half in the outline colour */
@@ -134,11 +144,11 @@ static void paint_symbol(cairo_t *cr, const pst_item *it)
 		cairo_new_path(cr);
 		cairo_rectangle(cr, it->ax - r, it->ay - r, r, 2 * r);
 		cairo_clip(cr);
-		symbol_path(cr, it);
+		pst_cairo_symbol_path(cr, it);
 		set_color(cr, it->style.stroke);
 		cairo_fill(cr);
 		cairo_restore(cr);
-		symbol_path(cr, it);
+		pst_cairo_symbol_path(cr, it);
 	}
 	stroke_style(cr, &it->style);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
@@ -210,9 +220,9 @@ static void paint_item(cairo_t *cr, PangoContext *pc, const pst_item *it, double
                        bool with_label)
 {
 	if (it->n_parts)
-		paint_geometry(cr, it, tol);
+		pst_cairo_paint_geometry(cr, it, tol);
 	if (it->has_anchor && it->symbol != PST_SYMBOL_NONE)
-		paint_symbol(cr, it);
+		pst_cairo_paint_symbol(cr, it);
 	if (with_label && it->label && it->link)
 		paint_linked_label(cr, pc, it->label, it->link);
 	else if (with_label && it->label)
@@ -245,13 +255,14 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 		cairo_rectangle(cr, s->map_box.x0, s->map_box.y0, s->map_box.x1 - s->map_box.x0,
 		                s->map_box.y1 - s->map_box.y0);
 		cairo_clip(cr);
-		for (size_t i = 0; i < grp->n_items; i++)
+		bool dense = pst_cairo_dense(grp) && pst_cairo_paint_dense(cr, grp, s, tol) == POSTURE_OK;
+		for (size_t i = 0; !dense && i < grp->n_items; i++)
 			if (grp->items[i].n_parts)
-				paint_geometry(cr, &grp->items[i], tol);
+				pst_cairo_paint_geometry(cr, &grp->items[i], tol);
 		cairo_restore(cr);
-		for (size_t i = 0; i < grp->n_items; i++)
+		for (size_t i = 0; !dense && i < grp->n_items; i++) /* dense: drawn per look, above */
 			if (grp->items[i].has_anchor && grp->items[i].symbol != PST_SYMBOL_NONE)
-				paint_symbol(cr, &grp->items[i]);
+				pst_cairo_paint_symbol(cr, &grp->items[i]);
 	}
 	cairo_save(cr);
 	cairo_rectangle(cr, s->map_box.x0, s->map_box.y0, s->map_box.x1 - s->map_box.x0,

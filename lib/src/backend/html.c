@@ -387,8 +387,29 @@ static void put_body(pst_buf *b, const posture_scene *s, const pst_svg_ids *ids)
 	pst_buf_puts(b, "</script>\n</body>\n</html>\n");
 }
 
+/*
+ * Every item of the page is an SVG group with its tooltip data, so a page of
+ * a million points would be hundreds of megabytes no browser keeps
+ * interactive: past PST_HTML_MAX_ITEMS items the page is refused, saying so,
+ * rather than written unusable (PNG, PDF and SVG draw any number).
+ */
+static size_t map_items(const posture_scene *s)
+{
+	size_t n = 0;
+	for (size_t g = 0; g < s->n_groups; g++)
+		if (!s->groups[g].furniture)
+			for (size_t i = 0; i < s->groups[g].n_items; i++)
+				n += s->groups[g].items[i].has_anchor;
+	return n;
+}
+
 int pst_write_html(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path)
 {
+	size_t n = map_items(s);
+	if (n > PST_HTML_MAX_ITEMS)
+		return pst_error(ctx, POSTURE_EDATA, path, "the map shows %zu point items; an HTML page "
+		                 "stays interactive up to %d (filter the layers, or write PNG, PDF or "
+		                 "SVG, which draw any number)", n, PST_HTML_MAX_ITEMS);
 	pst_svg_ids ids;
 	if (pst_svg_ids_make(&ids, s) != POSTURE_OK)
 		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory writing HTML");

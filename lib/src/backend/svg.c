@@ -776,6 +776,109 @@ static bool layer_drawn(const pst_group *grp)
 	return false;
 }
 
+/* --- dense layers ---------------------------------------------------------- */
+
+static bool same_rgba(pst_rgba a, pst_rgba b)
+{
+	return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+static bool same_look(const pst_item *a, const pst_item *b)
+{
+	return a->symbol == b->symbol && a->symbol_size == b->symbol_size &&
+	       a->symbol_half == b->symbol_half && same_rgba(a->style.fill, b->style.fill) &&
+	       same_rgba(a->style.stroke, b->style.stroke) &&
+	       a->style.stroke_width == b->style.stroke_width;
+}
+
+/* A symbol as one subpath: its corners, or a circle as two arcs. */
+static void put_symbol_subpath(pst_buf *b, const pst_item *it)
+{
+	double xy[24];
+	size_t n = symbol_corners(it, xy);
+	if (n) {
+		put_subpath(b, xy, n, true);
+		return;
+	}
+	double r = it->symbol_size / 2;
+	pst_buf_puts(b, "M");
+	put_coord(b, hundredths(it->ax - r), true);
+	put_coord(b, hundredths(it->ay), false);
+	pst_buf_puts(b, "a");
+	put_num(b, r);
+	pst_buf_puts(b, " ");
+	put_num(b, r);
+	pst_buf_puts(b, " 0 1 0 ");
+	put_num(b, 2 * r);
+	pst_buf_puts(b, " 0a");
+	put_num(b, r);
+	pst_buf_puts(b, " ");
+	put_num(b, r);
+	pst_buf_puts(b, " 0 1 0 ");
+	put_num(b, -2 * r);
+	pst_buf_puts(b, " 0z");
+}
+
+/*
+ * A layer of more than PST_SYMBOL_BATCH_MIN symbols, as Cairo draws it
+ * (cairo_dense.c): its areas one path per colour, then one path per look
+ * of symbol, each with a data-kind and the number of items it draws.  The
+ * items are no longer elements of their own (the map data and `posture
+ * list` keep each one with its citations).
+ */
+static void put_dense_layer(svg_out *o, const pst_group *grp)
+{
+	pst_buf *b = o->b;
+	bool *done = calloc(grp->n_items + 1, sizeof(bool));
+	if (!done) {
+		b->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < grp->n_items; i++) {
+		const pst_item *look = &grp->items[i];
+		bool area = !look->has_anchor && look->n_parts && look->closed &&
+		            !(look->style.stroke_width > 0);
+		bool symbol = look->has_anchor && look->symbol != PST_SYMBOL_NONE && !look->symbol_half;
+		if (done[i] || (!area && !symbol))
+			continue;
+		size_t n = 0;
+		pst_buf_printf(b, "<path data-kind=\"%s\" d=\"", area ? "uncertainty" : look->kind);
+		for (size_t j = i; j < grp->n_items; j++) {
+			const pst_item *it = &grp->items[j];
+			bool same = area ? !it->has_anchor && it->n_parts && it->closed &&
+			                   !(it->style.stroke_width > 0) &&
+			                   same_rgba(it->style.fill, look->style.fill)
+			                 : it->has_anchor && same_look(look, it);
+			if (done[j] || !same)
+				continue;
+			done[j] = true;
+			n++;
+			if (area)
+				put_item_path(o, it, &o->s->map_box);
+			else
+				put_symbol_subpath(b, it);
+		}
+		pst_buf_printf(b, "\" data-items=\"%zu\"", n);
+		put_paint(b, "fill", look->style.fill);
+		if (area)
+			pst_buf_puts(b, "/>\n");
+		else
+			put_symbol_stroke(b, look), pst_buf_puts(b, "\n");
+	}
+	for (size_t i = 0; i < grp->n_items; i++) /* what is left: item by item */
+		if (!done[i] && pst_svg_item_drawn(grp, &grp->items[i]))
+			put_item(o, (size_t)(grp - o->s->groups), i);
+	free(done);
+}
+
+static bool dense(const pst_group *grp)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < grp->n_items && n <= PST_SYMBOL_BATCH_MIN; i++)
+		n += grp->items[i].has_anchor && grp->items[i].symbol != PST_SYMBOL_NONE;
+	return n > PST_SYMBOL_BATCH_MIN;
+}
+
 static void put_map_layers(svg_out *o)
 {
 	for (size_t g = 0; g < o->s->n_groups; g++) {
@@ -783,6 +886,11 @@ static void put_map_layers(svg_out *o)
 		if (grp->furniture || !layer_drawn(grp))
 			continue; /* no empty layers: a designer would look for what is not there */
 		open_layer(o->b, o->ids->layer[g], grp->title, true, false);
+		if (dense(grp)) {
+			put_dense_layer(o, grp);
+			pst_buf_puts(o->b, "</g>\n");
+			continue;
+		}
 		for (size_t i = 0; i < grp->n_items; i++)
 			put_item(o, g, i);
 		pst_buf_puts(o->b, "</g>\n");

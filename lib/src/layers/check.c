@@ -25,8 +25,7 @@ void pst_check_report(pst_checker *c, posture_severity sev, const char *pointer,
 const char *pst_check_string(pst_checker *c, json_t *obj, const char *obj_ptr, const char *key,
                              bool required, const char *what)
 {
-	char ptr[512];
-	snprintf(ptr, sizeof(ptr), "%s/%s", obj_ptr, key);
+	char ptr[512]; /* the member's pointer, written only for a report */
 	json_t *v = json_object_get(obj, key);
 	if (!v) {
 		if (required)
@@ -34,6 +33,7 @@ const char *pst_check_string(pst_checker *c, json_t *obj, const char *obj_ptr, c
 		return NULL;
 	}
 	if (!json_is_string(v)) {
+		snprintf(ptr, sizeof(ptr), "%s/%s", obj_ptr, key);
 		pst_check_error(c, ptr, false, "'%s' must be a string", key);
 		return NULL;
 	}
@@ -43,10 +43,12 @@ const char *pst_check_string(pst_checker *c, json_t *obj, const char *obj_ptr, c
 	for (size_t i = 0; i < n && blank; i++)
 		blank = isspace((unsigned char)s[i]) != 0;
 	if (blank) {
+		snprintf(ptr, sizeof(ptr), "%s/%s", obj_ptr, key);
 		pst_check_error(c, ptr, false, "'%s' is empty", key);
 		return NULL;
 	}
 	if (strlen(s) != n) {
+		snprintf(ptr, sizeof(ptr), "%s/%s", obj_ptr, key);
 		pst_check_error(c, ptr, false, "'%s' contains a NUL character", key);
 		return NULL;
 	}

@@ -271,20 +271,22 @@ static double approx_outline_km(const geo_country *c, double lon, double lat, do
 	double kx = EARTH_KM * PST_PI / 180 * cos(lat * PST_PI / 180), ky = EARTH_KM * PST_PI / 180;
 	double dlat = km / ky, dlon = kx > 1e-6 ? km / kx : 360;
 	double best = HUGE_VAL;
-	size_t start = 0;
-	for (size_t r = 0; r < c->n_rings; r++) {
-		for (size_t i = start; i + 1 < c->ring_end[r]; i++) {
-			const double *a = &c->xy[2 * i], *b2 = a + 2;
-			if (fmin(a[0], b2[0]) > lon + dlon || fmax(a[0], b2[0]) < lon - dlon ||
-			    fmin(a[1], b2[1]) > lat + dlat || fmax(a[1], b2[1]) < lat - dlat)
-				continue;
-			double ax = (a[0] - lon) * kx, ay = (a[1] - lat) * ky;
-			double dx = (b2[0] - a[0]) * kx, dy = (b2[1] - a[1]) * ky, len2 = dx * dx + dy * dy;
-			double t = len2 > 0 ? -(ax * dx + ay * dy) / len2 : 0;
-			t = t < 0 ? 0 : t > 1 ? 1 : t;
-			best = fmin(best, hypot(ax + t * dx, ay + t * dy));
-		}
-		start = c->ring_end[r];
+	if (lat + dlat < c->bbox.y0 || lat - dlat > c->bbox.y1)
+		return best;
+	/* Only the bands the latitude range covers hold edges that can come that near
+	 * (an edge can be listed in several: measuring it twice is harmless). */
+	size_t b0 = band_of(c, lat - dlat), b1 = band_of(c, lat + dlat);
+	for (size_t e = c->band_start[b0]; e < c->band_start[b1 + 1]; e++) {
+		size_t i = c->band_edge[e], j = c->edge_prev[i];
+		const double *a = &c->xy[2 * j], *b2 = &c->xy[2 * i];
+		if (fmin(a[0], b2[0]) > lon + dlon || fmax(a[0], b2[0]) < lon - dlon ||
+		    fmin(a[1], b2[1]) > lat + dlat || fmax(a[1], b2[1]) < lat - dlat)
+			continue;
+		double ax = (a[0] - lon) * kx, ay = (a[1] - lat) * ky;
+		double dx = (b2[0] - a[0]) * kx, dy = (b2[1] - a[1]) * ky, len2 = dx * dx + dy * dy;
+		double t = len2 > 0 ? -(ax * dx + ay * dy) / len2 : 0;
+		t = t < 0 ? 0 : t > 1 ? 1 : t;
+		best = fmin(best, hypot(ax + t * dx, ay + t * dy));
 	}
 	return best;
 }

@@ -480,8 +480,10 @@ static int check_citation(feat_ctx *f, pst_citation *cite, json_t *entry, const 
 		check_page_range(f, pst_data_source(f->data, id), loc, mptr);
 	snprintf(mptr, sizeof(mptr), "%s/locator", ptr);
 	pst_jsonpos_find(f->c->pos, mptr, false, &cite->locator_line, &cite->locator_column);
-	snprintf(mptr, sizeof(mptr), "%s/quote", ptr);
-	pst_jsonpos_find(f->c->pos, mptr, false, &cite->line, &cite->column);
+	if (f->c->pos) { /* GeoJSON: where the quote is, for the document check */
+		snprintf(mptr, sizeof(mptr), "%s/quote", ptr);
+		pst_jsonpos_find(f->c->pos, mptr, false, &cite->line, &cite->column);
+	}
 	cite->source_id = dup_or_null(id);
 	cite->locator = dup_or_null(loc);
 	cite->quote = dup_or_null(quote);

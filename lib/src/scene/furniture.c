@@ -517,7 +517,8 @@ static int uncertainty_row(panel *p, builder *b, const char *text)
 	return POSTURE_OK;
 }
 
-/* Items that may get a legend row, most important first (stable within a priority). */
+/* Items that may get a legend row, most important first (stable within a priority);
+ * (size_t)-1 when out of memory. */
 static size_t legend_candidates(const posture_scene *s, const pst_item **out, size_t max)
 {
 	size_t n = 0;
@@ -531,15 +532,23 @@ static size_t legend_candidates(const posture_scene *s, const pst_item **out, si
 				out[n++] = it;
 		}
 	}
-	for (size_t i = 1; i < n; i++) { /* insertion sort: stable, and n is modest */
-		const pst_item *v = out[i];
-		size_t j = i;
-		while (j > 0 && out[j - 1]->priority < v->priority) {
-			out[j] = out[j - 1];
-			j--;
-		}
-		out[j] = v;
-	}
+	/* Stable by priority, in O(n) whatever n is: priorities are small numbers, so
+	 * count them, then place each item after the earlier ones of its priority (an
+	 * insertion sort was quadratic on a layer of a hundred thousand incidents). */
+	enum { N_PRIO = 256 };
+	size_t start[N_PRIO + 1] = { 0 };
+	for (size_t i = 0; i < n; i++)
+		start[N_PRIO - 1 - (out[i]->priority < 0 ? 0 : out[i]->priority % N_PRIO) + 1]++;
+	for (size_t p = 1; p <= N_PRIO; p++)
+		start[p] += start[p - 1];
+	const pst_item **sorted = malloc((n + 1) * sizeof(*sorted));
+	if (!sorted)
+		return (size_t)-1; /* out of memory */
+	for (size_t i = 0; i < n; i++)
+		sorted[start[N_PRIO - 1 - (out[i]->priority < 0 ? 0 : out[i]->priority % N_PRIO)]++] =
+			out[i];
+	memcpy(out, sorted, n * sizeof(*out));
+	free(sorted);
 	return n;
 }
 
@@ -564,7 +573,9 @@ static int legend_rows(panel *p, builder *b)
 	if (!items)
 		return POSTURE_ENOMEM;
 	size_t n = legend_candidates(s, items, cap);
-	int rc = POSTURE_OK;
+	int rc = n == (size_t)-1 ? POSTURE_ENOMEM : POSTURE_OK;
+	if (rc != POSTURE_OK)
+		n = 0;
 	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
 		const pst_item *it = items[i];
 		if (has_row(p, it) || (b->fold >= 2 && reference_kind(it->kind)))

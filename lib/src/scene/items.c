@@ -231,6 +231,9 @@ static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, doubl
 	it->style.fill = ks->fill;
 	it->style.fill.a = b->theme->uncertainty_alpha;
 	double r = 2.0 * ks->size * b->k, xy[2 * 48];
+	it->ax = x; /* the disc's centre and width, for painting it as a stamp (no anchor) */
+	it->ay = y;
+	it->symbol_size = 2 * r;
 	for (int i = 0; i < 48; i++) {
 		xy[2 * i] = x + r * cos(i * PST_PI / 24);
 		xy[2 * i + 1] = y + r * sin(i * PST_PI / 24);

@@ -163,6 +163,15 @@ struct posture_scene {
 	size_t keys_listed;          /* keys the key panel lists (the rest: HTML and map data) */
 };
 
+/*
+ * Density thresholds (README "Limits").  A group of more than
+ * PST_SYMBOL_BATCH_MIN point symbols is drawn per look (one path per kind in
+ * PDF and SVG, pre-rendered stamps in PNG) instead of item by item; an HTML
+ * page holds at most PST_HTML_MAX_ITEMS point items.
+ */
+#define PST_SYMBOL_BATCH_MIN 2000
+#define PST_HTML_MAX_ITEMS 20000
+
 /* Append a group (names are copied); returns NULL when out of memory. */
 pst_group *pst_scene_add_group(posture_scene *s, const char *name, const char *title);
 

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Dense point layers (not timed; speed is in bench/): past 2,000 symbols a
+# layer is drawn without labels, said on stderr, one SVG path per kind with
+# the number of items it draws, a PDF that opens; past 20,000 point items the
+# HTML page is refused, naming the limit, and leaves no file.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$TMP/layers"
+ln -s "$SRC/shapes" "$TMP/shapes"
+cp "$SRC/layers/sources.json" "$SRC/layers/bases.geojson" "$TMP/layers/"
+python3 "$SRC/tests/tools/make-incidents.py" 3000 "$TMP/layers/incidents.geojson"
+sed -e "s#^shapes .*#shapes = $SRC/shapes#; s#^sources .*#sources = layers/sources.json#" \
+	-e "s#^layers .*#layers = layers#" "$SRC/maps/central-asia.ini" >"$TMP/map.ini"
+
+run 0 "$POSTURE" render "$TMP/map.ini" -o "$TMP/d.png" -o "$TMP/d.svg" -o "$TMP/d.pdf" -o "$TMP/d.json"
+expect_err "layer 'incidents' shows 3000 items, more than 2000: drawn without labels"
+xmllint --noout "$TMP/d.svg" || fail "the dense SVG is not well-formed"
+pdfinfo "$TMP/d.pdf" >/dev/null || fail "the dense PDF does not open"
+# Every incident symbol is in exactly one per-kind path of the Incidents layer
+# (or, half-filled, in a group of its own).
+python3 - "$TMP/d.svg" "$TMP/d.json" <<'PY' || fail "dense SVG paths do not draw every incident"
+import json, re, sys
+svg = open(sys.argv[1], encoding="utf-8").read()
+layer = svg[svg.index('inkscape:label="Incidents"'):]
+layer = layer[:layer.index('inkscape:label="', 30)]
+counts = {}
+for kind, n in re.findall(r'<path data-kind="([a-z-]+)" d="[^"]*" data-items="(\d+)"', layer):
+    counts[kind] = counts.get(kind, 0) + int(n)
+# Half-filled symbols stay groups of their own, one per item.
+for kind in re.findall(r'<g id="[^"]*" data-layer="incidents" data-id="[^"]*" data-kind="([a-z-]+)"', layer):
+    counts[kind] = counts.get(kind, 0) + 1
+data = json.load(open(sys.argv[2], encoding="utf-8"))
+groups = [g for g in data["layers"] if g["name"] == "incidents"]
+items = [it for it in groups[0]["items"] if "anchor" in it]
+want = {}
+for it in items:
+    want[it["kind"]] = want.get(it["kind"], 0) + 1
+assert len(items) == 3000, len(items)
+assert all(counts.get(k) == n for k, n in want.items()), (counts, want)
+assert len(set(counts) - set(want) - {"uncertainty"}) == 0, counts
+PY
+# A PNG cut of the frame: symbols drawn, inside the frame only.
+[ "$(wc -c <"$TMP/d.png")" -gt 100000 ] || fail "the dense PNG is suspiciously small"
+
+python3 "$SRC/tests/tools/make-incidents.py" 20001 "$TMP/layers/incidents.geojson"
+run 1 "$POSTURE" render "$TMP/map.ini" -o "$TMP/d.html"
+expect_err "d.html: error: the map shows"
+expect_err "an HTML page stays interactive up to 20000"
+[ ! -e "$TMP/d.html" ] || fail "a refused HTML page was written"
+pass
