@@ -163,6 +163,16 @@ void pst_atomic_abort(pst_atomic *a);
 /** Create @p dir and its parents when missing. */
 int pst_mkdirs(posture_ctx *ctx, const char *dir);
 
+/**
+ * posture's own data folder @p kind, "shapes" (the base geography a map uses
+ * when it names none) or "themes" (the built-in themes):
+ * PREFIX/share/posture/KIND of the installed posture, found from where the
+ * library or executable was loaded, or the source tree's folder when run
+ * from the build tree.  The caller's, freed with free(); NULL when out of
+ * memory.
+ */
+char *pst_data_path(const char *kind);
+
 /** Join @p rel onto the directory of @p base_file (rel stays as is when absolute). */
 char *pst_path_relative_to(const char *base_file, const char *rel);
 

@@ -663,12 +663,14 @@ static char *map_name(const char *path)
 	return pst_strndup(base, n);
 }
 
-static int check_required(posture_ctx *ctx, const posture_map *m)
+static int check_required(posture_ctx *ctx, posture_map *m)
 {
 	if (!m->has_extent)
 		return pst_error(ctx, POSTURE_EDATA, m->path, "the map has no 'extent' in [map]");
+	if (!m->shapes_dir) /* posture's own base geography (share/posture/shapes) */
+		m->shapes_dir = pst_data_path("shapes");
 	if (!m->shapes_dir)
-		return pst_error(ctx, POSTURE_EDATA, m->path, "the map has no 'shapes' in [data]");
+		return pst_error(ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	return POSTURE_OK;
 }
 

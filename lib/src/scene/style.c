@@ -308,15 +308,15 @@ static void list_themes(const char *dir, char names[][32], size_t *n, size_t max
 }
 
 /* The known theme nearest @p name (beside the map, then posture's own), or NULL. */
-static const char *nearest_theme(const char *map_path, const char *name, char names[][32],
-                                 size_t max)
+static const char *nearest_theme(const char *map_path, const char *name, const char *builtin,
+                                 char names[][32], size_t max)
 {
 	const char *slash = strrchr(map_path, '/');
 	char *beside = slash ? pst_asprintf("%.*s/themes", (int)(slash - map_path), map_path)
 	                     : pst_strdup("themes");
 	size_t n = 0;
 	list_themes(beside, names, &n, max);
-	list_themes(POSTURE_THEMES_DIR, names, &n, max);
+	list_themes(builtin, names, &n, max);
 	free(beside);
 	const char *words[64];
 	for (size_t i = 0; i < n && i < 64; i++)
@@ -342,17 +342,24 @@ static int load_file(reader *r, const char *name, const pst_where *name_at)
 	if (r->depth >= MAX_INHERIT)
 		return pst_ini_error(r->ctx, name_at, "themes inherit too deeply (a loop?) at '%s'", name);
 	bool beside;
-	char *path = find_theme(r->map_path, name, POSTURE_THEMES_DIR, &beside);
+	char *builtin = pst_data_path("themes");
+	if (!builtin)
+		return pst_error(r->ctx, POSTURE_ENOMEM, r->map_path, "out of memory");
+	char *path = find_theme(r->map_path, name, builtin, &beside);
 	if (!path) {
 		char names[64][32];
-		const char *near = nearest_theme(r->map_path, name, names, 64);
+		const char *near = nearest_theme(r->map_path, name, builtin, names, 64);
 		if (near)
-			return pst_ini_error(r->ctx, name_at, "theme '%s' not found; did you mean '%s'? "
-			                     "(looked for themes/%s.ini beside the map and in %s)", name,
-			                     near, name, POSTURE_THEMES_DIR);
-		return pst_ini_error(r->ctx, name_at, "theme '%s' not found (looked for themes/%s.ini "
-		                     "beside the map and in %s)", name, name, POSTURE_THEMES_DIR);
+			pst_ini_error(r->ctx, name_at, "theme '%s' not found; did you mean '%s'? "
+			              "(looked for themes/%s.ini beside the map and in %s)", name, near,
+			              name, builtin);
+		else
+			pst_ini_error(r->ctx, name_at, "theme '%s' not found (looked for themes/%s.ini "
+			              "beside the map and in %s)", name, name, builtin);
+		free(builtin);
+		return POSTURE_EDATA;
 	}
+	free(builtin);
 	char *tree = beside ? pst_path_dir(r->map_path) : NULL;
 	int rc = beside && !tree ? pst_error(r->ctx, POSTURE_ENOMEM, path, "out of memory")
 	       : beside ? pst_check_link(r->ctx, path, tree) : POSTURE_OK;
