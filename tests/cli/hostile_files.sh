@@ -38,6 +38,12 @@ expect_err "proj/layers/bases-evil.geojson: error: is a symbolic link to '$TMP/o
 no_secret "check, layer link"
 run 1 "$POSTURE" list proj/layers
 expect_err "is a symbolic link to '$TMP/outside/passwd'"
+run 1 "$POSTURE" export proj/layers -o export.geojson
+expect_err "proj/layers/bases-evil.geojson: error: is a symbolic link to '$TMP/outside/passwd'"
+no_secret "export, layer link"
+[ ! -e export.geojson ] || fail "a refused export wrote its output"
+run 1 "$POSTURE" export --allow-path outside proj/layers -o export.geojson
+expect_err "proj/layers/bases-evil.geojson:1:1: error: this is not a JSON object or array"
 # Allowed with --allow-path: then read, and refused as not JSON, quoting nothing.
 run 1 render --allow-path outside
 expect_err "proj/maps/../layers/bases-evil.geojson:1:1: error: this is not a JSON object or array"

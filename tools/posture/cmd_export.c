@@ -33,6 +33,8 @@ static const char usage[] =
 	"      --shapes DIR      base geography to check positions against\n"
 	"                        (default: DIR/../shapes)\n"
 	CLI_FILTER_HELP
+	"      --allow-path DIR  let layer and sources files that are symbolic links lead\n"
+	"                        into DIR (repeatable; as for 'posture check')\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error.\n";
@@ -83,6 +85,10 @@ static int run_export(posture_ctx *ctx, int argc, char **argv)
 				return cli_usage_error("export", "cannot tell the format of '%s' from its "
 				                       "extension (use .geojson, .csv, .shp or .gpkg)", v);
 			outputs[n_out++] = v;
+		} else if ((v = cli_option_value(argc, argv, &i, "--allow-path"))) {
+			int status = cli_allow_path(ctx, "export", v);
+			if (status != EXIT_OK)
+				return status;
 		} else if ((v = cli_option_value(argc, argv, &i, "--shapes"))) {
 			if (!*v)
 				return cli_usage_error("export", "--shapes needs a directory");
