@@ -228,7 +228,7 @@ int posture_data_export_shapefile(posture_ctx *ctx, const posture_data *d, const
 	if (!mkdtemp(tmp))
 		return pst_error(ctx, POSTURE_EIO, path, "cannot write file: %s", strerror(errno));
 	bool lines = any_lines(d);
-	char points_name[1100], lines_name[1100], base[6400];
+	char points_name[1100], lines_name[1100], base[8192];
 	snprintf(points_name, sizeof(points_name), "%s-points", name);
 	snprintf(lines_name, sizeof(lines_name), "%s-lines", name);
 	snprintf(base, sizeof(base), "%s/%s", tmp, points_name);
