@@ -56,6 +56,13 @@ expect_err "--allow-path 'no-such-folder' is not an existing folder"
 run 2 "$POSTURE" check --allow-path no-such-folder proj/layers
 rm proj/layers/bases-evil.geojson
 
+# A GeoPackage layer is a layer file too: refused when it links out.
+ln -s "$TMP/outside/passwd" proj/layers/incidents-evil.gpkg
+run 1 render
+expect_err "proj/maps/../layers/incidents-evil.gpkg: error: is a symbolic link to '$TMP/outside/passwd', outside '$TMP/proj'"
+no_secret "render, GeoPackage link"
+rm proj/layers/incidents-evil.gpkg
+
 # A link that stays in the project's tree is followed.
 mkdir proj/store
 mv proj/layers/bases.geojson proj/store/bases.geojson

@@ -954,6 +954,19 @@ static int read_entry(posture_data *d, size_t *cap, posture_ctx *ctx, const char
 	char **tables = NULL;
 	size_t n = 0;
 	int rc = POSTURE_OK;
+	if (colon && !file)
+		return pst_error(ctx, POSTURE_ENOMEM, entry, "out of memory");
+	if (colon || ends_with(entry, ".gpkg")) {
+		/* GeoJSON files are checked as they are opened; a GeoPackage here. */
+		rc = pst_check_link(ctx, colon ? file : entry, d->tree);
+		if (rc != POSTURE_OK) {
+			free(file);
+			if (rc != POSTURE_EDATA)
+				return rc;
+			(*n_errors)++;
+			return POSTURE_OK;
+		}
+	}
 	if (colon) {
 		char *t = pst_strdup(colon + 6);
 		tables = t ? malloc(sizeof(char *)) : NULL;
