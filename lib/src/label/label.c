@@ -35,7 +35,6 @@
 #define NONE_COST 400.0       /* no label at all */
 #define MAX_NAME_CANDS 160    /* candidates kept per label: names… */
 #define MAX_KEY_CANDS 48      /* …and keys */
-#define BUCKET 1000000       /* candidate counts compared in steps of this many */
 #define ALT_COST 1.0          /* the name broken over one more line */
 
 /* --- obstacles --------------------------------------------------------------- */
@@ -672,19 +671,16 @@ static int collect_labels(posture_scene *s, const pst_label_opts *opts, pst_lab 
 	return POSTURE_OK;
 }
 
-/* Greedy order: pinned first, then priority, optional names last; data order breaks ties. */
+/* Greedy order: pinned first, optional names last, then priority; data order
+ * breaks ties (ordering by how constrained a label is made one added item
+ * reorder labels far from it). */
 static int order_cmp(const pst_lab *a, const pst_lab *b)
 {
 	if (a->pinned != b->pinned)
 		return a->pinned ? -1 : 1;
 	if (a->it->label_optional != b->it->label_optional)
 		return a->it->label_optional ? 1 : -1;
-	if (a->it->priority != b->it->priority)
-		return b->it->priority - a->it->priority;
-	/* The most constrained first: a label with few places takes one before
-	 * its neighbours spread over them. */
-	size_t na = a->n / BUCKET, nb = b->n / BUCKET;
-	return na < nb ? -1 : na > nb;
+	return b->it->priority - a->it->priority;
 }
 
 static size_t *priority_order(const pst_lab *labs, size_t n)

@@ -10,8 +10,9 @@
  * candidate, and the move is kept only if the total cost falls.  Each step
  * looks only at the labels that conflict with one candidate, found through
  * a grid of the current choices, so the work grows with n and with local
- * crowding, and a change at one end of the map cannot move a label at the
- * other end: placement is local and deterministic.
+ * crowding.  Placement is deterministic; a change moves only labels linked to
+ * it by chains of conflicting candidates (in a crowded region that chain can
+ * reach across it: see DESIGN.md on stability).
  */
 #include <math.h>
 #include <stdlib.h>
