@@ -86,37 +86,33 @@ static int collect_boxes(obstacles *ob)
 	return rc;
 }
 
+static int push_segment(pst_seg **segs, size_t *n, size_t *cap, pst_grid *grid, const double *a,
+                        const double *z, double half)
+{
+	if (pst_grow((void **)segs, cap, *n + 1, sizeof(pst_seg)))
+		return POSTURE_ENOMEM;
+	(*segs)[*n] = (pst_seg){ a[0], a[1], z[0], z[1], half };
+	pst_box b = { fmin(a[0], z[0]) - half, fmin(a[1], z[1]) - half, fmax(a[0], z[0]) + half,
+		      fmax(a[1], z[1]) + half };
+	return pst_grid_add(grid, &b, (*n)++);
+}
+
+/* Every segment of @p it's parts (and the closing edge of its rings) into @p grid. */
 static int add_segments(pst_seg **segs, size_t *n, size_t *cap, pst_grid *grid,
                         const pst_item *it, double half)
 {
 	size_t start = 0;
-	for (size_t p = 0; p < it->n_parts; p++) {
+	int rc = POSTURE_OK;
+	for (size_t p = 0; p < it->n_parts && rc == POSTURE_OK; p++) {
 		size_t end = it->part_end[p];
-		for (size_t k = start; k + 1 < end; k++) {
-			const double *a = &it->xy[2 * k];
-			pst_seg sg = { a[0], a[1], a[2], a[3], half };
-			if (pst_grow((void **)segs, cap, *n + 1, sizeof(pst_seg)))
-				return POSTURE_ENOMEM;
-			(*segs)[*n] = sg;
-			pst_box b = { fmin(a[0], a[2]) - half, fmin(a[1], a[3]) - half,
-				      fmax(a[0], a[2]) + half, fmax(a[1], a[3]) + half };
-			if (pst_grid_add(grid, &b, (*n)++))
-				return POSTURE_ENOMEM;
-		}
-		if (it->closed && end > start + 2) { /* the closing edge of a ring */
-			const double *a = &it->xy[2 * (end - 1)], *z = &it->xy[2 * start];
-			pst_seg sg = { a[0], a[1], z[0], z[1], half };
-			pst_box b = { fmin(a[0], z[0]) - half, fmin(a[1], z[1]) - half,
-				      fmax(a[0], z[0]) + half, fmax(a[1], z[1]) + half };
-			if (pst_grow((void **)segs, cap, *n + 1, sizeof(pst_seg)))
-				return POSTURE_ENOMEM;
-			(*segs)[*n] = sg;
-			if (pst_grid_add(grid, &b, (*n)++))
-				return POSTURE_ENOMEM;
-		}
+		for (size_t k = start; k + 1 < end && rc == POSTURE_OK; k++)
+			rc = push_segment(segs, n, cap, grid, &it->xy[2 * k], &it->xy[2 * k + 2], half);
+		if (rc == POSTURE_OK && it->closed && end > start + 2)
+			rc = push_segment(segs, n, cap, grid, &it->xy[2 * (end - 1)], &it->xy[2 * start],
+			                  half);
 		start = end;
 	}
-	return POSTURE_OK;
+	return rc;
 }
 
 static bool suffix(const char *s, const char *end)

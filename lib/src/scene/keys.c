@@ -46,29 +46,29 @@ static char *row_text(int key, const char *label_text)
 	return s;
 }
 
-static double row_height(builder *b, const char *text, double wrap)
+/* The size of a row's text wrapped at @p wrap (0: one line); false when out of memory. */
+static bool row_size(builder *b, const char *text, double wrap, double *w, double *h)
 {
 	pst_label *l = pst_new_label(b, text, false, text_size(b), b->theme->label_color);
 	if (!l)
-		return -1;
+		return false;
 	l->wrap = wrap;
-	double w, h;
-	pst_text_measure(b->text, l, &w, &h);
+	pst_text_measure(b->text, l, w, h);
 	free(l->text);
 	free(l);
-	return h;
+	return true;
+}
+
+static double row_height(builder *b, const char *text, double wrap)
+{
+	double w, h;
+	return row_size(b, text, wrap, &w, &h) ? h : -1;
 }
 
 static double row_width(builder *b, const char *text)
 {
-	pst_label *l = pst_new_label(b, text, false, text_size(b), b->theme->label_color);
-	if (!l)
-		return HUGE_VAL;
 	double w, h;
-	pst_text_measure(b->text, l, &w, &h);
-	free(l->text);
-	free(l);
-	return w;
+	return row_size(b, text, 0, &w, &h) ? w : HUGE_VAL;
 }
 
 /* What hiding this box costs: symbols by importance, labels placed so far. */
