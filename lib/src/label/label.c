@@ -289,7 +289,7 @@ typedef struct {
 	pst_lab *l;
 	size_t cap;
 	unsigned seq;
-	bool alt;        /* candidates being made are for the broken name */
+	unsigned char alt; /* candidates being made are for this broken name (0: as written) */
 	int variants;    /* boxes per leader end (fewer on crowded maps) */
 } gen;
 
@@ -429,7 +429,7 @@ static void cap_candidates(pst_lab *l)
 
 static int make_candidates(obstacles *ob, pst_lab *l, size_t n_labels)
 {
-	gen g = { ob, l, 0, 0, false, n_labels > 2000 ? 1 : 3 };
+	gen g = { ob, l, 0, 0, 0, n_labels > 2000 ? 1 : 3 };
 	const pst_item *it = l->it;
 	int rc = POSTURE_OK;
 	if (it->symbol == PST_SYMBOL_NONE) {
@@ -440,12 +440,14 @@ static int make_candidates(obstacles *ob, pst_lab *l, size_t n_labels)
 			rc = near_positions(&g, l->w, l->h, 0, false);
 		if (rc == POSTURE_OK && l->names)
 			rc = leader_positions(&g, l->w, l->h, 0, false, max);
-		g.alt = true;
-		if (rc == POSTURE_OK && l->names && l->alt_text)
-			rc = near_positions(&g, l->aw, l->ah, ALT_COST, false);
-		if (rc == POSTURE_OK && l->names && l->alt_text)
-			rc = leader_positions(&g, l->aw, l->ah, ALT_COST, false, max);
-		g.alt = false;
+		for (int a = 0; a < l->n_alt && l->names && rc == POSTURE_OK; a++) {
+			g.alt = (unsigned char)(a + 1);
+			rc = near_positions(&g, l->alt[a].w, l->alt[a].h, ALT_COST * g.alt, false);
+			if (rc == POSTURE_OK)
+				rc = leader_positions(&g, l->alt[a].w, l->alt[a].h, ALT_COST * g.alt,
+				                      false, max);
+		}
+		g.alt = 0;
 		if (rc == POSTURE_OK && l->keys)
 			rc = near_positions(&g, l->kw, l->kh, KEY_COST, true);
 		if (rc == POSTURE_OK && l->keys)
@@ -625,16 +627,29 @@ static int measure(PangoContext *pc, pst_lab *l, size_t n)
 	pst_text_measure(pc, l->it->label, &l->w, &l->h);
 	if (l->keys)
 		key_size(pc, l->it->label, n, &l->kw, &l->kh);
-	int lines = 1;
-	for (const char *p = l->it->label->text; *p; p++)
-		lines += *p == '\n';
-	if (!l->names || l->it->symbol == PST_SYMBOL_NONE || l->w < 4 * l->h / lines)
+	if (!l->names || l->it->symbol == PST_SYMBOL_NONE)
 		return POSTURE_OK;
-	if (!(l->alt_text = broken_name(l->it->label->text)))
-		return POSTURE_OK;
-	pst_label alt = *l->it->label;
-	alt.text = l->alt_text;
-	pst_text_measure(pc, &alt, &l->aw, &l->ah);
+	/* A wide name may also be stacked over more lines: narrower boxes fit
+	 * between borders where a long line does not. */
+	const char *text = l->it->label->text;
+	double w = l->w, h = l->h;
+	while (l->n_alt < PST_MAX_ALTS) {
+		int lines = 1;
+		for (const char *p = text; *p; p++)
+			lines += *p == '\n';
+		if (w < 4 * h / lines)
+			break; /* lines already short */
+		char *broken = broken_name(text);
+		if (!broken)
+			break;
+		pst_label alt = *l->it->label;
+		alt.text = broken;
+		pst_text_measure(pc, &alt, &w, &h);
+		l->alt[l->n_alt].text = broken;
+		l->alt[l->n_alt].w = w;
+		l->alt[l->n_alt++].h = h;
+		text = broken;
+	}
 	return POSTURE_OK;
 }
 
@@ -811,8 +826,8 @@ static int apply(pst_lab *labs, size_t n, pst_label_stats *st)
 		}
 		if (c->alt) {
 			free(label->text);
-			label->text = l->alt_text;
-			l->alt_text = NULL;
+			label->text = l->alt[c->alt - 1].text;
+			l->alt[c->alt - 1].text = NULL;
 		}
 		label->x = c->x;
 		label->y = c->y;
@@ -873,7 +888,8 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
 		centre_keys(pc, labs, n);
 	for (size_t i = 0; i < n; i++) {
 		free(labs[i].c);
-		free(labs[i].alt_text);
+		for (int a = 0; a < labs[i].n_alt; a++)
+			free(labs[i].alt[a].text);
 	}
 	free(labs);
 	free(order);

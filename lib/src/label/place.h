@@ -17,12 +17,14 @@
 #include "index.h"
 #include "scene/scene.h"
 
+#define PST_MAX_ALTS 2   /* the name broken over up to this many more lines */
+
 typedef struct {
 	pst_box box;       /* label box including the halo */
 	double x, y;       /* top left of the text */
 	double cost;       /* preference, unweighted: 0 best */
 	bool key;          /* a numbered key rather than the name */
-	bool alt;          /* the name broken over one more line (pst_lab.alt_text) */
+	unsigned char alt; /* 0: the name as written; n: broken over n more lines (pst_lab.alt[n-1]) */
 	bool leader;       /* joined to the symbol by a leader line */
 	double lead[4];    /* leader: symbol edge to label box */
 	unsigned seq;      /* generation order: ties keep it (determinism) */
@@ -32,8 +34,11 @@ typedef struct {
 	pst_item *it;
 	double w, h;       /* name text size */
 	double kw, kh;     /* key text size (0: no key allowed) */
-	char *alt_text;    /* a one-line name broken in two, or NULL */
-	double aw, ah;     /* its size */
+	struct {
+		char *text;        /* the name with one more line break than the one before */
+		double w, h;       /* its size */
+	} alt[PST_MAX_ALTS];
+	int n_alt;
 	double weight;     /* how much its preferences count (priority) */
 	double none_cost;  /* weighted cost of showing no label */
 	pst_cand *c;       /* candidates, cheapest first */

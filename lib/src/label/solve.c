@@ -26,7 +26,8 @@
 #define MAX_TRY_DEEP 6    /* …and a displaced label, to make room for itself */
 #define BUDGET 150        /* displacement trials per label per pass, nested ones included */
 #define CROWDED 400       /* labels past which the search is shallower */
-#define DEPTH 1           /* displaced labels may displace others this deep */
+#define DEPTH 1           /* displaced labels may displace others this deep… */
+#define DEPTH_KEYED 2     /* …or this deep, to give a keyed label its name back */
 #define PASSES 6          /* improvement passes at most */
 #define EPS 1e-9
 #define GAIN 1.0          /* a move must gain this much: no churn for crumbs */
@@ -288,6 +289,17 @@ static int improve(solver *s, const size_t *order)
 		}
 		if (n_moved == 0)
 			break;
+	}
+	/* A last, deeper try for the labels left with a key or nothing: the
+	 * search is costlier per label but only they pay for it. */
+	s->depth = s->depth ? DEPTH_KEYED : 0;
+	for (size_t o = 0; o < s->n && rc == POSTURE_OK && s->depth; o++) {
+		size_t i = order[o];
+		pst_lab *l = &s->labs[i];
+		if (l->pinned || l->n == 0 || (l->chosen >= 0 && !l->c[l->chosen].key))
+			continue;
+		bool moved;
+		rc = improve_label(s, i, &moved);
 	}
 	return rc;
 }
