@@ -772,19 +772,30 @@ static int with_key_panel(obstacles *ob, pst_lab *labs, size_t n, pst_label_opts
 	free(boxes);
 	if (rc != POSTURE_OK || opts->keys_box.x1 <= opts->keys_box.x0)
 		return rc;
-	size_t cap = ob->n_boxes;
-	rc = add_fixed(ob, &cap, opts->keys_box, NULL);
-	for (size_t i = 0; rc == POSTURE_OK && i < n; i++) {
+	/* The panel is one more obstacle: the candidates it covers go, and the
+	 * labels that held one are placed again; the others keep their place, so
+	 * a panel appearing moves only the labels under it. */
+	const pst_box *panel = &opts->keys_box;
+	for (size_t i = 0; i < n; i++) {
 		pst_lab *l = &labs[i];
 		if (l->pinned)
 			continue;
-		free(l->c);
-		l->c = NULL;
-		l->n = 0;
-		rc = make_candidates(ob, l, n);
+		size_t out = 0;
+		long chosen = -1;
+		for (size_t k = 0; k < l->n; k++) {
+			const pst_cand *c = &l->c[k];
+			pst_seg lead = { c->lead[0], c->lead[1], c->lead[2], c->lead[3], 1.0 };
+			if (pst_box_overlaps(&c->box, panel) || (c->leader && pst_seg_meets_box(&lead, panel)))
+				continue;
+			if ((long)k == l->chosen)
+				chosen = (long)out;
+			l->c[out++] = *c;
+		}
+		l->n = out;
+		l->chosen = chosen;
 	}
 	if (rc == POSTURE_OK)
-		rc = pst_label_solve(labs, n, order, ob->s->width, ob->s->height);
+		rc = pst_label_solve(labs, n, order, ob->s->width, ob->s->height, true);
 	return rc;
 }
 
@@ -879,7 +890,7 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
 	if (rc == POSTURE_OK && n && !(order = priority_order(labs, n)))
 		rc = POSTURE_ENOMEM;
 	if (rc == POSTURE_OK && n)
-		rc = pst_label_solve(labs, n, order, s->width, s->height);
+		rc = pst_label_solve(labs, n, order, s->width, s->height, false);
 	if (rc == POSTURE_OK && n && opts && opts->reserve_keys)
 		rc = with_key_panel(&ob, labs, n, opts, order);
 	if (rc == POSTURE_OK)

@@ -57,8 +57,11 @@ static inline double pst_lab_cost(const pst_lab *l, long k)
 
 /*
  * Choose one candidate (or none) per label: greedy in @p order, then local
- * improvement by ejection chains.  @p width, @p height: the page.
+ * improvement by ejection chains.  @p width, @p height: the page.  With
+ * @p resume, labels keep the choices they hold (which must be free of
+ * conflicts) and only the others are placed greedily before improving.
  */
-int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, double height);
+int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, double height,
+                    bool resume);
 
 #endif

@@ -138,13 +138,15 @@ static long best_free(solver *s, size_t i)
 	return -1;
 }
 
+/* Labels without a choice take their cheapest free candidate, in @p order. */
 static int greedy(solver *s, const size_t *order)
 {
 	int rc = POSTURE_OK;
 	for (size_t o = 0; o < s->n && rc == POSTURE_OK; o++) {
 		size_t i = order[o];
 		pst_lab *l = &s->labs[i];
-		rc = choose(s, i, l->pinned ? 0 : best_free(s, i));
+		if (l->chosen < 0)
+			rc = choose(s, i, l->pinned ? 0 : best_free(s, i));
 	}
 	return rc;
 }
@@ -304,7 +306,8 @@ static int improve(solver *s, const size_t *order)
 	return rc;
 }
 
-int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, double height)
+int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, double height,
+                    bool resume)
 {
 	/* Crowded maps search less deep per label: the work stays near-linear. */
 	bool crowded = n > CROWDED;
@@ -317,8 +320,12 @@ int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, 
 	s.locked = calloc(n + 1, sizeof(bool));
 	if (!s.locked)
 		rc = POSTURE_ENOMEM;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
+		long k = resume ? labs[i].chosen : -1;
 		labs[i].chosen = -1;
+		if (k >= 0)
+			rc = choose(&s, i, k);
+	}
 	if (rc == POSTURE_OK)
 		rc = greedy(&s, order);
 	if (rc == POSTURE_OK)
