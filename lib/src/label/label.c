@@ -390,17 +390,22 @@ static int leader_positions(gen *g, double w, double h, double base, bool key, d
 	return rc;
 }
 
-/* Names without a symbol (countries, regions) sit on their point or close by. */
+/* Names without a symbol (countries, regions) sit on their point or close by,
+ * else at one of their other places (it->spots, best first). */
 static int area_positions(gen *g)
 {
 	pst_lab *l = g->l;
-	double cx = l->it->ax - l->w / 2, cy = l->it->ay - l->h / 2;
+	const pst_item *it = l->it;
 	const double shift[9][2] = { { 0, 0 },  { 0, -0.6 }, { 0, 0.6 },  { -0.3, 0 }, { 0.3, 0 },
 		                     { 0, -1.2 }, { 0, 1.2 }, { -0.6, 0 }, { 0.6, 0 } };
 	int rc = POSTURE_OK;
-	for (int k = 0; k < 9 && rc == POSTURE_OK; k++)
-		rc = push(g, cx + shift[k][0] * l->w, cy + shift[k][1] * l->h, l->w, l->h, 0.7 * k,
-		          false, NULL);
+	for (size_t s = 0; s <= it->n_spots && rc == POSTURE_OK; s++) {
+		double px = s ? it->spots[2 * s - 2] : it->ax, py = s ? it->spots[2 * s - 1] : it->ay;
+		double cx = px - l->w / 2, cy = py - l->h / 2;
+		for (int k = 0; k < 9 && rc == POSTURE_OK; k++)
+			rc = push(g, cx + shift[k][0] * l->w, cy + shift[k][1] * l->h, l->w, l->h,
+			          0.7 * k + 2.0 * (double)s, false, NULL);
+	}
 	return rc;
 }
 

@@ -6,7 +6,9 @@
  * (not the centroid, which may fall outside a concave country or in a
  * neighbour).  It is found by a grid search refined three times around the
  * best cell, over the outline simplified to a point.  A country whose
- * visible part has no room for its name is not named.
+ * visible part has no room for its name is not named.  Other roomy points,
+ * spread over the country, go with the name: where labels or furniture
+ * take the pole, placement tries them (label.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -16,6 +18,8 @@
 
 #define GRID 16      /* samples per side of the first search */
 #define REFINE 3     /* finer searches around the best sample */
+#define SPOT_GRID 20 /* samples per side when looking for other places */
+#define MAX_SPOTS 8  /* other places kept */
 
 typedef struct {
 	double *xy;      /* all rings, simplified */
@@ -97,11 +101,58 @@ static int simplified_rings(rings *r, const pst_item *it)
 	return POSTURE_OK;
 }
 
-/* The best place for a name in @p it and how much room it has there. */
-static double pole(const pst_item *it, double *x, double *y)
+typedef struct {
+	double x, y, room;
+} spot;
+
+static int by_room(const void *pa, const void *pb)
+{
+	const spot *a = pa, *b = pb;
+	return a->room < b->room ? 1 : a->room > b->room ? -1 : (a->y < b->y ? -1 : a->y > b->y);
+}
+
+/*
+ * Places with at least @p need of room, best first, each farther than its
+ * own room from the pole (@p px, @p py) and from those kept before it.
+ */
+static size_t other_spots(const rings *r, const pst_box *bb, double px, double py, double need,
+                          double *out)
+{
+	spot cand[SPOT_GRID * SPOT_GRID];
+	size_t n = 0;
+	double cw = (bb->x1 - bb->x0) / SPOT_GRID, ch = (bb->y1 - bb->y0) / SPOT_GRID;
+	for (int i = 0; i < SPOT_GRID; i++)
+		for (int j = 0; j < SPOT_GRID; j++) {
+			double x = bb->x0 + (i + 0.5) * cw, y = bb->y0 + (j + 0.5) * ch;
+			double d = room(r, x, y);
+			if (d >= need)
+				cand[n++] = (spot){ x, y, d };
+		}
+	qsort(cand, n, sizeof(spot), by_room);
+	double kept[2 * (MAX_SPOTS + 1)] = { px, py };
+	size_t n_kept = 1;
+	for (size_t c = 0; c < n && n_kept <= MAX_SPOTS; c++) {
+		bool apart = true;
+		for (size_t k = 0; k < n_kept && apart; k++)
+			apart = hypot(cand[c].x - kept[2 * k], cand[c].y - kept[2 * k + 1]) > cand[c].room;
+		if (!apart)
+			continue;
+		kept[2 * n_kept] = cand[c].x;
+		kept[2 * n_kept + 1] = cand[c].y;
+		n_kept++;
+	}
+	memcpy(out, kept + 2, (n_kept - 1) * 2 * sizeof(double));
+	return n_kept - 1;
+}
+
+/* The best place for a name in @p it and how much room it has there; other
+ * places with at least @p need of room go to @p spots (*n_spots of them). */
+static double pole(const pst_item *it, double *x, double *y, double need, double *spots,
+                   size_t *n_spots)
 {
 	rings r = { 0 };
 	double best = -1;
+	*n_spots = 0;
 	*x = *y = 0; /* set even when there is no room, so no caller reads them unset */
 	if (simplified_rings(&r, it) == POSTURE_OK && r.n_rings) {
 		pst_box bb = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
@@ -119,13 +170,16 @@ static double pole(const pst_item *it, double *x, double *y)
 			cell /= GRID / 4.0;
 			best = search(&r, x, y, cell, 8);
 		}
+		if (best >= need)
+			*n_spots = other_spots(&r, &bb, *x, *y, need, spots);
 	}
 	free(r.xy);
 	free(r.end);
 	return best;
 }
 
-static int add_name(builder *b, pst_group *g, const pst_item *country, double x, double y)
+static int add_name(builder *b, pst_group *g, const pst_item *country, double x, double y,
+                    const double *spots, size_t n_spots)
 {
 	const pst_theme *t = b->theme;
 	char *upper = g_utf8_strup(country->name, -1);
@@ -153,7 +207,12 @@ static int add_name(builder *b, pst_group *g, const pst_item *country, double x,
 	it->symbol_box = (pst_box){ x, y, x, y };
 	it->priority = 20;
 	it->label_optional = true; /* named where there is room, else not at all */
-	return it->id && it->kind && it->name ? POSTURE_OK : POSTURE_ENOMEM;
+	if (n_spots && (it->spots = malloc(n_spots * 2 * sizeof(double)))) {
+		memcpy(it->spots, spots, n_spots * 2 * sizeof(double));
+		it->n_spots = n_spots;
+	}
+	return it->id && it->kind && it->name && (!n_spots || it->spots) ? POSTURE_OK
+	                                                                  : POSTURE_ENOMEM;
 }
 
 int pst_add_country_names(builder *b)
@@ -168,12 +227,14 @@ int pst_add_country_names(builder *b)
 	int rc = POSTURE_OK;
 	for (size_t i = 0; i < countries->n_items && rc == POSTURE_OK; i++) {
 		const pst_item *c = &countries->items[i];
-		double x, y;
+		double x, y, spots[2 * MAX_SPOTS];
+		size_t n_spots;
 		if (strcmp(c->kind, "country") != 0 || !c->n_parts || !c->name[0])
 			continue;
-		double r = pole(c, &x, &y);
-		if (r >= b->theme->country_size * b->k * 1.5)
-			rc = add_name(b, g, c, x, y);
+		double need = b->theme->country_size * b->k * 1.5;
+		double r = pole(c, &x, &y, need, spots, &n_spots);
+		if (r >= need)
+			rc = add_name(b, g, c, x, y, spots, n_spots);
 	}
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
 }

@@ -105,6 +105,7 @@ static void free_item(pst_item *it)
 	free(it->variant);
 	free(it->named_by);
 	free(it->key_text);
+	free(it->spots);
 }
 
 void pst_group_drop_last(pst_group *g)

@@ -85,6 +85,8 @@ typedef struct {
 	bool too_dense;     /* its layer has more than PST_LABEL_LAYER_MAX items: no label,
 	                       counted with label_dropped as unlabelled (scene/items.c) */
 	bool label_optional;/* a name placed only where room is left (country names) */
+	double *spots;      /* other places its name may go, x, y pairs, best first (country names) */
+	size_t n_spots;
 	bool fanned;        /* moved off a spot it shared with other symbols (see items.c) */
 	char *link;         /* http(s) URL the item's text links to (source list), or NULL */
 	char *variant;      /* what else sets its look: "operated by the United States", "former" */
