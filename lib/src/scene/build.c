@@ -316,6 +316,9 @@ static int place_labels(builder *b)
 		size_t dense = 0;
 		for (size_t i = 0; i < s->groups[g].n_items; i++)
 			dense += s->groups[g].items[i].too_dense && s->groups[g].items[i].has_anchor;
+		/* counted like any item shown without a label (--stats, --strict) */
+		s->label_stats.n_labels += dense;
+		s->label_stats.n_unlabelled += dense;
 		if (dense)
 			pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->path, 0, 0,
 			         "layer '%s' shows %zu items, more than %d: drawn without labels",
