@@ -292,13 +292,16 @@ static int improve(solver *s, const size_t *order)
 		if (n_moved == 0)
 			break;
 	}
-	/* A last, deeper try for the labels left with a key or nothing: the
-	 * search is costlier per label but only they pay for it. */
-	s->depth = s->depth ? DEPTH_KEYED : 0;
-	for (size_t o = 0; o < s->n && rc == POSTURE_OK && s->depth; o++) {
+	/* A last, deeper try for the labels left with a key or nothing (on
+	 * crowded maps, with nothing): the search is costlier per label but only
+	 * they pay for it. */
+	bool crowded = s->depth == 0;
+	s->depth = crowded ? 1 : DEPTH_KEYED;
+	s->max_try = MAX_TRY;
+	for (size_t o = 0; o < s->n && rc == POSTURE_OK; o++) {
 		size_t i = order[o];
 		pst_lab *l = &s->labs[i];
-		if (l->pinned || l->n == 0 || (l->chosen >= 0 && !l->c[l->chosen].key))
+		if (l->pinned || l->n == 0 || (l->chosen >= 0 && (crowded || !l->c[l->chosen].key)))
 			continue;
 		bool moved;
 		rc = improve_label(s, i, &moved);
