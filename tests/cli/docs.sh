@@ -44,7 +44,8 @@ grep -o '<g id="[a-z-]*" inkscape:groupmode="layer" inkscape:label="[^"]*"' map.
 	sed 's/.*inkscape:label="\([^"]*\)"/\1/' | grep -v ' labels$' | tr '\n' ',' | sed 's/,$//' > svg-layers.txt
 tr '\n' ' ' < "$README" | sed 's/  */ /g' | grep -o 'in drawing order: [^;]*' |
 	sed -e 's/in drawing order: //' -e 's/, /,/g' \
-	-e 's/ (one sub-layer per map layer)//' -e 's/then //g' -e 's/,,/,/g' > readme-layers.txt
+	-e 's/ (one sub-layer per map layer)//' -e 's/ (and Key on a map with numbered keys)//' \
+	-e 's/then //g' -e 's/,,/,/g' > readme-layers.txt
 [ "$(cat svg-layers.txt)" = "$(cat readme-layers.txt)" ] ||
 	fail "SVG layers '$(cat svg-layers.txt)' are not the README's '$(cat readme-layers.txt)'"
 

@@ -96,6 +96,14 @@ static void date_parts(const char *s, int *y, int *m, int *d)
  * An incident's date as a label line: "2014", "Feb 2015", "6 Nov 2019",
  * "Jan–Jun 2014", "19–31 Mar 2015".
  */
+/* The size of bases' and incidents' labels: the handout page has its own. */
+static double item_label_size(const builder *b)
+{
+	const pst_theme *t = b->theme;
+	bool handout = !strcmp(b->map->layout, "handout") && t->handout_label_size > 0;
+	return (handout ? t->handout_label_size : t->label_size) * b->k;
+}
+
 static void short_date(char *out, size_t n, const char *iso)
 {
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -169,11 +177,11 @@ static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer
 		char date[64], *two;
 		short_date(date, sizeof(date), f->date);
 		two = pst_asprintf("%s\n%s", name, date); /* the name, then the date below it */
-		it->label = two ? pst_new_label(b, two, true, t->label_size * b->k, t->label_color)
+		it->label = two ? pst_new_label(b, two, true, item_label_size(b), t->label_color)
 		                : NULL;
 		free(two);
 	} else {
-		it->label = pst_new_label(b, name, true, t->label_size * b->k, t->label_color);
+		it->label = pst_new_label(b, name, true, item_label_size(b), t->label_color);
 	}
 	g_free(text);
 	free(name);

@@ -67,6 +67,7 @@ static const prop props[] = {
 	{ "symbol.uncertainty-opacity", P_OPACITY, T(uncertainty_alpha) },
 	{ "text.font", P_FONT, T(font) },
 	{ "text.label-size", P_SIZE, T(label_size) },
+	{ "text.handout-label-size", P_SIZE, T(handout_label_size) },
 	{ "text.label-color", P_COLOR, T(label_color) },
 	{ "text.halo", P_COLOR, T(halo) },
 	{ "text.halo-width", P_WIDTH, T(halo_width) },

@@ -41,6 +41,7 @@ typedef struct {
 	double symbol_outline_width;
 	char font[64];            /* family for everything */
 	double label_size;        /* point labels */
+	double handout_label_size;/* …on the handout page (0: label_size) */
 	pst_rgba label_color;
 	pst_rgba halo;            /* label halo */
 	double halo_width;
