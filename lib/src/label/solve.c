@@ -50,6 +50,7 @@ typedef struct {
 	undo *journal;       /* choices of the trial in progress, to undo it */
 	size_t n_journal, cap_journal;
 	bool *locked;        /* labels a trial must not displace (its seeds) */
+	bool *movers;        /* labels improvement starts from (NULL: all) */
 	int depth;           /* how deep displaced labels may displace others */
 	size_t max_try;      /* cheaper candidates a label tries per pass */
 	int passes;          /* improvement passes at most */
@@ -283,7 +284,7 @@ static int improve(solver *s, const size_t *order)
 		for (size_t o = 0; o < s->n && rc == POSTURE_OK; o++) {
 			size_t i = order[o];
 			pst_lab *l = &s->labs[i];
-			if (l->pinned || l->chosen == 0 || l->n == 0)
+			if (l->pinned || l->chosen == 0 || l->n == 0 || (s->movers && !s->movers[i]))
 				continue;
 			bool moved;
 			rc = improve_label(s, i, &moved);
@@ -301,7 +302,8 @@ static int improve(solver *s, const size_t *order)
 	for (size_t o = 0; o < s->n && rc == POSTURE_OK; o++) {
 		size_t i = order[o];
 		pst_lab *l = &s->labs[i];
-		if (l->pinned || l->n == 0 || (l->chosen >= 0 && (crowded || !l->c[l->chosen].key)))
+		if (l->pinned || l->n == 0 || (l->chosen >= 0 && (crowded || !l->c[l->chosen].key)) ||
+		    (s->movers && !s->movers[i]))
 			continue;
 		bool moved;
 		rc = improve_label(s, i, &moved);
@@ -323,11 +325,17 @@ int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, 
 	s.locked = calloc(n + 1, sizeof(bool));
 	if (!s.locked)
 		rc = POSTURE_ENOMEM;
+	/* Resuming, only the labels without a place start moves (they may still
+	 * displace their neighbours): the rest of the map stays as it was. */
+	if (resume && !(s.movers = calloc(n + 1, sizeof(bool))))
+		rc = POSTURE_ENOMEM;
 	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
 		long k = resume ? labs[i].chosen : -1;
 		labs[i].chosen = -1;
 		if (k >= 0)
 			rc = choose(&s, i, k);
+		else if (resume)
+			s.movers[i] = true;
 	}
 	if (rc == POSTURE_OK)
 		rc = greedy(&s, order);
@@ -336,5 +344,6 @@ int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, 
 	pst_grid_free(&s.grid);
 	free(s.journal);
 	free(s.locked);
+	free(s.movers);
 	return rc;
 }
