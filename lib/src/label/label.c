@@ -27,7 +27,10 @@
 #define FIXED_CELL 32.0       /* pt: cells of the symbol and furniture grid */
 #define LINE_CELL 24.0        /* pt: cells of the line grids */
 #define LEADER_SHARE 0.075    /* longest leader, as a share of the page width */
-#define OWN_MARGIN 1.0        /* pt: how much nearer its own symbol a label must be */
+#define OWN_MARGIN 1.0        /* pt: how much nearer its own symbol a label must be… */
+#define OWN_RATIO 1.5         /* …and by what factor: another symbol at most this much farther misleads */
+#define RIVAL_CLEAR 1.0       /* another symbol within this many text sizes of a label misleads… */
+#define LEADER_CLEAR 0.3      /* …and a label with a leader pays for one within this share of it */
 #define LINE_CLEARANCE 0.6    /* pt kept between a hard line's stroke and a label */
 #define SOFT_LINE_COST 0.7    /* per soft line under a label (at most 4 counted) */
 #define N_DIRS 24             /* leader directions */
@@ -257,12 +260,13 @@ static bool box_ok(obstacles *ob, const pst_item *it, const pst_box *box, bool l
 	/* Beside its symbol, a label must be nearer it than any other symbol; away
 	 * from it (with a leader), it should not sit against another one. */
 	double own = pst_box_distance(box, &it->symbol_box);
-	p.within = leader ? 2.0 : own + OWN_MARGIN;
+	double clear = RIVAL_CLEAR * it->label->size;
+	p.within = leader ? LEADER_CLEAR * clear : fmax(OWN_RATIO * own + OWN_MARGIN, clear);
 	pst_box around = grown(box, p.within);
 	if (pst_grid_query(&ob->fixed, &around, rival_nearer, &p)) {
 		if (!leader)
 			return false;
-		*cost += 3;
+		*cost += 3; /* a label at the end of a leader, against another symbol */
 	}
 	return true;
 }
@@ -273,8 +277,8 @@ static bool leader_ok(obstacles *ob, const pst_item *it, const double *lead, dou
 {
 	pst_seg sg = { lead[0], lead[1], lead[2], lead[3], 1.0 };
 	probe p = { .ob = ob, .lead = &sg, .self = it };
-	pst_box b = { fmin(lead[0], lead[2]) - 1, fmin(lead[1], lead[3]) - 1,
-		      fmax(lead[0], lead[2]) + 1, fmax(lead[1], lead[3]) + 1 };
+	pst_box b = { fmin(lead[0], lead[2]) - sg.half, fmin(lead[1], lead[3]) - sg.half,
+		      fmax(lead[0], lead[2]) + sg.half, fmax(lead[1], lead[3]) + sg.half };
 	if (pst_grid_query(&ob->fixed, &b, lead_hits_fixed, &p))
 		return false;
 	pst_grid_query(&ob->hard_grid, &b, lead_hits_hard, &p);
