@@ -77,6 +77,35 @@ bad kind 1 ":incidents:fid 2: error: kind 'skirmish' is not known" \
 bad duplicate-id 1 ":incidents:fid 2: error: id 'russia-201st-dushanbe' is already used at $TMP/bad/x.gpkg:bases:fid" \
 	"UPDATE incidents SET id = 'russia-201st-dushanbe' WHERE fid = 2"
 
+# Rows whose every value is plain text are checked without JSON (gpkg.c, the fast way);
+# each check it makes still reports through the one the GeoJSON reader uses.
+bad blank-name 1 ":incidents:fid 3: error: 'name' is empty" \
+	"UPDATE incidents SET name = '  ' WHERE fid = 3"
+bad bad-utf8 1 ":incidents:fid 3: error: 'note' must be a string" \
+	"UPDATE incidents SET note = CAST(X'4142FF' AS TEXT) WHERE fid = 3"
+bad future-date 1 ":incidents:fid 3: error: date '2999-01-01' is later than today" \
+	"UPDATE incidents SET date = '2999-01-01' WHERE fid = 3"
+bad after-source 1 ":incidents:fid 3: error: date '2016-03' is later than 2015, the issued date of source 'comillas-2015'" \
+	"UPDATE incidents SET date = '2016-03' WHERE fid = 3"
+bad page-range 1 ":incidents:fid 3: error: locator 'p. 43' is outside the pages of source 'comillas-2015' (44-57)" \
+	"UPDATE posture_citations SET locator = 'p. 43' WHERE table_name = 'incidents' AND feature_fid = 3"
+bad locator 1 ":incidents:fid 3: error: locator 'page 3' is not 'p. N', 'pp. N-M' or 'para. N'" \
+	"UPDATE posture_citations SET locator = 'page 3' WHERE table_name = 'incidents' AND feature_fid = 3"
+bad inferred 1 ":incidents:fid 3: error: an inferred date needs a 'note'" \
+	"UPDATE incidents SET date_basis = 'inferred', note = NULL WHERE fid = 3"
+bad no-basis 1 ":incidents:fid 3: error: date '2013-09' needs a 'date_basis'" \
+	"UPDATE incidents SET date_basis = NULL WHERE fid = 3"
+bad unplaced 1 ":incidents:fid 3: error: an 'unplaced' item must have geometry null" \
+	"UPDATE incidents SET precision = 'unplaced' WHERE fid = 3"
+bad placed-null 1 ":incidents:fid 3: error: geometry is null but precision is 'city'" \
+	"UPDATE incidents SET geom = NULL WHERE fid = 3"
+bad outside 1 ":incidents:fid 3: error: position [10, 10] lies" \
+	"UPDATE incidents SET geom = X'47500001E6100000010100000000000000000024400000000000002440' WHERE fid = 3"
+bad country 1 ":incidents:fid 3: error: country 'XYZ' is not an ISO 3166-1 alpha-3 code" \
+	"UPDATE incidents SET country = 'XYZ' WHERE fid = 3"
+bad status 1 ":bases:fid 2: error: status 'gone' is not known" \
+	"UPDATE bases SET status = 'gone' WHERE fid = 2"
+
 # Not a GeoPackage: a text file, then an SQLite database that is no GeoPackage.
 rm -f "$TMP/bad/x.gpkg"
 printf 'secret words\n' >"$TMP/bad/x.gpkg"

@@ -54,6 +54,49 @@ const char *pst_check_string(pst_checker *c, json_t *obj, const char *obj_ptr, c
 int pst_layer_check_feature(pst_checker *c, pst_layer *l, pst_feature *ft, json_t *jf,
                             const pst_georef *geo, const posture_data *data);
 
+/*
+ * A point feature as a table row: each text NUL-terminated valid UTF-8, or
+ * NULL when absent; citations' texts are pooled in the layer's pool.
+ */
+typedef struct {
+	const char *source, *locator, *quote;
+} pst_row_cite;
+
+typedef struct {
+	const char *id, *name, *kind, *precision, *country, *operator_, *status, *date,
+		*date_basis, *note;
+	bool geom_null;         /* geometry NULL or an empty point */
+	double lon, lat;        /* the point, when not geom_null */
+	const pst_row_cite *cites;
+	size_t n_cites;
+} pst_row;
+
+/* What rows of one table share: today, and each source's issued date (layer.c). */
+typedef struct {
+	int today;              /* last day of today, as the date check sees it */
+	int *issued;            /* per source: its issued last day (INT_MIN: not looked up) */
+	const char *last_id;    /* the last source id looked up (a pooled pointer) */
+	const pst_source *last_src;
+	int last_issued;
+} pst_row_cache;
+
+int pst_row_cache_init(pst_row_cache *c, const posture_data *d);
+void pst_row_cache_free(pst_row_cache *c);
+
+/*
+ * The fast way for rows of big layers: when row @p r passes every check
+ * pst_layer_check_feature() would make, without an error or a warning,
+ * fill @p ft from it (strings in l->pool) and set *passed; otherwise leave
+ * the row to pst_layer_check_feature(), which reports what is wrong.
+ * POSTURE_ENOMEM is the only failure.
+ */
+int pst_layer_row_feature(pst_layer *l, pst_feature *ft, const pst_row *r,
+                          const pst_georef *geo, const posture_data *data, pst_row_cache *cache,
+                          bool *passed);
+
+/* Move a feature checked by pst_layer_check_feature() into l->pool. */
+int pst_layer_pool_feature(pst_layer *l, pst_feature *ft);
+
 /* GeoPackage (gpkg.c): the feature tables of @p path (caller frees each and
  * the array), and one table read and checked into @p l (errors counted). */
 int pst_gpkg_tables(char ***out, size_t *n, posture_ctx *ctx, const char *path);

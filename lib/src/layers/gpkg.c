@@ -19,6 +19,7 @@
  * LineStrings and MultiLineStrings itself (a few dozen lines; GDAL would
  * cost 40 ms of driver registration at start-up for the same result).
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,6 +287,15 @@ static json_t *column_json(sqlite3_stmt *st, int i, const char *name)
 }
 
 typedef struct {
+	const char *text;  /* pooled, when the value is clean text (then json is NULL) */
+	json_t *json;      /* otherwise its JSON (column_json), or NULL when NULL */
+} cite_value;
+
+typedef struct {
+	cite_value v[3];   /* source, locator, quote */
+} cite_row;
+
+typedef struct {
 	gpkg *g;
 	const char *table;
 	sqlite3_stmt *rows;   /* fid, geom, then the columns present */
@@ -293,33 +303,102 @@ typedef struct {
 	sqlite3_stmt *cites;  /* feature_fid, source, locator, quote; by fid, seq */
 	bool cite_row;        /* cites is on a row not yet used */
 	bool has_cites_table;
+	cite_row *row_cites;  /* the current row's citations */
+	size_t n_row_cites, cap_row_cites;
+	pst_row_cite *fast_cites;
+	size_t cap_fast_cites;
 } table_reader;
 
-/* The citations of feature @p fid, from the merge-joined citations cursor. */
-static int row_citations(table_reader *r, sqlite3_int64 fid, json_t *props)
+/*
+ * Column @p i when it is text a string check passes (pst_check_string: valid
+ * UTF-8, no NUL inside, not blank), else NULL (absent, or for the full check).
+ */
+static const char *clean_text(sqlite3_stmt *st, int i, size_t *len)
 {
-	json_t *list = NULL;
+	if (sqlite3_column_type(st, i) != SQLITE_TEXT)
+		return NULL;
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	if (!t)
+		return NULL;
+	bool blank = true;
+	for (size_t k = 0; k < n && blank; k++)
+		blank = isspace(t[k]) != 0;
+	if (blank)
+		return NULL;
+	for (size_t k = 0; k < n;) {
+		if (t[k] < 0x80 && t[k]) {
+			k++;
+			continue;
+		}
+		size_t m = t[k] ? pst_utf8_seq_len(t + k, n - k) : 0;
+		if (!m)
+			return NULL;
+		k += m;
+	}
+	*len = n;
+	return (const char *)t;
+}
+
+/* The citations of feature @p fid, from the merge-joined citations cursor, into r->row_cites. */
+static int read_citations(table_reader *r, pst_layer *l, sqlite3_int64 fid)
+{
+	r->n_row_cites = 0;
 	while (r->cite_row && sqlite3_column_int64(r->cites, 0) <= fid) {
 		if (sqlite3_column_int64(r->cites, 0) == fid) {
-			json_t *c = json_object();
-			static const char *const keys[] = { "id", "locator", "quote" };
-			for (int k = 0; c && k < 3; k++) {
-				json_t *v = column_json(r->cites, k + 1, keys[k]);
-				if (v)
-					json_object_set_new_nocheck(c, keys[k], v);
-			}
-			if (!list)
-				list = json_array();
-			if (!c || !list || json_array_append_new(list, c))
+			if (pst_grow((void **)&r->row_cites, &r->cap_row_cites, r->n_row_cites + 1,
+			             sizeof(cite_row)))
 				return POSTURE_ENOMEM;
+			cite_row *c = &r->row_cites[r->n_row_cites++];
+			static const char *const keys[] = { "id", "locator", "quote" };
+			for (int k = 0; k < 3; k++) {
+				size_t n;
+				const char *t = clean_text(r->cites, k + 1, &n);
+				c->v[k].text = t ? pst_pool_intern(l->pool, t, n) : NULL;
+				c->v[k].json = t ? NULL : column_json(r->cites, k + 1, keys[k]);
+				if (t && !c->v[k].text)
+					return POSTURE_ENOMEM;
+			}
 		}
 		int step = sqlite3_step(r->cites);
 		r->cite_row = step == SQLITE_ROW;
 		if (step != SQLITE_ROW && step != SQLITE_DONE)
 			return db_error(r->g, "posture_citations", "cannot read the citations");
 	}
-	if (list)
-		json_object_set_new_nocheck(props, "sources", list);
+	return POSTURE_OK;
+}
+
+static void drop_citations(table_reader *r)
+{
+	for (size_t i = 0; i < r->n_row_cites; i++)
+		for (int k = 0; k < 3; k++)
+			json_decref(r->row_cites[i].v[k].json);
+	r->n_row_cites = 0;
+}
+
+/* The current row's citations as the GeoJSON "sources" member. */
+static int row_citations(table_reader *r, json_t *props)
+{
+	if (!r->n_row_cites)
+		return POSTURE_OK;
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < r->n_row_cites; i++) {
+		json_t *c = json_object();
+		static const char *const keys[] = { "id", "locator", "quote" };
+		for (int k = 0; c && k < 3; k++) {
+			const cite_value *v = &r->row_cites[i].v[k];
+			json_t *j = v->text ? json_string(v->text) : json_incref(v->json);
+			if (j)
+				json_object_set_new_nocheck(c, keys[k], j);
+		}
+		if (!c || json_array_append_new(list, c)) {
+			json_decref(list);
+			return POSTURE_ENOMEM;
+		}
+	}
+	if (!list)
+		return POSTURE_ENOMEM;
+	json_object_set_new_nocheck(props, "sources", list);
 	return POSTURE_OK;
 }
 
@@ -340,6 +419,58 @@ static json_t *row_feature(table_reader *r, bool *bad_geom)
 	json_t *f = json_pack("{s:s, s:o, s:o}", "type", "Feature", "geometry",
 	                      geom ? geom : json_null(), "properties", props);
 	return f;
+}
+
+/*
+ * The current row as a pst_row, for the fast check: false when some value
+ * is not clean text or the geometry is not a plain point or empty (the full
+ * check then says what is wrong).
+ */
+static bool row_values(table_reader *r, pst_row *row)
+{
+	sqlite3_stmt *st = r->rows;
+	memset(row, 0, sizeof(*row));
+	const char **field[] = { &row->id, &row->name, &row->kind, &row->precision, &row->country,
+		                 &row->operator_, &row->status, &row->date, &row->date_basis, NULL,
+		                 NULL, &row->note };
+	for (int k = 0; columns[k]; k++) {
+		int i = r->col_of[k];
+		if (i < 0 || sqlite3_column_type(st, i) == SQLITE_NULL)
+			continue;
+		size_t n;
+		if (!field[k] || !(*field[k] = clean_text(st, i, &n)))
+			return false; /* a border column, or not text */
+	}
+	const unsigned char *blob = sqlite3_column_blob(st, 1);
+	size_t n = (size_t)sqlite3_column_bytes(st, 1);
+	if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+		row->geom_null = true;
+	} else {
+		/* GP, version 0, little-endian, no envelope or a 2D one, then a WKB Point. */
+		if (n < 8 || blob[0] != 'G' || blob[1] != 'P' || blob[2] != 0 || (blob[3] & 0x20))
+			return false;
+		unsigned envelope = (blob[3] >> 1) & 7;
+		size_t at = 8 + (envelope == 1 ? 32 : envelope == 0 ? 0 : n);
+		if (at + 21 != n || blob[at] != 1 || memcmp(blob + at + 1, "\1\0\0\0", 4) != 0)
+			return false;
+		memcpy(&row->lon, blob + at + 5, 8); /* little-endian doubles, as on this machine */
+		memcpy(&row->lat, blob + at + 13, 8);
+		if (blob[3] & 0x10 || (isnan(row->lon) && isnan(row->lat)))
+			row->geom_null = true;
+	}
+	if (r->n_row_cites > r->cap_fast_cites &&
+	    pst_grow((void **)&r->fast_cites, &r->cap_fast_cites, r->n_row_cites,
+	             sizeof(pst_row_cite)))
+		return false;
+	for (size_t i = 0; i < r->n_row_cites; i++) {
+		const cite_value *v = r->row_cites[i].v;
+		if (!v[0].text || !v[1].text || !v[2].text)
+			return false;
+		r->fast_cites[i] = (pst_row_cite){ v[0].text, v[1].text, v[2].text };
+	}
+	row->cites = r->fast_cites;
+	row->n_cites = r->n_row_cites;
+	return true;
 }
 
 /* Which columns the table has; unknown and missing ones are errors at the table. */
@@ -483,7 +614,34 @@ static int prepare_reads(table_reader *r, const char *geom_col)
 	return rc;
 }
 
-/* Check every row of the table into l->features. */
+/* The current row checked the long way: as the GeoJSON feature it stands for. */
+static int check_row_json(table_reader *r, pst_layer *l, pst_feature *ft, pst_checker *c,
+                          const pst_georef *geo, const posture_data *data)
+{
+	bool bad_geom;
+	json_t *jf = row_feature(r, &bad_geom);
+	json_t *props = jf ? json_object_get(jf, "properties") : NULL;
+	int rc = props ? row_citations(r, props) : POSTURE_ENOMEM;
+	if (rc == POSTURE_OK && bad_geom) {
+		pst_check_error(c, "", false, "the geometry is not GeoPackage binary (or is "
+		                "cut short)");
+		/* Checked on as unplaced, so the one problem is reported once. */
+		json_object_set_new(jf, "geometry", json_null());
+		json_object_set_new(props, "precision", json_string("unplaced"));
+	}
+	if (rc == POSTURE_OK)
+		rc = pst_layer_check_feature(c, l, ft, jf, geo, data);
+	json_decref(jf);
+	int prc = pst_layer_pool_feature(l, ft);
+	return rc == POSTURE_OK ? prc : rc;
+}
+
+/*
+ * Check every row of the table into l->features.  A row that passes every
+ * check as plain values (pst_layer_row_feature) becomes a feature directly;
+ * any other goes through the JSON checks GeoJSON features go through, so
+ * the messages are the same.
+ */
 static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
                      const posture_data *data, int *n_errors)
 {
@@ -492,34 +650,38 @@ static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
 	char where[600];
 	pst_checker c = { .ctx = r->g->ctx, .path = where };
 	sqlite3_int64 last_fid = 0;
+	pst_row_cache cache;
+	if (pst_row_cache_init(&cache, data) != POSTURE_OK)
+		return pst_error(r->g->ctx, POSTURE_ENOMEM, r->g->path, "out of memory");
 	while (rc == POSTURE_OK && (step = sqlite3_step(r->rows)) == SQLITE_ROW) {
 		sqlite3_int64 fid = sqlite3_column_int64(r->rows, 0);
 		last_fid = fid;
-		snprintf(where, sizeof(where), "%s:%s:fid %lld", r->g->path, r->table, (long long)fid);
 		if (l->n_features >= PST_MAX_GPKG_FEATURES) {
+			snprintf(where, sizeof(where), "%s:%s:fid %lld", r->g->path, r->table,
+			         (long long)fid);
 			rc = pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0, "more than %d "
 			              "rows in one table", PST_MAX_GPKG_FEATURES);
 			(*n_errors)++;
 			break;
 		}
-		if (pst_grow((void **)&l->features, &cap, l->n_features + 1, sizeof(pst_feature)))
-			return pst_error(r->g->ctx, POSTURE_ENOMEM, r->g->path, "out of memory");
+		if (pst_grow((void **)&l->features, &cap, l->n_features + 1, sizeof(pst_feature))) {
+			rc = POSTURE_ENOMEM;
+			break;
+		}
 		pst_feature *ft = &l->features[l->n_features];
 		memset(ft, 0, sizeof(*ft));
-		bool bad_geom;
-		json_t *jf = row_feature(r, &bad_geom);
-		json_t *props = jf ? json_object_get(jf, "properties") : NULL;
-		rc = props ? row_citations(r, fid, props) : POSTURE_ENOMEM;
-		if (rc == POSTURE_OK && bad_geom) {
-			pst_check_error(&c, "", false, "the geometry is not GeoPackage binary (or is "
-			                "cut short)");
-			/* Checked on as unplaced, so the one problem is reported once. */
-			json_object_set_new(jf, "geometry", json_null());
-			json_object_set_new(props, "precision", json_string("unplaced"));
+		rc = read_citations(r, l, fid);
+		pst_row row;
+		bool passed = false;
+		if (rc == POSTURE_OK && row_values(r, &row))
+			rc = pst_layer_row_feature(l, ft, &row, geo, data, &cache, &passed);
+		if (rc == POSTURE_OK && !passed) {
+			snprintf(where, sizeof(where), "%s:%s:fid %lld", r->g->path, r->table,
+			         (long long)fid);
+			memset(ft, 0, sizeof(*ft));
+			rc = check_row_json(r, l, ft, &c, geo, data);
 		}
-		if (rc == POSTURE_OK)
-			rc = pst_layer_check_feature(&c, l, ft, jf, geo, data);
-		json_decref(jf);
+		drop_citations(r);
 		l->n_features++;
 		ft->line = (int)(fid > INT32_MAX ? INT32_MAX : fid); /* where: table:fid */
 		ft->column = 0;
@@ -528,6 +690,9 @@ static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
 		for (size_t k = 0; k < ft->n_cites; k++)
 			ft->cites[k].line = ft->line, ft->cites[k].column = 0;
 	}
+	pst_row_cache_free(&cache);
+	if (rc == POSTURE_ENOMEM)
+		return pst_error(r->g->ctx, POSTURE_ENOMEM, r->g->path, "out of memory");
 	if (rc == POSTURE_OK && step != SQLITE_DONE) {
 		char at[600];
 		snprintf(at, sizeof(at), "%s:%s:fid %lld", r->g->path, r->table, (long long)last_fid);
@@ -557,6 +722,10 @@ int pst_gpkg_read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const 
 		return rc == POSTURE_EDATA ? POSTURE_OK : rc;
 	}
 	table_reader r = { .g = &g, .table = table };
+	if (!l->pool && !(l->pool = pst_pool_new())) {
+		gpkg_close(&g);
+		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+	}
 	char geom_col[128] = "geom";
 	int before = *n_errors;
 	rc = table_geometry(&r, l->type, geom_col, sizeof(geom_col), n_errors);
@@ -568,6 +737,9 @@ int pst_gpkg_read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const 
 		rc = read_rows(&r, l, geo, data, n_errors);
 	sqlite3_finalize(r.rows);
 	sqlite3_finalize(r.cites);
+	drop_citations(&r);
+	free(r.row_cites);
+	free(r.fast_cites);
 	gpkg_close(&g);
 	if (rc == POSTURE_EDATA) {
 		if (*n_errors == before)

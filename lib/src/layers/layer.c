@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
 #include <time.h>
 
 #include "check.h"
@@ -383,25 +384,34 @@ static const char *nearest_source(const posture_data *d, const char *id)
 	return best;
 }
 
-/* A page locator must lie within the pages the source's CSL `page` gives ("44-57"). */
-static void check_page_range(feat_ctx *f, const pst_source *src, const char *loc, const char *ptr)
+/*
+ * A page locator must lie within the pages the source's CSL `page` gives
+ * ("44-57"): false when it does not (*pages then names them).
+ */
+static bool page_range_ok(const pst_source *src, const char *loc, const char **pages)
 {
-	const char *pages = json_string_value(json_object_get(src->csl, "page"));
-	if (!pages || strncmp(loc, "p", 1) != 0 || !strncmp(loc, "para. ", 6))
-		return;
+	*pages = json_string_value(json_object_get(src->csl, "page"));
+	if (!*pages || strncmp(loc, "p", 1) != 0 || !strncmp(loc, "para. ", 6))
+		return true;
 	char *end;
-	long first = strtol(pages, &end, 10), last = first;
+	long first = strtol(*pages, &end, 10), last = first;
 	if (*end == '-' || !strncmp(end, "\xE2\x80\x93", 3))
 		last = strtol(end + (*end == '-' ? 1 : 3), &end, 10);
 	if (*end != '\0' || first <= 0 || last < first)
-		return; /* not a plain range: nothing to compare */
+		return true; /* not a plain range: nothing to compare */
 	const char *p = loc + (loc[1] == '.' ? 3 : 4);
 	long a = locator_number(&p), b = a;
 	if (*p == '-') {
 		p++;
 		b = locator_number(&p);
 	}
-	if (a < first || b > last)
+	return a >= first && b <= last;
+}
+
+static void check_page_range(feat_ctx *f, const pst_source *src, const char *loc, const char *ptr)
+{
+	const char *pages;
+	if (!page_range_ok(src, loc, &pages))
 		pst_check_error(f->c, ptr, false, "locator '%s' is outside the pages of source '%s' "
 		                "(%s)", loc, src->id, pages);
 }
@@ -560,6 +570,37 @@ static void today_text(char *out, size_t n)
 		snprintf(out, n, "9999-12-31");
 }
 
+/* The last day of a CSL entry's issued date, or INT_MAX when it has none. */
+static int issued_last_day(const pst_source *src)
+{
+	char ref[32], why[128];
+	int lo, hi;
+	if (!issued_text(src->csl, ref, sizeof(ref)) || !pst_date_parse(ref, &lo, &hi, why, sizeof(why)))
+		return INT_MAX;
+	return hi;
+}
+
+/* The latest part of a parsed date: the first day of its end (of itself when not an interval). */
+static int latest_day(const pst_feature *feat, const char *date)
+{
+	const char *slash = strchr(date, '/');
+	int lo, hi;
+	char why[128];
+	if (slash && pst_date_parse(slash + 1, &lo, &hi, why, sizeof(why)))
+		return lo;
+	return feat->date_from;
+}
+
+/* A source cited twice by one feature is compared once. */
+static bool cited_before(const pst_feature *feat, size_t i)
+{
+	const char *id = feat->cites[i].source_id;
+	for (size_t j = 0; j < i; j++)
+		if (feat->cites[j].source_id && id && !strcmp(feat->cites[j].source_id, id))
+			return true;
+	return false;
+}
+
 /*
  * An item cannot be dated after what reports it: the latest part of its date
  * (the end of an interval, at its earliest) must not be later than the last
@@ -568,24 +609,17 @@ static void today_text(char *out, size_t n)
  */
 static void check_date_order(feat_ctx *f, pst_feature *feat, const char *date, const char *ptr)
 {
-	const char *slash = strchr(date, '/');
-	int latest = feat->date_from, lo, hi;
-	char why[128];
-	if (slash && pst_date_parse(slash + 1, &lo, &hi, why, sizeof(why)))
-		latest = lo;
-	char ref[32];
+	int latest = latest_day(feat, date), lo, hi;
+	char ref[32], why[128];
 	today_text(ref, sizeof(ref));
 	if (pst_date_parse(ref, &lo, &hi, why, sizeof(why)) && latest > hi)
 		pst_check_error(f->c, ptr, false, "date '%s' is later than today, %s", date, ref);
 	for (size_t i = 0; f->data && i < feat->n_cites; i++) {
 		const char *id = feat->cites[i].source_id;
 		const pst_source *src = id ? pst_data_source(f->data, id) : NULL;
-		bool repeat = false;
-		for (size_t j = 0; j < i && !repeat; j++)
-			repeat = feat->cites[j].source_id && id && !strcmp(feat->cites[j].source_id, id);
-		if (!src || repeat || !issued_text(src->csl, ref, sizeof(ref)) ||
-		    !pst_date_parse(ref, &lo, &hi, why, sizeof(why)) || latest <= hi)
+		if (!src || cited_before(feat, i) || latest <= issued_last_day(src))
 			continue;
+		issued_text(src->csl, ref, sizeof(ref));
 		pst_check_error(f->c, ptr, false, "date '%s' is later than %s, the issued date of "
 		                "source '%s', which it cites", date, ref, id);
 	}
@@ -825,6 +859,205 @@ int pst_layer_check_feature(pst_checker *c, pst_layer *l, pst_feature *ft, json_
 	return rc;
 }
 
+/* --- rows that pass every check, without JSON (big GeoPackage layers) ------ */
+
+/* Today's last day, as check_date_order() compares it (INT_MAX when unknown). */
+static int today_last_day(void)
+{
+	char ref[32], why[128];
+	int lo, hi;
+	today_text(ref, sizeof(ref));
+	return pst_date_parse(ref, &lo, &hi, why, sizeof(why)) ? hi : INT_MAX;
+}
+
+int pst_row_cache_init(pst_row_cache *c, const posture_data *d)
+{
+	memset(c, 0, sizeof(*c));
+	c->today = today_last_day();
+	c->issued = malloc(((d ? d->n_sources : 0) + 1) * sizeof(int));
+	if (!c->issued)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; d && i < d->n_sources; i++)
+		c->issued[i] = INT_MIN; /* not looked up yet */
+	return POSTURE_OK;
+}
+
+void pst_row_cache_free(pst_row_cache *c)
+{
+	free(c->issued);
+	c->issued = NULL;
+}
+
+/* The source @p id and its issued last day, through the cache (NULL: not a source). */
+static const pst_source *cached_source(pst_row_cache *c, const posture_data *d, const char *id,
+                                       int *issued)
+{
+	if (c->last_id == id && c->last_src) { /* pooled ids: the same text is the same pointer */
+		*issued = c->last_issued;
+		return c->last_src;
+	}
+	const pst_source *src = pst_data_source(d, id);
+	if (!src)
+		return NULL;
+	size_t k = (size_t)(src - d->sources);
+	if (c->issued[k] == INT_MIN)
+		c->issued[k] = issued_last_day(src);
+	c->last_id = id;
+	c->last_src = src;
+	c->last_issued = *issued = c->issued[k];
+	return src;
+}
+
+/*
+ * The row's checks, in the order and with the outcome of check_feature(),
+ * answering only "does it pass without a word": any problem (or doubt) sends
+ * the row to the full check, which says what is wrong.
+ */
+static bool row_passes(const pst_layer *l, const pst_row *r, const pst_georef *geo,
+                       const posture_data *d, pst_row_cache *c, int *from, int *to)
+{
+	pst_layer_type t = l->type;
+	if (t == PST_LAYER_BORDERS || !r->id || !is_kebab(r->id) || !r->name || !r->kind ||
+	    !pst_word_in(r->kind, kinds_of(t)) || !r->precision ||
+	    !pst_word_in(r->precision, precisions))
+		return false;
+	if (r->n_cites == 0 && t != PST_LAYER_PLACES)
+		return false;
+	bool sources_ok = d && d->sources_state == PST_SOURCES_OK;
+	for (size_t i = 0; i < r->n_cites; i++) {
+		const pst_row_cite *ci = &r->cites[i];
+		if (!ci->source || !ci->locator || !ci->quote || !valid_locator(ci->locator))
+			return false;
+		int issued;
+		const char *pages;
+		const pst_source *src = sources_ok ? cached_source(c, d, ci->source, &issued) : NULL;
+		if (sources_ok && (!src || !page_range_ok(src, ci->locator, &pages)))
+			return false;
+	}
+	if (r->country && (!is_iso3(r->country) || (geo && !pst_georef_has_country(geo, r->country))))
+		return false;
+	if (t == PST_LAYER_BASES && r->status && !pst_word_in(r->status, statuses))
+		return false;
+	if (t == PST_LAYER_INCIDENTS) {
+		if (r->date_basis && (!pst_word_in(r->date_basis, date_bases) || !r->date))
+			return false;
+		if (r->date_basis && !strcmp(r->date_basis, "inferred") && !r->note)
+			return false;
+		char why[128];
+		if (r->date) {
+			pst_feature probe = { .date_from = 0 };
+			if (!r->date_basis || !pst_date_parse(r->date, from, to, why, sizeof(why)))
+				return false;
+			probe.date_from = *from;
+			int latest = latest_day(&probe, r->date);
+			if (latest > c->today)
+				return false;
+			for (size_t i = 0; d && i < r->n_cites; i++) { /* as check_date_order() */
+				int issued;
+				if (cached_source(c, d, r->cites[i].source, &issued) && latest > issued)
+					return false; /* a repeated source fails the same way */
+			}
+		}
+	}
+	bool unplaced = !strcmp(r->precision, "unplaced");
+	if (r->geom_null != unplaced)
+		return false;
+	if (!r->geom_null) {
+		if (!isfinite(r->lon) || !isfinite(r->lat) || fabs(r->lon) > 180 || fabs(r->lat) > 90)
+			return false;
+		if (geo && r->country ? !pst_georef_within_km(geo, r->country, r->lon, r->lat, 25)
+		    : geo && !pst_georef_near_land(geo, r->lon, r->lat, 25))
+			return false;
+	}
+	return true;
+}
+
+/* A pooled copy of @p s (interned when @p shared), or NULL for NULL; *fail on no memory. */
+static char *pooled(pst_pool *p, const char *s, bool shared, bool *fail)
+{
+	if (!s)
+		return NULL;
+	char *out = shared ? (char *)pst_pool_intern(p, s, strlen(s)) : pst_pool_strn(p, s, strlen(s));
+	if (!out)
+		*fail = true;
+	return out;
+}
+
+int pst_layer_row_feature(pst_layer *l, pst_feature *ft, const pst_row *r,
+                          const pst_georef *geo, const posture_data *data, pst_row_cache *cache,
+                          bool *passed)
+{
+	int from = 0, to = 0;
+	*passed = row_passes(l, r, geo, data, cache, &from, &to);
+	if (!*passed)
+		return POSTURE_OK;
+	bool fail = false;
+	pst_pool *p = l->pool;
+	memset(ft, 0, sizeof(*ft));
+	ft->id = pooled(p, r->id, false, &fail);
+	ft->name = pooled(p, r->name, false, &fail);
+	ft->kind = pooled(p, r->kind, true, &fail);
+	ft->precision = pooled(p, r->precision, true, &fail);
+	ft->country = pooled(p, r->country, true, &fail);
+	if (l->type == PST_LAYER_BASES) {
+		ft->operator_ = pooled(p, r->operator_, true, &fail);
+		ft->status = pooled(p, r->status, true, &fail);
+	}
+	if (l->type == PST_LAYER_INCIDENTS) {
+		ft->date = pooled(p, r->date, true, &fail);
+		ft->date_basis = pooled(p, r->date_basis, true, &fail);
+		ft->date_from = from;
+		ft->date_to = to;
+	}
+	ft->note = pooled(p, r->note, true, &fail);
+	ft->has_point = !r->geom_null;
+	ft->lon = r->geom_null ? 0 : r->lon;
+	ft->lat = r->geom_null ? 0 : r->lat;
+	if (r->n_cites) {
+		ft->cites = pst_pool_alloc(p, r->n_cites * sizeof(*ft->cites));
+		fail = fail || !ft->cites;
+		for (size_t i = 0; ft->cites && i < r->n_cites; i++)
+			ft->cites[i] = (pst_citation){ .source_id = (char *)r->cites[i].source,
+				                       .locator = (char *)r->cites[i].locator,
+				                       .quote = (char *)r->cites[i].quote };
+		ft->n_cites = ft->cites ? r->n_cites : 0;
+	}
+	return fail ? POSTURE_ENOMEM : POSTURE_OK;
+}
+
+/* Move a checked feature's strings and citations into its layer's pool. */
+int pst_layer_pool_feature(pst_layer *l, pst_feature *ft)
+{
+	bool fail = false;
+	pst_pool *p = l->pool;
+	char **fields[] = { &ft->id, &ft->name, &ft->kind, &ft->precision, &ft->country,
+		            &ft->operator_, &ft->status, &ft->date, &ft->date_basis, &ft->note };
+	for (size_t i = 0; i < PST_ARRAY_LEN(fields); i++) {
+		char *old = *fields[i];
+		*fields[i] = pooled(p, old, i >= 2, &fail);
+		free(old);
+	}
+	pst_citation *cites = ft->n_cites ? pst_pool_alloc(p, ft->n_cites * sizeof(*cites)) : NULL;
+	fail = fail || (ft->n_cites && !cites);
+	for (size_t i = 0; i < ft->n_cites; i++) {
+		pst_citation *c = &ft->cites[i];
+		if (cites) {
+			cites[i] = *c;
+			cites[i].source_id = pooled(p, c->source_id, true, &fail);
+			cites[i].locator = pooled(p, c->locator, true, &fail);
+			cites[i].quote = pooled(p, c->quote, true, &fail);
+		}
+		free(c->source_id);
+		free(c->locator);
+		free(c->quote);
+	}
+	free(ft->cites);
+	ft->cites = cites;
+	if (!cites)
+		ft->n_cites = 0;
+	return fail ? POSTURE_ENOMEM : POSTURE_OK;
+}
+
 static char *layer_name(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -1025,8 +1258,15 @@ static void free_feature(pst_feature *f)
 
 static void free_layer(pst_layer *l)
 {
-	for (size_t i = 0; i < l->n_features; i++)
-		free_feature(&l->features[i]);
+	for (size_t i = 0; i < l->n_features; i++) {
+		if (!l->pool) {
+			free_feature(&l->features[i]);
+			continue;
+		}
+		free(l->features[i].line_xy); /* the rest is in the pool */
+		free(l->features[i].line_end);
+	}
+	pst_pool_free(l->pool);
 	free(l->features);
 	free(l->name);
 	free(l->path);
@@ -1035,10 +1275,10 @@ static void free_layer(pst_layer *l)
 /* FNV-1a, for the id set below. */
 static size_t hash_id(const char *s)
 {
-	size_t h = 2166136261u;
+	uint64_t h = 1469598103934665603u;
 	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)(h ^ h >> 29);
 }
 
 /*
@@ -1054,7 +1294,7 @@ static int check_unique_ids(posture_ctx *ctx, const posture_data *d, int *n_erro
 		total += d->layers[a].n_features;
 	while (cap < 2 * total)
 		cap *= 2;
-	struct seen { const pst_feature *f; const pst_layer *layer; } *slot =
+	struct seen { const pst_feature *f; const pst_layer *layer; size_t hash; } *slot =
 		calloc(cap, sizeof(*slot));
 	if (!slot)
 		return POSTURE_ENOMEM;
@@ -1063,11 +1303,11 @@ static int check_unique_ids(posture_ctx *ctx, const posture_data *d, int *n_erro
 			const pst_feature *f = &d->layers[a].features[i];
 			if (!f->id)
 				continue;
-			size_t k = hash_id(f->id) & (cap - 1);
-			while (slot[k].f && strcmp(slot[k].f->id, f->id) != 0)
+			size_t h = hash_id(f->id), k = h & (cap - 1);
+			while (slot[k].f && (slot[k].hash != h || strcmp(slot[k].f->id, f->id) != 0))
 				k = (k + 1) & (cap - 1);
 			if (!slot[k].f) {
-				slot[k] = (struct seen){ f, &d->layers[a] };
+				slot[k] = (struct seen){ f, &d->layers[a], h };
 				continue;
 			}
 			const pst_feature *g = slot[k].f;

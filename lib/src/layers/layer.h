@@ -62,6 +62,8 @@ typedef struct {
 	pst_layer_type type;
 	pst_feature *features;
 	size_t n_features;
+	pst_pool *pool;   /* when set, its features' strings and citations live here (big
+	                     GeoPackage layers): freed with the pool, not one by one */
 } pst_layer;
 
 typedef struct {

@@ -1,0 +1,127 @@
+/*
+ * pool.c — a string pool for big layers: many small allocations freed at
+ * once, and repeated strings (kinds, dates, citations) stored once.
+ *
+ * Memory comes in blocks of at least POOL_BLOCK bytes; nothing is freed
+ * before the pool is.  Interned strings are found again through an
+ * open-addressing hash set (FNV-1a of the bytes, table at most half full).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define POOL_BLOCK (256u * 1024)
+
+typedef struct block {
+	struct block *next;
+	size_t used, size;
+	max_align_t data[];
+} block;
+
+typedef struct {
+	const char *s; /* NULL: empty slot */
+	size_t len;
+	uint64_t hash;
+} slot;
+
+struct pst_pool {
+	block *head;
+	slot *set;
+	size_t set_cap, set_n;
+};
+
+pst_pool *pst_pool_new(void)
+{
+	return calloc(1, sizeof(pst_pool));
+}
+
+void pst_pool_free(pst_pool *p)
+{
+	if (!p)
+		return;
+	for (block *b = p->head, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(p->set);
+	free(p);
+}
+
+void *pst_pool_alloc(pst_pool *p, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	n = (n + align - 1) / align * align;
+	if (!n)
+		n = align;
+	block *b = p->head;
+	if (!b || b->size - b->used < n) {
+		size_t size = n > POOL_BLOCK ? n : POOL_BLOCK;
+		b = malloc(sizeof(block) + size);
+		if (!b)
+			return NULL;
+		b->next = p->head;
+		b->used = 0;
+		b->size = size;
+		p->head = b;
+	}
+	void *out = (char *)b->data + b->used;
+	b->used += n;
+	return out;
+}
+
+char *pst_pool_strn(pst_pool *p, const char *s, size_t n)
+{
+	char *out = pst_pool_alloc(p, n + 1);
+	if (out) {
+		memcpy(out, s, n);
+		out[n] = '\0';
+	}
+	return out;
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h;
+}
+
+static int set_grow(pst_pool *p)
+{
+	size_t cap = p->set_cap ? 2 * p->set_cap : 256;
+	slot *set = calloc(cap, sizeof(slot));
+	if (!set)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < p->set_cap; i++) {
+		if (!p->set[i].s)
+			continue;
+		size_t k = p->set[i].hash & (cap - 1);
+		while (set[k].s)
+			k = (k + 1) & (cap - 1);
+		set[k] = p->set[i];
+	}
+	free(p->set);
+	p->set = set;
+	p->set_cap = cap;
+	return POSTURE_OK;
+}
+
+const char *pst_pool_intern(pst_pool *p, const char *s, size_t n)
+{
+	if (2 * (p->set_n + 1) > p->set_cap && set_grow(p) != POSTURE_OK)
+		return NULL;
+	uint64_t h = fnv1a(s, n);
+	size_t k = h & (p->set_cap - 1);
+	for (; p->set[k].s; k = (k + 1) & (p->set_cap - 1))
+		if (p->set[k].hash == h && p->set[k].len == n && !memcmp(p->set[k].s, s, n))
+			return p->set[k].s;
+	char *copy = pst_pool_strn(p, s, n);
+	if (!copy)
+		return NULL;
+	p->set[k] = (slot){ copy, n, h };
+	p->set_n++;
+	return copy;
+}
