@@ -14,6 +14,7 @@
  * no reader can tell.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,20 @@ bool pst_cairo_dense(const pst_group *g)
 	return n > PST_SYMBOL_BATCH_MIN;
 }
 
+/*
+ * Premultiplied "over" of @p src (alpha a, 0 < a < 255) on @p dst: src + dst * (255 - a) / 255,
+ * two channels at a time (x / 255 as (x + 128 + (x + 128) / 256) / 256, exact for these products).
+ */
+static inline uint32_t over(uint32_t src, uint32_t dst)
+{
+	uint32_t ia = 255 - (src >> 24);
+	uint32_t rb = (dst & 0x00FF00FFu) * ia + 0x00800080u;
+	rb = ((rb + ((rb >> 8) & 0x00FF00FFu)) >> 8) & 0x00FF00FFu;
+	uint32_t ag = ((dst >> 8) & 0x00FF00FFu) * ia + 0x00800080u;
+	ag = (ag + ((ag >> 8) & 0x00FF00FFu)) & 0xFF00FF00u;
+	return src + (rb | ag);
+}
+
 /* Blend premultiplied ARGB @p stamp into the RGB24/ARGB32 @p dst at (x0, y0), within @p clip. */
 static void blend(cairo_surface_t *dst, cairo_surface_t *stamp, int x0, int y0, const int clip[4])
 {
@@ -65,14 +80,7 @@ static void blend(cairo_surface_t *dst, cairo_surface_t *stamp, int x0, int y0, 
 				dp[x] = src;
 				continue;
 			}
-			/* Premultiplied "over": src + dst * (255 - a) / 255, two channels at a time
-			 * (x / 255 as (x + 128 + (x + 128) / 256) / 256, exact for these products). */
-			uint32_t d32 = dp[x], ia = 255 - a;
-			uint32_t rb = (d32 & 0x00FF00FFu) * ia + 0x00800080u;
-			rb = ((rb + ((rb >> 8) & 0x00FF00FFu)) >> 8) & 0x00FF00FFu;
-			uint32_t ag = ((d32 >> 8) & 0x00FF00FFu) * ia + 0x00800080u;
-			ag = (ag + ((ag >> 8) & 0x00FF00FFu)) & 0xFF00FF00u;
-			dp[x] = src + (rb | ag);
+			dp[x] = over(src, dp[x]);
 		}
 	}
 }
@@ -110,33 +118,148 @@ static cairo_surface_t *make_stamp(const pst_item *it, double k, double *half)
 	return st;
 }
 
-/* Symbols of the looks from item @p first on, on an image surface: stamps. */
-static void stamp_symbols(cairo_t *cr, const pst_group *g, const posture_scene *s, bool *done)
+/*
+ * The items of one kind of mark (symbols, or discs) grouped by look in one
+ * pass: looks in order of first appearance, each with its items in order.
+ */
+typedef struct {
+	size_t n_looks;
+	size_t *first;  /* per look: its first item */
+	size_t *start;  /* n_looks + 1 offsets into item */
+	size_t *item;   /* item indices, look by look */
+} looks;
+
+static void looks_free(looks *l)
 {
+	free(l->first);
+	free(l->start);
+	free(l->item);
+}
+
+/* Group the items @p member takes (and not done) by @p same; POSTURE_ENOMEM or OK. */
+static int looks_group(looks *l, const pst_group *g, const bool *done,
+                       bool (*member)(const pst_item *),
+                       bool (*same)(const pst_item *, const pst_item *))
+{
+	memset(l, 0, sizeof(*l));
+	size_t *look_of = malloc((g->n_items + 1) * sizeof(size_t)), cap = 0, n = 0, prev = 0;
+	if (!look_of)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < g->n_items; i++) {
+		const pst_item *it = &g->items[i];
+		look_of[i] = SIZE_MAX;
+		if (done[i] || !member(it))
+			continue;
+		size_t k = prev < l->n_looks && same(&g->items[l->first[prev]], it) ? prev : 0;
+		while (k < l->n_looks && !same(&g->items[l->first[k]], it))
+			k++;
+		if (k == l->n_looks) {
+			if (pst_grow((void **)&l->first, &cap, k + 1, sizeof(size_t))) {
+				free(look_of);
+				return POSTURE_ENOMEM;
+			}
+			l->first[l->n_looks++] = i;
+		}
+		look_of[i] = prev = k;
+		n++;
+	}
+	l->start = calloc(l->n_looks + 2, sizeof(size_t));
+	l->item = malloc((n + 1) * sizeof(size_t));
+	if (!l->start || !l->item) {
+		free(look_of);
+		return POSTURE_ENOMEM;
+	}
+	for (size_t i = 0; i < g->n_items; i++)
+		if (look_of[i] != SIZE_MAX)
+			l->start[look_of[i] + 2]++;
+	for (size_t k = 2; k <= l->n_looks + 1; k++)
+		l->start[k] += l->start[k - 1];
+	for (size_t i = 0; i < g->n_items; i++)
+		if (look_of[i] != SIZE_MAX)
+			l->item[l->start[look_of[i] + 1]++] = i;
+	free(look_of);
+	return POSTURE_OK;
+}
+
+/*
+ * Device pixels marked by the current look: two stamps of one look at one
+ * pixel draw the same (the second only darkens the anti-aliased edge a
+ * shade), so only one is drawn.  One bit per pixel of the frame.
+ */
+typedef struct {
+	uint8_t *bits;
+	int x0, y0, w, h;
+} spot_set;
+
+static int spots_init(spot_set *sp, const int clip[4])
+{
+	sp->x0 = clip[0], sp->y0 = clip[1];
+	sp->w = clip[2] > clip[0] ? clip[2] - clip[0] : 0;
+	sp->h = clip[3] > clip[1] ? clip[3] - clip[1] : 0;
+	sp->bits = calloc((size_t)sp->w * (size_t)sp->h / 8 + 1, 1);
+	return sp->bits ? POSTURE_OK : POSTURE_ENOMEM;
+}
+
+static void spots_clear(spot_set *sp)
+{
+	memset(sp->bits, 0, (size_t)sp->w * (size_t)sp->h / 8 + 1);
+}
+
+/* True when (x, y) was not stamped yet (now it is); spots off the frame count as new. */
+static bool spots_new(spot_set *sp, long x, long y)
+{
+	if (x < sp->x0 || y < sp->y0 || x >= sp->x0 + sp->w || y >= sp->y0 + sp->h)
+		return true;
+	size_t k = (size_t)(y - sp->y0) * (size_t)sp->w + (size_t)(x - sp->x0);
+	bool seen = sp->bits[k / 8] & (1u << (k % 8));
+	sp->bits[k / 8] |= (uint8_t)(1u << (k % 8));
+	return !seen;
+}
+
+/* Symbols on an image surface: a stamp per look, blended once at each pixel it marks. */
+static int stamp_symbols(cairo_t *cr, const pst_group *g, const posture_scene *s, bool *done)
+{
+	looks l;
+	spot_set sp = { 0 };
 	cairo_surface_t *target = cairo_get_target(cr);
-	cairo_surface_flush(target);
 	int clip[4];
 	double k = device_frame(cr, s, target, clip);
-	for (size_t i = 0; i < g->n_items; i++) {
-		const pst_item *look = &g->items[i];
-		if (done[i] || !is_symbol(look))
-			continue;
+	int rc = looks_group(&l, g, done, is_symbol, same_look);
+	if (rc == POSTURE_OK)
+		rc = spots_init(&sp, clip);
+	cairo_surface_flush(target);
+	bool *last = rc == POSTURE_OK ? calloc(g->n_items + 1, sizeof(bool)) : NULL;
+	if (rc == POSTURE_OK && !last)
+		rc = POSTURE_ENOMEM;
+	for (size_t lk = 0; rc == POSTURE_OK && lk < l.n_looks; lk++) {
 		double half;
-		cairo_surface_t *stamp = make_stamp(look, k, &half);
-		if (cairo_surface_status(stamp) == CAIRO_STATUS_SUCCESS) {
-			for (size_t j = i; j < g->n_items; j++) {
-				const pst_item *it = &g->items[j];
-				if (done[j] || !is_symbol(it) || !same_look(look, it))
-					continue;
-				done[j] = true;
-				double x = it->ax, y = it->ay;
-				cairo_user_to_device(cr, &x, &y);
-				blend(target, stamp, (int)lround(x - half), (int)lround(y - half), clip);
-			}
+		cairo_surface_t *stamp = make_stamp(&g->items[l.first[lk]], k, &half);
+		spots_clear(&sp);
+		/* The last stamp at each pixel is the one on top: keep those, in drawing order,
+		 * so what covers what is as if every symbol were drawn. */
+		for (size_t m = l.start[lk + 1]; m-- > l.start[lk];) {
+			const pst_item *it = &g->items[l.item[m]];
+			double x = it->ax, y = it->ay;
+			cairo_user_to_device(cr, &x, &y);
+			last[m] = spots_new(&sp, lround(x), lround(y));
+		}
+		for (size_t m = l.start[lk];
+		     cairo_surface_status(stamp) == CAIRO_STATUS_SUCCESS && m < l.start[lk + 1]; m++) {
+			const pst_item *it = &g->items[l.item[m]];
+			done[l.item[m]] = true;
+			if (!last[m])
+				continue;
+			double x = it->ax, y = it->ay;
+			cairo_user_to_device(cr, &x, &y);
+			blend(target, stamp, (int)lround(x - half), (int)lround(y - half), clip);
 		}
 		cairo_surface_destroy(stamp);
 	}
+	free(last);
 	cairo_surface_mark_dirty(target);
+	free(sp.bits);
+	looks_free(&l);
+	return rc;
 }
 
 /* Symbols on a vector surface: one compound path per look, filled and outlined once. */
@@ -167,41 +290,103 @@ static bool is_disc(const pst_item *it)
 	       it->symbol_size > 0 && !strcmp(it->kind, "uncertainty");
 }
 
-/* The discs of imprecise positions on an image surface: a stamp per colour and size. */
-static void stamp_discs(cairo_t *cr, const pst_group *g, const posture_scene *s, bool *done)
+static bool same_disc(const pst_item *a, const pst_item *b)
 {
+	return a->symbol_size == b->symbol_size && same_rgba(a->style.fill, b->style.fill);
+}
+
+/*
+ * The discs of imprecise positions on an image surface, per colour and
+ * size: their coverage is gathered into one mask (the most any disc covers
+ * each pixel: their union, as the vector outputs fill one nonzero path per
+ * colour), which is then painted once in the colour.  A disc at a pixel
+ * already covered by one of its look adds nothing and is skipped.
+ */
+static int stamp_discs(cairo_t *cr, const pst_group *g, const posture_scene *s, bool *done)
+{
+	looks l;
+	spot_set sp = { 0 };
 	cairo_surface_t *target = cairo_get_target(cr);
-	cairo_surface_flush(target);
 	int clip[4];
 	double k = device_frame(cr, s, target, clip);
-	for (size_t i = 0; i < g->n_items; i++) {
-		const pst_item *look = &g->items[i];
-		if (done[i] || !is_disc(look))
-			continue;
+	int rc = looks_group(&l, g, done, is_disc, same_disc);
+	if (rc == POSTURE_OK)
+		rc = spots_init(&sp, clip);
+	uint8_t *mask = rc == POSTURE_OK ? malloc((size_t)sp.w * (size_t)sp.h + 1) : NULL;
+	if (rc == POSTURE_OK && !mask)
+		rc = POSTURE_ENOMEM;
+	cairo_surface_flush(target);
+	unsigned char *dst = cairo_image_surface_get_data(target);
+	int ds = cairo_image_surface_get_stride(target);
+	for (size_t lk = 0; rc == POSTURE_OK && lk < l.n_looks; lk++) {
+		const pst_item *look = &g->items[l.first[lk]];
 		double r = look->symbol_size / 2 * k;
 		int side = (int)ceil(2 * r) + 2;
-		cairo_surface_t *stamp = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, side, side);
+		cairo_surface_t *stamp = cairo_image_surface_create(CAIRO_FORMAT_A8, side, side);
 		cairo_t *sc = cairo_create(stamp);
-		cairo_set_source_rgba(sc, look->style.fill.r, look->style.fill.g, look->style.fill.b,
-		                      look->style.fill.a);
 		cairo_arc(sc, side / 2.0, side / 2.0, r, 0, 2 * PST_PI);
 		cairo_fill(sc);
 		cairo_destroy(sc);
 		cairo_surface_flush(stamp);
-		for (size_t j = i; cairo_surface_status(stamp) == CAIRO_STATUS_SUCCESS && j < g->n_items;
-		     j++) {
-			const pst_item *it = &g->items[j];
-			if (done[j] || !is_disc(it) || it->symbol_size != look->symbol_size ||
-			    !same_rgba(it->style.fill, look->style.fill))
-				continue;
-			done[j] = true;
+		if (cairo_surface_status(stamp) != CAIRO_STATUS_SUCCESS) {
+			cairo_surface_destroy(stamp);
+			continue;
+		}
+		const uint8_t *cov = cairo_image_surface_get_data(stamp);
+		int cs = cairo_image_surface_get_stride(stamp);
+		spots_clear(&sp);
+		memset(mask, 0, (size_t)sp.w * (size_t)sp.h);
+		int bx0 = sp.w, by0 = sp.h, bx1 = 0, by1 = 0; /* what the mask covers, frame pixels */
+		for (size_t m = l.start[lk]; m < l.start[lk + 1]; m++) {
+			const pst_item *it = &g->items[l.item[m]];
+			done[l.item[m]] = true;
 			double x = it->ax, y = it->ay;
 			cairo_user_to_device(cr, &x, &y);
-			blend(target, stamp, (int)lround(x - side / 2.0), (int)lround(y - side / 2.0), clip);
+			long x0 = lround(x - side / 2.0) - sp.x0, y0 = lround(y - side / 2.0) - sp.y0;
+			if (!spots_new(&sp, lround(x), lround(y)))
+				continue;
+			int ya = y0 < 0 ? (int)-y0 : 0, yb = y0 + side > sp.h ? (int)(sp.h - y0) : side;
+			int xa = x0 < 0 ? (int)-x0 : 0, xb = x0 + side > sp.w ? (int)(sp.w - x0) : side;
+			if (ya >= yb || xa >= xb)
+				continue;
+			bx0 = bx0 < (int)x0 + xa ? bx0 : (int)x0 + xa;
+			by0 = by0 < (int)y0 + ya ? by0 : (int)y0 + ya;
+			bx1 = bx1 > (int)x0 + xb ? bx1 : (int)x0 + xb;
+			by1 = by1 > (int)y0 + yb ? by1 : (int)y0 + yb;
+			for (int yy = ya; yy < yb; yy++) {
+				const uint8_t *c = cov + (size_t)yy * (size_t)cs;
+				uint8_t *mp = mask + (size_t)(y0 + yy) * (size_t)sp.w + x0;
+				for (int xx = xa; xx < xb; xx++)
+					if (c[xx] > mp[xx])
+						mp[xx] = c[xx];
+			}
 		}
 		cairo_surface_destroy(stamp);
+		/* The colour at each coverage, premultiplied, as Cairo would composite it. */
+		uint32_t src[256];
+		pst_rgba f = look->style.fill;
+		for (int c = 0; c < 256; c++) {
+			double a = f.a * c / 255.0;
+			src[c] = (uint32_t)lround(a * 255) << 24 | (uint32_t)lround(f.r * a * 255) << 16 |
+			         (uint32_t)lround(f.g * a * 255) << 8 | (uint32_t)lround(f.b * a * 255);
+		}
+		for (int yy = by0; yy < by1; yy++) {
+			const uint8_t *mp = mask + (size_t)yy * (size_t)sp.w;
+			uint32_t *dp = (uint32_t *)(dst + (size_t)(yy + sp.y0) * (size_t)ds) + sp.x0;
+			for (int xx = bx0; xx < bx1; xx++) {
+				uint32_t c = src[mp[xx]], a = c >> 24;
+				if (a == 255)
+					dp[xx] = c;
+				else if (a)
+					dp[xx] = over(c, dp[xx]);
+			}
+		}
 	}
 	cairo_surface_mark_dirty(target);
+	free(mask);
+	free(sp.bits);
+	looks_free(&l);
+	return rc;
 }
 
 /* Areas of the layer, one compound path per fill colour (the discs of imprecise positions). */
@@ -243,13 +428,12 @@ int pst_cairo_paint_dense(cairo_t *cr, const pst_group *g, const posture_scene *
 	bool image = cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_IMAGE &&
 	             (cairo_image_surface_get_format(target) == CAIRO_FORMAT_RGB24 ||
 	              cairo_image_surface_get_format(target) == CAIRO_FORMAT_ARGB32);
-	if (image)
-		stamp_discs(cr, g, s, done);
+	int rc = image ? stamp_discs(cr, g, s, done) : POSTURE_OK;
 	batch_areas(cr, g, tol, done);
-	if (image)
-		stamp_symbols(cr, g, s, done);
-	else
+	if (rc == POSTURE_OK && image)
+		rc = stamp_symbols(cr, g, s, done);
+	else if (rc == POSTURE_OK)
 		path_symbols(cr, g, done);
 	free(done);
-	return POSTURE_OK;
+	return rc;
 }

@@ -18,12 +18,15 @@
 #include "layers/cite.h"
 
 /* The scene's entry for @p id, created (numbered next) on first sight. */
-static pst_scene_source *source_for(builder *b, const char *id)
+static pst_scene_source *source_for(builder *b, const char *id, size_t *last)
 {
 	posture_scene *s = b->scene;
+	if (*last < s->n_sources && !strcmp(s->sources[*last].id, id))
+		return &s->sources[*last]; /* runs of one source are the common case */
 	for (size_t i = 0; i < s->n_sources; i++)
 		if (!strcmp(s->sources[i].id, id))
-			return &s->sources[i];
+			return &s->sources[*last = i];
+	*last = s->n_sources;
 	const pst_source *src = pst_data_source(b->data, id);
 	pst_scene_source *list = realloc(s->sources, (s->n_sources + 1) * sizeof(*list));
 	if (!src || !list)
@@ -80,27 +83,41 @@ static void add_ranges(pst_buf *b, const unsigned char set[], const char *one, c
 	}
 }
 
-/* Every locator the map cites in source @p id, compressed. */
-static char *locators_of(const posture_scene *s, const char *id)
+/*
+ * Every locator the map cites in each source, compressed, into the scene's
+ * list: one pass over the items, through the numbers already given.
+ */
+static int set_locators(posture_scene *s)
 {
-	unsigned char *pages = calloc(2 * MAX_LOCATOR, 1), *paras = pages + MAX_LOCATOR;
-	if (!pages)
-		return NULL;
+	unsigned char *marks = calloc(s->n_sources + 1, 2 * MAX_LOCATOR);
+	if (!marks)
+		return POSTURE_ENOMEM;
 	for (size_t g = 0; g < s->n_groups; g++) {
 		for (size_t i = 0; i < s->groups[g].n_items; i++) {
 			const pst_item *it = &s->groups[g].items[i];
-			for (size_t c = 0; c < it->n_cites; c++)
-				if (!strcmp(it->cite_source[c], id))
-					mark_locator(it->cite_locator[c], pages, paras);
+			for (size_t c = 0; c < it->n_cites; c++) {
+				int k = it->cite_number[c] - 1;
+				if (k >= 0 && (size_t)k < s->n_sources)
+					mark_locator(it->cite_locator[c], marks + 2 * MAX_LOCATOR * (size_t)k,
+					             marks + 2 * MAX_LOCATOR * (size_t)k + MAX_LOCATOR);
+			}
 		}
 	}
-	pst_buf b;
-	pst_buf_init(&b);
-	add_ranges(&b, pages, "p.", "pp.");
-	add_ranges(&b, paras, "para.", "paras.");
-	pst_buf_puts(&b, "");
-	free(pages);
-	return b.failed ? NULL : b.data;
+	int rc = POSTURE_OK;
+	for (size_t k = 0; k < s->n_sources && rc == POSTURE_OK; k++) {
+		unsigned char *pages = marks + 2 * MAX_LOCATOR * k, *paras = pages + MAX_LOCATOR;
+		pst_buf b;
+		pst_buf_init(&b);
+		add_ranges(&b, pages, "p.", "pp.");
+		add_ranges(&b, paras, "para.", "paras.");
+		pst_buf_puts(&b, "");
+		if (b.failed)
+			rc = POSTURE_ENOMEM;
+		else
+			s->sources[k].locators = b.data;
+	}
+	free(marks);
+	return rc;
 }
 
 /* Items with citations, most important first (stable within a priority). */
@@ -191,11 +208,11 @@ int pst_number_citations(builder *b)
 		free(items);
 		return pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
 	}
-	size_t n = ordered_items(s, items, cap);
+	size_t n = ordered_items(s, items, cap), last = 0;
 	int rc = POSTURE_OK;
 	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
 		for (size_t c = 0; c < items[i]->n_cites && rc == POSTURE_OK; c++) {
-			pst_scene_source *src = source_for(b, items[i]->cite_source[c]);
+			pst_scene_source *src = source_for(b, items[i]->cite_source[c], &last);
 			if (!src)
 				rc = POSTURE_ENOMEM;
 			else
@@ -204,9 +221,8 @@ int pst_number_citations(builder *b)
 		if (rc == POSTURE_OK)
 			rc = append_marker(b, items[i]);
 	}
-	for (size_t i = 0; i < s->n_sources && rc == POSTURE_OK; i++)
-		if (!(s->sources[i].locators = locators_of(s, s->sources[i].id)))
-			rc = POSTURE_ENOMEM;
+	if (rc == POSTURE_OK)
+		rc = set_locators(s);
 	free(items);
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
 }

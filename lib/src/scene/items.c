@@ -61,28 +61,83 @@ void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 	it->symbol_box = (pst_box){ it->ax - r, it->ay - r, it->ax + r, it->ay + r };
 }
 
-/* Copy a feature's citations, date and precision to its scene item. */
-int pst_copy_citations(pst_item *it, const pst_feature *f)
+/* A copy of @p s in @p pool (the pool's one copy when @p shared), or with malloc. */
+static char *copy_in(pst_pool *pool, const char *s, bool shared)
+{
+	if (!pool)
+		return pst_strdup(s);
+	return shared ? (char *)pst_pool_intern(pool, s, strlen(s)) : pst_pool_strn(pool, s, strlen(s));
+}
+
+static void *zeroed_in(pst_pool *pool, size_t n, size_t size)
+{
+	void *p = pool ? pst_pool_alloc(pool, n * size) : calloc(n, size);
+	if (p && pool)
+		memset(p, 0, n * size);
+	return p;
+}
+
+/* A feature's citations (unless @p dated_only), date and precision on its item,
+ * copied into @p pool or not. */
+static int copy_citations(pst_item *it, const pst_feature *f, pst_pool *pool, bool dated_only)
 {
 	size_t n = f->n_cites;
-	it->cite_source = calloc(n + 1, sizeof(char *));
-	it->cite_locator = calloc(n + 1, sizeof(char *));
-	it->cite_quote = calloc(n + 1, sizeof(char *));
-	it->cite_number = calloc(n + 1, sizeof(int));
+	if (dated_only)
+		goto date;
+	it->cite_source = zeroed_in(pool, n + 1, sizeof(char *));
+	it->cite_locator = zeroed_in(pool, n + 1, sizeof(char *));
+	it->cite_quote = zeroed_in(pool, n + 1, sizeof(char *));
+	it->cite_number = zeroed_in(pool, n + 1, sizeof(int));
 	if (!it->cite_source || !it->cite_locator || !it->cite_quote || !it->cite_number)
 		return POSTURE_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		it->cite_source[i] = pst_strdup(f->cites[i].source_id);
-		it->cite_locator[i] = pst_strdup(f->cites[i].locator);
-		it->cite_quote[i] = pst_strdup(f->cites[i].quote);
+		it->cite_source[i] = copy_in(pool, f->cites[i].source_id, true);
+		it->cite_locator[i] = copy_in(pool, f->cites[i].locator, true);
+		it->cite_quote[i] = copy_in(pool, f->cites[i].quote, true);
 		it->n_cites++;
 		if (!it->cite_source[i] || !it->cite_locator[i] || !it->cite_quote[i])
 			return POSTURE_ENOMEM;
 	}
-	if ((f->date && !(it->date = pst_strdup(f->date))) ||
-	    (f->precision && !(it->precision = pst_strdup(f->precision))))
+date:
+	if ((f->date && !(it->date = copy_in(pool, f->date, true))) ||
+	    (f->precision && !(it->precision = copy_in(pool, f->precision, true))))
 		return POSTURE_ENOMEM;
 	return POSTURE_OK;
+}
+
+int pst_copy_citations(pst_item *it, const pst_feature *f)
+{
+	return copy_citations(it, f, NULL, false);
+}
+
+/*
+ * A new point item of the data, its strings in the scene's pool (a million
+ * items would otherwise cost a dozen allocations each): the feature's id
+ * (after @p prefix), @p kind and the feature's name, citations, date and
+ * precision; with a prefix (an uncertainty area) no citations.
+ */
+static pst_item *pooled_item(builder *b, pst_group *g, const pst_feature *f, const char *prefix,
+                             const char *kind)
+{
+	posture_scene *s = b->scene;
+	if (!s->pool && !(s->pool = pst_pool_new()))
+		return NULL;
+	pst_item *it = pst_group_add_item(g);
+	if (!it)
+		return NULL;
+	it->pooled = true;
+	size_t np = prefix ? strlen(prefix) : 0, ni = strlen(f->id);
+	it->id = pst_pool_alloc(s->pool, np + ni + 1);
+	if (it->id) {
+		memcpy(it->id, prefix ? prefix : "", np);
+		memcpy(it->id + np, f->id, ni + 1);
+	}
+	it->kind = copy_in(s->pool, kind, true);
+	it->name = copy_in(s->pool, f->name, false);
+	if (!it->id || !it->kind || !it->name ||
+	    copy_citations(it, f, s->pool, prefix != NULL) != POSTURE_OK)
+		return NULL;
+	return it;
 }
 
 /* Parse "YYYY[-MM[-DD]]" (0 for missing parts). */
@@ -225,16 +280,10 @@ static bool imprecise(const pst_feature *f)
 static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, double x, double y)
 {
 	const pst_kind_style *ks = pst_theme_kind(b->theme, f->kind);
-	pst_item *it = pst_group_add_item(g);
+	pst_item *it = pooled_item(b, g, f, "area-", "uncertainty");
 	if (!it)
 		return POSTURE_ENOMEM;
-	it->id = pst_asprintf("area-%s", f->id);
-	it->kind = pst_strdup("uncertainty");
-	it->name = pst_strdup(f->name);
-	/* The area goes with its item when outputs filter by date. */
-	if ((f->date && !(it->date = pst_strdup(f->date))) ||
-	    (f->precision && !(it->precision = pst_strdup(f->precision))))
-		return POSTURE_ENOMEM;
+	/* The area goes with its item when outputs filter by date (its date and precision). */
 	it->closed = true;
 	it->style.fill = ks->fill;
 	it->style.fill.a = b->theme->uncertainty_alpha;
@@ -247,8 +296,7 @@ static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, doubl
 		xy[2 * i + 1] = y + r * sin(i * PST_PI / 24);
 	}
 	pst_pts clipped = { 0 };
-	int rc = it->id && it->kind && it->name ? pst_clip_ring(&clipped, xy, 48, &b->scene->map_box)
-	                                        : POSTURE_ENOMEM;
+	int rc = pst_clip_ring(&clipped, xy, 48, &b->scene->map_box);
 	if (rc == POSTURE_OK && clipped.n >= 3)
 		rc = pst_item_add_part(it, clipped.xy, clipped.n);
 	pst_pts_free(&clipped);
@@ -307,12 +355,9 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 		return POSTURE_OK; /* country names come from the country shapes (furniture of the map) */
 	if (type != PST_LAYER_PLACES && imprecise(f) && add_uncertainty(b, g, f, x, y) != POSTURE_OK)
 		return POSTURE_ENOMEM;
-	pst_item *it = pst_group_add_item(g);
+	pst_item *it = pooled_item(b, g, f, NULL, f->kind);
 	if (!it)
 		return POSTURE_ENOMEM;
-	it->id = pst_strdup(f->id);
-	it->kind = pst_strdup(f->kind);
-	it->name = pst_strdup(f->name);
 	it->has_anchor = true;
 	it->ax = x;
 	it->ay = y;
@@ -320,9 +365,7 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 	if (set_base_symbol(b, it, f) != POSTURE_OK)
 		return POSTURE_ENOMEM;
 	it->label_dropped = it->too_dense = !labelled; /* see layer_labelled() */
-	if (!it->id || !it->kind || !it->name ||
-	    (labelled && style_label(b, it, f, type) != POSTURE_OK) ||
-	    pst_copy_citations(it, f) != POSTURE_OK)
+	if (labelled && style_label(b, it, f, type) != POSTURE_OK)
 		return POSTURE_ENOMEM;
 	return POSTURE_OK;
 }

@@ -83,12 +83,20 @@ static void free_label(pst_label *l)
 
 static void free_item(pst_item *it)
 {
-	free(it->id);
-	free(it->kind);
-	free(it->name);
 	free(it->xy);
 	free(it->part_end);
 	free_label(it->label);
+	free(it->country);
+	free(it->link);
+	free(it->variant);
+	free(it->named_by);
+	free(it->key_text);
+	free(it->spots);
+	if (it->pooled)
+		return; /* the rest is in the scene's pool */
+	free(it->id);
+	free(it->kind);
+	free(it->name);
 	for (size_t i = 0; i < it->n_cites; i++) {
 		free(it->cite_source[i]);
 		free(it->cite_locator[i]);
@@ -100,12 +108,6 @@ static void free_item(pst_item *it)
 	free(it->cite_number);
 	free(it->date);
 	free(it->precision);
-	free(it->country);
-	free(it->link);
-	free(it->variant);
-	free(it->named_by);
-	free(it->key_text);
-	free(it->spots);
 }
 
 void pst_group_drop_last(pst_group *g)
@@ -138,6 +140,7 @@ void posture_scene_destroy(posture_scene *s)
 	free(s->crs);
 	free(s->title);
 	free(s->font);
+	pst_pool_free(s->pool);
 	free(s);
 }
 

@@ -99,6 +99,8 @@ typedef struct {
 	char *date;         /* ISO 8601 date or interval, or NULL */
 	char *precision;    /* exact … region, or NULL */
 	char *country;      /* items not on the map: the country the data names (its name), or NULL */
+	bool pooled;        /* id, kind, name, the citation arrays and texts, date and precision
+	                       live in the scene's pool (point items of the data): not freed alone */
 } pst_item;
 
 /*
@@ -163,6 +165,7 @@ struct posture_scene {
 	char *description;           /* text alternative: region, layers, counts, dates */
 	char *date;                  /* the "as of" date (ISO 8601), or NULL */
 	size_t keys_listed;          /* keys the key panel lists (the rest: HTML and map data) */
+	pst_pool *pool;              /* strings of pooled items (NULL until one is made) */
 };
 
 /*
