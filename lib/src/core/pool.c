@@ -4,7 +4,7 @@
  *
  * Memory comes in blocks of at least POOL_BLOCK bytes; nothing is freed
  * before the pool is.  Interned strings are found again through an
- * open-addressing hash set (FNV-1a of the bytes, table at most half full).
+ * open-addressing hash set (table at most half full).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -81,12 +81,20 @@ char *pst_pool_strn(pst_pool *p, const char *s, size_t n)
 	return out;
 }
 
-static uint64_t fnv1a(const char *s, size_t n)
+/* A hash of the bytes, eight at a time (citations' quotes are long and many). */
+static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603u;
-	for (size_t i = 0; i < n; i++)
+	uint64_t h = 1469598103934665603u ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x9E3779B97F4A7C15u;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	return h;
+	return h ^ h >> 29;
 }
 
 static int set_grow(pst_pool *p)
@@ -113,7 +121,7 @@ const char *pst_pool_intern(pst_pool *p, const char *s, size_t n)
 {
 	if (2 * (p->set_n + 1) > p->set_cap && set_grow(p) != POSTURE_OK)
 		return NULL;
-	uint64_t h = fnv1a(s, n);
+	uint64_t h = hash_bytes(s, n);
 	size_t k = h & (p->set_cap - 1);
 	for (; p->set[k].s; k = (k + 1) & (p->set_cap - 1))
 		if (p->set[k].hash == h && p->set[k].len == n && !memcmp(p->set[k].s, s, n))

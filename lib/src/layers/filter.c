@@ -374,6 +374,12 @@ int pst_data_filter(posture_data **out, posture_ctx *ctx, const posture_data *d,
 			continue;
 		pst_layer *c = &v->layers[v->n_layers++];
 		*c = *l;
+		size_t kept = 0;
+		for (size_t k = 0; k < l->n_features; k++)
+			kept += keep_feature(f, l, &l->features[k], to_day);
+		c->shared_features = kept == l->n_features; /* all of it: no copy (a big layer) */
+		if (c->shared_features)
+			continue;
 		c->n_features = 0;
 		c->features = malloc((l->n_features ? l->n_features : 1) * sizeof(*c->features));
 		if (!c->features) {

@@ -1344,7 +1344,8 @@ void posture_data_destroy(posture_data *d)
 		return;
 	if (d->view) {
 		for (size_t i = 0; i < d->n_layers; i++)
-			free(d->layers[i].features);
+			if (!d->layers[i].shared_features)
+				free(d->layers[i].features);
 		free(d->layers);
 		free(d);
 		return;

@@ -64,6 +64,8 @@ typedef struct {
 	size_t n_features;
 	pst_pool *pool;   /* when set, its features' strings and citations live here (big
 	                     GeoPackage layers): freed with the pool, not one by one */
+	bool shared_features; /* in a view (posture_data.view): `features` is the viewed
+	                         layer's own array, every feature kept (not freed here) */
 } pst_layer;
 
 typedef struct {
