@@ -56,6 +56,8 @@ typedef struct {
 	pst_handout_needs needs; /* measured by this pass (handout) */
 	bool planning;       /* a measuring pass: no label placement */
 	int fold;            /* how far the map layout's furniture is folded (0: not; see furniture.c) */
+	double circle[96];   /* cos, sin of the uncertainty discs' 48 corners (items.c) */
+	bool have_circle;
 } builder;
 
 /* build.c */

@@ -120,7 +120,8 @@ static int set_locators(posture_scene *s)
 	return rc;
 }
 
-/* Items with citations, most important first (stable within a priority). */
+/* Items with citations, most important first (stable within a priority); (size_t)-1
+ * when out of memory. */
 static size_t ordered_items(const posture_scene *s, pst_item **out, size_t max)
 {
 	size_t n = 0;
@@ -128,16 +129,7 @@ static size_t ordered_items(const posture_scene *s, pst_item **out, size_t max)
 		for (size_t i = 0; i < s->groups[g].n_items && n < max; i++)
 			if (s->groups[g].items[i].n_cites)
 				out[n++] = &s->groups[g].items[i];
-	for (size_t i = 1; i < n; i++) { /* insertion sort: stable; few items cite */
-		pst_item *v = out[i];
-		size_t j = i;
-		while (j > 0 && out[j - 1]->priority < v->priority) {
-			out[j] = out[j - 1];
-			j--;
-		}
-		out[j] = v;
-	}
-	return n;
+	return pst_sort_by_priority((const pst_item **)out, n) == POSTURE_OK ? n : (size_t)-1;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -209,7 +201,7 @@ int pst_number_citations(builder *b)
 		return pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
 	}
 	size_t n = ordered_items(s, items, cap), last = 0;
-	int rc = POSTURE_OK;
+	int rc = n == (size_t)-1 ? POSTURE_ENOMEM : POSTURE_OK;
 	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
 		for (size_t c = 0; c < items[i]->n_cites && rc == POSTURE_OK; c++) {
 			pst_scene_source *src = source_for(b, items[i]->cite_source[c], &last);

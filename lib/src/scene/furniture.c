@@ -532,24 +532,7 @@ static size_t legend_candidates(const posture_scene *s, const pst_item **out, si
 				out[n++] = it;
 		}
 	}
-	/* Stable by priority, in O(n) whatever n is: priorities are small numbers, so
-	 * count them, then place each item after the earlier ones of its priority (an
-	 * insertion sort was quadratic on a layer of a hundred thousand incidents). */
-	enum { N_PRIO = 256 };
-	size_t start[N_PRIO + 1] = { 0 };
-	for (size_t i = 0; i < n; i++)
-		start[N_PRIO - 1 - (out[i]->priority < 0 ? 0 : out[i]->priority % N_PRIO) + 1]++;
-	for (size_t p = 1; p <= N_PRIO; p++)
-		start[p] += start[p - 1];
-	const pst_item **sorted = malloc((n + 1) * sizeof(*sorted));
-	if (!sorted)
-		return (size_t)-1; /* out of memory */
-	for (size_t i = 0; i < n; i++)
-		sorted[start[N_PRIO - 1 - (out[i]->priority < 0 ? 0 : out[i]->priority % N_PRIO)]++] =
-			out[i];
-	memcpy(out, sorted, n * sizeof(*out));
-	free(sorted);
-	return n;
+	return pst_sort_by_priority((const pst_item **)out, n) == POSTURE_OK ? n : (size_t)-1;
 }
 
 /* Kinds a folded legend leaves out: reference places and plain borders, named on the map. */

@@ -291,9 +291,16 @@ static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, doubl
 	it->ax = x; /* the disc's centre and width, for painting it as a stamp (no anchor) */
 	it->ay = y;
 	it->symbol_size = 2 * r;
+	if (!b->have_circle) { /* the corners' cosines and sines, once per map */
+		for (int i = 0; i < 48; i++) {
+			b->circle[2 * i] = cos(i * PST_PI / 24);
+			b->circle[2 * i + 1] = sin(i * PST_PI / 24);
+		}
+		b->have_circle = true;
+	}
 	for (int i = 0; i < 48; i++) {
-		xy[2 * i] = x + r * cos(i * PST_PI / 24);
-		xy[2 * i + 1] = y + r * sin(i * PST_PI / 24);
+		xy[2 * i] = x + r * b->circle[2 * i];
+		xy[2 * i + 1] = y + r * b->circle[2 * i + 1];
 	}
 	pst_pts clipped = { 0 };
 	int rc = pst_clip_ring(&clipped, xy, 48, &b->scene->map_box);

@@ -151,3 +151,25 @@ void posture_scene_label_stats(const posture_scene *s, posture_label_stats *out)
 		                      st->n_dropped,  st->n_overlaps, st->mean_displacement,
 		                      st->n_keyed,    st->n_unlabelled, st->cpu_seconds };
 }
+
+int pst_sort_by_priority(const pst_item **items, size_t n)
+{
+	/* Stable by priority, in O(n) whatever n is: priorities are small numbers, so
+	 * count them, then place each item after the earlier ones of its priority (an
+	 * insertion sort was quadratic on a layer of a hundred thousand incidents). */
+	enum { N_PRIO = 256 };
+	size_t start[N_PRIO + 1] = { 0 };
+	for (size_t i = 0; i < n; i++)
+		start[N_PRIO - 1 - (items[i]->priority < 0 ? 0 : items[i]->priority % N_PRIO) + 1]++;
+	for (size_t p = 1; p <= N_PRIO; p++)
+		start[p] += start[p - 1];
+	const pst_item **sorted = malloc((n + 1) * sizeof(*sorted));
+	if (!sorted)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		sorted[start[N_PRIO - 1 - (items[i]->priority < 0 ? 0 : items[i]->priority % N_PRIO)]++] =
+			items[i];
+	memcpy(items, sorted, n * sizeof(*items));
+	free(sorted);
+	return POSTURE_OK;
+}

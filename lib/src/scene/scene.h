@@ -189,6 +189,9 @@ int pst_item_add_part(pst_item *it, const double *xy, size_t n);
 /* Remove the last item of @p g (one that turned out to show nothing). */
 void pst_group_drop_last(pst_group *g);
 
+/* Sort @p items by priority, highest first, stable (O(n)); POSTURE_ENOMEM or OK. */
+int pst_sort_by_priority(const pst_item **items, size_t n);
+
 /* Find a group by name, or NULL. */
 const pst_group *pst_scene_group(const posture_scene *s, const char *name);
 
