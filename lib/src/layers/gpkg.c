@@ -9,10 +9,15 @@
  * attributes table posture_citations (one row per citation: table_name,
  * feature_fid, seq, source, locator, quote), so no JSON is parsed per row.
  *
- * Every row goes through exactly the checks a GeoJSON feature does: it is
- * turned into the same JSON value a GeoJSON reader would produce and handed
- * to pst_layer_check_feature().  Its problems are reported at
- * FILE:TABLE:fid N (through the checker's `path`; there is no line).
+ * Every row goes through exactly the checks a GeoJSON feature does.  A row
+ * of plain values (clean text, a plain point) is first put to those checks
+ * as values (pst_layer_row_feature, layer.c): when it passes them all it
+ * becomes a feature directly, its strings in the layer's pool, kinds, dates
+ * and citations stored once.  Any other row is turned into the JSON value a
+ * GeoJSON reader would produce and handed to pst_layer_check_feature(), so
+ * its problems are reported in the same words, at FILE:TABLE:fid N (through
+ * the checker's `path`; there is no line).  Citations are read beside the
+ * rows through one cursor ordered by fid (a merge join).
  *
  * Geometry is GeoPackage binary: "GP", version, flags (byte order, envelope
  * size, empty), srs_id, envelope, then ISO WKB.  posture decodes Points,
