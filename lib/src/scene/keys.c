@@ -71,28 +71,113 @@ static double row_width(builder *b, const char *text)
 	return row_size(b, text, 0, &w, &h) ? w : HUGE_VAL;
 }
 
-/* What hiding this box costs: symbols by importance, labels placed so far. */
-static double cover_cost(const posture_scene *s, const pst_box *box, const pst_box *labels,
-                         size_t n_labels)
+/*
+ * The weights (10 + priority) of the symbols whose boxes meet a band of the
+ * frame, along the axis the panel slides on: their low and high edges each
+ * sorted, with running sums, so the weight a panel at any place along the
+ * band covers is two binary searches, not a pass over every symbol (a
+ * million-point layer has a million).  The sums are of small integers:
+ * exact, whatever the order.
+ */
+typedef struct {
+	double v, w;
+} edge;
+
+typedef struct {
+	edge *lo, *hi; /* sorted by v; w is the running sum of the weights before it */
+	size_t n;
+	double total;
+} slide_sums;
+
+static int cmp_edge(const void *a, const void *b)
 {
-	double cost = 0;
+	double x = ((const edge *)a)->v, y = ((const edge *)b)->v;
+	return (x > y) - (x < y);
+}
+
+/* The symbols meeting [b0, b1] across the slide (x when @p vertical, else y). */
+static int slide_sums_build(slide_sums *ss, const posture_scene *s, bool vertical, double b0,
+                            double b1)
+{
+	size_t cap = 0;
+	for (size_t g = 0; g < s->n_groups; g++)
+		cap += s->groups[g].furniture ? 0 : s->groups[g].n_items;
+	ss->lo = malloc((cap + 1) * sizeof(edge));
+	ss->hi = malloc((cap + 1) * sizeof(edge));
+	ss->n = 0;
+	if (!ss->lo || !ss->hi)
+		return POSTURE_ENOMEM;
 	for (size_t g = 0; g < s->n_groups; g++) {
 		const pst_group *grp = &s->groups[g];
-		if (grp->furniture) {
-			if (pst_box_overlaps(box, &grp->box))
-				return HUGE_VAL;
-			for (size_t i = 0; grp->box.x1 <= grp->box.x0 && i < grp->n_items; i++)
-				if (grp->items[i].label && pst_box_overlaps(box, &grp->items[i].label->box))
-					return HUGE_VAL; /* loose furniture text (degree labels) */
-			continue;
-		}
-		for (size_t i = 0; i < grp->n_items; i++) {
+		for (size_t i = 0; !grp->furniture && i < grp->n_items; i++) {
 			const pst_item *it = &grp->items[i];
-			if (it->has_anchor && it->symbol != PST_SYMBOL_NONE &&
-			    pst_box_overlaps(box, &it->symbol_box))
-				cost += 10 + it->priority;
+			const pst_box *sb = &it->symbol_box;
+			if (!it->has_anchor || it->symbol == PST_SYMBOL_NONE)
+				continue;
+			if (vertical ? !(b0 <= sb->x1 && sb->x0 <= b1) : !(b0 <= sb->y1 && sb->y0 <= b1))
+				continue;
+			double w = 10 + it->priority;
+			ss->lo[ss->n] = (edge){ vertical ? sb->y0 : sb->x0, w };
+			ss->hi[ss->n++] = (edge){ vertical ? sb->y1 : sb->x1, w };
 		}
 	}
+	qsort(ss->lo, ss->n, sizeof(edge), cmp_edge);
+	qsort(ss->hi, ss->n, sizeof(edge), cmp_edge);
+	double a = 0, b = 0;
+	for (size_t i = 0; i < ss->n; i++) {
+		double wa = ss->lo[i].w, wb = ss->hi[i].w;
+		ss->lo[i].w = a, ss->hi[i].w = b;
+		a += wa, b += wb;
+	}
+	ss->lo[ss->n] = (edge){ HUGE_VAL, a };
+	ss->hi[ss->n] = (edge){ HUGE_VAL, b };
+	ss->total = a;
+	return POSTURE_OK;
+}
+
+/* Running sum of the edges before the first whose v is > @p t (or >= it, unless @p after). */
+static double sum_before(const edge *e, size_t n, double t, bool after)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (after ? e[mid].v <= t : e[mid].v < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return e[lo].w;
+}
+
+/* The symbols' weight a panel over [t0, t1] along the slide covers (boxes meet, edges count). */
+static double slide_weight(const slide_sums *ss, double t0, double t1)
+{
+	/* Every symbol starting at or before t1, less those ending before t0. */
+	return sum_before(ss->lo, ss->n, t1, true) - sum_before(ss->hi, ss->n, t0, false);
+}
+
+static void slide_sums_free(slide_sums *ss)
+{
+	free(ss->lo);
+	free(ss->hi);
+}
+
+/* What hiding this box costs: furniture forbids it; symbols by importance (@p symbols,
+ * from slide_weight), labels placed so far. */
+static double cover_cost(const posture_scene *s, const pst_box *box, double symbols,
+                         const pst_box *labels, size_t n_labels)
+{
+	for (size_t g = 0; g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		if (!grp->furniture)
+			continue;
+		if (pst_box_overlaps(box, &grp->box))
+			return HUGE_VAL;
+		for (size_t i = 0; grp->box.x1 <= grp->box.x0 && i < grp->n_items; i++)
+			if (grp->items[i].label && pst_box_overlaps(box, &grp->items[i].label->box))
+				return HUGE_VAL; /* loose furniture text (degree labels) */
+	}
+	double cost = symbols;
 	/* Labels placed so far count only lightly: they move out of its way in
 	 * the second run, and a panel that moved with every label would move the
 	 * labels round it whenever one item is added. */
@@ -101,9 +186,9 @@ static double cover_cost(const posture_scene *s, const pst_box *box, const pst_b
 	return cost;
 }
 
-/* The least harmful place for a w x h panel along the frame's edges. */
-static bool best_place(const posture_scene *s, double w, double h, double margin,
-                       const pst_box *labels, size_t n_labels, pst_box *out)
+/* The least harmful place for a w x h panel along the frame's edges; -1 when out of memory. */
+static int best_place(const posture_scene *s, double w, double h, double margin,
+                      const pst_box *labels, size_t n_labels, pst_box *out)
 {
 	const pst_box *mb = &s->map_box;
 	double best = HUGE_VAL, step = fmax(8, (mb->y1 - mb->y0) / 60);
@@ -111,17 +196,27 @@ static bool best_place(const posture_scene *s, double w, double h, double margin
 		bool vertical = side < 2; /* slide along the left or right edge */
 		double lo = vertical ? mb->y0 + margin : mb->x0 + margin;
 		double hi = vertical ? mb->y1 - margin - h : mb->x1 - margin - w;
+		double x = side == 0 ? mb->x0 + margin : mb->x1 - margin - w;
+		double y = side == 2 ? mb->y1 - margin - h : mb->y0 + margin;
+		slide_sums ss = { 0 };
+		if (lo <= hi && (vertical ? slide_sums_build(&ss, s, true, x, x + w)
+		                          : slide_sums_build(&ss, s, false, y, y + h)) != POSTURE_OK) {
+			slide_sums_free(&ss);
+			return -1;
+		}
 		for (double t = lo; t <= hi; t += step) {
-			double x = vertical ? (side == 0 ? mb->x0 + margin : mb->x1 - margin - w) : t;
-			double y = vertical ? t : (side == 2 ? mb->y1 - margin - h : mb->y0 + margin);
-			pst_box box = { x, y, x + w, y + h };
-			double cost = cover_cost(s, &box, labels, n_labels);
+			pst_box box = vertical ? (pst_box){ x, t, x + w, t + h }
+			                       : (pst_box){ t, y, t + w, y + h };
+			double along0 = vertical ? box.y0 : box.x0, along1 = vertical ? box.y1 : box.x1;
+			double cost = cover_cost(s, &box, slide_weight(&ss, along0, along1), labels,
+			                         n_labels);
 			cost += 1e-3 * fmin(t - lo, hi - t); /* ties go to a corner */
 			if (cost < best) {
 				best = cost;
 				*out = box;
 			}
 		}
+		slide_sums_free(&ss);
 	}
 	return best < HUGE_VAL;
 }
@@ -162,14 +257,15 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	 * (an item added) seldom changes the panel and the labels round it. */
 	h = fmin(max_h, h + (double)((4 - req->n_keys % 4) % 4) * line);
 	/* Smaller and smaller until a place is found; a panel of one row always is. */
-	while (!best_place(s, w, h, margin, req->labels, req->n_labels, out)) {
+	int found;
+	while (!(found = best_place(s, w, h, margin, req->labels, req->n_labels, out))) {
 		if (h <= 2 * pad + title + 2 * line) {
 			*out = (pst_box){ 0, 0, 0, 0 };
 			return POSTURE_OK;
 		}
 		h = fmax(2 * pad + title + 2 * line, h * 0.75);
 	}
-	return POSTURE_OK;
+	return found < 0 ? POSTURE_ENOMEM : POSTURE_OK;
 }
 
 /* Add one text row at *y; false (and nothing added) when it does not fit. */
