@@ -241,6 +241,13 @@ int pst_name_diff_items(builder *b)
 		char *said = what_changed(c);
 		if (!said)
 			return pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
+		if (sym->pooled) { /* its name is in the scene's pool (items.c) */
+			sym->name = pst_pool_strn(b->scene->pool, said, strlen(said));
+			free(said);
+			if (!sym->name)
+				return pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
+			continue;
+		}
 		free(sym->name);
 		sym->name = said;
 	}
