@@ -69,6 +69,13 @@ typedef struct {
 /** Remember that this run read file @p id (pst_read_file does it for every input). */
 void pst_ctx_note_input(posture_ctx *ctx, pst_file_id id);
 
+/**
+ * Remember that this run read, or looked for, file @p path (a folder's
+ * listing when @p folder), as posture_ctx_read_path() reports it.  The
+ * path is copied; a path already recorded is not recorded twice.
+ */
+void pst_ctx_note_read(posture_ctx *ctx, const char *path, bool folder);
+
 /* Drop the diagnostics recorded after the first @p n (a pass whose work is redone). */
 void pst_ctx_truncate_diags(posture_ctx *ctx, size_t n);
 

@@ -182,7 +182,7 @@ static char *html_of(const posture_scene *s)
 	assert_non_null(fp);
 	posture_ctx *ctx;
 	assert_int_equal(posture_ctx_create(&ctx), POSTURE_OK);
-	assert_int_equal(pst_write_html(ctx, s, fp, "test.html"), POSTURE_OK);
+	assert_int_equal(pst_write_html(ctx, s, fp, "test.html", NULL), POSTURE_OK);
 	posture_ctx_destroy(ctx);
 	fclose(fp);
 	return data;

@@ -88,6 +88,21 @@ POSTURE_API size_t posture_ctx_error_count(const posture_ctx *ctx);
 /** Diagnostic number @p i (0-based), borrowed from the context. */
 POSTURE_API const posture_diag *posture_ctx_diag(const posture_ctx *ctx, size_t i);
 
+/**
+ * Number of paths the run of @p ctx has read or looked for so far: every
+ * input file (map, themes, layers, sources, shapefiles), whether or not it
+ * could be read, and every folder whose listing chose files (a map's
+ * layers folder).  A live preview watches these.
+ */
+POSTURE_API size_t posture_ctx_read_count(const posture_ctx *ctx);
+
+/**
+ * Path number @p i (0-based) of posture_ctx_read_count(), as it was opened
+ * (relative to the current directory when the map's paths are); a folder's
+ * ends in '/'.  Borrowed from the context; NULL past the end.
+ */
+POSTURE_API const char *posture_ctx_read_path(const posture_ctx *ctx, size_t i);
+
 /** Forget every diagnostic recorded so far. */
 POSTURE_API void posture_ctx_clear_diags(posture_ctx *ctx);
 

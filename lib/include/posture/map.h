@@ -48,17 +48,26 @@ typedef enum {
 } posture_svg_engine;
 
 /**
- * Options for posture_scene_write().  Version 1 had only @c scale; callers
- * built against it keep working (their SVG comes from the default engine).
+ * Options for posture_scene_write().  Version 1 had only @c scale, version
+ * 2 added @c svg_engine; callers built against either keep working.
  */
 typedef struct {
-	int version;  /**< POSTURE_RENDER_OPTS_VERSION (1 is accepted too) */
+	int version;  /**< POSTURE_RENDER_OPTS_VERSION (1 and 2 are accepted too) */
 	double scale; /**< PNG pixels per point, 0.1–16 (1 = one pixel per point) */
 	posture_svg_engine svg_engine; /**< who writes .svg (since version 2) */
+	/**
+	 * NULL, or (since version 3) the URL, on the page's own server, of a
+	 * live preview's Server-Sent Events: the .html page then shows an error
+	 * banner above the map for the server's "errors" events and reloads
+	 * itself on "reload", keeping the reader's layer toggles, dates, search
+	 * and zoom.  Copied into the page; only the page's own origin may be
+	 * reached.
+	 */
+	const char *live_events;
 } posture_render_opts;
 
-#define POSTURE_RENDER_OPTS_VERSION 2
-#define POSTURE_RENDER_OPTS_INIT { POSTURE_RENDER_OPTS_VERSION, 1.0, POSTURE_SVG_ENGINE_POSTURE }
+#define POSTURE_RENDER_OPTS_VERSION 3
+#define POSTURE_RENDER_OPTS_INIT { POSTURE_RENDER_OPTS_VERSION, 1.0, POSTURE_SVG_ENGINE_POSTURE, NULL }
 
 /**
  * Read and check a map definition.  Paths inside it are taken relative to
@@ -134,6 +143,14 @@ POSTURE_API int posture_inputs_create(posture_inputs **out);
 
 /** Free a store and everything it holds.  NULL is allowed.  No scene keeps a reference. */
 POSTURE_API void posture_inputs_destroy(posture_inputs *inputs);
+
+/**
+ * Drop from @p inputs every input that read @p path (a path as
+ * posture_ctx_read_path() gives it: a file, or a folder ending in '/'), so
+ * that the next build reads it again — what a live preview does when that
+ * file changed.  Scenes built earlier are not affected.  NULL is allowed.
+ */
+POSTURE_API void posture_inputs_forget(posture_inputs *inputs, const char *path);
 
 /**
  * Read and validate what @p map needs (its layers and sources, and the base

@@ -80,7 +80,9 @@ void pst_svg_description(pst_buf *b, const posture_scene *s);
 int pst_write_svg(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path);
 
 /** The interactive HTML page: the SVG inline, tooltips, toggles, filters. */
-int pst_write_html(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path);
+/** The interactive page; a live preview's when @p live (its events' URL) is given. */
+int pst_write_html(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path,
+                   const char *live);
 
 /** Largest PNG side in pixels. */
 #define PST_MAX_PNG_SIDE 16384

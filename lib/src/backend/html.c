@@ -16,6 +16,10 @@
  * data string is escaped for where it lands (escape.c): text and attribute
  * values as XML, the JSON with '<', '>' and '&' as \u escapes.  Key order
  * and number formats are fixed, so identical scenes give identical pages.
+ *
+ * A live preview's page (posture_render_opts.live_events) adds an error
+ * banner above the map and the script of html_live.c; its policy then also
+ * allows connections to the page's own origin, for the server's events.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -349,24 +353,40 @@ static void put_csp_hash(pst_buf *b, const char *text)
 	g_free(b64);
 }
 
-static void put_head(pst_buf *b, const posture_scene *s)
+static void put_head(pst_buf *b, const posture_scene *s, const char *live)
 {
 	pst_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	             "script-src ");
 	put_csp_hash(b, pst_html_script);
+	if (live) {
+		pst_buf_puts(b, " ");
+		put_csp_hash(b, pst_html_live_script);
+	}
 	pst_buf_puts(b, "; style-src ");
 	put_csp_hash(b, pst_html_style);
+	if (live) {
+		pst_buf_puts(b, " ");
+		put_csp_hash(b, pst_html_live_style);
+		pst_buf_puts(b, "; connect-src 'self'");
+	}
 	pst_buf_puts(b, "; img-src data:; base-uri 'none'; form-action 'none'\">\n"
 	             "<meta name=\"generator\" content=\"posture\">\n<title>");
 	pst_esc_text(b, s->title && s->title[0] ? s->title : "Map");
 	pst_buf_puts(b, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>");
 	pst_buf_puts(b, pst_html_style);
-	pst_buf_puts(b, "</style>\n</head>\n");
+	pst_buf_puts(b, "</style>\n");
+	if (live) {
+		pst_buf_puts(b, "<style>");
+		pst_buf_puts(b, pst_html_live_style);
+		pst_buf_puts(b, "</style>\n");
+	}
+	pst_buf_puts(b, "</head>\n");
 }
 
-static void put_body(pst_buf *b, const posture_scene *s, const pst_svg_ids *ids)
+static void put_body(pst_buf *b, const posture_scene *s, const pst_svg_ids *ids,
+                     const char *live)
 {
 	pst_buf_puts(b, "<body>\n<header>\n<h1>");
 	pst_esc_text(b, s->title && s->title[0] ? s->title : "Map");
@@ -374,7 +394,13 @@ static void put_body(pst_buf *b, const posture_scene *s, const pst_svg_ids *ids)
 	             "click or press Enter to keep the note open, Escape to close it.</p>\n"
 	             "</header>\n<main>\n"
 	             "<div id=\"pst-controls\" hidden></div>\n"
-	             "<p id=\"pst-status\" role=\"status\" aria-live=\"polite\"></p>\n<figure>\n");
+	             "<p id=\"pst-status\" role=\"status\" aria-live=\"polite\"></p>\n");
+	if (live) {
+		pst_buf_puts(b, "<div id=\"pst-live\" role=\"alert\" hidden data-events=\"");
+		pst_esc_attr(b, live);
+		pst_buf_puts(b, "\"></div>\n");
+	}
+	pst_buf_puts(b, "<figure>\n");
 	pst_svg_document(b, s, ids, false);
 	pst_buf_puts(b, "</figure>\n"
 	             "<div id=\"pst-tip\" role=\"tooltip\" hidden></div>\n");
@@ -384,7 +410,13 @@ static void put_body(pst_buf *b, const posture_scene *s, const pst_svg_ids *ids)
 	put_json(b, s, ids);
 	pst_buf_puts(b, "<script>");
 	pst_buf_puts(b, pst_html_script);
-	pst_buf_puts(b, "</script>\n</body>\n</html>\n");
+	pst_buf_puts(b, "</script>\n");
+	if (live) {
+		pst_buf_puts(b, "<script>");
+		pst_buf_puts(b, pst_html_live_script);
+		pst_buf_puts(b, "</script>\n");
+	}
+	pst_buf_puts(b, "</body>\n</html>\n");
 }
 
 /*
@@ -403,7 +435,8 @@ static size_t map_items(const posture_scene *s)
 	return n;
 }
 
-int pst_write_html(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path)
+int pst_write_html(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path,
+                   const char *live)
 {
 	size_t n = map_items(s);
 	if (n > PST_HTML_MAX_ITEMS)
@@ -415,8 +448,8 @@ int pst_write_html(posture_ctx *ctx, const posture_scene *s, FILE *fp, const cha
 		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory writing HTML");
 	pst_buf b;
 	pst_buf_init(&b);
-	put_head(&b, s);
-	put_body(&b, s, &ids);
+	put_head(&b, s, live);
+	put_body(&b, s, &ids, live);
 	pst_svg_ids_free(&ids, s);
 	int rc = POSTURE_OK;
 	if (b.failed)

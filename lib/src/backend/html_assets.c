@@ -12,7 +12,9 @@
  * a search box that lists every match and moves between them, and zoom and
  * pan (wheel, pinch, drag, the + and - buttons, the keyboard) that keep the
  * tooltips beside their items.  Printing prints what the filters show, at
- * the whole map's extent.  html.c computes each
+ * the whole map's extent.  Another script of the page may set the zoom
+ * with a "pst-view" event on the SVG (detail {x, y, w}, as the viewBox;
+ * the live preview does, html_live.c).  html.c computes each
  * string's SHA-256 for the page's Content-Security-Policy, so any other
  * script (one smuggled in through data, say) would not run.
  */
@@ -582,6 +584,7 @@ const char pst_html_script[] =
 	"	if (vb.length !== 4 || !(vb[2] > 0 && vb[3] > 0)) return;\n"
 	"	full = { x: vb[0], y: vb[1], w: vb[2], h: vb[3] };\n"
 	"	view = { x: full.x, y: full.y, w: full.w, h: full.h };\n"
+	"	svg.addEventListener('pst-view', function (e) { if (e.detail) setView(e.detail); });\n"
 	"	var bar = make('div', 'pst-zoom');\n"
 	"	bar.setAttribute('role', 'group');\n"
 	"	bar.setAttribute('aria-label', 'Zoom');\n"

@@ -11,4 +11,8 @@ extern const char pst_html_style[];
 /* The page's behaviour: tooltips, toggles, date filter, search. */
 extern const char pst_html_script[];
 
+/* The live preview's banner style and script (html_live.c). */
+extern const char pst_html_live_style[];
+extern const char pst_html_live_script[];
+
 #endif

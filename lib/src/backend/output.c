@@ -50,7 +50,7 @@ static int write_temp(pst_atomic *out, posture_ctx *ctx, const posture_scene *sc
 		rc = pst_write_mapdata(ctx, scene, out->fp, path);
 		break;
 	case POSTURE_FORMAT_HTML:
-		rc = pst_write_html(ctx, scene, out->fp, path);
+		rc = pst_write_html(ctx, scene, out->fp, path, opts->live_events);
 		break;
 	default:
 		rc = pst_error(ctx, POSTURE_EUSAGE, path, "unknown output format");
@@ -65,11 +65,15 @@ int posture_scene_write_files(posture_ctx *ctx, const posture_scene *scene, size
                               const posture_render_opts *opts)
 {
 	posture_render_opts o = POSTURE_RENDER_OPTS_INIT;
-	if (opts && opts->version == 1)
+	if (opts && opts->version == 1) {
 		o.scale = opts->scale; /* a version 1 struct ends after scale */
-	else if (opts)
+	} else if (opts && opts->version == 2) {
+		o.scale = opts->scale; /* version 2 ends after svg_engine */
+		o.svg_engine = opts->svg_engine;
+	} else if (opts) {
 		o = *opts;
-	if ((o.version != 1 && o.version != POSTURE_RENDER_OPTS_VERSION) ||
+	}
+	if (o.version < 1 || o.version > POSTURE_RENDER_OPTS_VERSION ||
 	    !(o.scale >= 0.1 && o.scale <= 16) ||
 	    (o.svg_engine != POSTURE_SVG_ENGINE_POSTURE && o.svg_engine != POSTURE_SVG_ENGINE_CAIRO))
 		return pst_error(ctx, POSTURE_EUSAGE, n ? paths[0] : "output", "invalid render options");

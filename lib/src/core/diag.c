@@ -7,8 +7,10 @@
  * context keeps a flag and reports a generic out-of-memory error instead.
  *
  * The context also remembers which files the run has read (device and
- * inode), so that no output can replace one of its own inputs, and the
- * folders the caller allowed symbolic links to lead to (--allow-path).
+ * inode), so that no output can replace one of its own inputs; the paths of
+ * the files and folders it read or looked for, so that a live preview knows
+ * what to watch; and the folders the caller allowed symbolic links to lead
+ * to (--allow-path).
  */
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include <stdio.h>
@@ -25,6 +27,9 @@ struct posture_ctx {
 	pst_file_id *inputs; /* every file read in this run (outputs may not replace one) */
 	size_t n_inputs;     /* number used */
 	size_t cap_inputs;   /* number allocated */
+	char **reads;        /* paths read or looked for, as opened; folders end in '/' */
+	size_t n_reads;      /* number used */
+	size_t cap_reads;    /* number allocated */
 	posture_diag *diags; /* recorded findings, in order */
 	size_t n_diags;      /* number used */
 	size_t cap_diags;    /* number allocated */
@@ -74,6 +79,9 @@ void posture_ctx_destroy(posture_ctx *ctx)
 		return;
 	posture_ctx_clear_diags(ctx);
 	free(ctx->inputs);
+	for (size_t i = 0; i < ctx->n_reads; i++)
+		free(ctx->reads[i]);
+	free(ctx->reads);
 	free(ctx->diags);
 	for (size_t i = 0; i < ctx->n_allowed; i++)
 		free(ctx->allowed[i]);
@@ -125,6 +133,34 @@ size_t pst_ctx_input_count(const posture_ctx *ctx)
 pst_file_id pst_ctx_input(const posture_ctx *ctx, size_t i)
 {
 	return ctx->inputs[i];
+}
+
+void pst_ctx_note_read(posture_ctx *ctx, const char *path, bool folder)
+{
+	if (!ctx || !path)
+		return;
+	size_t len = strlen(path);
+	for (size_t i = 0; i < ctx->n_reads; i++) {
+		const char *r = ctx->reads[i];
+		if (!strncmp(r, path, len) && (folder ? !strcmp(r + len, "/") : !r[len]))
+			return;
+	}
+	char *copy = pst_asprintf("%s%s", path, folder ? "/" : "");
+	if (copy && pst_grow((void **)&ctx->reads, &ctx->cap_reads, ctx->n_reads + 1,
+	                     sizeof(*ctx->reads)) == POSTURE_OK)
+		ctx->reads[ctx->n_reads++] = copy;
+	else
+		free(copy); /* what is not recorded is only not watched */
+}
+
+size_t posture_ctx_read_count(const posture_ctx *ctx)
+{
+	return ctx->n_reads;
+}
+
+const char *posture_ctx_read_path(const posture_ctx *ctx, size_t i)
+{
+	return i < ctx->n_reads ? ctx->reads[i] : NULL;
 }
 
 int posture_ctx_allow_path(posture_ctx *ctx, const char *dir)

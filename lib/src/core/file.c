@@ -31,6 +31,7 @@
 int pst_check_regular_file(posture_ctx *ctx, const char *path, size_t max_size)
 {
 	struct stat st;
+	pst_ctx_note_read(ctx, path, false);
 	if (stat(path, &st) != 0)
 		return pst_error(ctx, POSTURE_EIO, path, "cannot open file: %s", strerror(errno));
 	if (S_ISDIR(st.st_mode))

@@ -19,6 +19,7 @@ static int list_layers(char ***out, size_t *n, posture_ctx *ctx, const char *dir
 {
 	*out = NULL;
 	*n = 0;
+	pst_ctx_note_read(ctx, dir, true);
 	DIR *d = opendir(dir);
 	if (!d)
 		return pst_error(ctx, POSTURE_EIO, dir, "cannot open the layers directory");

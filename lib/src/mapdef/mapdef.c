@@ -283,6 +283,7 @@ static int cmp_str(const void *a, const void *b)
 /* A directory stands for every *.geojson in it, in name order. */
 static int add_layer_dir(posture_map *m, const src_pos *at, const char *dir)
 {
+	pst_ctx_note_read(at->ctx, dir, true);
 	DIR *d = opendir(dir);
 	if (!d)
 		return value_error(at, "cannot read the layers directory '%s'", dir);

@@ -30,6 +30,8 @@ typedef struct {
 	size_t n_diags;
 	pst_file_id *ids;    /* files read */
 	size_t n_ids;
+	char **reads;        /* their paths, and the folders listed (pst_ctx_note_read) */
+	size_t n_reads;
 } replay;
 
 typedef struct {
@@ -66,6 +68,9 @@ static void replay_free(replay *r)
 	}
 	free(r->diags);
 	free(r->ids);
+	for (size_t i = 0; i < r->n_reads; i++)
+		free(r->reads[i]);
+	free(r->reads);
 }
 
 void posture_inputs_destroy(posture_inputs *in)
@@ -87,9 +92,25 @@ void posture_inputs_destroy(posture_inputs *in)
 	free(in);
 }
 
-/* Copy what the context gained since (diags, ids) were its counts. */
-static int capture(replay *r, const posture_ctx *ctx, size_t diags_before, size_t ids_before)
+/* Copy the paths the context recorded since it had @p before. */
+static int capture_reads(replay *r, const posture_ctx *ctx, size_t before)
 {
+	size_t n = posture_ctx_read_count(ctx) - before;
+	r->reads = n ? calloc(n, sizeof(*r->reads)) : NULL;
+	if (n && !r->reads)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!(r->reads[r->n_reads++] = pst_strdup(posture_ctx_read_path(ctx, before + i))))
+			return POSTURE_ENOMEM;
+	return POSTURE_OK;
+}
+
+/* Copy what the context gained since (diags, ids, reads) were its counts. */
+static int capture(replay *r, const posture_ctx *ctx, size_t diags_before, size_t ids_before,
+                   size_t reads_before)
+{
+	if (capture_reads(r, ctx, reads_before) != POSTURE_OK)
+		return POSTURE_ENOMEM;
 	size_t nd = posture_ctx_diag_count(ctx) - diags_before;
 	size_t ni = pst_ctx_input_count(ctx) - ids_before;
 	r->diags = nd ? calloc(nd, sizeof(*r->diags)) : NULL;
@@ -118,6 +139,15 @@ static void replay_into(posture_ctx *ctx, const replay *r)
 	}
 	for (size_t i = 0; i < r->n_ids; i++)
 		pst_ctx_note_input(ctx, r->ids[i]);
+	for (size_t i = 0; i < r->n_reads; i++) {
+		size_t len = strlen(r->reads[i]);
+		bool folder = len > 1 && r->reads[i][len - 1] == '/';
+		char *path = pst_strdup(r->reads[i]);
+		if (path && folder)
+			path[len - 1] = '\0';
+		pst_ctx_note_read(ctx, path, folder);
+		free(path);
+	}
 }
 
 /* The key says which files, and from which folder tree links may lead into
@@ -174,7 +204,8 @@ int pst_inputs_data(const posture_data **out, posture_data **owned, posture_ctx 
 			return POSTURE_OK;
 		}
 	}
-	size_t diags0 = posture_ctx_diag_count(ctx), ids0 = pst_ctx_input_count(ctx);
+	size_t diags0 = posture_ctx_diag_count(ctx), ids0 = pst_ctx_input_count(ctx),
+	       reads0 = posture_ctx_read_count(ctx);
 	posture_data *d = NULL;
 	int rc = load_data(&d, ctx, m);
 	if (rc == POSTURE_OK && pst_grow((void **)&in->data, &in->cap_data, in->n_data + 1,
@@ -187,7 +218,7 @@ int pst_inputs_data(const posture_data **out, posture_data **owned, posture_ctx 
 	}
 	data_entry *e = &in->data[in->n_data++];
 	*e = (data_entry){ key, d, { 0 } };
-	if (capture(&e->seen, ctx, diags0, ids0) != POSTURE_OK)
+	if (capture(&e->seen, ctx, diags0, ids0, reads0) != POSTURE_OK)
 		return pst_error(ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	*out = d;
 	return POSTURE_OK;
@@ -211,7 +242,8 @@ int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *
 			return POSTURE_OK;
 		}
 	}
-	size_t diags0 = posture_ctx_diag_count(ctx), ids0 = pst_ctx_input_count(ctx);
+	size_t diags0 = posture_ctx_diag_count(ctx), ids0 = pst_ctx_input_count(ctx),
+	       reads0 = posture_ctx_read_count(ctx);
 	pst_shapefile *sf = NULL;
 	int rc = pst_shapefile_open(&sf, ctx, dir, name, type);
 	if (rc == POSTURE_OK && pst_grow((void **)&in->shapes, &in->cap_shapes, in->n_shapes + 1,
@@ -224,10 +256,48 @@ int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *
 	}
 	shape_entry *e = &in->shapes[in->n_shapes++];
 	*e = (shape_entry){ key, type, sf, { 0 } };
-	if (capture(&e->seen, ctx, diags0, ids0) != POSTURE_OK)
+	if (capture(&e->seen, ctx, diags0, ids0, reads0) != POSTURE_OK)
 		return pst_error(ctx, POSTURE_ENOMEM, key, "out of memory");
 	*out = sf;
 	return POSTURE_OK;
+}
+
+static bool replay_read(const replay *r, const char *path)
+{
+	for (size_t i = 0; i < r->n_reads; i++)
+		if (!strcmp(r->reads[i], path))
+			return true;
+	return false;
+}
+
+void posture_inputs_forget(posture_inputs *in, const char *path)
+{
+	if (!in || !path)
+		return;
+	size_t kept = 0;
+	for (size_t i = 0; i < in->n_data; i++) {
+		data_entry *e = &in->data[i];
+		if (!replay_read(&e->seen, path)) {
+			in->data[kept++] = *e;
+			continue;
+		}
+		free(e->key);
+		posture_data_destroy(e->data);
+		replay_free(&e->seen);
+	}
+	in->n_data = kept;
+	kept = 0;
+	for (size_t i = 0; i < in->n_shapes; i++) {
+		shape_entry *e = &in->shapes[i];
+		if (!replay_read(&e->seen, path)) {
+			in->shapes[kept++] = *e;
+			continue;
+		}
+		free(e->key);
+		pst_shapefile_close(e->sf);
+		replay_free(&e->seen);
+	}
+	in->n_shapes = kept;
 }
 
 void pst_inputs_release_shapefile(posture_inputs *in, pst_shapefile *sf)
