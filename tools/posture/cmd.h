@@ -32,6 +32,8 @@ extern const cli_command cli_check;
 extern const cli_command cli_list;
 extern const cli_command cli_diff;
 extern const cli_command cli_export;
+extern const cli_command cli_watch;
+extern const cli_command cli_serve;
 
 /** Print every diagnostic of @p ctx to stderr, GNU-style. */
 void cli_print_diags(const posture_ctx *ctx);

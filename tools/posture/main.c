@@ -11,7 +11,8 @@
 #include "cmd.h"
 
 static const cli_command *const commands[] = { &cli_render, &cli_check, &cli_list,
-                                                   &cli_diff, &cli_export };
+                                                   &cli_diff, &cli_export, &cli_watch,
+                                                   &cli_serve };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char global_help[] =
