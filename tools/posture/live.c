@@ -288,8 +288,12 @@ cli_live_event cli_live_wait(cli_live *lw, int wake_fd, bool *changed)
 			        strerror(errno));
 			return CLI_LIVE_FAILED;
 		}
-		if (fds[0].revents & POLLIN)
+		if (fds[0].revents & POLLIN) {
+			struct signalfd_siginfo info; /* taken, so that it is not pending when unblocked */
+			if (read(lw->signal_fd, &info, sizeof(info)) < 0)
+				info.ssi_signo = 0;
 			return CLI_LIVE_STOP;
+		}
 		if (n == 0)
 			return CLI_LIVE_CHANGED; /* quiet for QUIET_MS after a change */
 		if ((fds[1].revents & POLLIN) && drain(lw, changed) && first < 0)
