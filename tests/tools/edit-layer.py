@@ -4,7 +4,8 @@ saves it, for the live preview tests (tests/cli/watch.sh, tests/browser/serve.te
 bench/live).
 
 MODE: in-place (truncate and write the same file, as nano or sed -i on some
-systems) or rename (write FILE.new and rename it over FILE, as vim and VS Code).
+systems), rename (write FILE.new and rename it over FILE, as vim and VS Code),
+or stage (write FILE.new only: the caller renames it, timing the save).
 WHAT: add (an item 'live-test-drill', named "Live test drill"), rename (its
 name becomes "Live drill, renamed"), fix (a valid file again, the item named
 "Live drill, fixed"), break (a JSON syntax error in the middle of the file),
@@ -49,7 +50,10 @@ if what == 'break':
     lines = out.split('\n')
     lines[len(lines) // 2] += ' oops'
     out = '\n'.join(lines)
-if mode == 'rename':
+if mode == 'stage':
+    with open(path + '.new', 'w', encoding='utf-8') as f:
+        f.write(out)
+elif mode == 'rename':
     with open(path + '.new', 'w', encoding='utf-8') as f:
         f.write(out)
     os.rename(path + '.new', path)
