@@ -226,18 +226,20 @@ static void blob_free(blob *b)
 	*b = (blob){ 0 };
 }
 
-static double seconds_since(const struct timespec *t0)
+/* Seconds on @p clock since @p t0 (taken on the same clock). */
+static double seconds_since(clockid_t clock, const struct timespec *t0)
 {
 	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	clock_gettime(clock, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 /* Build the map again; publish its page, or its errors over the last good one. */
 static void draw(renderer *r)
 {
-	struct timespec t0;
+	struct timespec t0, cpu0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0);
 	posture_scene *scene;
 	posture_map *map;
 	posture_ctx *ctx;
@@ -263,7 +265,8 @@ static void draw(renderer *r)
 	if (rc == POSTURE_OK) {
 		posture_scene_destroy(r->scene);
 		r->scene = scene;
-		printf("%s: drawn (%.3f s)\n", r->map_path, seconds_since(&t0));
+		printf("%s: drawn (%.3f s; %.3f s CPU)\n", r->map_path,
+		       seconds_since(CLOCK_MONOTONIC, &t0), seconds_since(CLOCK_THREAD_CPUTIME_ID, &cpu0));
 	} else {
 		posture_scene_destroy(scene);
 		blob_free(&page);
