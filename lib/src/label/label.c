@@ -26,6 +26,7 @@
 
 #define FIXED_CELL 32.0       /* pt: cells of the symbol and furniture grid */
 #define LINE_CELL 24.0        /* pt: cells of the line grids */
+#define DENSE_CELL 12.0       /* pt: cells a dense layer's symbols are merged in */
 #define LEADER_SHARE 0.075    /* longest leader, as a share of the page width */
 #define OWN_MARGIN 1.0        /* pt: how much nearer its own symbol a label must be… */
 #define OWN_RATIO 1.5         /* …and by what factor: another symbol at most this much farther misleads */
@@ -66,6 +67,41 @@ static int add_fixed(obstacles *ob, size_t *cap, pst_box b, const pst_item *owne
 	return pst_grid_add(&ob->fixed, &b, ob->n_boxes++);
 }
 
+/*
+ * The symbols of a layer too dense to label (scene/items.c) are obstacles
+ * all the same, but a million boxes would make every query slow: they are
+ * merged into one box per 12 pt cell they occupy, the bounding box of the
+ * symbols whose centre is in it.  None of them has a label, so none is a
+ * rival for the nearness rule.
+ */
+static int add_dense(obstacles *ob, size_t *cap, const pst_group *grp)
+{
+	const posture_scene *s = ob->s;
+	size_t cols = (size_t)(s->width / DENSE_CELL) + 1, rows = (size_t)(s->height / DENSE_CELL) + 1;
+	pst_box *cell = malloc(cols * rows * sizeof(pst_box));
+	if (!cell)
+		return POSTURE_ENOMEM;
+	for (size_t c = 0; c < cols * rows; c++)
+		cell[c] = (pst_box){ HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
+	for (size_t i = 0; i < grp->n_items; i++) {
+		const pst_item *it = &grp->items[i];
+		if (!it->too_dense || !it->has_anchor || it->symbol == PST_SYMBOL_NONE || it->ax < 0 ||
+		    it->ay < 0 || it->ax >= s->width || it->ay >= s->height)
+			continue;
+		pst_box *b = &cell[(size_t)(it->ay / DENSE_CELL) * cols + (size_t)(it->ax / DENSE_CELL)];
+		b->x0 = fmin(b->x0, it->symbol_box.x0);
+		b->y0 = fmin(b->y0, it->symbol_box.y0);
+		b->x1 = fmax(b->x1, it->symbol_box.x1);
+		b->y1 = fmax(b->y1, it->symbol_box.y1);
+	}
+	int rc = POSTURE_OK;
+	for (size_t c = 0; c < cols * rows && rc == POSTURE_OK; c++)
+		if (cell[c].x1 >= cell[c].x0)
+			rc = add_fixed(ob, cap, cell[c], NULL);
+	free(cell);
+	return rc;
+}
+
 static int collect_boxes(obstacles *ob)
 {
 	const posture_scene *s = ob->s;
@@ -78,13 +114,18 @@ static int collect_boxes(obstacles *ob)
 			rc = add_fixed(ob, &cap, grp->box, NULL);
 			continue;
 		}
+		bool dense = false;
 		for (size_t i = 0; rc == POSTURE_OK && i < grp->n_items; i++) {
 			const pst_item *it = &grp->items[i];
 			if (grp->furniture && it->label) /* loose furniture text: degree labels */
 				rc = add_fixed(ob, &cap, it->label->box, NULL);
+			else if (it->too_dense)
+				dense = true;
 			else if (!grp->furniture && it->has_anchor && it->symbol != PST_SYMBOL_NONE)
 				rc = add_fixed(ob, &cap, it->symbol_box, it);
 		}
+		if (dense && rc == POSTURE_OK)
+			rc = add_dense(ob, &cap, grp);
 	}
 	return rc;
 }
