@@ -110,6 +110,14 @@ char *pst_path_dir(const char *path);
 /** Grow *items (of *cap elements of size @p elem) to hold at least @p need. */
 int pst_grow(void **items, size_t *cap, size_t need, size_t elem);
 
+/**
+ * @p n bytes for a big buffer (an image, a whole file), freed with free().
+ * From 2 MiB up it is aligned to 2 MiB and the kernel is asked to back it
+ * with huge pages: on Linux that turns thousands of first-touch page faults
+ * into a few (about 60 ms for a 2000x1400 image on a virtual machine).
+ */
+void *pst_big_alloc(size_t n);
+
 char *pst_strdup(const char *s);
 char *pst_strndup(const char *s, size_t n);
 char *pst_asprintf(const char *fmt, ...) PST_PRINTF(1, 2);

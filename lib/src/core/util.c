@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
@@ -30,6 +31,24 @@ int pst_grow(void **items, size_t *cap, size_t need, size_t elem)
 	*items = p;
 	*cap = n;
 	return POSTURE_OK;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *pst_big_alloc(size_t n)
+{
+	if (n < HUGE_PAGE)
+		return malloc(n ? n : 1);
+	if (n > SIZE_MAX - HUGE_PAGE)
+		return NULL;
+	size_t whole = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	void *p = NULL;
+	if (posix_memalign(&p, HUGE_PAGE, whole) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, whole, MADV_HUGEPAGE); /* only advice: without it, normal pages */
+#endif
+	return p;
 }
 
 char *pst_strndup(const char *s, size_t n)

@@ -24,6 +24,7 @@
 
 #include "geom/geom.h"
 #include "layer.h"
+#include "project/project.h"
 #include "shapes/shapefile.h"
 
 typedef struct {
@@ -197,10 +198,9 @@ int pst_georef_load(pst_georef **out, posture_ctx *ctx, const char *dir)
 		rc = load_pairs(g, ctx, dir);
 	if (rc == POSTURE_OK)
 		rc = index_codes(g, ctx, dir);
-	if (rc == POSTURE_OK && !(g->pj_ctx = proj_context_create()))
+	/* Distances are between PROJ strings: no database needed (project.c). */
+	if (rc == POSTURE_OK && !(g->pj_ctx = pst_proj_context_without_database()))
 		rc = pst_error(ctx, POSTURE_ENOMEM, dir, "out of memory");
-	if (rc == POSTURE_OK)
-		proj_log_level(g->pj_ctx, PJ_LOG_NONE);
 	if (rc != POSTURE_OK) {
 		pst_georef_destroy(g);
 		return rc;
@@ -298,7 +298,6 @@ static double outline_km(const pst_georef *g, const geo_country *c, double lon, 
 	snprintf(def, sizeof(def), "+proj=aeqd +lat_0=%.9f +lon_0=%.9f +datum=WGS84 +units=m "
 	         "+type=crs", lat, lon);
 	PJ_CONTEXT *pc = g->pj_ctx;
-	/* A PROJ string, not EPSG:4326: no need of proj.db for a distance. */
 	PJ *raw = proj_create_crs_to_crs(pc, "+proj=longlat +datum=WGS84 +type=crs", def, NULL);
 	PJ *pj = raw ? proj_normalize_for_visualization(pc, raw) : NULL;
 	proj_destroy(raw);

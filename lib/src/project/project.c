@@ -18,6 +18,15 @@
  * function, so its messages are kept and appended to our one error; and
  * without proj.db every EPSG code fails in a way that looks like a bad map,
  * so a missing database is reported as such, naming PROJ_DATA.
+ *
+ * Opening proj.db (SQLite reading its schema) and searching it for
+ * operations cost about 30 ms, a tenth of a small render, and a PROJ string
+ * needs neither: its datum and projection are all in the string, and the
+ * operation from WGS84 is the same pipeline with the database or without.
+ * So a PROJ string naming no grid file (`auto` is one) is first set up in a
+ * context whose resource path leads nowhere, where PROJ builds the pipeline
+ * from the string alone (3 ms); anything else, or a string that fails there,
+ * goes through the database as before, and its errors are the database's.
  */
 #include <math.h>
 #include <stdio.h>
@@ -69,8 +78,8 @@ static char *as_crs_text(const char *projection)
 	return pst_strdup(p);
 }
 
-static int check_target(posture_ctx *ctx, PJ_CONTEXT *pc, PJ *crs, const char *projection,
-                        const pst_where *at)
+/* Is @p crs a 2D projected or geographic CRS (or one bound to WGS84)? */
+static bool is_2d_target(PJ_CONTEXT *pc, PJ *crs)
 {
 	PJ_TYPE type = proj_get_type(crs);
 	PJ *base = NULL;
@@ -85,7 +94,13 @@ static int check_target(posture_ctx *ctx, PJ_CONTEXT *pc, PJ *crs, const char *p
 		proj_destroy(cs);
 	}
 	proj_destroy(base);
-	if (axes == 2)
+	return axes == 2;
+}
+
+static int check_target(posture_ctx *ctx, PJ_CONTEXT *pc, PJ *crs, const char *projection,
+                        const pst_where *at)
+{
+	if (is_2d_target(pc, crs))
 		return POSTURE_OK;
 	return pst_error_at(ctx, POSTURE_EPROJ, at,
 	                 "projection '%s' is not a 2D projected or geographic coordinate system",
@@ -166,30 +181,99 @@ static int make_transform(pst_proj *p, posture_ctx *ctx, const char *projection,
 	return rc;
 }
 
+static void drop_log(void *user, int level, const char *message)
+{
+	(void)user;
+	(void)level;
+	(void)message;
+}
+
+PJ_CONTEXT *pst_proj_context_without_database(void)
+{
+	PJ_CONTEXT *pc = proj_context_create();
+	if (!pc)
+		return NULL;
+	/* No proj.ini, proj.db or grid is found there: PROJ works from the string alone. */
+	const char *nowhere[] = { "/nonexistent/posture: no PROJ resources" };
+	proj_context_set_search_paths(pc, 1, nowhere);
+	/* "Cannot find proj.db" is expected here, not an error; PROJ's C API writes
+	 * such messages to the log function whatever the level, so drop them there. */
+	proj_log_func(pc, NULL, drop_log);
+	proj_log_level(pc, PJ_LOG_NONE);
+	return pc;
+}
+
+/* A PROJ string that names no grid file: it can be set up without proj.db. */
+static bool self_contained(const char *projection)
+{
+	const char *p = projection;
+	while (*p == ' ')
+		p++;
+	return (p[0] == '+' || strncmp(p, "proj=", 5) == 0) && !strstr(p, "grids=") &&
+	       !has_init(p);
+}
+
+/* The transformation to @p def (a PROJ string) without the database, or NULL. */
+static pst_proj *without_database(const char *def)
+{
+	pst_proj *p = calloc(1, sizeof(*p));
+	if (!p || !(p->pj_ctx = pst_proj_context_without_database())) {
+		free(p);
+		return NULL;
+	}
+	char *text = as_crs_text(def);
+	PJ *crs = text ? proj_create(p->pj_ctx, text) : NULL;
+	free(text);
+	if (crs && is_2d_target(p->pj_ctx, crs)) {
+		const char *d = proj_as_proj_string(p->pj_ctx, crs, PJ_PROJ_5, NULL);
+		PJ *src = d ? proj_create(p->pj_ctx, "+proj=longlat +datum=WGS84 +type=crs") : NULL;
+		PJ *raw = src ? proj_create_crs_to_crs_from_pj(p->pj_ctx, src, crs, NULL, NULL) : NULL;
+		p->pj = raw ? proj_normalize_for_visualization(p->pj_ctx, raw) : NULL;
+		p->definition = p->pj ? pst_strdup(d) : NULL;
+		proj_destroy(raw);
+		proj_destroy(src);
+	}
+	proj_destroy(crs);
+	if (!p->pj || !p->definition) {
+		pst_proj_destroy(p);
+		return NULL;
+	}
+	/* From here on PROJ's messages are kept, as in the database's context. */
+	proj_log_func(p->pj_ctx, &p->log, keep_log);
+	proj_log_level(p->pj_ctx, PJ_LOG_ERROR);
+	return p;
+}
+
 int pst_proj_create(pst_proj **out, posture_ctx *ctx, const char *projection,
                     const double extent[4], const pst_where *at)
 {
 	*out = NULL;
-	pst_proj *p = calloc(1, sizeof(*p));
-	if (!p)
+	char *def = strcmp(projection, "auto") == 0 ? pst_proj_auto_definition(extent)
+	                                            : pst_strdup(projection);
+	if (!def)
 		return pst_error_at(ctx, POSTURE_ENOMEM, at, "out of memory");
+	if (self_contained(def) && (*out = without_database(def))) {
+		free(def);
+		return POSTURE_OK;
+	}
+	pst_proj *p = calloc(1, sizeof(*p));
+	if (!p) {
+		free(def);
+		return pst_error_at(ctx, POSTURE_ENOMEM, at, "out of memory");
+	}
 	p->pj_ctx = proj_context_create();
 	if (!p->pj_ctx) {
 		free(p);
+		free(def);
 		return pst_error_at(ctx, POSTURE_ENOMEM, at, "cannot create a PROJ context");
 	}
 	/* PROJ's messages go to p->log, never to stderr; errors are reported through ctx. */
 	proj_log_func(p->pj_ctx, &p->log, keep_log);
 	proj_log_level(p->pj_ctx, PJ_LOG_ERROR);
 	int rc = check_database(p, ctx, at);
-	if (rc == POSTURE_OK && strcmp(projection, "auto") == 0) {
-		char *def = pst_proj_auto_definition(extent);
-		rc = def ? make_transform(p, ctx, def, at)
-		         : pst_error_at(ctx, POSTURE_ENOMEM, at, "out of memory");
-		free(def);
-	} else if (rc == POSTURE_OK) {
-		rc = make_transform(p, ctx, projection, at);
-	}
+	if (rc == POSTURE_OK)
+		rc = make_transform(p, ctx, def, at);
+	free(def);
 	if (rc != POSTURE_OK) {
 		pst_proj_destroy(p);
 		return rc;

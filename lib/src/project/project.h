@@ -4,6 +4,8 @@
 #ifndef POSTURE_PROJECT_H
 #define POSTURE_PROJECT_H
 
+#include <proj.h>
+
 #include "internal.h"
 
 /* A lon/lat → map CRS transformation (axis order normalised for display). */
@@ -28,6 +30,13 @@ const char *pst_proj_definition(const pst_proj *p);
  * @return POSTURE_OK, or POSTURE_EPROJ when PROJ failed as a whole
  */
 int pst_proj_trans(pst_proj *p, bool inverse, double *x, double *y, size_t n);
+
+/**
+ * A PROJ context that finds none of PROJ's resource files (proj.db, grids),
+ * with its log silenced: for operations between PROJ strings, which need
+ * none, without the cost of opening the database.  NULL when out of memory.
+ */
+PJ_CONTEXT *pst_proj_context_without_database(void);
 
 /** The "auto" CRS for an extent, as a PROJ string (caller frees). */
 char *pst_proj_auto_definition(const double extent[4]);
