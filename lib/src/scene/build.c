@@ -30,6 +30,8 @@
 #define EDGE_SAMPLES 64     /* points per frame edge when finding envelopes */
 #define GEO_MARGIN 2.0      /* degrees added around the frame's lon/lat box */
 #define GEO_STEP 0.25       /* degrees: longest edge allowed before projecting */
+#define GEO_TOLERANCE 0.02  /* page points: base geography simplified to this in lon/lat */
+#define SCALE_SAMPLES 9     /* per side of the grid where the projection's scale is sampled */
 
 /* --- frame ------------------------------------------------------------------ */
 
@@ -138,6 +140,43 @@ static void compute_geo_box(builder *b)
 	                        fmin(g.x1 + GEO_MARGIN, 180), fmin(g.y1 + GEO_MARGIN, 90) };
 }
 
+/*
+ * Base geography is simplified in lon/lat before it is projected (PROJ's cost
+ * is per vertex), to GEO_TOLERANCE on the page: a fifth of the finest
+ * tolerance a backend simplifies to later (0.05 pt for SVG and PDF, 0.25 px
+ * for PNG), so no output shows the difference.  A degree's length on the page
+ * varies over the map; the largest found on a grid over the geo box (the norm
+ * of the projection's local derivatives, doubled for what lies between the
+ * samples) turns the tolerance into degrees.  0 (no simplification) when the
+ * projection cannot be sampled.
+ */
+static void compute_geo_tolerance(builder *b)
+{
+	enum { N = SCALE_SAMPLES * SCALE_SAMPLES * 3 };
+	double x[N], y[N], h = 1e-3;
+	const pst_box *g = &b->geo_box;
+	for (int i = 0; i < SCALE_SAMPLES * SCALE_SAMPLES; i++) {
+		double lon = g->x0 + (g->x1 - g->x0 - h) * (i % SCALE_SAMPLES) / (SCALE_SAMPLES - 1);
+		double lat = g->y0 + (g->y1 - g->y0 - h) * (i / SCALE_SAMPLES) / (SCALE_SAMPLES - 1);
+		x[3 * i] = lon, y[3 * i] = lat;
+		x[3 * i + 1] = lon + h, y[3 * i + 1] = lat;
+		x[3 * i + 2] = lon, y[3 * i + 2] = lat + h;
+	}
+	b->geo_tol = 0;
+	if (pst_proj_trans(b->proj, false, x, y, N) != POSTURE_OK)
+		return;
+	double most = 0; /* page points per degree */
+	for (int i = 0; i < SCALE_SAMPLES * SCALE_SAMPLES; i++) {
+		const double *px = &x[3 * i], *py = &y[3 * i];
+		if (px[0] == HUGE_VAL || px[1] == HUGE_VAL || px[2] == HUGE_VAL)
+			continue;
+		double d = hypot(hypot(px[1] - px[0], py[1] - py[0]), hypot(px[2] - px[0], py[2] - py[0]));
+		most = fmax(most, d / h * b->scene->pt_per_unit);
+	}
+	if (most > 0 && isfinite(most))
+		b->geo_tol = GEO_TOLERANCE / (2 * most);
+}
+
 /* --- geometry ----------------------------------------------------------------- */
 
 /* Project an interleaved lon/lat array to page units in place. */
@@ -242,6 +281,7 @@ int pst_add_object(builder *b, pst_item *it, pst_item *outline, const SHPObject 
 			rc = pst_pts_push(&part, o->padfX[v], o->padfY[v]);
 		if (rc != POSTURE_OK)
 			break;
+		part.n = pst_simplify(part.xy, part.n, b->geo_tol, it->closed);
 		if (it->closed) {
 			rc = add_ring(b, it, outline, part.xy, part.n);
 		} else {
@@ -373,8 +413,10 @@ static int build(builder *b)
 		rc = pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	if (rc == POSTURE_OK)
 		rc = compute_frame(b);
-	if (rc == POSTURE_OK)
+	if (rc == POSTURE_OK) {
 		compute_geo_box(b);
+		compute_geo_tolerance(b);
+	}
 	if (rc == POSTURE_OK)
 		rc = pst_add_base_geography(b);
 	if (rc == POSTURE_OK)

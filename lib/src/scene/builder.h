@@ -43,6 +43,7 @@ typedef struct {
 	double k;            /* theme size factor for this page */
 	pst_box geo_box;     /* lon/lat box geometry is cut to before projection */
 	pst_box page_box;    /* page plus margin, in page units */
+	double geo_tol;      /* degrees: base geography is simplified to this before projection */
 	PangoContext *text;  /* for measuring labels */
 	pst_pts tmp_a, tmp_b;/* scratch buffers */
 	posture_inputs *inputs; /* the run's shared inputs, or NULL */
