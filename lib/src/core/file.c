@@ -64,7 +64,7 @@ int pst_read_file(char **out, size_t *len, posture_ctx *ctx, const char *path,
 	pst_ctx_note_input(ctx, (pst_file_id){ (unsigned long long)st.st_dev,
 	                                       (unsigned long long)st.st_ino });
 	size_t size = (size_t)st.st_size;
-	char *data = malloc(size + 1);
+	char *data = pst_big_alloc(size + 1); /* huge pages for a big shapefile */
 	if (!data) {
 		close(fd);
 		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory reading file");

@@ -5,6 +5,7 @@
  * pst_buf is an append-only text buffer that remembers an allocation failure
  * instead of reporting each one, so writers check once at the end.
  */
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
