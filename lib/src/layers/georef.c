@@ -8,6 +8,13 @@
  * projection centred on the point (through PROJ, so distances are true on
  * the ellipsoid to well under the 25 km the check allows).
  *
+ * A country's rings are read from the shapefile the first time a question
+ * needs them (a map's layers name a handful of the world's 250 countries):
+ * loading holds only the codes; the handle stays open until the georef is
+ * destroyed, and the const functions below fill that cache (one thread).
+ * A record that cannot be read is reported when it is first needed, and
+ * pst_georef_status() says so; render reads every record for the map anyway.
+ *
  * Big layers ask these questions for every point, so both are indexed: each
  * country's edges are sorted into horizontal bands once at load, and the
  * even-odd test looks only at the edges of the point's band (the same edges
@@ -29,6 +36,8 @@
 
 typedef struct {
 	char iso[4];      /* ISO alpha-3, "" for disputed areas */
+	int record;       /* its record in countries.shp */
+	signed char state; /* 0: rings not read yet, 1: read, -1: unreadable (reported) */
 	pst_box bbox;     /* lon/lat */
 	double *xy;       /* all rings, lon/lat pairs */
 	size_t *ring_end; /* exclusive end (points) of each ring */
@@ -42,6 +51,9 @@ typedef struct {
 struct pst_georef {
 	geo_country *countries;
 	size_t n_countries;
+	pst_shapefile *sf;   /* countries.shp, open while rings are read on demand */
+	posture_ctx *ctx;    /* where a record read on demand reports its error */
+	int status;          /* POSTURE_OK, or the error of a record read on demand */
 	PJ_CONTEXT *pj_ctx;  /* one PROJ context for every exact distance */
 	int by_code[26 * 26 * 26]; /* first country (index + 1) with each code, 0: none */
 	int *next_same;      /* per country: the next one with its code (index + 1), 0: none */
@@ -101,7 +113,6 @@ static int load_country(geo_country *gc, posture_ctx *ctx, pst_shapefile *sf, in
 	int rc = pst_shapefile_read(&o, ctx, sf, i);
 	if (rc != POSTURE_OK || !o)
 		return rc;
-	snprintf(gc->iso, sizeof(gc->iso), "%s", pst_shapefile_string(sf, i, "iso_a3"));
 	gc->bbox = (pst_box){ o->dfXMin, o->dfYMin, o->dfXMax, o->dfYMax };
 	gc->xy = malloc((size_t)o->nVertices * 2 * sizeof(double) + 1);
 	gc->ring_end = malloc((size_t)o->nParts * sizeof(size_t) + 1);
@@ -120,6 +131,25 @@ static int load_country(geo_country *gc, posture_ctx *ctx, pst_shapefile *sf, in
 	if (index_bands(gc) != POSTURE_OK)
 		return pst_error(ctx, POSTURE_ENOMEM, sf->path, "out of memory");
 	return POSTURE_OK;
+}
+
+/* The country with its rings read (an unreadable one has none). */
+static const geo_country *ready(const pst_georef *cg, size_t i)
+{
+	pst_georef *g = (pst_georef *)cg; /* the lazily filled cache: see the top */
+	geo_country *c = &g->countries[i];
+	if (c->state == 0) {
+		int rc = load_country(c, g->ctx, g->sf, c->record);
+		c->state = rc == POSTURE_OK ? 1 : -1;
+		if (rc != POSTURE_OK && g->status == POSTURE_OK)
+			g->status = rc;
+	}
+	return c;
+}
+
+int pst_georef_status(const pst_georef *g)
+{
+	return g->status;
 }
 
 /* Slot of an ISO alpha-3 code in by_code, or -1 when it is not three capitals. */
@@ -190,10 +220,14 @@ int pst_georef_load(pst_georef **out, posture_ctx *ctx, const char *dir)
 			rc = pst_error(ctx, POSTURE_ENOMEM, sf->path, "out of memory");
 	}
 	for (int i = 0; rc == POSTURE_OK && i < sf->n_records; i++) {
-		rc = load_country(&g->countries[g->n_countries], ctx, sf, i);
-		g->n_countries++;
+		geo_country *c = &g->countries[g->n_countries++];
+		snprintf(c->iso, sizeof(c->iso), "%s", pst_shapefile_string(sf, i, "iso_a3"));
+		c->record = i;
 	}
-	pst_shapefile_close(sf);
+	if (g) { /* (without g, sf was never opened) */
+		g->sf = sf;
+		g->ctx = ctx;
+	}
 	if (rc == POSTURE_OK)
 		rc = load_pairs(g, ctx, dir);
 	if (rc == POSTURE_OK)
@@ -222,6 +256,7 @@ void pst_georef_destroy(pst_georef *g)
 	}
 	if (g->pj_ctx)
 		proj_context_destroy(g->pj_ctx);
+	pst_shapefile_close(g->sf);
 	free(g->countries);
 	free(g->next_same);
 	free(g->pairs);
@@ -245,7 +280,7 @@ bool pst_georef_has_border(const pst_georef *g, const char *a, const char *b)
 
 static bool inside(const geo_country *c, double x, double y)
 {
-	if (x < c->bbox.x0 || x > c->bbox.x1 || y < c->bbox.y0 || y > c->bbox.y1)
+	if (c->state != 1 || x < c->bbox.x0 || x > c->bbox.x1 || y < c->bbox.y0 || y > c->bbox.y1)
 		return false;
 	bool in = false;
 	size_t b = band_of(c, y);
@@ -271,7 +306,7 @@ static double approx_outline_km(const geo_country *c, double lon, double lat, do
 	double kx = EARTH_KM * PST_PI / 180 * cos(lat * PST_PI / 180), ky = EARTH_KM * PST_PI / 180;
 	double dlat = km / ky, dlon = kx > 1e-6 ? km / kx : 360;
 	double best = HUGE_VAL;
-	if (lat + dlat < c->bbox.y0 || lat - dlat > c->bbox.y1)
+	if (c->state != 1 || lat + dlat < c->bbox.y0 || lat - dlat > c->bbox.y1)
 		return best;
 	/* Only the bands the latitude range covers hold edges that can come that near
 	 * (an edge can be listed in several: measuring it twice is harmless). */
@@ -331,7 +366,7 @@ static double outline_km(const pst_georef *g, const geo_country *c, double lon, 
 static bool bbox_near(const geo_country *c, double lon, double lat, double km)
 {
 	double dlat = km / 111.0 + 0.01, dlon = dlat / fmax(cos(lat * PST_PI / 180), 0.01);
-	return lon >= c->bbox.x0 - dlon && lon <= c->bbox.x1 + dlon && lat >= c->bbox.y0 - dlat &&
+	return c->state == 1 && lon >= c->bbox.x0 - dlon && lon <= c->bbox.x1 + dlon && lat >= c->bbox.y0 - dlat &&
 	       lat <= c->bbox.y1 + dlat;
 }
 
@@ -339,7 +374,7 @@ double pst_georef_distance_km(const pst_georef *g, const char *iso, double lon, 
 {
 	double best = -1;
 	for (int i = first_of(g, iso); i; i = g->next_same[i - 1]) {
-		const geo_country *c = &g->countries[i - 1];
+		const geo_country *c = ready(g, (size_t)i - 1);
 		if (inside(c, lon, lat))
 			return 0;
 		double d = outline_km(g, c, lon, lat);
@@ -354,7 +389,7 @@ bool pst_georef_within_km(const pst_georef *g, const char *iso, double lon, doub
 {
 	bool known = false;
 	for (int i = first_of(g, iso); i; i = g->next_same[i - 1]) {
-		const geo_country *c = &g->countries[i - 1];
+		const geo_country *c = ready(g, (size_t)i - 1);
 		known = true;
 		if (inside(c, lon, lat) || approx_outline_km(c, lon, lat, km) < 0.95 * km)
 			return true;
@@ -368,15 +403,14 @@ bool pst_georef_within_km(const pst_georef *g, const char *iso, double lon, doub
 bool pst_georef_near_land(const pst_georef *g, double lon, double lat, double km)
 {
 	for (size_t i = 0; i < g->n_countries; i++)
-		if (inside(&g->countries[i], lon, lat))
+		if (inside(ready(g, i), lon, lat))
 			return true;
 	for (size_t i = 0; i < g->n_countries; i++)
-		if (bbox_near(&g->countries[i], lon, lat, km) &&
-		    approx_outline_km(&g->countries[i], lon, lat, km) < 0.95 * km)
+		if (bbox_near(ready(g, i), lon, lat, km) &&
+		    approx_outline_km(ready(g, i), lon, lat, km) < 0.95 * km)
 			return true;
 	for (size_t i = 0; i < g->n_countries; i++)
-		if (bbox_near(&g->countries[i], lon, lat, km) &&
-		    outline_km(g, &g->countries[i], lon, lat) <= km)
+		if (bbox_near(ready(g, i), lon, lat, km) && outline_km(g, ready(g, i), lon, lat) <= km)
 			return true;
 	return false;
 }

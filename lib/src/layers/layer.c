@@ -1398,6 +1398,8 @@ static int load(posture_data *d, posture_ctx *ctx, const char *sources,
 	size_t cap = 0;
 	for (size_t i = 0; rc == POSTURE_OK && i < n_layers; i++)
 		rc = read_entry(d, &cap, ctx, layers[i], geo, &n_errors);
+	if (rc == POSTURE_OK && geo)
+		rc = pst_georef_status(geo); /* a country record the checks needed is unreadable */
 	if (rc == POSTURE_OK)
 		rc = check_unique_ids(ctx, d, &n_errors);
 	if (rc == POSTURE_OK && d->sources_state == PST_SOURCES_NONE)

@@ -144,11 +144,14 @@ int pst_days_in_month(int y, int m);
 
 /*
  * Place checks against base geography.  A pst_georef holds the country
- * polygons and the list of neighbouring pairs from shapes/.
+ * polygons (each read when first needed) and the list of neighbouring
+ * pairs from shapes/.
  */
 typedef struct pst_georef pst_georef;
 int pst_georef_load(pst_georef **out, posture_ctx *ctx, const char *shapes_dir);
 void pst_georef_destroy(pst_georef *g);
+/* POSTURE_OK, or the error of a country record read on demand (already reported). */
+int pst_georef_status(const pst_georef *g);
 bool pst_georef_has_country(const pst_georef *g, const char *iso);
 bool pst_georef_has_border(const pst_georef *g, const char *a, const char *b);
 /* Distance in km from the point to country @p iso (0 inside); negative when unknown. */
