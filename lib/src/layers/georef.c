@@ -223,6 +223,11 @@ int pst_georef_load(pst_georef **out, posture_ctx *ctx, const char *dir)
 		geo_country *c = &g->countries[g->n_countries++];
 		snprintf(c->iso, sizeof(c->iso), "%s", pst_shapefile_string(sf, i, "iso_a3"));
 		c->record = i;
+		double box[4];
+		if (pst_shapefile_bbox(sf, i, box)) /* the box SHPReadObject gives, read now */
+			c->bbox = (pst_box){ box[0], box[1], box[2], box[3] };
+		else
+			c->state = -1; /* a null shape: no rings, nothing inside */
 	}
 	if (g) { /* (without g, sf was never opened) */
 		g->sf = sf;
@@ -278,9 +283,19 @@ bool pst_georef_has_border(const pst_georef *g, const char *a, const char *b)
 	return false;
 }
 
-static bool inside(const geo_country *c, double x, double y)
+static bool in_bbox(const geo_country *c, double x, double y)
 {
-	if (c->state != 1 || x < c->bbox.x0 || x > c->bbox.x1 || y < c->bbox.y0 || y > c->bbox.y1)
+	return x >= c->bbox.x0 && x <= c->bbox.x1 && y >= c->bbox.y0 && y <= c->bbox.y1;
+}
+
+/* Is (x, y) inside country @p i (even-odd over its rings)?  Reads them only
+ * when the point is inside the box. */
+static bool inside(const pst_georef *g, size_t ci, double x, double y)
+{
+	if (g->countries[ci].state < 0 || !in_bbox(&g->countries[ci], x, y))
+		return false;
+	const geo_country *c = ready(g, ci);
+	if (c->state != 1)
 		return false;
 	bool in = false;
 	size_t b = band_of(c, y);
@@ -366,7 +381,7 @@ static double outline_km(const pst_georef *g, const geo_country *c, double lon, 
 static bool bbox_near(const geo_country *c, double lon, double lat, double km)
 {
 	double dlat = km / 111.0 + 0.01, dlon = dlat / fmax(cos(lat * PST_PI / 180), 0.01);
-	return c->state == 1 && lon >= c->bbox.x0 - dlon && lon <= c->bbox.x1 + dlon && lat >= c->bbox.y0 - dlat &&
+	return c->state >= 0 && lon >= c->bbox.x0 - dlon && lon <= c->bbox.x1 + dlon && lat >= c->bbox.y0 - dlat &&
 	       lat <= c->bbox.y1 + dlat;
 }
 
@@ -374,9 +389,9 @@ double pst_georef_distance_km(const pst_georef *g, const char *iso, double lon, 
 {
 	double best = -1;
 	for (int i = first_of(g, iso); i; i = g->next_same[i - 1]) {
-		const geo_country *c = ready(g, (size_t)i - 1);
-		if (inside(c, lon, lat))
+		if (inside(g, (size_t)i - 1, lon, lat))
 			return 0;
+		const geo_country *c = ready(g, (size_t)i - 1);
 		double d = outline_km(g, c, lon, lat);
 		if (best < 0 || d < best)
 			best = d;
@@ -389,9 +404,9 @@ bool pst_georef_within_km(const pst_georef *g, const char *iso, double lon, doub
 {
 	bool known = false;
 	for (int i = first_of(g, iso); i; i = g->next_same[i - 1]) {
-		const geo_country *c = ready(g, (size_t)i - 1);
 		known = true;
-		if (inside(c, lon, lat) || approx_outline_km(c, lon, lat, km) < 0.95 * km)
+		if (inside(g, (size_t)i - 1, lon, lat) ||
+		    approx_outline_km(ready(g, (size_t)i - 1), lon, lat, km) < 0.95 * km)
 			return true;
 	}
 	if (!known)
@@ -403,14 +418,16 @@ bool pst_georef_within_km(const pst_georef *g, const char *iso, double lon, doub
 bool pst_georef_near_land(const pst_georef *g, double lon, double lat, double km)
 {
 	for (size_t i = 0; i < g->n_countries; i++)
-		if (inside(ready(g, i), lon, lat))
+		if (inside(g, i, lon, lat))
 			return true;
+	/* Only countries whose box comes near have their rings read. */
 	for (size_t i = 0; i < g->n_countries; i++)
-		if (bbox_near(ready(g, i), lon, lat, km) &&
+		if (bbox_near(&g->countries[i], lon, lat, km) &&
 		    approx_outline_km(ready(g, i), lon, lat, km) < 0.95 * km)
 			return true;
 	for (size_t i = 0; i < g->n_countries; i++)
-		if (bbox_near(ready(g, i), lon, lat, km) && outline_km(g, ready(g, i), lon, lat) <= km)
+		if (bbox_near(&g->countries[i], lon, lat, km) &&
+		    outline_km(g, ready(g, i), lon, lat) <= km)
 			return true;
 	return false;
 }

@@ -164,6 +164,7 @@ int pst_shapefile_open_bytes(pst_shapefile **out, posture_ctx *ctx, const char *
 		rc = check_type(ctx, sf, type);
 	if (rc == POSTURE_OK) {
 		pst_shape_bytes_open(bytes, &sf->shp, &sf->dbf);
+		sf->shp_bytes = bytes->shp;
 		if (!sf->shp || !sf->dbf)
 			rc = pst_error(ctx, POSTURE_ENOMEM, sf->path, "out of memory opening shapefile");
 	}
@@ -218,6 +219,31 @@ int pst_shapefile_read(SHPObject **out, posture_ctx *ctx, pst_shapefile *sf, int
 	}
 	*out = o;
 	return POSTURE_OK;
+}
+
+/* A little-endian double of a record header. */
+static double le_double(const unsigned char *p)
+{
+	uint64_t u = 0;
+	for (int k = 7; k >= 0; k--)
+		u = u << 8 | p[k];
+	double d;
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+bool pst_shapefile_bbox(const pst_shapefile *sf, int i, double box[4])
+{
+	if (i < 0 || i >= sf->n_records || (sf->shape_type != SHPT_POLYGON && sf->shape_type != SHPT_ARC))
+		return false;
+	/* The .shx offset was checked to lie in the .shp, its record to hold
+	 * at least its type and, for a non-null shape, the box (shpcheck.c). */
+	const unsigned char *c = sf->shp_bytes + sf->shp->panRecOffset[i] + 8;
+	if ((c[0] | c[1] << 8 | c[2] << 16 | (uint32_t)c[3] << 24) == SHPT_NULL)
+		return false;
+	for (int k = 0; k < 4; k++)
+		box[k] = le_double(c + 4 + 8 * k);
+	return true;
 }
 
 /* Copy @p s into sf->text as UTF-8 (from Latin-1, or repairing bad UTF-8). */

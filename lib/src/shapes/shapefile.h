@@ -31,6 +31,7 @@ typedef struct {
 	int shape_type;  /* SHPT_POLYGON or SHPT_ARC */
 	bool latin1;     /* attributes are ISO-8859-1, not UTF-8 */
 	char *owned[4];  /* file contents read by pst_shapefile_open (.shp .shx .dbf .cpg) */
+	const unsigned char *shp_bytes; /* the .shp's bytes (checked), for record headers */
 	char *text;      /* the last attribute, as valid UTF-8 */
 	size_t text_cap; /* bytes allocated for text */
 } pst_shapefile;
@@ -56,6 +57,12 @@ void pst_shapefile_close(pst_shapefile *sf);
  * vertex is checked to be a finite longitude/latitude.
  */
 int pst_shapefile_read(SHPObject **out, posture_ctx *ctx, pst_shapefile *sf, int i);
+
+/**
+ * The bounding box record @p i's header gives (the one SHPReadObject
+ * returns), without reading its vertices; false for a null shape.
+ */
+bool pst_shapefile_bbox(const pst_shapefile *sf, int i, double box[4]);
 
 /**
  * String attribute @p field of record @p i as valid UTF-8 ("" when absent);
