@@ -1,7 +1,8 @@
 /*
  * basemap.c — base geography: countries, lakes, rivers and land borders read
  * from shapes/, clipped and projected onto the page, styled by the theme.
- * Only records whose bounding box meets the map's lon/lat box are read.
+ * Only records whose bounding box (from the record's header) meets the map's
+ * lon/lat box are read; the others are only checked, from their bytes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,16 @@ static bool object_in_box(const SHPObject *o, const pst_box *box)
 {
 	pst_box ob = { o->dfXMin, o->dfYMin, o->dfXMax, o->dfYMax };
 	return pst_box_overlaps(&ob, box);
+}
+
+/* Does record @p i's header box meet @p box (true for a null shape: read it)? */
+static bool header_in_box(const pst_shapefile *sf, int i, const pst_box *box)
+{
+	double hb[4];
+	if (!pst_shapefile_bbox(sf, i, hb))
+		return true;
+	pst_box head = { hb[0], hb[1], hb[2], hb[3] };
+	return pst_box_overlaps(&head, box);
 }
 
 static char *id_or_number(const char *id, const char *prefix, int i)
@@ -64,6 +75,10 @@ static int add_shapes(builder *b, const char *file, int type, const char *group,
 	if (!g)
 		rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
 	for (int i = 0; rc == POSTURE_OK && i < sf->n_records; i++) {
+		if (!header_in_box(sf, i, &b->geo_box)) {
+			rc = pst_shapefile_check(b->ctx, sf, i); /* off the map: checked, not read */
+			continue;
+		}
 		SHPObject *o;
 		rc = pst_shapefile_read(&o, b->ctx, sf, i);
 		if (rc != POSTURE_OK || !o || !object_in_box(o, &b->geo_box)) {

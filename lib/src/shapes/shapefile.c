@@ -196,6 +196,17 @@ void pst_shapefile_close(pst_shapefile *sf)
 	free(sf);
 }
 
+static bool lonlat_ok(double x, double y)
+{
+	return isfinite(x) && isfinite(y) && fabs(x) <= 180.0 + 1e-9 && fabs(y) <= 90.0 + 1e-9;
+}
+
+static int bad_vertex(posture_ctx *ctx, const pst_shapefile *sf, int i, int k)
+{
+	return pst_error(ctx, POSTURE_EDATA, sf->path,
+	                 "record %d: vertex %d is not a longitude/latitude in degrees", i + 1, k + 1);
+}
+
 int pst_shapefile_read(SHPObject **out, posture_ctx *ctx, pst_shapefile *sf, int i)
 {
 	*out = NULL;
@@ -209,16 +220,24 @@ int pst_shapefile_read(SHPObject **out, posture_ctx *ctx, pst_shapefile *sf, int
 		return POSTURE_OK;
 	}
 	for (int k = 0; k < o->nVertices; k++) {
-		double x = o->padfX[k], y = o->padfY[k];
-		if (!isfinite(x) || !isfinite(y) || fabs(x) > 180.0 + 1e-9 || fabs(y) > 90.0 + 1e-9) {
+		if (!lonlat_ok(o->padfX[k], o->padfY[k])) {
 			SHPDestroyObject(o);
-			return pst_error(ctx, POSTURE_EDATA, sf->path,
-			                 "record %d: vertex %d is not a longitude/latitude in degrees",
-			                 i + 1, k + 1);
+			return bad_vertex(ctx, sf, i, k);
 		}
 	}
 	*out = o;
 	return POSTURE_OK;
+}
+
+/* The content of record @p i, whose type and counts shpcheck.c checked. */
+static const unsigned char *record_content(const pst_shapefile *sf, int i)
+{
+	return sf->shp_bytes + sf->shp->panRecOffset[i] + 8;
+}
+
+static uint32_t le_u32(const unsigned char *c)
+{
+	return c[0] | c[1] << 8 | c[2] << 16 | (uint32_t)c[3] << 24;
 }
 
 /* A little-endian double of a record header. */
@@ -238,12 +257,27 @@ bool pst_shapefile_bbox(const pst_shapefile *sf, int i, double box[4])
 		return false;
 	/* The .shx offset was checked to lie in the .shp, its record to hold
 	 * at least its type and, for a non-null shape, the box (shpcheck.c). */
-	const unsigned char *c = sf->shp_bytes + sf->shp->panRecOffset[i] + 8;
-	if ((c[0] | c[1] << 8 | c[2] << 16 | (uint32_t)c[3] << 24) == SHPT_NULL)
+	const unsigned char *c = record_content(sf, i);
+	if (le_u32(c) == SHPT_NULL)
 		return false;
 	for (int k = 0; k < 4; k++)
 		box[k] = le_double(c + 4 + 8 * k);
 	return true;
+}
+
+int pst_shapefile_check(posture_ctx *ctx, const pst_shapefile *sf, int i)
+{
+	if (i < 0 || i >= sf->n_records)
+		return pst_error(ctx, POSTURE_EDATA, sf->path, "record %d does not exist", i + 1);
+	const unsigned char *c = record_content(sf, i);
+	if (le_u32(c) == SHPT_NULL || (sf->shape_type != SHPT_POLYGON && sf->shape_type != SHPT_ARC))
+		return POSTURE_OK;
+	uint32_t n_parts = le_u32(c + 36), n_points = le_u32(c + 40);
+	const unsigned char *pt = c + 44 + 4 * (size_t)n_parts;
+	for (uint32_t k = 0; k < n_points; k++)
+		if (!lonlat_ok(le_double(pt + 16 * (size_t)k), le_double(pt + 16 * (size_t)k + 8)))
+			return bad_vertex(ctx, sf, i, (int)k);
+	return POSTURE_OK;
 }
 
 /* Copy @p s into sf->text as UTF-8 (from Latin-1, or repairing bad UTF-8). */

@@ -65,6 +65,12 @@ int pst_shapefile_read(SHPObject **out, posture_ctx *ctx, pst_shapefile *sf, int
 bool pst_shapefile_bbox(const pst_shapefile *sf, int i, double box[4]);
 
 /**
+ * The check pst_shapefile_read() makes of record @p i (every vertex a finite
+ * longitude/latitude, the same error), from the bytes, without reading it.
+ */
+int pst_shapefile_check(posture_ctx *ctx, const pst_shapefile *sf, int i);
+
+/**
  * String attribute @p field of record @p i as valid UTF-8 ("" when absent);
  * borrowed until the next call.
  */
