@@ -229,6 +229,8 @@ static int add_ring(builder *b, pst_item *fill, pst_item *outline, const double 
 	if (n > 1 && lonlat[0] == lonlat[2 * n - 2] && lonlat[1] == lonlat[2 * n - 1])
 		n--; /* rings repeat their first point; clipping wants it once */
 	int rc = pst_clip_ring(&b->tmp_a, lonlat, n, &b->geo_box);
+	if (rc == POSTURE_OK) /* what is left of it, to the page's resolution */
+		b->tmp_a.n = pst_simplify(b->tmp_a.xy, b->tmp_a.n, b->geo_tol, true);
 	if (rc == POSTURE_OK && b->tmp_a.n >= 3)
 		rc = pst_densify(&b->tmp_b, b->tmp_a.xy, b->tmp_a.n, true, GEO_STEP);
 	else
@@ -257,7 +259,13 @@ static int add_geo_piece(void *user, const double *lonlat, size_t n)
 	line_job *job = user;
 	builder *b = job->b;
 	pst_pts dense = { 0 };
-	int rc = pst_densify(&dense, lonlat, n, false, GEO_STEP);
+	b->tmp_a.n = 0; /* the piece, to the page's resolution */
+	int rc = pst_grow((void **)&b->tmp_a.xy, &b->tmp_a.cap, n, 2 * sizeof(double));
+	if (rc == POSTURE_OK) {
+		memcpy(b->tmp_a.xy, lonlat, n * 2 * sizeof(double));
+		b->tmp_a.n = pst_simplify(b->tmp_a.xy, n, b->geo_tol, false);
+		rc = pst_densify(&dense, b->tmp_a.xy, b->tmp_a.n, false, GEO_STEP);
+	}
 	bool finite = false;
 	if (rc == POSTURE_OK)
 		rc = pst_project_to_page(b, dense.xy, dense.n, &finite);
@@ -277,11 +285,13 @@ int pst_add_object(builder *b, pst_item *it, pst_item *outline, const SHPObject 
 		int start = o->panPartStart[p];
 		int end = p + 1 < o->nParts ? o->panPartStart[p + 1] : o->nVertices;
 		part.n = 0;
-		for (int v = start; v < end && rc == POSTURE_OK; v++)
-			rc = pst_pts_push(&part, o->padfX[v], o->padfY[v]);
+		rc = pst_grow((void **)&part.xy, &part.cap, (size_t)(end - start), 2 * sizeof(double));
 		if (rc != POSTURE_OK)
 			break;
-		part.n = pst_simplify(part.xy, part.n, b->geo_tol, it->closed);
+		for (int v = start; v < end; v++) {
+			part.xy[2 * part.n] = o->padfX[v];
+			part.xy[2 * part.n++ + 1] = o->padfY[v];
+		}
 		if (it->closed) {
 			rc = add_ring(b, it, outline, part.xy, part.n);
 		} else {
