@@ -22,12 +22,16 @@ run 3 sh -c "trap '' XFSZ; ulimit -f 16; exec '$POSTURE' render maps/ok.ini --si
 expect_err "dest/map.png: error: cannot write"
 unchanged "full disk"
 
-# No proj.db: one clear error naming it, nothing written.  (The map has an
-# empty layer: positions in layers are checked with PROJ too, in georef.c,
-# which does not yet name proj.db.)
-mkdir empty
+# No proj.db: a map whose projection is a PROJ string (auto is one) needs
+# none and is drawn the same; one in an EPSG code gets one clear error naming
+# it, and nothing is written.
+mkdir empty nodb
+PROJ_DATA="$TMP/nowhere" PROJ_LIB="$TMP/nowhere" run 0 "$POSTURE" render maps/ok.ini \
+	--size 400x300 -o nodb/map.png
+cmp -s nodb/map.png earlier.png || fail "the auto projection without proj.db drew another map"
 printf '{"type": "FeatureCollection", "features": []}\n' > empty/bases.geojson
-sed "s|^layers .*|layers = $TMP/empty/bases.geojson|" maps/ok.ini > maps/empty.ini
+sed -e "s|^layers .*|layers = $TMP/empty/bases.geojson|" \
+	-e "s|^projection .*|projection = EPSG:32642|" maps/ok.ini > maps/empty.ini
 set +e
 PROJ_DATA="$TMP/nowhere" PROJ_LIB="$TMP/nowhere" "$POSTURE" render maps/empty.ini --size 400x300 \
 	-o dest/map.png >out 2>err
