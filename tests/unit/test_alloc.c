@@ -2,7 +2,7 @@
  * test_alloc.c — out of memory at every step of a small render.
  *
  * This executable is linked with -Wl,--wrap=malloc,calloc,realloc,strdup,
- * strndup (tests/CMakeLists.txt), so every allocation made by posture's own
+ * strndup,posix_memalign (tests/CMakeLists.txt), so every allocation made by posture's own
  * code (not by jansson, PROJ, Cairo or Pango, which are not in the link as
  * objects) goes through the wrappers below.  The wrappers fail allocation
  * number N; the test renders the Tajik–Afghan map (load, scene build, SVG
@@ -13,6 +13,7 @@
  * failed in turn, then a spread across the whole render.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +33,7 @@ void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
 char *__real_strdup(const char *s);
 char *__real_strndup(const char *s, size_t n);
+int __real_posix_memalign(void **p, size_t align, size_t n);
 
 static long alloc_count; /* allocations so far in this run */
 static long fail_at;     /* the one to fail (0: none) */
@@ -89,6 +91,17 @@ char *__wrap_strndup(const char *s, size_t n)
 		return NULL;
 	}
 	return __real_strndup(s, n);
+}
+
+/* pst_big_alloc's way to memory (files and images of 2 MiB and more). */
+int __wrap_posix_memalign(void **p, size_t align, size_t n)
+{
+	if (fail_now()) {
+		fail_caller = __builtin_return_address(0);
+		*p = NULL;
+		return ENOMEM;
+	}
+	return __real_posix_memalign(p, align, n);
 }
 
 static char tmpdir[] = "/tmp/posture-alloc-XXXXXX";
