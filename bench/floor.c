@@ -7,8 +7,9 @@
  * Reads countries, lakes, rivers and borders with shapelib, projects each
  * layer with one proj_trans_generic call, fills and strokes every shape with
  * Cairo on a WIDTH x HEIGHT page whose corners are the frame X0 Y0 X1 Y1 (map
- * units), and writes the PNG with libpng (RGB, SUB filter, zlib level 3) or
- * the PDF or SVG through Cairo's surfaces.  No validation, clipping,
+ * units), and writes the PNG with libpng (RGB, unfiltered, zlib level 2: the
+ * fastest of libpng's settings on a map, bench/README.md) or the PDF or SVG
+ * through Cairo's surfaces.  No validation, clipping,
  * simplification, labels or furniture: nothing posture could skip is here.
  */
 #include <math.h>
@@ -103,8 +104,8 @@ static void write_png(cairo_surface_t *s, const char *path)
 	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
 	             PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
-	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
-	png_set_compression_level(png, 3);
+	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+	png_set_compression_level(png, 2);
 	png_write_info(png, info);
 	cairo_surface_flush(s);
 	const unsigned char *data = cairo_image_surface_get_data(s);
