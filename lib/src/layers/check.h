@@ -103,6 +103,13 @@ int pst_gpkg_tables(char ***out, size_t *n, posture_ctx *ctx, const char *path);
 int pst_gpkg_read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const char *table,
                         const pst_georef *geo, const posture_data *data, int *n_errors);
 
+/*
+ * ISO WKB (gpkg.c) as the geometry JSON a GeoJSON file would hold: a Point,
+ * LineString or MultiLineString with coordinates, another type by name only,
+ * null for an empty point (or when @p empty); NULL when the bytes are not WKB.
+ */
+json_t *pst_wkb_geometry(const unsigned char *p, size_t n, bool empty);
+
 /* The nearest of @p names to @p word within two edits, or NULL. */
 const char *pst_nearest_word(const char *word, const char *const *names);
 

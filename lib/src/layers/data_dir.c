@@ -67,7 +67,7 @@ int posture_data_load_dir(posture_data **out, posture_ctx *ctx, const char *dir,
 		rc = pst_error(ctx, POSTURE_EDATA, dir, "holds no .geojson layers");
 	if (rc == POSTURE_OK)
 		rc = pst_data_load(out, ctx, lstat(sources, &st) == 0 ? sources : NULL,
-		                   (const char *const *)layers, n, &o, dir);
+		                   (const char *const *)layers, n, &o, dir, NULL);
 	for (size_t i = 0; i < n; i++)
 		free(layers[i]);
 	free(layers);

@@ -32,6 +32,21 @@ static int day_number(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+void pst_date_format(char out[32], int day)
+{
+	/* The inverse of day_number (H. Hinnant's civil_from_days). */
+	int z = day + 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	int doe = z - era * 146097;
+	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int mp = (5 * doy + 2) / 153;
+	int d = doy - (153 * mp + 2) / 5 + 1;
+	int m = mp < 10 ? mp + 3 : mp - 9;
+	int y = yoe + era * 400 + (m <= 2);
+	snprintf(out, 32, "%04d-%02d-%02d", y, m, d);
+}
+
 static bool digits(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -345,16 +345,25 @@ int posture_data_filter(posture_data **out, posture_ctx *ctx, const posture_data
 	return pst_data_filter(out, ctx, d, f, NULL);
 }
 
+void pst_filter_day_range(const posture_filter *f, const char *default_to, int *from_day,
+                          int *to_day)
+{
+	int from, to;
+	char why[128];
+	*from_day = f && f->set[KEY_FROM] ? f->from_day : INT_MIN;
+	*to_day = INT_MAX;
+	if (f && f->set[KEY_TO])
+		*to_day = f->to_day;
+	else if (default_to && pst_date_parse(default_to, &from, &to, why, sizeof(why)))
+		*to_day = to;
+}
+
 int pst_data_filter(posture_data **out, posture_ctx *ctx, const posture_data *d,
                     const posture_filter *f, const char *default_to)
 {
 	*out = NULL;
-	int to_day = INT_MAX, from, to;
-	char why[128];
-	if (f && f->set[KEY_TO])
-		to_day = f->to_day;
-	else if (default_to && pst_date_parse(default_to, &from, &to, why, sizeof(why)))
-		to_day = to;
+	int from_day, to_day;
+	pst_filter_day_range(f, default_to, &from_day, &to_day);
 	int rc = pst_filter_check(f, ctx, d);
 	if (rc != POSTURE_OK)
 		return rc;

@@ -27,6 +27,14 @@ int pst_data_filter(posture_data **out, posture_ctx *ctx, const posture_data *d,
 /** Append what @p f leaves out, in words ("Incidents from March to June 2015; places left out"). */
 void pst_filter_describe(pst_buf *b, const posture_filter *f);
 
+/**
+ * The days pst_data_filter() keeps dated items in: *from_day (INT_MIN: no
+ * start) to *to_day (INT_MAX: no end), @p default_to standing for the end
+ * when @p f (which may be NULL) sets none.
+ */
+void pst_filter_day_range(const posture_filter *f, const char *default_to, int *from_day,
+                          int *to_day);
+
 /** Does @p f set a date range (from or to)? */
 bool pst_filter_has_dates(const posture_filter *f);
 

@@ -220,27 +220,14 @@ static json_t *wkb_positions(wkb *w, uint32_t n)
 	return line;
 }
 
-/*
- * The geometry as the JSON a GeoJSON file would hold: null for NULL, an
- * object with "type" (and "coordinates" for the types posture reads), or
- * NULL when the blob is not valid GeoPackage binary.
- */
-static json_t *decode_geometry(const unsigned char *blob, size_t n, bool is_null)
+json_t *pst_wkb_geometry(const unsigned char *p, size_t n, bool empty)
 {
-	if (is_null)
-		return json_null();
-	if (n < 8 || blob[0] != 'G' || blob[1] != 'P' || blob[2] != 0)
-		return NULL;
-	unsigned flags = blob[3], envelope = (flags >> 1) & 7;
-	static const size_t env_size[] = { 0, 32, 48, 48, 64 };
-	if (envelope > 4 || (flags & 0x20) || n < 8 + env_size[envelope])
-		return NULL;
-	wkb w = { blob + 8 + env_size[envelope], blob + n, true, true };
+	wkb w = { p, p + n, true, true };
 	uint32_t type = wkb_header(&w);
 	json_t *geom = NULL;
 	if (type == 1) {
 		double x = wkb_f64(&w), y = wkb_f64(&w);
-		if (flags & 0x10 || (isnan(x) && isnan(y))) /* an empty point */
+		if (empty || (isnan(x) && isnan(y))) /* an empty point */
 			return w.ok ? json_null() : NULL;
 		geom = json_pack("{s:s, s:[ff]}", "type", "Point", "coordinates", x, y);
 	} else if (type == 2) {
@@ -268,6 +255,25 @@ static json_t *decode_geometry(const unsigned char *blob, size_t n, bool is_null
 		return NULL;
 	}
 	return geom;
+}
+
+/*
+ * The geometry as the JSON a GeoJSON file would hold: null for NULL, an
+ * object with "type" (and "coordinates" for the types posture reads), or
+ * NULL when the blob is not valid GeoPackage binary.
+ */
+static json_t *decode_geometry(const unsigned char *blob, size_t n, bool is_null)
+{
+	if (is_null)
+		return json_null();
+	if (n < 8 || blob[0] != 'G' || blob[1] != 'P' || blob[2] != 0)
+		return NULL;
+	unsigned flags = blob[3], envelope = (flags >> 1) & 7;
+	static const size_t env_size[] = { 0, 32, 48, 48, 64 };
+	if (envelope > 4 || (flags & 0x20) || n < 8 + env_size[envelope])
+		return NULL;
+	size_t head = 8 + env_size[envelope];
+	return pst_wkb_geometry(blob + head, n - head, flags & 0x10);
 }
 
 /* --- rows ---------------------------------------------------------------------- */

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "pg.h"
 #include "resolved.h"
 
 /* --- vocabularies (layers/README.md) -------------------------------------- */
@@ -1139,34 +1140,67 @@ static int read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const ps
 	return rc;
 }
 
-/* Read one GeoPackage table as a layer (FILE.gpkg:TABLE). */
-static int read_gpkg_layer(pst_layer *l, posture_ctx *ctx, const char *file, const char *table,
-                           const pst_georef *geo, const posture_data *data, int *n_errors)
+/*
+ * Name a table's layer: l->path is @p path, its type the first word of
+ * @p table (incidents_2019 is incidents).  *known is false (the error
+ * reported and counted) when the name is no layer's.
+ */
+static int name_table_layer(pst_layer *l, bool *known, posture_ctx *ctx, char *path,
+                            const char *table, int *n_errors)
 {
 	memset(l, 0, sizeof(*l));
 	l->gpkg = true;
-	l->path = pst_asprintf("%s:%s", file, table);
+	l->path = path;
 	l->name = pst_strdup(table);
 	char *word = pst_strdup(table);
+	*known = false;
 	if (!l->path || !l->name || !word) {
 		free(word);
-		return pst_error(ctx, POSTURE_ENOMEM, file, "out of memory");
+		return pst_error(ctx, POSTURE_ENOMEM, table, "out of memory");
 	}
 	for (char *p = word; *p; p++)
 		if (*p == '_')
 			*p = '-'; /* incidents_2019 is an incidents layer, as incidents-2019.geojson */
-	bool known = pst_layer_type_from_name(&l->type, word);
+	*known = pst_layer_type_from_name(&l->type, word);
 	free(word);
-	if (!known) {
+	if (!*known) {
 		char *list = pst_word_list(layer_names);
 		pst_error(ctx, POSTURE_EDATA, l->path, "cannot tell which layer table '%s' is: its "
 		          "name starts with %s (like incidents or incidents_2019)", table,
 		          list ? list : "");
 		free(list);
 		(*n_errors)++;
+	}
+	return POSTURE_OK;
+}
+
+/* Read one GeoPackage table as a layer (FILE.gpkg:TABLE). */
+static int read_gpkg_layer(pst_layer *l, posture_ctx *ctx, const char *file, const char *table,
+                           const pst_georef *geo, const posture_data *data, int *n_errors)
+{
+	bool known;
+	int rc = name_table_layer(l, &known, ctx, pst_asprintf("%s:%s", file, table), table,
+	                          n_errors);
+	if (rc != POSTURE_OK || !known)
+		return rc;
+	return pst_gpkg_read_layer(l, ctx, file, table, geo, data, n_errors);
+}
+
+/* Read one PostGIS layer (pg:NAME) as the map's [postgis] section says. */
+static int read_pg_layer(pst_layer *l, posture_ctx *ctx, const char *entry,
+                         const pst_georef *geo, const posture_data *data, int *n_errors)
+{
+	bool known;
+	int rc = name_table_layer(l, &known, ctx, pst_strdup(entry), entry + 3, n_errors);
+	if (rc != POSTURE_OK || !known)
+		return rc;
+	if (!data->pg) {
+		pst_error(ctx, POSTURE_EDATA, entry, "a PostGIS layer is read by a map (its [postgis] "
+		          "section says where), not on its own");
+		(*n_errors)++;
 		return POSTURE_OK;
 	}
-	return pst_gpkg_read_layer(l, ctx, file, table, geo, data, n_errors);
+	return pst_pg_read_layer(l, ctx, data->pg, entry + 3, geo, data, n_errors);
 }
 
 static bool ends_with(const char *s, const char *tail)
@@ -1182,6 +1216,11 @@ static bool ends_with(const char *s, const char *tail)
 static int read_entry(posture_data *d, size_t *cap, posture_ctx *ctx, const char *entry,
                       const pst_georef *geo, int *n_errors)
 {
+	if (pst_pg_entry(entry)) {
+		if (pst_grow((void **)&d->layers, cap, d->n_layers + 1, sizeof(pst_layer)))
+			return pst_error(ctx, POSTURE_ENOMEM, entry, "out of memory");
+		return read_pg_layer(&d->layers[d->n_layers++], ctx, entry, geo, d, n_errors);
+	}
 	const char *colon = strstr(entry, ".gpkg:");
 	char *file = colon ? pst_strndup(entry, (size_t)(colon - entry) + 5) : NULL;
 	char **tables = NULL;
@@ -1415,12 +1454,12 @@ static int load(posture_data *d, posture_ctx *ctx, const char *sources,
 int posture_data_load(posture_data **out, posture_ctx *ctx, const char *sources,
                       const char *const *layers, size_t n_layers, const posture_check_opts *opts)
 {
-	return pst_data_load(out, ctx, sources, layers, n_layers, opts, NULL);
+	return pst_data_load(out, ctx, sources, layers, n_layers, opts, NULL, NULL);
 }
 
 int pst_data_load(posture_data **out, posture_ctx *ctx, const char *sources,
                   const char *const *layers, size_t n_layers, const posture_check_opts *opts,
-                  const char *tree)
+                  const char *tree, const pst_pg_scope *pg)
 {
 	*out = NULL;
 	posture_check_opts defaults = POSTURE_CHECK_OPTS_INIT;
@@ -1430,8 +1469,10 @@ int pst_data_load(posture_data **out, posture_ctx *ctx, const char *sources,
 	if (!d)
 		return pst_error(ctx, POSTURE_ENOMEM, "layers", "out of memory");
 	d->tree = tree;
+	d->pg = pg;
 	int rc = load(d, ctx, sources, layers, n_layers, opts);
 	d->tree = NULL;
+	d->pg = NULL;
 	if (rc != POSTURE_OK) {
 		posture_data_destroy(d);
 		return rc;

@@ -56,8 +56,9 @@ typedef struct {
 } pst_feature;
 
 typedef struct {
-	char *path;       /* the .geojson file, or FILE.gpkg:TABLE */
-	bool gpkg;        /* a GeoPackage table: features' `line` is their fid, column 0 */
+	char *path;       /* the .geojson file, FILE.gpkg:TABLE or pg:NAME */
+	bool gpkg;        /* a GeoPackage or PostGIS table: features' `line` is their fid,
+	                     column 0 */
 	char *name;       /* file name without directory and extension */
 	pst_layer_type type;
 	pst_feature *features;
@@ -89,6 +90,8 @@ struct posture_data {
 	size_t n_sources;
 	pst_layer *layers;
 	size_t n_layers;
+	const struct pst_pg_scope_ *pg; /* while loading: what pg:NAME layers read (pg.h), or
+	                      NULL when none may be read, borrowed */
 	const char *tree;  /* while loading: the folder whose tree links may lead into
 	                      (pst_check_link; NULL: each file's own folder), borrowed */
 };
@@ -96,11 +99,12 @@ struct posture_data {
 /**
  * posture_data_load() for the files of a map or a checked folder: a layer or
  * the sources file that is a symbolic link must lead into the folder tree of
- * @p tree (see pst_check_link).
+ * @p tree (see pst_check_link).  @p pg says what pg:NAME layers read (NULL:
+ * a pg: entry is an error).
  */
 int pst_data_load(posture_data **out, posture_ctx *ctx, const char *sources,
                   const char *const *layers, size_t n_layers, const posture_check_opts *opts,
-                  const char *tree);
+                  const char *tree, const struct pst_pg_scope_ *pg);
 
 /**
  * The layer type a file name stands for: its first word (up to '-' or '.')
@@ -138,6 +142,9 @@ int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx
 /* Dates: parse YYYY, YYYY-MM, YYYY-MM-DD or A/B into a day range; on failure
  * @p why ends "date 'x' …" with the reason ("ends before it starts"). */
 bool pst_date_parse(const char *text, int *from, int *to, char *why, size_t n_why);
+
+/* Day @p day (days since 1970-01-01) as YYYY-MM-DD. */
+void pst_date_format(char out[32], int day);
 
 /* Days in month @p m (1-12) of year @p y. */
 int pst_days_in_month(int y, int m);

@@ -314,6 +314,17 @@ static int add_layer(posture_map *m, const src_pos *at, const char *item, size_t
 		m->n_layers = 0;
 	}
 	char *path = NULL;
+	if (!strncmp(item, "pg:", 3)) { /* a PostGIS layer: [postgis] says where */
+		bool ok = item[3] != '\0';
+		for (const char *p = item + 3; *p; p++)
+			ok = ok && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_');
+		if (!ok)
+			return value_error(at, "'%s' must be pg:NAME, NAME of lower-case letters, digits "
+			                   "and '_' (pg:incidents)", item);
+		path = pst_strdup(item);
+		return path ? push_layer(m, at, path) : pst_error(at->ctx, POSTURE_ENOMEM, at->file,
+		                                                  "out of memory");
+	}
 	int rc = resolve_path(&path, m, at, item);
 	if (rc != POSTURE_OK)
 		return rc;
@@ -443,7 +454,8 @@ static const key_def *find_key(const char *section, const char *name)
 
 static bool known_section(const char *section)
 {
-	if (!strcmp(section, "theme") || !strcmp(section, "filter") || !strcmp(section, "labels"))
+	if (!strcmp(section, "theme") || !strcmp(section, "filter") || !strcmp(section, "labels") ||
+	    !strcmp(section, "postgis"))
 		return true;
 	for (size_t i = 0; i < PST_ARRAY_LEN(keys); i++)
 		if (!strcmp(keys[i].section, section))
@@ -597,6 +609,11 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		return add_filter_line(st, key_at, name, value, value_at);
 	if (!strcmp(section, "labels"))
 		return add_pin(st->map, &at, name, value, key_at, value_at);
+	if (!strcmp(section, "postgis")) {
+		pst_where k = { st->map->path, key_at->line, key_at->column };
+		pst_where v = { st->map->path, value_at->line, value_at->column };
+		return pst_pg_conf_set(&st->map->pg, st->ctx, &k, &v, name, value);
+	}
 	if (!strcmp(section, "map") && !strncmp(name, "labels.", 7))
 		return add_layer_labels(st->map, &at, name + 7, value, key_at, value_at);
 	int rc = POSTURE_OK;
@@ -610,7 +627,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			at.column = 1;
 			at.line = pos->section.line ? pos->section.line : key_at->line;
 			rc = near ? value_error(&at, "unknown section [%s]; did you mean [%s]?", section, near)
-			          : value_error(&at, "unknown section [%s] (known: [map], [data], [theme], [filter])", section);
+			          : value_error(&at, "unknown section [%s] (known: [map], [data], [theme], [filter], [labels], [postgis])", section);
 		}
 	} else if (!key && !name[0]) {
 		rc = value_error(&at, "a key name is missing before '='");
@@ -664,8 +681,27 @@ static char *map_name(const char *path)
 	return pst_strndup(base, n);
 }
 
+/* Every table.NAME and query.NAME of [postgis] is a pg:NAME of the layer list. */
+static int check_pg_lines(posture_ctx *ctx, const posture_map *m)
+{
+	for (size_t i = 0; i < m->pg.n_layers; i++) {
+		const pst_pg_layer *pl = &m->pg.layers[i];
+		bool used = false;
+		for (size_t k = 0; k < m->n_layers && !used; k++)
+			used = pst_pg_entry(m->layers[k]) && !strcmp(m->layers[k] + 3, pl->name);
+		if (!used)
+			return pst_error_at(ctx, POSTURE_EDATA, &pl->at, "[postgis] %s.%s names a layer "
+			                    "the map does not read (add pg:%s to [data] layers)",
+			                    pl->query ? "query" : "table", pl->name, pl->name);
+	}
+	return POSTURE_OK;
+}
+
 static int check_required(posture_ctx *ctx, posture_map *m)
 {
+	int rc = check_pg_lines(ctx, m);
+	if (rc != POSTURE_OK)
+		return rc;
 	if (!m->has_extent)
 		return pst_error(ctx, POSTURE_EDATA, m->path, "the map has no 'extent' in [map]");
 	if (!m->shapes_dir) /* posture's own base geography (share/posture/shapes) */
@@ -783,6 +819,7 @@ void posture_map_destroy(posture_map *m)
 		free(m->theme_lines[i].value);
 	}
 	posture_filter_destroy(m->filter);
+	pst_pg_conf_free(&m->pg);
 	free(m->labels);
 	for (size_t i = 0; i < m->n_layer_labels; i++) {
 		free(m->layer_labels[i].key);

@@ -9,6 +9,7 @@
 #define POSTURE_MAPDEF_H
 
 #include "internal.h"
+#include "layers/pg.h"
 #include "posture/map.h"
 
 #define PST_MAX_MAP_OUTPUTS 8
@@ -78,6 +79,7 @@ struct posture_map {
 	size_t n_layer_labels;
 	pst_map_label_line pins[PST_MAX_LABEL_LINES];        /* [labels] ITEM-ID = position */
 	size_t n_pins;
+	pst_pg_conf pg;     /* [postgis]: where the pg:NAME layers are */
 };
 
 /** Parse a [labels] pin value: compass point (0..7 from N) or offset (compass -1). */

@@ -22,6 +22,7 @@
 
 #include "builder.h"
 #include "inputs.h"
+#include "layers/filter.h"
 #include "shapes/shapefile.h"
 
 /* What reading an input left in the context, to give to each borrower. */
@@ -163,11 +164,37 @@ static char *data_key(const posture_map *m)
 	free(tree);
 	for (size_t i = 0; i < m->n_layers; i++)
 		pst_buf_printf(&k, "%s\n", m->layers[i]);
+	for (size_t i = 0; i < m->n_layers; i++) {
+		if (!pst_pg_entry(m->layers[i]))
+			continue;
+		/* What a PostGIS layer reads depends on the map's extent and dates. */
+		pst_pg_scope s;
+		pst_inputs_pg_scope(&s, m);
+		const pst_pg_conf *c = &m->pg;
+		pst_buf_printf(&k, "pg %.17g %.17g %.17g %.17g %d %d\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%d\n",
+		               s.extent[0], s.extent[1], s.extent[2], s.extent[3], s.from_day,
+		               s.to_day, c->service ? c->service : "", c->host ? c->host : "",
+		               c->port ? c->port : "", c->dbname ? c->dbname : "",
+		               c->user ? c->user : "", c->geometry ? c->geometry : "",
+		               c->citations ? c->citations : "", c->timeout_s);
+		for (size_t j = 0; j < c->n_layers; j++)
+			pst_buf_printf(&k, "%s=%s%s\n", c->layers[j].name,
+			               c->layers[j].table ? c->layers[j].table : "",
+			               c->layers[j].query ? c->layers[j].query : "");
+		break;
+	}
 	if (k.failed || !k.data) {
 		pst_buf_free(&k);
 		return NULL;
 	}
 	return k.data;
+}
+
+void pst_inputs_pg_scope(pst_pg_scope *out, const posture_map *m)
+{
+	out->conf = &m->pg;
+	memcpy(out->extent, m->extent, sizeof(out->extent));
+	pst_filter_day_range(m->filter, m->date, &out->from_day, &out->to_day);
 }
 
 static int load_data(posture_data **out, posture_ctx *ctx, const posture_map *m)
@@ -177,8 +204,10 @@ static int load_data(posture_data **out, posture_ctx *ctx, const posture_map *m)
 	char *tree = pst_path_dir(m->path); /* symlinked layers must lead into its tree */
 	if (!tree)
 		return pst_error(ctx, POSTURE_ENOMEM, m->path, "out of memory");
+	pst_pg_scope pg;
+	pst_inputs_pg_scope(&pg, m);
 	int rc = pst_data_load(out, ctx, m->sources, (const char *const *)m->layers, m->n_layers,
-	                       &opts, tree);
+	                       &opts, tree, &pg);
 	free(tree);
 	return rc;
 }
