@@ -11,6 +11,7 @@
 
 static const char usage[] =
 	"usage: posture export [options] [DIR] -o FILE...\n"
+	"       posture export [options] [DIR] --to pg:[TABLE]\n"
 	"\n"
 	"Validate the layers and sources.json in DIR (default: layers), as 'posture\n"
 	"check' does, and write the items the filters keep to each FILE in the format\n"
@@ -25,11 +26,20 @@ static const char usage[] =
 	"  .gpkg     one GeoPackage: a table per layer, the citations in the table\n"
 	"            posture_citations (layers/README.md, \"GeoPackage\"); posture reads\n"
 	"            it back as layers\n"
+	"--to pg:TABLE loads the layers into PostgreSQL/PostGIS, in one transaction:\n"
+	"every layer of the type TABLE's name starts with (pg:incidents_2024 takes the\n"
+	"incidents layers) goes into TABLE; --to pg: makes a table per layer, named as\n"
+	"the layer.  The citations go to the table posture_citations.  The server is\n"
+	"libpq's default: PGSERVICE or PGHOST, PGPORT, PGDATABASE, PGUSER, and the\n"
+	"password from ~/.pgpass, PGPASSFILE or PGPASSWORD.\n"
 	"Nothing is written when the data has errors; each file is written whole or\n"
-	"not at all.\n"
+	"not at all, and a load into PostGIS commits whole or not at all.\n"
 	"\n"
 	"options:\n"
 	"  -o, --output FILE     write FILE (repeatable)\n"
+	"      --to pg:[TABLE]   load the layers into PostGIS (see above)\n"
+	"      --replace         with --to: drop and recreate a table that exists\n"
+	"                        (in the same transaction)\n"
 	"      --shapes DIR      base geography to check positions against\n"
 	"                        (default: DIR/../shapes)\n"
 	CLI_FILTER_HELP
@@ -65,7 +75,8 @@ static int format_of(const char *path)
 
 static int run_export(posture_ctx *ctx, int argc, char **argv)
 {
-	const char *dir = NULL, *outputs[MAX_OUTPUTS];
+	const char *dir = NULL, *outputs[MAX_OUTPUTS], *to = NULL;
+	bool replace = false;
 	int n_out = 0, fmt[MAX_OUTPUTS];
 	cli_filters filters = { .n = 0 };
 	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
@@ -85,6 +96,13 @@ static int run_export(posture_ctx *ctx, int argc, char **argv)
 				return cli_usage_error("export", "cannot tell the format of '%s' from its "
 				                       "extension (use .geojson, .csv, .shp or .gpkg)", v);
 			outputs[n_out++] = v;
+		} else if ((v = cli_option_value(argc, argv, &i, "--to"))) {
+			if (strncmp(v, "pg:", 3) != 0)
+				return cli_usage_error("export", "--to wants pg:TABLE (or pg: for a table "
+				                       "per layer), not '%s'", v);
+			to = v;
+		} else if (!strcmp(arg, "--replace")) {
+			replace = true;
 		} else if ((v = cli_option_value(argc, argv, &i, "--allow-path"))) {
 			int status = cli_allow_path(ctx, "export", v);
 			if (status != EXIT_OK)
@@ -105,8 +123,11 @@ static int run_export(posture_ctx *ctx, int argc, char **argv)
 			dir = arg;
 		}
 	}
-	if (!n_out)
-		return cli_usage_error("export", "name the output with -o FILE (like -o layers.geojson)");
+	if (!n_out && !to)
+		return cli_usage_error("export", "name the output with -o FILE (like -o layers.geojson) "
+		                       "or --to pg:TABLE");
+	if (replace && !to)
+		return cli_usage_error("export", "--replace goes with --to pg:TABLE");
 	posture_data *data = NULL, *kept = NULL;
 	posture_filter *filter = NULL;
 	int rc = posture_filter_create(&filter);
@@ -121,6 +142,11 @@ static int run_export(posture_ctx *ctx, int argc, char **argv)
 		if (rc == POSTURE_OK)
 			fprintf(stderr, "wrote %s\n", outputs[k]);
 	}
+	if (rc == POSTURE_OK && to) {
+		rc = posture_data_export_pg(ctx, kept, to, replace);
+		if (rc == POSTURE_OK)
+			fprintf(stderr, "loaded %s\n", to);
+	}
 	cli_print_diags(ctx);
 	posture_data_destroy(kept);
 	posture_data_destroy(data);
@@ -129,6 +155,6 @@ static int run_export(posture_ctx *ctx, int argc, char **argv)
 }
 
 const cli_command cli_export = {
-	"export", "write the validated layers to GeoJSON, CSV or shapefiles, citations resolved",
+	"export", "write the validated layers to GeoJSON, CSV, shapefiles, GeoPackage or PostGIS",
 	usage, run_export
 };

@@ -168,6 +168,20 @@ POSTURE_API int posture_data_list(posture_ctx *ctx, const posture_data *data, FI
 POSTURE_API int posture_data_export_gpkg(posture_ctx *ctx, const posture_data *data,
                                          const char *path);
 
+/**
+ * Load the layers of @p data into PostgreSQL/PostGIS, in one transaction
+ * (all or nothing).  @p target is "pg:" (a table per layer, named as the
+ * layer with '-' written '_') or "pg:TABLE" (every layer of the type TABLE's
+ * name starts with, into TABLE).  The connection is libpq's default: the
+ * PGSERVICE, PGHOST, PGPORT, PGDATABASE, PGUSER variables and ~/.pgpass.
+ * Citations go to the table posture_citations (layers/README.md, "PostGIS").
+ * An existing table is an error unless @p replace.
+ * @return POSTURE_OK, POSTURE_EIO (connection, SQL or existing table),
+ *         POSTURE_EUSAGE (bad target), POSTURE_ENOMEM
+ */
+POSTURE_API int posture_data_export_pg(posture_ctx *ctx, const posture_data *data,
+                                       const char *target, bool replace);
+
 #ifdef __cplusplus
 }
 #endif

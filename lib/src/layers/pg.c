@@ -30,8 +30,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libpq-fe.h>
-
 #include "check.h"
 #include "pg.h"
 
@@ -320,29 +318,37 @@ static void first_line(char *out, size_t n, const char *msg)
 		memmove(out, out + 8, strlen(out + 8) + 1);
 }
 
-/* A failed statement: a timeout, a missing relation (bad data) or anything else (I/O). */
-static int statement_error(session *s, const PGresult *res, const char *what)
+static int timeout_of(const pst_pg_conf *c)
 {
-	char msg[600];
-	first_line(msg, sizeof(msg), res ? PQresultErrorMessage(res) : PQerrorMessage(s->conn));
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	if (state && !strcmp(state, "57014"))
-		return pst_error(s->ctx, POSTURE_EIO, s->where, "%s took longer than the %d s "
-		                 "statement timeout ([postgis] timeout)", what,
-		                 s->scope->conf && s->scope->conf->timeout_s ? s->scope->conf->timeout_s
-		                                                            : PST_PG_DEFAULT_TIMEOUT);
-	if (state && (!strncmp(state, "42", 2) || !strcmp(state, "25006")))
-		return pst_error(s->ctx, POSTURE_EDATA, s->where, "%s failed: %s", what, msg);
-	return pst_error(s->ctx, POSTURE_EIO, s->where, "%s failed: %s", what, msg);
+	return c && c->timeout_s ? c->timeout_s : PST_PG_DEFAULT_TIMEOUT;
 }
 
-static int connect_db(session *s)
+int pst_pg_error(posture_ctx *ctx, const char *where, PGconn *conn, const PGresult *res,
+                 const char *what, int timeout_s)
 {
-	const pst_pg_conf *c = s->scope->conf;
+	char msg[600];
+	first_line(msg, sizeof(msg), res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (state && !strcmp(state, "57014"))
+		return pst_error(ctx, POSTURE_EIO, where, "%s took longer than the %d s statement "
+		                 "timeout ([postgis] timeout)", what, timeout_s);
+	if (state && (!strncmp(state, "42", 2) || !strcmp(state, "25006")))
+		return pst_error(ctx, POSTURE_EDATA, where, "%s failed: %s", what, msg);
+	return pst_error(ctx, POSTURE_EIO, where, "%s failed: %s", what, msg);
+}
+
+static int statement_error(session *s, const PGresult *res, const char *what)
+{
+	return pst_pg_error(s->ctx, s->where, s->conn, res, what, timeout_of(s->scope->conf));
+}
+
+int pst_pg_connect(PGconn **out, posture_ctx *ctx, const char *where, const pst_pg_conf *c,
+                   bool read_only)
+{
 	char options[128], timeout[16];
-	int t = c && c->timeout_s ? c->timeout_s : PST_PG_DEFAULT_TIMEOUT;
-	snprintf(options, sizeof(options), "-c statement_timeout=%d -c "
-	         "default_transaction_read_only=on", t * 1000);
+	int t = timeout_of(c);
+	snprintf(options, sizeof(options), "-c statement_timeout=%d%s", t * 1000,
+	         read_only ? " -c default_transaction_read_only=on" : "");
 	snprintf(timeout, sizeof(timeout), "%d", t < 10 ? t : 10);
 	const char *keys[12], *values[12];
 	int n = 0;
@@ -357,14 +363,15 @@ static int connect_db(session *s)
 	keys[n] = "application_name", values[n++] = "posture";
 	keys[n] = "client_encoding", values[n++] = "UTF8";
 	keys[n] = NULL, values[n] = NULL;
-	s->conn = PQconnectdbParams(keys, values, 0);
-	if (!s->conn)
-		return pst_error(s->ctx, POSTURE_ENOMEM, s->where, "out of memory");
-	if (PQstatus(s->conn) != CONNECTION_OK) {
+	*out = PQconnectdbParams(keys, values, 0);
+	if (!*out)
+		return pst_error(ctx, POSTURE_ENOMEM, where, "out of memory");
+	if (PQstatus(*out) != CONNECTION_OK) {
 		char msg[600];
-		first_line(msg, sizeof(msg), PQerrorMessage(s->conn));
-		return pst_error(s->ctx, POSTURE_EIO, s->where, "cannot connect to PostgreSQL: %s",
-		                 msg);
+		first_line(msg, sizeof(msg), PQerrorMessage(*out));
+		PQfinish(*out);
+		*out = NULL;
+		return pst_error(ctx, POSTURE_EIO, where, "cannot connect to PostgreSQL: %s", msg);
 	}
 	return POSTURE_OK;
 }
@@ -784,7 +791,7 @@ int pst_pg_read_layer(pst_layer *l, posture_ctx *ctx, const pst_pg_scope *scope,
 	char colbuf[256];
 	r.n_cols = layer_columns(r.cols, colbuf, sizeof(colbuf), l->type);
 	int before = *n_errors;
-	int rc = connect_db(&s);
+	int rc = pst_pg_connect(&s.conn, ctx, s.where, scope->conf, true);
 	if (rc == POSTURE_OK)
 		rc = exec_ok(&s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 		             "starting a read-only transaction");

@@ -12,6 +12,8 @@
 #ifndef POSTURE_PG_H
 #define POSTURE_PG_H
 
+#include <libpq-fe.h>
+
 #include "layer.h"
 
 #define PST_PG_MAX_LAYERS 32         /* table.NAME / query.NAME lines of one map */
@@ -66,6 +68,23 @@ bool pst_pg_entry(const char *entry);
 int pst_pg_read_layer(pst_layer *l, posture_ctx *ctx, const pst_pg_scope *scope,
                       const char *name, const pst_georef *geo, const posture_data *data,
                       int *n_errors);
+
+/**
+ * Connect as @p c says (NULL: libpq's defaults, the PG* variables), with the
+ * statement timeout of @p c; @p read_only makes every transaction read-only.
+ * A failure is reported at @p where (POSTURE_EIO); *out is then NULL.
+ */
+int pst_pg_connect(PGconn **out, posture_ctx *ctx, const char *where, const pst_pg_conf *c,
+                   bool read_only);
+
+/**
+ * Report a failed statement (@p res, or the connection's last error when
+ * NULL) at @p where: "WHAT failed: …", or that it timed out.  Returns
+ * POSTURE_EDATA for an SQL error about the statement's names or a write in a
+ * read-only transaction, else POSTURE_EIO.
+ */
+int pst_pg_error(posture_ctx *ctx, const char *where, PGconn *conn, const PGresult *res,
+                 const char *what, int timeout_s);
 
 /** The SELECT posture sends for layer @p name of type @p type (caller frees), or NULL. */
 char *pst_pg_select_sql(const pst_pg_scope *scope, const char *name, pst_layer_type type);
