@@ -62,6 +62,9 @@ static const char usage[] =
 	"                        links lead into DIR (repeatable; by default a link must\n"
 	"                        stay in the map file's folder or its parent)\n"
 	"      --strict          fail (status 1) when an item gets neither its name nor a key\n"
+	"      --explain         print the SQL the map's PostGIS layers (pg:NAME) will run,\n"
+	"                        with the overrides and filters applied, and draw nothing\n"
+	"                        (no database is reached)\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"exit status: 0 success, 1 invalid data, 2 usage, 3 I/O or system error; with\n"
@@ -90,6 +93,7 @@ typedef struct {
 	size_t n_sets;
 	const char *stats_path;           /* --stats, or NULL */
 	bool strict;                      /* --strict */
+	bool explain;                     /* --explain: print the SQL, draw nothing */
 	long jobs;                        /* -j: maps drawn at once */
 	cli_filters filters;              /* --from, --hide, …: override [filter] */
 	const char *allow[MAX_ALLOW];     /* --allow-path folders */
@@ -195,6 +199,10 @@ static int parse_option(render_args *a, int argc, char **argv, int *i)
 	}
 	if (!strcmp(arg, "--strict")) {
 		a->strict = true;
+		return EXIT_OK;
+	}
+	if (!strcmp(arg, "--explain")) {
+		a->explain = true;
 		return EXIT_OK;
 	}
 	static const char *const shortcuts[] = { "size",  "extent", "projection",
@@ -472,6 +480,16 @@ static int render_one(posture_ctx *ctx, const render_args *a, const char *path,
 	int rc = posture_map_load(&map, ctx, path);
 	if (rc == POSTURE_OK)
 		rc = apply_overrides(ctx, map, a);
+	if (rc == POSTURE_OK && a->explain) {
+		char *sql = NULL;
+		rc = posture_map_explain(&sql, ctx, map);
+		if (rc == POSTURE_OK)
+			printf("%s", *sql ? sql : "-- the map reads no PostGIS layer\n");
+		free(sql);
+		cli_print_diags(ctx);
+		posture_map_destroy(map);
+		return cli_exit_status(rc);
+	}
 	if (rc == POSTURE_OK)
 		rc = posture_scene_build_with(&scene, ctx, map, inputs);
 	if (rc == POSTURE_OK && a->strict)

@@ -98,6 +98,16 @@ POSTURE_API int posture_map_set_filter(posture_map *map, posture_ctx *ctx, const
 /** The map's filter (its [filter] section and overrides).  Borrowed. */
 POSTURE_API const posture_filter *posture_map_filter(const posture_map *map);
 
+/**
+ * The SQL posture will send for the map's PostGIS layers (pg:NAME in its
+ * layer list), as its extent, [filter] dates and [postgis] section make it:
+ * per layer a comment line, the SELECT of the rows and that of their
+ * citations, each ending in ";\n".  *out (the caller's, free()) is "" when
+ * the map reads no PostGIS layer.  Nothing is sent to a server.
+ * @return POSTURE_OK, POSTURE_EDATA (a pg: name that is no layer's), POSTURE_ENOMEM
+ */
+POSTURE_API int posture_map_explain(char **out, posture_ctx *ctx, const posture_map *map);
+
 /** Free a map definition.  NULL is allowed. */
 POSTURE_API void posture_map_destroy(posture_map *map);
 

@@ -270,8 +270,8 @@ char *pst_pg_select_sql(const pst_pg_scope *s, const char *name, pst_layer_type 
 		}
 		if (s->from_day != INT_MIN) {
 			pst_date_format(day, s->from_day);
-			pst_buf_printf(&b, "%sreverse(split_part(reverse(\"date\"), '/', 1)) >= "
-			               "left('%s', length(reverse(split_part(reverse(\"date\"), '/', 1))))",
+			pst_buf_printf(&b, "%ssubstring(\"date\" from '[^/]*$') >= left('%s', "
+			               "length(substring(\"date\" from '[^/]*$')))",
 			               s->to_day != INT_MAX ? " AND " : "", day);
 		}
 		pst_buf_puts(&b, "))");
@@ -294,6 +294,33 @@ static char *citations_sql(const pst_pg_scope *s)
 	put_ident(&b, s->conf && s->conf->citations ? s->conf->citations : "posture_citations");
 	pst_buf_puts(&b, " WHERE \"table_name\" = $1 ORDER BY \"feature_fid\", \"seq\"");
 	if (b.failed) {
+		pst_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+char *pst_pg_explain(const pst_pg_scope *s, const char *name)
+{
+	char word[128];
+	snprintf(word, sizeof(word), "%s", name);
+	for (char *p = word; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	pst_layer_type type;
+	if (!pst_layer_type_from_name(&type, word))
+		return NULL;
+	const pst_pg_layer *pl = find_layer(s->conf, name);
+	char *rows = pst_pg_select_sql(s, name, type), *cites = citations_sql(s);
+	const char *key = pl && pl->table ? pl->table : name;
+	pst_buf b;
+	pst_buf_init(&b);
+	pst_buf_printf(&b, "-- pg:%s: the rows (binary results, through a cursor)\n%s;\n"
+	               "-- pg:%s: their citations ($1 = '%s')\n%s;\n", name, rows ? rows : "",
+	               name, key, cites ? cites : "");
+	free(rows);
+	free(cites);
+	if (b.failed || !rows || !cites) {
 		pst_buf_free(&b);
 		return NULL;
 	}

@@ -86,6 +86,13 @@ int pst_pg_connect(PGconn **out, posture_ctx *ctx, const char *where, const pst_
 int pst_pg_error(posture_ctx *ctx, const char *where, PGconn *conn, const PGresult *res,
                  const char *what, int timeout_s);
 
+/**
+ * What posture sends for layer pg:@p name, for `render --explain`: a comment
+ * naming the layer, the SELECT of its rows and that of its citations, each
+ * ending in ";\n" (caller frees); NULL when @p name is no layer's name.
+ */
+char *pst_pg_explain(const pst_pg_scope *scope, const char *name);
+
 /** The SELECT posture sends for layer @p name of type @p type (caller frees), or NULL. */
 char *pst_pg_select_sql(const pst_pg_scope *scope, const char *name, pst_layer_type type);
 

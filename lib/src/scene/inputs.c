@@ -22,7 +22,6 @@
 
 #include "builder.h"
 #include "inputs.h"
-#include "layers/filter.h"
 #include "shapes/shapefile.h"
 
 /* What reading an input left in the context, to give to each borrower. */
@@ -169,7 +168,7 @@ static char *data_key(const posture_map *m)
 			continue;
 		/* What a PostGIS layer reads depends on the map's extent and dates. */
 		pst_pg_scope s;
-		pst_inputs_pg_scope(&s, m);
+		pst_map_pg_scope(&s, m);
 		const pst_pg_conf *c = &m->pg;
 		pst_buf_printf(&k, "pg %.17g %.17g %.17g %.17g %d %d\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%d\n",
 		               s.extent[0], s.extent[1], s.extent[2], s.extent[3], s.from_day,
@@ -190,13 +189,6 @@ static char *data_key(const posture_map *m)
 	return k.data;
 }
 
-void pst_inputs_pg_scope(pst_pg_scope *out, const posture_map *m)
-{
-	out->conf = &m->pg;
-	memcpy(out->extent, m->extent, sizeof(out->extent));
-	pst_filter_day_range(m->filter, m->date, &out->from_day, &out->to_day);
-}
-
 static int load_data(posture_data **out, posture_ctx *ctx, const posture_map *m)
 {
 	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
@@ -205,7 +197,7 @@ static int load_data(posture_data **out, posture_ctx *ctx, const posture_map *m)
 	if (!tree)
 		return pst_error(ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	pst_pg_scope pg;
-	pst_inputs_pg_scope(&pg, m);
+	pst_map_pg_scope(&pg, m);
 	int rc = pst_data_load(out, ctx, m->sources, (const char *const *)m->layers, m->n_layers,
 	                       &opts, tree, &pg);
 	free(tree);

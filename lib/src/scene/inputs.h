@@ -17,9 +17,6 @@
 int pst_inputs_data(const posture_data **out, posture_data **owned, posture_ctx *ctx,
                     posture_inputs *in, const posture_map *m);
 
-/** What the PostGIS layers of map @p m read: its [postgis] settings, extent and dates. */
-void pst_inputs_pg_scope(pst_pg_scope *out, const posture_map *m);
-
 /** The checked shapefile @p dir/@p name; give it back with pst_inputs_release_shapefile(). */
 int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *in,
                          const char *dir, const char *name, int type);
