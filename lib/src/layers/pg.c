@@ -256,7 +256,7 @@ char *pst_pg_select_sql(const pst_pg_scope *s, const char *name, pst_layer_type 
 	put_ident(&b, geom);
 	pst_buf_puts(&b, " IS NULL OR ");
 	put_ident(&b, geom);
-	pst_buf_printf(&b, " && ST_MakeEnvelope(%.17g, %.17g, %.17g, %.17g, 4326))", s->extent[0],
+	pst_buf_printf(&b, " && ST_MakeEnvelope(%.10g, %.10g, %.10g, %.10g, 4326))", s->extent[0],
 	               s->extent[1], s->extent[2], s->extent[3]);
 	if (type == PST_LAYER_INCIDENTS && (s->from_day != INT_MIN || s->to_day != INT_MAX)) {
 		/* A date is YYYY[-MM[-DD]] or START/END.  Its start is on or before the last day
@@ -369,6 +369,13 @@ static int statement_error(session *s, const PGresult *res, const char *what)
 	return pst_pg_error(s->ctx, s->where, s->conn, res, what, timeout_of(s->scope->conf));
 }
 
+/* The server's notices ("table … does not exist, skipping") are not posture's to print. */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 int pst_pg_connect(PGconn **out, posture_ctx *ctx, const char *where, const pst_pg_conf *c,
                    bool read_only)
 {
@@ -400,6 +407,7 @@ int pst_pg_connect(PGconn **out, posture_ctx *ctx, const char *where, const pst_
 		*out = NULL;
 		return pst_error(ctx, POSTURE_EIO, where, "cannot connect to PostgreSQL: %s", msg);
 	}
+	PQsetNoticeProcessor(*out, quiet, NULL);
 	return POSTURE_OK;
 }
 

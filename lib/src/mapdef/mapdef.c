@@ -783,43 +783,6 @@ const posture_filter *posture_map_filter(const posture_map *map)
 	return map->filter;
 }
 
-void pst_map_pg_scope(pst_pg_scope *out, const posture_map *m)
-{
-	out->conf = &m->pg;
-	memcpy(out->extent, m->extent, sizeof(out->extent));
-	pst_filter_day_range(m->filter, m->date, &out->from_day, &out->to_day);
-}
-
-int posture_map_explain(char **out, posture_ctx *ctx, const posture_map *map)
-{
-	*out = NULL;
-	pst_pg_scope scope;
-	pst_map_pg_scope(&scope, map);
-	pst_buf b;
-	pst_buf_init(&b);
-	pst_buf_puts(&b, "");
-	for (size_t i = 0; i < map->n_layers; i++) {
-		if (!pst_pg_entry(map->layers[i]))
-			continue;
-		char *sql = pst_pg_explain(&scope, map->layers[i] + 3);
-		if (!sql) {
-			pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, map->path, 0, 0, "cannot tell which "
-			         "layer '%s' is: its name starts with bases, borders, incidents or places",
-			         map->layers[i]);
-			pst_buf_free(&b);
-			return POSTURE_EDATA;
-		}
-		pst_buf_printf(&b, "%s", sql);
-		free(sql);
-	}
-	if (b.failed) {
-		pst_buf_free(&b);
-		return pst_error(ctx, POSTURE_ENOMEM, map->path, "out of memory");
-	}
-	*out = b.data;
-	return POSTURE_OK;
-}
-
 pst_where pst_map_where(const posture_map *m, const char *key)
 {
 	for (size_t k = 0; k < PST_ARRAY_LEN(keys); k++) {

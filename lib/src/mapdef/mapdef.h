@@ -85,9 +85,6 @@ struct posture_map {
 /** Parse a [labels] pin value: compass point (0..7 from N) or offset (compass -1). */
 bool pst_map_pin_parse(const char *v, int *compass, double *dx, double *dy);
 
-/** What the PostGIS layers of map @p m read: its [postgis] settings, extent and dates. */
-void pst_map_pg_scope(pst_pg_scope *out, const posture_map *m);
-
 /** Where @p key ("projection", "shapes", …) was set, for errors found later. */
 pst_where pst_map_where(const posture_map *m, const char *key);
 

@@ -109,24 +109,23 @@ void pst_to_page(const posture_scene *s, double *x, double *y, size_t n)
 	}
 }
 
-/* The lon/lat box that covers the page: inverse-project its outline. */
-static void compute_geo_box(builder *b)
+/* The lon/lat box that covers projected box @p fr: inverse-project its outline,
+ * the whole globe's longitudes when a pole is inside; GEO_MARGIN added. */
+static pst_box frame_geo_box(pst_proj *proj, const double fr[4])
 {
-	const posture_scene *s = b->scene;
 	enum { N = 4 * EDGE_SAMPLES };
 	double x[N], y[N];
-	const double fr[4] = { s->frame[0], s->frame[1], s->frame[2], s->frame[3] };
 	for (int i = 0; i < N; i++)
 		edge_point(fr, i, &x[i], &y[i]);
 	pst_box g = { -180, -90, 180, 90 };
-	bool ok = pst_proj_trans(b->proj, true, x, y, N) == POSTURE_OK && finite_bbox(x, y, N, &g);
+	bool ok = pst_proj_trans(proj, true, x, y, N) == POSTURE_OK && finite_bbox(x, y, N, &g);
 	for (int i = 0; ok && i < N; i++)
 		ok = x[i] != HUGE_VAL;
 	if (!ok)
 		g = (pst_box){ -180, -90, 180, 90 };
 	for (int pole = -1; ok && pole <= 1; pole += 2) {
 		double px = 0, py = 90.0 * pole;
-		if (pst_proj_trans(b->proj, false, &px, &py, 1) == POSTURE_OK && px != HUGE_VAL &&
+		if (pst_proj_trans(proj, false, &px, &py, 1) == POSTURE_OK && px != HUGE_VAL &&
 		    px >= fr[0] && px <= fr[2] && py >= fr[1] && py <= fr[3]) {
 			g.x0 = -180;
 			g.x1 = 180;
@@ -136,8 +135,55 @@ static void compute_geo_box(builder *b)
 				g.y1 = 90;
 		}
 	}
-	b->geo_box = (pst_box){ fmax(g.x0 - GEO_MARGIN, -180), fmax(g.y0 - GEO_MARGIN, -90),
-	                        fmin(g.x1 + GEO_MARGIN, 180), fmin(g.y1 + GEO_MARGIN, 90) };
+	return (pst_box){ fmax(g.x0 - GEO_MARGIN, -180), fmax(g.y0 - GEO_MARGIN, -90),
+	                  fmin(g.x1 + GEO_MARGIN, 180), fmin(g.y1 + GEO_MARGIN, 90) };
+}
+
+/* The lon/lat box that covers the page. */
+static void compute_geo_box(builder *b)
+{
+	const posture_scene *s = b->scene;
+	const double fr[4] = { s->frame[0], s->frame[1], s->frame[2], s->frame[3] };
+	b->geo_box = frame_geo_box(b->proj, fr);
+}
+
+int pst_map_geo_envelope(double out[4], posture_ctx *ctx, const posture_map *m)
+{
+	memcpy(out, m->extent, 4 * sizeof(double));
+	pst_proj *proj = NULL;
+	pst_where at = pst_map_where(m, "projection");
+	int rc = pst_proj_create(&proj, ctx, m->projection, m->extent, &at);
+	if (rc != POSTURE_OK)
+		return rc;
+	enum { N = 4 * EDGE_SAMPLES };
+	double x[N], y[N];
+	for (int i = 0; i < N; i++)
+		edge_point(m->extent, i, &x[i], &y[i]);
+	pst_box f;
+	if (pst_proj_trans(proj, false, x, y, N) != POSTURE_OK || !finite_bbox(x, y, N, &f) ||
+	    f.x1 - f.x0 <= 0 || f.y1 - f.y0 <= 0) {
+		pst_proj_destroy(proj);
+		return pst_error(ctx, POSTURE_EPROJ, m->path,
+		                 "the extent cannot be shown in projection '%s'", m->projection);
+	}
+	/* compute_frame pads the box to the shape of the map's room on the page: the page
+	 * itself, or for a handout what its furniture leaves, somewhere in a third to three
+	 * times the paper's shape either way up. */
+	double lo = m->width / m->height, hi = lo;
+	if (!strcmp(m->layout, "handout"))
+		lo = 1.0 / (3 * 1.4142135623730951), hi = 3 * 1.4142135623730951 * 1.1;
+	double fw = f.x1 - f.x0, fh = f.y1 - f.y0;
+	if (fw < fh * hi)
+		f.x0 -= (fh * hi - fw) / 2, f.x1 += (fh * hi - fw) / 2;
+	if (fh < fw / lo)
+		f.y0 -= (fw / lo - fh) / 2, f.y1 += (fw / lo - fh) / 2;
+	const double fr[4] = { f.x0, f.y0, f.x1, f.y1 };
+	pst_box g = frame_geo_box(proj, fr);
+	pst_proj_destroy(proj);
+	/* Rounded outwards to a thousandth of a degree: readable in --explain. */
+	out[0] = floor(g.x0 * 1000) / 1000, out[1] = floor(g.y0 * 1000) / 1000;
+	out[2] = ceil(g.x1 * 1000) / 1000, out[3] = ceil(g.y1 * 1000) / 1000;
+	return POSTURE_OK;
 }
 
 /*

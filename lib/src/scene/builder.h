@@ -104,7 +104,10 @@ int pst_name_diff_items(builder *b); /* after labels: marked items say what chan
 int pst_add_inset(builder *b, pst_box box);   /* the locator map in @p box */
 
 /* furniture.c */
-int pst_layout_page(builder *b);  /* page size and where the frame sits, by layout */
+int pst_layout_page(builder *b);
+/* A lon/lat box (lon_min, lat_min, lon_max, lat_max) holding every point the frame of
+ * map @p m can show, however its page is laid out; found before the data is read. */
+int pst_map_geo_envelope(double out[4], posture_ctx *ctx, const posture_map *m);  /* page size and where the frame sits, by layout */
 void pst_handout_choose(builder *b); /* the handout plan from what a pass measured */
 int pst_add_furniture(builder *b);
 const char *pst_as_of(const builder *b);  /* the map's date, else the latest incident's */

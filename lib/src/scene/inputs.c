@@ -22,6 +22,7 @@
 
 #include "builder.h"
 #include "inputs.h"
+#include "layers/filter.h"
 #include "shapes/shapefile.h"
 
 /* What reading an input left in the context, to give to each borrower. */
@@ -152,7 +153,7 @@ static void replay_into(posture_ctx *ctx, const replay *r)
 
 /* The key says which files, and from which folder tree links may lead into
  * them (pst_check_link): maps in other folders read their data themselves. */
-static char *data_key(const posture_map *m)
+static char *data_key(posture_ctx *ctx, const posture_map *m)
 {
 	pst_buf k;
 	pst_buf_init(&k);
@@ -168,7 +169,10 @@ static char *data_key(const posture_map *m)
 			continue;
 		/* What a PostGIS layer reads depends on the map's extent and dates. */
 		pst_pg_scope s;
-		pst_map_pg_scope(&s, m);
+		if (pst_map_pg_scope(&s, ctx, m) != POSTURE_OK) {
+			pst_buf_free(&k);
+			return NULL;
+		}
 		const pst_pg_conf *c = &m->pg;
 		pst_buf_printf(&k, "pg %.17g %.17g %.17g %.17g %d %d\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%d\n",
 		               s.extent[0], s.extent[1], s.extent[2], s.extent[3], s.from_day,
@@ -189,6 +193,53 @@ static char *data_key(const posture_map *m)
 	return k.data;
 }
 
+int pst_map_pg_scope(pst_pg_scope *out, posture_ctx *ctx, const posture_map *m)
+{
+	out->conf = &m->pg;
+	pst_filter_day_range(m->filter, m->date, &out->from_day, &out->to_day);
+	return pst_map_geo_envelope(out->extent, ctx, m);
+}
+
+int posture_map_explain(char **out, posture_ctx *ctx, const posture_map *map)
+{
+	*out = NULL;
+	pst_pg_scope scope;
+	int rc = pst_map_pg_scope(&scope, ctx, map);
+	if (rc != POSTURE_OK)
+		return rc;
+	pst_buf b;
+	pst_buf_init(&b);
+	pst_buf_puts(&b, "");
+	for (size_t i = 0; i < map->n_layers; i++) {
+		if (!pst_pg_entry(map->layers[i]))
+			continue;
+		char *sql = pst_pg_explain(&scope, map->layers[i] + 3);
+		if (!sql) {
+			pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, map->path, 0, 0, "cannot tell which "
+			         "layer '%s' is: its name starts with bases, borders, incidents or places",
+			         map->layers[i]);
+			pst_buf_free(&b);
+			return POSTURE_EDATA;
+		}
+		pst_buf_printf(&b, "%s", sql);
+		free(sql);
+	}
+	if (b.failed) {
+		pst_buf_free(&b);
+		return pst_error(ctx, POSTURE_ENOMEM, map->path, "out of memory");
+	}
+	*out = b.data;
+	return POSTURE_OK;
+}
+
+static bool reads_pg(const posture_map *m)
+{
+	for (size_t i = 0; i < m->n_layers; i++)
+		if (pst_pg_entry(m->layers[i]))
+			return true;
+	return false;
+}
+
 static int load_data(posture_data **out, posture_ctx *ctx, const posture_map *m)
 {
 	posture_check_opts opts = POSTURE_CHECK_OPTS_INIT;
@@ -196,10 +247,11 @@ static int load_data(posture_data **out, posture_ctx *ctx, const posture_map *m)
 	char *tree = pst_path_dir(m->path); /* symlinked layers must lead into its tree */
 	if (!tree)
 		return pst_error(ctx, POSTURE_ENOMEM, m->path, "out of memory");
-	pst_pg_scope pg;
-	pst_map_pg_scope(&pg, m);
-	int rc = pst_data_load(out, ctx, m->sources, (const char *const *)m->layers, m->n_layers,
-	                       &opts, tree, &pg);
+	pst_pg_scope pg = { .conf = &m->pg };
+	int rc = reads_pg(m) ? pst_map_pg_scope(&pg, ctx, m) : POSTURE_OK;
+	if (rc == POSTURE_OK)
+		rc = pst_data_load(out, ctx, m->sources, (const char *const *)m->layers, m->n_layers,
+		                   &opts, tree, &pg);
 	free(tree);
 	return rc;
 }
@@ -214,7 +266,10 @@ int pst_inputs_data(const posture_data **out, posture_data **owned, posture_ctx 
 		*out = *owned;
 		return rc;
 	}
-	char *key = data_key(m);
+	size_t n_diags = posture_ctx_diag_count(ctx);
+	char *key = data_key(ctx, m);
+	if (!key && posture_ctx_diag_count(ctx) > n_diags)
+		return POSTURE_EPROJ; /* the projection cannot show the extent: said */
 	if (!key)
 		return pst_error(ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	for (size_t i = 0; i < in->n_data; i++) {

@@ -17,6 +17,13 @@
 int pst_inputs_data(const posture_data **out, posture_data **owned, posture_ctx *ctx,
                     posture_inputs *in, const posture_map *m);
 
+/**
+ * What the PostGIS layers of map @p m read: its [postgis] settings, the
+ * [filter] dates (with the map's date as the end), and a lon/lat envelope
+ * sure to hold every point inside the map's frame (pst_map_geo_envelope).
+ */
+int pst_map_pg_scope(pst_pg_scope *out, posture_ctx *ctx, const posture_map *m);
+
 /** The checked shapefile @p dir/@p name; give it back with pst_inputs_release_shapefile(). */
 int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *in,
                          const char *dir, const char *name, int type);
