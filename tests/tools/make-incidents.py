@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make-incidents.py — a large synthetic incidents layer for tests and benchmarks.
 
-    make-incidents.py N OUT.geojson [--one-line] [--layers DIR]
+    make-incidents.py N OUT.geojson [--one-line] [--layers DIR] [--with-shipped]
     make-incidents.py N OUT.gpkg [--layers DIR]
 
 Writes N incidents made from the shipped ones in DIR/incidents.geojson
@@ -11,7 +11,9 @@ kilometres from it (deterministic jitter, seed 12), with the id
 `synthetic-N`, the name `Synthetic incident N` and a note saying it is
 synthetic.  Nothing here is a fact: it is volume for speed and scale tests,
 and every citation is one the shipped data already carries.
---one-line writes the whole file on one line (a minified file).  An OUT
+--one-line writes the whole file on one line (a minified file).
+--with-shipped writes the shipped incidents (all of them, first) into OUT too,
+so that OUT can stand for DIR/incidents.geojson.  An OUT
 ending in .gpkg is a GeoPackage with one table, incidents, laid out as
 `posture export` writes it (layers/README.md, "GeoPackage").
 """
@@ -91,7 +93,8 @@ def main(argv):
         return 2
     n, out = int(args[0]), args[1]
     with open(os.path.join(layers, "incidents.geojson"), encoding="utf-8") as f:
-        shipped = [ft for ft in json.load(f)["features"] if ft["geometry"]]
+        every = json.load(f)["features"]
+    shipped = [ft for ft in every if ft["geometry"]]
     rng = random.Random(12)
     feats = []
     for i in range(n):
@@ -113,6 +116,8 @@ def main(argv):
     if out.endswith(".gpkg"):
         write_gpkg(out, feats)
         return 0
+    if "--with-shipped" in argv:
+        feats = every + feats
     doc = {"type": "FeatureCollection", "features": feats}
     with open(out, "w", encoding="utf-8") as f:
         if one_line:

@@ -25,7 +25,8 @@
 
 typedef struct {
 	posture_ctx *ctx;
-	const char *where;  /* "pg:TABLE", for messages */
+	const char *where;  /* "pg:TABLE" (the table being loaded), for messages */
+	char table_at[160]; /* where, for a table of a "pg:" load */
 	PGconn *conn;
 	pst_buf line;       /* the COPY line being built */
 } loader;
@@ -162,6 +163,8 @@ static char *table_of(const pst_layer *l)
 
 static int create_table(loader *w, const char *table, pst_layer_type type, bool replace)
 {
+	snprintf(w->table_at, sizeof(w->table_at), "pg:%s", table);
+	w->where = w->table_at;
 	char *q = PQescapeIdentifier(w->conn, table, strlen(table));
 	if (!q)
 		return pst_error(w->ctx, POSTURE_ENOMEM, w->where, "out of memory");
