@@ -381,7 +381,7 @@ int pst_pg_connect(PGconn **out, posture_ctx *ctx, const char *where, const pst_
 {
 	char options[128], timeout[16];
 	int t = timeout_of(c);
-	snprintf(options, sizeof(options), "-c statement_timeout=%d%s", t * 1000,
+	snprintf(options, sizeof(options), "-c statement_timeout=%d -c jit=off%s", t * 1000,
 	         read_only ? " -c default_transaction_read_only=on" : "");
 	snprintf(timeout, sizeof(timeout), "%d", t < 10 ? t : 10);
 	const char *keys[12], *values[12];
@@ -627,6 +627,59 @@ static json_t *cell_json(const PGresult *r, int row, int col, const char *name, 
 	return v ? v : json_false(); /* not UTF-8: "must be a string" */
 }
 
+/*
+ * A cursor read batch by batch with the next batch always asked for ahead:
+ * the server prepares it while posture checks the current one (on two cores
+ * the two overlap).  One stream per connection, since a connection carries
+ * one statement at a time.
+ */
+typedef struct {
+	session *s;
+	PGconn *conn;
+	const char *fetch;  /* "FETCH FORWARD n FROM cursor" */
+	const char *what;   /* for messages */
+	bool pending;       /* a FETCH is on its way */
+} stream;
+
+static int stream_send(stream *st)
+{
+	if (!PQsendQueryParams(st->conn, st->fetch, 0, NULL, NULL, NULL, NULL, 1))
+		return pst_pg_error(st->s->ctx, st->s->where, st->conn, NULL, st->what,
+		                    timeout_of(st->s->scope->conf));
+	st->pending = true;
+	return POSTURE_OK;
+}
+
+/* The next batch into *out (NULL when the cursor is exhausted); asks for the one after. */
+static int stream_next(PGresult **out, stream *st)
+{
+	PQclear(*out);
+	*out = NULL;
+	int rc = st->pending ? POSTURE_OK : stream_send(st);
+	PGresult *res, *first = NULL;
+	while (rc == POSTURE_OK && (res = PQgetResult(st->conn))) {
+		if (first)
+			PQclear(res);
+		else
+			first = res;
+	}
+	st->pending = false;
+	if (rc != POSTURE_OK)
+		return rc;
+	if (!first || PQresultStatus(first) != PGRES_TUPLES_OK) {
+		rc = pst_pg_error(st->s->ctx, st->s->where, st->conn, first, st->what,
+		                  timeout_of(st->s->scope->conf));
+		PQclear(first);
+		return rc;
+	}
+	if (PQntuples(first) == 0) {
+		PQclear(first);
+		return POSTURE_OK;
+	}
+	*out = first;
+	return stream_send(st);
+}
+
 typedef struct {
 	session *s;
 	pst_layer_type type;
@@ -637,21 +690,10 @@ typedef struct {
 	PGresult *cites;        /* the current batch of citations, or NULL when done */
 	int cite_row;           /* next unused row of cites */
 	bool has_cites;         /* the citations table exists */
+	stream row_stream;      /* posture_rows, on the session's connection */
+	stream cite_stream;     /* posture_cites, on a second connection (same snapshot) */
+	PGconn *cite_conn;
 } reader;
-
-/* The next batch of @p cursor into *out (NULL when it is exhausted). */
-static int fetch(PGresult **out, session *s, const char *cursor, const char *what)
-{
-	char sql[64];
-	snprintf(sql, sizeof(sql), "FETCH FORWARD %d FROM %s", FETCH_ROWS, cursor);
-	PQclear(*out);
-	int rc = run(out, s, sql, 0, NULL, 1, PGRES_TUPLES_OK, what);
-	if (rc == POSTURE_OK && PQntuples(*out) == 0) {
-		PQclear(*out);
-		*out = NULL;
-	}
-	return rc;
-}
 
 /* The citations of row @p fid from the citations cursor (rows before it are skipped:
  * they belong to rows the map does not show). */
@@ -660,7 +702,7 @@ static int row_citations(reader *r, int64_t fid, json_t *props)
 	json_t *list = NULL;
 	while (r->cites) {
 		if (r->cite_row == PQntuples(r->cites)) {
-			int rc = fetch(&r->cites, r->s, "posture_cites", "reading the citations");
+			int rc = stream_next(&r->cites, &r->cite_stream);
 			r->cite_row = 0;
 			if (rc != POSTURE_OK)
 				return rc;
@@ -779,16 +821,42 @@ static int open_cursors(reader *r, const char *name, const char *cite_key)
 	PQclear(res);
 	if (rc != POSTURE_OK || !r->has_cites)
 		return rc;
-	char *cites = citations_sql(s->scope);
+	/* The citations come through a second connection that sees the same snapshot. */
+	rc = run(&res, s, "SELECT pg_export_snapshot()", 0, NULL, 0, PGRES_TUPLES_OK,
+	         "sharing the snapshot");
+	char snap[128] = "";
+	if (rc == POSTURE_OK)
+		snprintf(snap, sizeof(snap), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (rc == POSTURE_OK && (!snap[0] || strspn(snap, "0123456789ABCDEFabcdef-") != strlen(snap)))
+		rc = pst_error(s->ctx, POSTURE_EIO, s->where, "the server exported an unusable "
+		               "snapshot");
+	if (rc == POSTURE_OK)
+		rc = pst_pg_connect(&r->cite_conn, s->ctx, s->where, s->scope->conf, true);
+	session cs = *s;
+	cs.conn = r->cite_conn;
+	char *set = pst_asprintf("SET TRANSACTION SNAPSHOT '%s'", snap);
+	if (!set)
+		rc = pst_error(s->ctx, POSTURE_ENOMEM, s->where, "out of memory");
+	if (rc == POSTURE_OK)
+		rc = exec_ok(&cs, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		             "starting a read-only transaction");
+	if (rc == POSTURE_OK)
+		rc = exec_ok(&cs, set, "sharing the snapshot");
+	free(set);
+	char *cites = rc == POSTURE_OK ? citations_sql(s->scope) : NULL;
 	sql = cites ? pst_asprintf("DECLARE posture_cites NO SCROLL CURSOR FOR %s", cites) : NULL;
 	free(cites);
-	if (!sql)
-		return pst_error(s->ctx, POSTURE_ENOMEM, s->where, "out of memory");
-	rc = run(&res, s, sql, 1, &cite_key, 0, PGRES_COMMAND_OK, "reading the citations");
-	PQclear(res);
-	free(sql);
+	if (rc == POSTURE_OK && !sql)
+		rc = pst_error(s->ctx, POSTURE_ENOMEM, s->where, "out of memory");
 	if (rc == POSTURE_OK)
-		rc = fetch(&r->cites, s, "posture_cites", "reading the citations");
+		rc = run(&res, &cs, sql, 1, &cite_key, 0, PGRES_COMMAND_OK, "reading the citations");
+	if (rc == POSTURE_OK)
+		PQclear(res);
+	free(sql);
+	r->cite_stream.conn = r->cite_conn;
+	if (rc == POSTURE_OK)
+		rc = stream_next(&r->cites, &r->cite_stream);
 	return rc;
 }
 
@@ -798,9 +866,15 @@ static int read_rows(reader *r, pst_layer *l, const char *name, const char *cite
 	char where[600];
 	pst_checker c = { .ctx = r->s->ctx, .path = where };
 	size_t cap = 0;
+	char fetch_rows[64], fetch_cites[64];
+	snprintf(fetch_rows, sizeof(fetch_rows), "FETCH FORWARD %d FROM posture_rows", FETCH_ROWS);
+	snprintf(fetch_cites, sizeof(fetch_cites), "FETCH FORWARD %d FROM posture_cites",
+	         FETCH_ROWS);
+	r->row_stream = (stream){ r->s, r->s->conn, fetch_rows, "the query", false };
+	r->cite_stream = (stream){ r->s, NULL, fetch_cites, "reading the citations", false };
 	int rc = open_cursors(r, name, cite_key);
 	while (rc == POSTURE_OK) {
-		rc = fetch(&r->rows, r->s, "posture_rows", "the query");
+		rc = stream_next(&r->rows, &r->row_stream);
 		if (rc != POSTURE_OK || !r->rows)
 			break;
 		for (int i = 0; rc == POSTURE_OK && i < PQntuples(r->rows); i++)
@@ -808,6 +882,7 @@ static int read_rows(reader *r, pst_layer *l, const char *name, const char *cite
 	}
 	PQclear(r->rows);
 	PQclear(r->cites);
+	PQfinish(r->cite_conn); /* a FETCH still on its way is dropped with it */
 	*n_errors += c.n_errors;
 	if (rc == POSTURE_ENOMEM)
 		return pst_error(r->s->ctx, POSTURE_ENOMEM, r->s->where, "out of memory");
