@@ -243,3 +243,25 @@ int posture_data_export_csv(posture_ctx *ctx, const posture_data *d, const char 
 	pst_buf_free(&b);
 	return rc;
 }
+
+const char *pst_export_cell(const pst_feature *f, const char *col, char *buf, size_t n)
+{
+	if (!strcmp(col, "length_km_reported")) {
+		snprintf(buf, n, "%.17g", f->length_km_reported);
+		return f->length_km_reported > 0 ? buf : NULL;
+	}
+	if (!strcmp(col, "countries")) {
+		snprintf(buf, n, "[\"%s\", \"%s\"]", f->countries[0], f->countries[1]);
+		return f->has_countries ? buf : NULL;
+	}
+	return !strcmp(col, "id")           ? f->id
+	       : !strcmp(col, "name")       ? f->name
+	       : !strcmp(col, "kind")       ? f->kind
+	       : !strcmp(col, "precision")  ? f->precision
+	       : !strcmp(col, "country")    ? f->country
+	       : !strcmp(col, "operator")   ? f->operator_
+	       : !strcmp(col, "status")     ? f->status
+	       : !strcmp(col, "date")       ? f->date
+	       : !strcmp(col, "date_basis") ? f->date_basis
+	                                    : f->note;
+}

@@ -18,4 +18,12 @@ char *pst_export_source_ids(const pst_feature *f);
 /** The item's country, or a border's two ("AFG-TJK"), or "" (caller frees). */
 char *pst_export_country(const pst_feature *f);
 
+/**
+ * Property @p col (a column of pst_layer_columns()) of @p f as the text of a
+ * table cell, or NULL when it is absent: a border's countries as a JSON pair,
+ * ["AFG", "TJK"], and its length with 17 digits, written into @p buf; the
+ * others borrowed from @p f.
+ */
+const char *pst_export_cell(const pst_feature *f, const char *col, char *buf, size_t n);
+
 #endif

@@ -21,6 +21,7 @@
 
 #include <sqlite3.h>
 
+#include "export.h"
 #include "layer.h"
 #include "posture/data.h"
 
@@ -224,26 +225,12 @@ static void bind_property(sqlite3_stmt *st, int i, const char *col, const pst_fe
 			sqlite3_bind_null(st, i);
 		return;
 	}
-	if (!strcmp(col, "countries")) {
-		char pair[32];
-		snprintf(pair, sizeof(pair), "[\"%s\", \"%s\"]", f->countries[0], f->countries[1]);
-		if (f->has_countries)
-			sqlite3_bind_text(st, i, pair, -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(st, i);
-		return;
-	}
-	const char *v = !strcmp(col, "id")           ? f->id
-	                : !strcmp(col, "name")       ? f->name
-	                : !strcmp(col, "kind")       ? f->kind
-	                : !strcmp(col, "precision")  ? f->precision
-	                : !strcmp(col, "country")    ? f->country
-	                : !strcmp(col, "operator")   ? f->operator_
-	                : !strcmp(col, "status")     ? f->status
-	                : !strcmp(col, "date")       ? f->date
-	                : !strcmp(col, "date_basis") ? f->date_basis
-	                                             : f->note;
-	bind_text(st, i, v);
+	char buf[64];
+	const char *v = pst_export_cell(f, col, buf, sizeof(buf));
+	if (v == buf) /* written here: SQLite keeps a copy */
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		bind_text(st, i, v);
 }
 
 static int write_rows(writer *w, const pst_layer *l, const char *table)

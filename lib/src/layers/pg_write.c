@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "pg.h"
 #include "posture/data.h"
 
@@ -89,29 +90,6 @@ static void put_geometry(pst_buf *b, const pst_feature *f)
 		pst_buf_puts(b, ")");
 	}
 	pst_buf_puts(b, ")");
-}
-
-/* Property @p col of @p f as a table cell, or NULL. */
-static const char *cell(const pst_feature *f, const char *col, char *buf, size_t n)
-{
-	if (!strcmp(col, "length_km_reported")) {
-		snprintf(buf, n, "%.17g", f->length_km_reported);
-		return f->length_km_reported > 0 ? buf : NULL;
-	}
-	if (!strcmp(col, "countries")) {
-		snprintf(buf, n, "[\"%s\", \"%s\"]", f->countries[0], f->countries[1]);
-		return f->has_countries ? buf : NULL;
-	}
-	return !strcmp(col, "id")           ? f->id
-	       : !strcmp(col, "name")       ? f->name
-	       : !strcmp(col, "kind")       ? f->kind
-	       : !strcmp(col, "precision")  ? f->precision
-	       : !strcmp(col, "country")    ? f->country
-	       : !strcmp(col, "operator")   ? f->operator_
-	       : !strcmp(col, "status")     ? f->status
-	       : !strcmp(col, "date")       ? f->date
-	       : !strcmp(col, "date_basis") ? f->date_basis
-	                                    : f->note;
 }
 
 /* Send what w->line holds to the COPY in progress. */
@@ -231,7 +209,7 @@ static int copy_rows(loader *w, const pst_layer *l, const char *table, long long
 		pst_buf_printf(&w->line, "%lld", first + (long long)i);
 		put_geometry(&w->line, f);
 		for (size_t k = 0; k < n_cols; k++)
-			put_field(&w->line, cell(f, col[k], buf, sizeof(buf)), false);
+			put_field(&w->line, pst_export_cell(f, col[k], buf, sizeof(buf)), false);
 		rc = send_line(w);
 	}
 	rc = end_copy(w, rc);
