@@ -61,6 +61,11 @@ pg_sql "CREATE TABLE incidents_extra AS SELECT *, 'me' AS analyst FROM incidents
 mapfile extra "table.incidents = incidents_extra"
 refused extra 1 "pg:incidents: error: unknown column 'analyst' (the table of an incidents layer has the columns fid, geom, id, name, kind"
 
+# fid is the integer key the citations refer to.
+pg_sql "CREATE TABLE incidents_textfid AS SELECT fid::text AS fid, geom, id, name, kind, precision, country, date, date_basis, note FROM incidents"
+mapfile textfid "table.incidents = incidents_textfid"
+refused textfid 1 "pg:incidents: error: column 'fid' must be an integer (smallint, integer or bigint)"
+
 # A query cannot write: posture's transaction is read-only.
 mapfile locking "query.incidents = SELECT * FROM incidents FOR UPDATE"
 refused locking 1 "pg:incidents: error: the query failed: cannot execute SELECT FOR UPDATE in a read-only transaction"

@@ -572,6 +572,12 @@ static int check_columns(session *s, const char *name, pst_layer_type type, Oid 
 			types[k] = PQftype(r, i);
 		} else if (!strcmp(f, "fid")) {
 			has_fid = true;
+			Oid t = PQftype(r, i);
+			if (t != 20 && t != 21 && t != 23) { /* rows and citations meet in fid order */
+				data_error(s, n_errors, "column 'fid' must be an integer (smallint, integer "
+				           "or bigint), the key that posture_citations refers to");
+				rc = POSTURE_EDATA;
+			}
 		} else if (strcmp(f, geom) != 0) {
 			data_error(s, n_errors, "unknown column '%s' (the table of %s %s layer has the "
 			           "columns %s)", f, article(type), pst_layer_type_name(type), list);
@@ -708,6 +714,10 @@ static int row_citations(reader *r, int64_t fid, json_t *props)
 				return rc;
 			continue;
 		}
+		if (PQgetisnull(r->cites, r->cite_row, 0)) { /* sorts last: no row can be its */
+			r->cite_row = PQntuples(r->cites);
+			continue;
+		}
 		int64_t at = be64(PQgetvalue(r->cites, r->cite_row, 0));
 		if (at > fid)
 			break;
@@ -760,6 +770,12 @@ static json_t *row_feature(reader *r, int i, bool *bad_geom, int *srid)
 static int read_row(reader *r, int i, pst_layer *l, size_t *cap, const pst_georef *geo,
                     const posture_data *data, pst_checker *c, char *where, size_t n_where)
 {
+	if (PQgetisnull(r->rows, i, 0)) {
+		snprintf(where, n_where, "%s", r->s->where);
+		pst_check_error(c, "", false, "a row has no fid (row %d of a batch of the query)",
+		                i + 1);
+		return POSTURE_OK;
+	}
 	int64_t fid = be64(PQgetvalue(r->rows, i, 0));
 	snprintf(where, n_where, "%s:fid %lld", r->s->where, (long long)fid);
 	if (l->n_features >= PST_MAX_GPKG_FEATURES) {
