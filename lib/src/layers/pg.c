@@ -7,14 +7,17 @@
  * the layer's properties; its citations are rows of the table
  * posture_citations, as in a GeoPackage, so no JSON is parsed per row.
  *
- * Reading runs in one read-only transaction (one snapshot for the rows and
- * their citations) with the statement_timeout of [postgis] timeout.  Before
- * any row is read, the source is checked once: the table exists, its
- * geometry column is of the layer's type in SRID 4326, it has exactly the
- * layer's columns; each failure is one message.  Then the rows come through
- * a cursor, a few thousand at a time, in binary (the geometry as WKB), so a
- * million rows cost no more memory than their features; the citations come
- * through a second cursor ordered the same way and are merge-joined.
+ * Reading runs in a read-only transaction with the statement_timeout of
+ * [postgis] timeout.  Before any row is read, the source is checked once: the
+ * table exists, its geometry column is of the layer's type in SRID 4326, it
+ * has exactly the layer's columns; each failure is one message.  Then the
+ * rows come through a cursor, a few thousand at a time, in binary (the
+ * geometry as WKB), so a million rows cost no more memory than their
+ * features; the citations come through a second cursor, ordered the same way
+ * and merge-joined, on a second connection whose transaction imports the
+ * first one's snapshot (both see the same data).  Each cursor's next batch is
+ * asked for before the current one is checked, so the server works while
+ * posture does.
  *
  * The SELECT keeps only rows the map can show: their geometry's envelope
  * meets the map's extent (`&&`, which a GiST index on the column serves;
