@@ -92,6 +92,8 @@ static void walk_object(walker *w, size_t self, int depth)
 		skip_ws(w);
 		w->pos++; /* ':' */
 		walk_value(w, key, self, depth + 1);
+		if (w->failed)
+			return; /* out of memory: the value was not read, so nothing moves on */
 		skip_ws(w);
 		if (w->pos < w->idx->len && w->idx->text[w->pos] == ',')
 			w->pos++;
@@ -107,6 +109,8 @@ static void walk_array(walker *w, size_t self, int depth)
 		if (w->pos >= w->idx->len || w->idx->text[w->pos] == ']')
 			break;
 		walk_value(w, w->pos, self, depth + 1);
+		if (w->failed)
+			return;
 		skip_ws(w);
 		if (w->pos < w->idx->len && w->idx->text[w->pos] == ',')
 			w->pos++;
