@@ -35,3 +35,15 @@ run() {
 expect_err() {
 	grep -qF -- "$1" "$TMP/err" || { cat "$TMP/err" >&2; fail "stderr lacks: $1"; }
 }
+
+# stop_cleanly PID WHAT: Ctrl-C a background posture (watch, serve) and
+# require it to exit with status 0.
+stop_cleanly() {
+	kill -INT "$1"
+	set +e
+	wait "$1"
+	_status=$?
+	set -e
+	trap - EXIT
+	[ "$_status" -eq 0 ] || fail "Ctrl-C: $2 exited with status $_status, want 0"
+}

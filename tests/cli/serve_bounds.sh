@@ -46,13 +46,7 @@ python3 "$SRC/tests/cli/serve_bounds.py" "$url" || fail "serve_bounds.py"
 run 3 "$POSTURE" serve "$SRC/maps/central-asia.ini" --port "$port"
 expect_err "cannot listen on 127.0.0.1:$port"
 
-kill -INT $pid
-set +e
-wait $pid
-status=$?
-set -e
-trap - EXIT
-[ "$status" -eq 0 ] || fail "Ctrl-C: exit status $status, want 0"
+stop_cleanly $pid serve
 
 run 2 "$POSTURE" serve
 expect_err "which map?"

@@ -60,12 +60,6 @@ sed -i 's/^title .*/title = Watched title/' maps/central-asia.ini
 wait_for 5 "wrote out/central-asia.png"
 grep -q '<title>Watched title</title>' out/central-asia.html || fail "an edit of the map file was not drawn"
 
-kill -INT $pid
-set +e
-wait $pid
-status=$?
-set -e
-trap - EXIT
-[ "$status" -eq 0 ] || fail "Ctrl-C: exit status $status, want 0"
+stop_cleanly $pid watch
 grep -q 'posture watch: stopped' "$TMP/log" || fail "watch did not stop cleanly"
 pass
