@@ -344,6 +344,9 @@ static double approx_outline_km(const geo_country *c, double lon, double lat, do
 /* Shortest distance in km from (lon, lat) to the outline of @p c. */
 static double outline_km(const pst_georef *g, const geo_country *c, double lon, double lat)
 {
+	size_t n = c->n_rings ? c->ring_end[c->n_rings - 1] : 0;
+	if (n == 0) /* a country whose rings could not be read */
+		return HUGE_VAL;
 	char def[160];
 	snprintf(def, sizeof(def), "+proj=aeqd +lat_0=%.9f +lon_0=%.9f +datum=WGS84 +units=m "
 	         "+type=crs", lat, lon);
@@ -352,7 +355,6 @@ static double outline_km(const pst_georef *g, const geo_country *c, double lon, 
 	PJ *pj = raw ? proj_normalize_for_visualization(pc, raw) : NULL;
 	proj_destroy(raw);
 	double best = HUGE_VAL;
-	size_t n = c->n_rings ? c->ring_end[c->n_rings - 1] : 0;
 	double *xy = pj ? malloc(n * 2 * sizeof(double) + 1) : NULL;
 	if (xy) {
 		memcpy(xy, c->xy, n * 2 * sizeof(double));
