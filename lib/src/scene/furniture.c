@@ -25,6 +25,7 @@
 
 #define MAX_ROWS 96
 #define FURNITURE_MIN_PT 7.0 /* no furniture text is smaller, at any page size */
+#define LEGEND_WRAP_EM 16.0 /* a legend row longer than this many ems goes onto two lines */
 #define FURNITURE_MAX_COVER 0.25 /* share of the frame the map layout's furniture may cover */
 
 typedef enum { ROW_TEXT, ROW_SYMBOL, ROW_LINE, ROW_SCALE } row_kind;
@@ -33,6 +34,7 @@ typedef struct {
 	row_kind kind;
 	pst_label *label;      /* text of the row (owned until emitted) */
 	double tw, th;         /* text size */
+	double line_h;         /* height of its first line (the swatch sits beside it) */
 	pst_item swatch;       /* ROW_SYMBOL / ROW_LINE: the look to copy (style, symbol) */
 	const char *link;      /* URL the row's text links to (borrowed from the scene), or NULL */
 	char id[96];           /* id of its text ("air-base"; its swatch "air-base-swatch"), or "" */
@@ -84,8 +86,20 @@ static row *panel_row(panel *p, builder *b, row_kind kind, const char *text, boo
 		r->label = pst_new_label(b, text, bold, fmax(pt, FURNITURE_MIN_PT), color);
 		if (!r->label)
 			return NULL;
+		double w1;
+		pst_text_measure(b->text, r->label, &w1, &r->line_h); /* on one line */
 		r->label->wrap = wrap;
-		pst_text_measure(b->text, r->label, &r->tw, &r->th);
+		r->tw = w1;
+		r->th = r->line_h;
+		if (wrap > 0 && w1 > wrap) { /* lines of even length: no word left alone */
+			double lines = ceil(w1 / wrap);
+			r->label->wrap = fmin(wrap, w1 / lines + pt);
+			pst_text_measure(b->text, r->label, &r->tw, &r->th);
+			if (r->th > lines * r->line_h * 1.01) { /* the even width took another line */
+				r->label->wrap = wrap;
+				pst_text_measure(b->text, r->label, &r->tw, &r->th);
+			}
+		}
 	}
 	p->n++;
 	return r;
@@ -308,7 +322,7 @@ static int emit_panel(builder *b, panel *p, const char *name, const char *title,
 		if (r->kind == ROW_SYMBOL || r->kind == ROW_LINE) {
 			char sid[128];
 			snprintf(sid, sizeof(sid), "%s-swatch", id);
-			rc = emit_swatch(g, sid, r, tx, cy + r->th / 2, p->swatch_w);
+			rc = emit_swatch(g, sid, r, tx, cy + r->line_h / 2, p->swatch_w);
 			tx += p->swatch_w;
 		}
 		if (rc == POSTURE_OK && r->kind == ROW_SCALE) {
@@ -489,7 +503,7 @@ static int legend_row(panel *p, builder *b, const pst_item *it, const char *text
 {
 	const pst_theme *t = b->theme;
 	row *r = panel_row(p, b, it->has_anchor ? ROW_SYMBOL : ROW_LINE, text, false,
-	                   t->place_size * b->k, t->label_color, 0);
+	                   t->place_size * b->k, t->label_color, LEGEND_WRAP_EM * t->place_size * b->k);
 	if (!r)
 		return POSTURE_ENOMEM;
 	row_id(r, it->kind, it->variant);
@@ -505,7 +519,8 @@ static int legend_row(panel *p, builder *b, const pst_item *it, const char *text
 static int uncertainty_row(panel *p, builder *b, const char *text)
 {
 	const pst_theme *t = b->theme;
-	row *r = panel_row(p, b, ROW_SYMBOL, text, false, t->place_size * b->k, t->label_color, 0);
+	row *r = panel_row(p, b, ROW_SYMBOL, text, false, t->place_size * b->k, t->label_color,
+	                   LEGEND_WRAP_EM * t->place_size * b->k);
 	if (!r)
 		return POSTURE_ENOMEM;
 	r->swatch.kind = "uncertainty";
