@@ -86,20 +86,11 @@ static row *panel_row(panel *p, builder *b, row_kind kind, const char *text, boo
 		r->label = pst_new_label(b, text, bold, fmax(pt, FURNITURE_MIN_PT), color);
 		if (!r->label)
 			return NULL;
-		double w1;
-		pst_text_measure(b->text, r->label, &w1, &r->line_h); /* on one line */
-		r->label->wrap = wrap;
-		r->tw = w1;
+		pst_text_measure(b->text, r->label, &r->tw, &r->line_h); /* on one line */
 		r->th = r->line_h;
-		if (wrap > 0 && w1 > wrap) { /* lines of even length: no word left alone */
-			double lines = ceil(w1 / wrap);
-			r->label->wrap = fmin(wrap, w1 / lines + pt);
+		r->label->wrap = wrap;
+		if (wrap > 0 && r->tw > wrap)
 			pst_text_measure(b->text, r->label, &r->tw, &r->th);
-			if (r->th > lines * r->line_h * 1.01) { /* the even width took another line */
-				r->label->wrap = wrap;
-				pst_text_measure(b->text, r->label, &r->tw, &r->th);
-			}
-		}
 	}
 	p->n++;
 	return r;
@@ -499,13 +490,33 @@ static void row_id(row *r, const char *kind, const char *variant)
 	r->id[n < sizeof(r->id) ? n : sizeof(r->id) - 1] = '\0';
 }
 
+/* A legend row wider than LEGEND_WRAP_EM: lines of even length instead, so that
+ * no word is left alone on the last (measured again). */
+static void even_lines(builder *b, row *r)
+{
+	double wrap = LEGEND_WRAP_EM * r->label->size, w1 = 0, h1;
+	r->label->wrap = 0;
+	pst_text_measure(b->text, r->label, &w1, &h1);
+	r->label->wrap = wrap;
+	if (w1 <= wrap)
+		return;
+	double lines = ceil(w1 / wrap);
+	r->label->wrap = fmin(wrap, w1 / lines + r->label->size);
+	pst_text_measure(b->text, r->label, &r->tw, &r->th);
+	if (r->th > lines * r->line_h * 1.01) { /* the even width took another line */
+		r->label->wrap = wrap;
+		pst_text_measure(b->text, r->label, &r->tw, &r->th);
+	}
+}
+
 static int legend_row(panel *p, builder *b, const pst_item *it, const char *text)
 {
 	const pst_theme *t = b->theme;
 	row *r = panel_row(p, b, it->has_anchor ? ROW_SYMBOL : ROW_LINE, text, false,
-	                   t->place_size * b->k, t->label_color, LEGEND_WRAP_EM * t->place_size * b->k);
+	                   t->place_size * b->k, t->label_color, 0);
 	if (!r)
 		return POSTURE_ENOMEM;
+	even_lines(b, r);
 	row_id(r, it->kind, it->variant);
 	r->swatch.kind = it->kind; /* borrowed from the scene, which outlives the panel */
 	r->swatch.style = it->style;
@@ -519,10 +530,10 @@ static int legend_row(panel *p, builder *b, const pst_item *it, const char *text
 static int uncertainty_row(panel *p, builder *b, const char *text)
 {
 	const pst_theme *t = b->theme;
-	row *r = panel_row(p, b, ROW_SYMBOL, text, false, t->place_size * b->k, t->label_color,
-	                   LEGEND_WRAP_EM * t->place_size * b->k);
+	row *r = panel_row(p, b, ROW_SYMBOL, text, false, t->place_size * b->k, t->label_color, 0);
 	if (!r)
 		return POSTURE_ENOMEM;
+	even_lines(b, r);
 	r->swatch.kind = "uncertainty";
 	row_id(r, "uncertainty", NULL);
 	r->swatch.symbol = PST_SYMBOL_CIRCLE;
@@ -875,6 +886,11 @@ static int add_north(builder *b, double x, double y)
 
 /* --- layouts ---------------------------------------------------------------------- */
 
+/* Layout map: past this many points in the extent, the furniture over the
+ * frame would hide dozens of symbols; it goes into a column beside it. */
+#define BESIDE_POINTS 250
+#define BESIDE_SHARE 0.24  /* the column's share of the page's width… */
+#define BESIDE_MIN_PT 220.0 /* …and its least width, in points at the page's size factor */
 #define HANDOUT_MARGIN 36.0 /* pt: half an inch, over the 12 mm a photocopier needs */
 #define HANDOUT_GAP 8.0     /* pt between the title, the map and the sources */
 #define SOURCES_COLUMN 220.0 /* pt: the narrowest column of sources under a handout map */
@@ -940,6 +956,29 @@ void pst_handout_choose(builder *b)
 	b->plan.sources_h = n->sources_h[o];
 }
 
+/* The number of points of the map's layers inside its extent (up to @p enough). */
+static size_t points_in_extent(const builder *b, size_t enough)
+{
+	const double *e = b->map->extent;
+	size_t n = 0;
+	for (size_t l = 0; b->data && l < b->data->n_layers && n < enough; l++) {
+		const pst_layer *layer = &b->data->layers[l];
+		for (size_t k = 0; k < layer->n_features && n < enough; k++) {
+			const pst_feature *f = &layer->features[k];
+			n += f->has_point && f->lon >= e[0] && f->lon <= e[2] && f->lat >= e[1] &&
+			     f->lat <= e[3];
+		}
+	}
+	return n;
+}
+
+/* Layout `map`'s column beside the frame (with b->beside): its left edge. */
+static double column_x0(const builder *b)
+{
+	const posture_scene *s = b->scene;
+	return s->width - fmax(BESIDE_SHARE * s->width, BESIDE_MIN_PT * b->k);
+}
+
 int pst_layout_page(builder *b)
 {
 	posture_scene *s = b->scene;
@@ -948,6 +987,10 @@ int pst_layout_page(builder *b)
 		s->width = m->width;
 		s->height = m->height;
 		s->map_box = (pst_box){ 0, 0, m->width, m->height };
+		b->beside = !strcmp(m->layout, "map") && points_in_extent(b, BESIDE_POINTS + 1) >
+		                                                BESIDE_POINTS;
+		if (b->beside)
+			s->map_box.x1 = column_x0(b);
 		return POSTURE_OK;
 	}
 	bool landscape = b->plan.planned ? b->plan.landscape : paper_orientation(m->paper) == 1;
@@ -1182,8 +1225,12 @@ static int map_cover(builder *b, double *share)
  * then a shorter legend (no reference places, no scale note) and no
  * subtitle, then no inset, then type a fifth smaller (never under 7 pt).
  */
+static int furniture_beside(builder *b);
+
 static int furniture_map(builder *b)
 {
+	if (b->beside)
+		return furniture_beside(b);
 	posture_scene *s = b->scene;
 	double page_k = b->k;
 	b->k = furniture_step(page_k);
@@ -1216,6 +1263,70 @@ static int furniture_map(builder *b)
 	double wrap = fmin(0.4 * W, W - 3 * margin - legend_w - 12 * b->k);
 	if (rc == POSTURE_OK && (rc = sources_panel(b, &p, wrap)) == POSTURE_OK)
 		rc = emit_in_corner(b, &p, "sources", "Sources", sources_corners, 4, page);
+	panel_free(&p);
+	b->k = page_k;
+	return rc;
+}
+
+/* Panel @p p at the top of the column's free room, as group @p name. */
+static int emit_in_column(builder *b, panel *p, const char *name, const char *title, double x)
+{
+	int rc = emit_panel(b, p, name, title, x, b->column_y, false);
+	b->column_y += p->h + 4 * b->k;
+	return rc;
+}
+
+/*
+ * Layout `map` on a crowded map: the frame leaves the page's right-hand
+ * column to the furniture (pst_layout_page), so no panel hides a symbol:
+ * title, inset, legend and sources one under the other, the key panel
+ * below them (keys.c), the north arrow in the frame's top right corner.
+ */
+static int furniture_beside(builder *b)
+{
+	posture_scene *s = b->scene;
+	double page_k = b->k;
+	b->k = furniture_step(page_k);
+	double margin = 10 * b->k, x0 = s->map_box.x1, x = x0 + margin - 6 * b->k;
+	double col_w = s->width - x0 - 2 * margin, wrap = col_w - 12 * b->k;
+	/* Fold as layout map does until the column keeps room for a key panel. */
+	double key_room = 14 * 1.3 * 0.8 * b->theme->label_size * b->k;
+	panel p;
+	p.n = 0;
+	int rc = POSTURE_OK;
+	for (b->fold = 0; rc == POSTURE_OK; b->fold++) {
+		double h = 2 * margin + key_room + (b->fold < 3 ? col_w * 0.75 + 12 * b->k : 0);
+		if ((rc = title_panel(b, &p, wrap)) == POSTURE_OK)
+			h += p.h + 4 * b->k;
+		panel_free(&p);
+		if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK)
+			h += p.h + 4 * b->k;
+		panel_free(&p);
+		if (rc == POSTURE_OK && (rc = sources_panel(b, &p, wrap)) == POSTURE_OK)
+			h += p.h;
+		panel_free(&p);
+		if (rc != POSTURE_OK || h <= s->height || b->fold == MAP_FOLDS)
+			break;
+	}
+	b->column_y = margin - 6 * b->k;
+	if (rc == POSTURE_OK)
+		rc = title_panel(b, &p, wrap);
+	if (rc == POSTURE_OK && p.n)
+		rc = emit_in_column(b, &p, "title", "Title", x);
+	panel_free(&p);
+	double inset_h = col_w * 0.75;
+	if (rc == POSTURE_OK && b->fold < 3) {
+		double top = b->column_y + 6 * b->k;
+		rc = pst_add_inset(b, (pst_box){ x0 + margin, top, x0 + margin + col_w, top + inset_h });
+		b->column_y = top + inset_h + 6 * b->k;
+	}
+	if (rc == POSTURE_OK)
+		rc = add_north(b, s->map_box.x1 - margin - 24 * b->k, margin);
+	if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK)
+		rc = emit_in_column(b, &p, "legend", "Legend", x);
+	panel_free(&p);
+	if (rc == POSTURE_OK && (rc = sources_panel(b, &p, wrap)) == POSTURE_OK)
+		rc = emit_in_column(b, &p, "sources", "Sources", x);
 	panel_free(&p);
 	b->k = page_k;
 	return rc;

@@ -228,7 +228,8 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	double mw = s->map_box.x1 - s->map_box.x0, mh = s->map_box.y1 - s->map_box.y0;
 	double pad = 6 * b->k, margin = 10 * b->k;
 	/* As wide as its longest row, up to a share of the frame. */
-	double w_max = fmax(KEY_PANEL_SHARE * mw, 120), widest = row_width(b, "Keys 8888\xE2\x80\x93" "8888: on the next page of the PDF, in the HTML map and in the map data");
+	double w_max = b->beside ? s->width - s->map_box.x1 - 2 * margin
+	                         : fmax(KEY_PANEL_SHARE * mw, 120), widest = row_width(b, "Keys 8888\xE2\x80\x93" "8888: on the next page of the PDF, in the HTML map and in the map data");
 	for (size_t i = 0; i < req->n_keys && widest < w_max; i++) {
 		char *text = row_text((int)(i + 1), req->texts[i]);
 		widest = fmax(widest, text ? row_width(b, text) : w_max);
@@ -240,7 +241,8 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	double line = row_height(b, "8", 0), title = row_height(b, "Key", 0);
 	if (line < 0 || title < 0)
 		return POSTURE_ENOMEM;
-	double max_h = fmin(KEY_PANEL_TALL * mh, KEY_PANEL_AREA * mw * mh / w);
+	double max_h = b->beside ? s->height - margin - b->column_y
+	                         : fmin(KEY_PANEL_TALL * mh, KEY_PANEL_AREA * mw * mh / w);
 	/* the note rows: unlabelled items, and room for a "continues" line */
 	double h = 2 * pad + title + 2 * line * (req->n_unlabelled > 0) + line;
 	for (size_t i = 0; i < req->n_keys; i++) {
@@ -256,6 +258,13 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	/* Room for a few keys more, in steps of four rows, so that one more key
 	 * (an item added) seldom changes the panel and the labels round it. */
 	h = fmin(max_h, h + (double)((4 - req->n_keys % 4) % 4) * line);
+	if (b->beside) { /* in the column, under the rest of the furniture */
+		double x0 = s->map_box.x1 + margin, bottom = s->height - margin;
+		h = fmin(h, bottom - b->column_y);
+		*out = h > 2 * pad + title + 2 * line ? (pst_box){ x0, b->column_y, x0 + w, b->column_y + h }
+		                                      : (pst_box){ 0, 0, 0, 0 };
+		return POSTURE_OK;
+	}
 	/* Smaller and smaller until a place is found; a panel of one row always is. */
 	int found;
 	while (!(found = best_place(s, w, h, margin, req->labels, req->n_labels, out))) {
