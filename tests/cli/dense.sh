@@ -1,8 +1,9 @@
 #!/bin/sh
 # Dense point layers (not timed; speed is in bench/): past 2,000 symbols a
 # layer is drawn without labels, said on stderr, one SVG path per kind with
-# the number of items it draws, a PDF that opens; past 20,000 point items the
-# HTML page is refused, naming the limit, and leaves no file.
+# the number of items it draws, a PDF that opens, the furniture in a column
+# beside the frame; past 20,000 point items the HTML page is refused, naming
+# the limit, and leaves no file.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -39,6 +40,18 @@ for it in items:
 assert len(items) == 3000, len(items)
 assert all(counts.get(k) == n for k, n in want.items()), (counts, want)
 assert len(set(counts) - set(want) - {"uncertainty"}) == 0, counts
+PY
+# A crowded map keeps its frame clear: the furniture is in a column beside it
+# (a panel over the frame would hide dozens of symbols), the key panel too.
+python3 - "$TMP/d.json" <<'PY' || fail "the furniture of a crowded map covers its frame"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+mb, page = d["map_box"], d["page"]
+assert mb[2] < 0.8 * page["width"], ("no column beside the frame", mb, page)
+boxed = [g for g in d["furniture"] if g["name"] in ("title", "legend", "sources", "inset", "keys")]
+assert {"title", "legend", "sources"} <= {g["name"] for g in boxed}, [g["name"] for g in boxed]
+for g in boxed:
+    assert g["box"][0] >= mb[2], ("over the frame", g["name"], g["box"], mb)
 PY
 # A PNG cut of the frame: symbols drawn, inside the frame only.
 [ "$(wc -c <"$TMP/d.png")" -gt 100000 ] || fail "the dense PNG is suspiciously small"
