@@ -228,8 +228,8 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	double mw = s->map_box.x1 - s->map_box.x0, mh = s->map_box.y1 - s->map_box.y0;
 	double pad = 6 * b->k, margin = 10 * b->k;
 	/* As wide as its longest row, up to a share of the frame. */
-	double w_max = b->beside ? s->width - s->map_box.x1 - 2 * margin
-	                         : fmax(KEY_PANEL_SHARE * mw, 120), widest = row_width(b, "Keys 8888\xE2\x80\x93" "8888: on the next page of the PDF, in the HTML map and in the map data");
+	double w_max = b->beside ? s->width - s->map_box.x1 - 2 * margin /* text aligned with */
+	                         : fmax(KEY_PANEL_SHARE * mw, 120),      /* the column's */ widest = row_width(b, "Keys 8888\xE2\x80\x93" "8888: on the next page of the PDF, in the HTML map and in the map data");
 	for (size_t i = 0; i < req->n_keys && widest < w_max; i++) {
 		char *text = row_text((int)(i + 1), req->texts[i]);
 		widest = fmax(widest, text ? row_width(b, text) : w_max);
@@ -259,7 +259,7 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	 * (an item added) seldom changes the panel and the labels round it. */
 	h = fmin(max_h, h + (double)((4 - req->n_keys % 4) % 4) * line);
 	if (b->beside) { /* in the column, under the rest of the furniture */
-		double x0 = s->map_box.x1 + margin, bottom = s->height - margin;
+		double x0 = s->map_box.x1 + margin - pad, bottom = s->height - margin;
 		h = fmin(h, bottom - b->column_y);
 		*out = h > 2 * pad + title + 2 * line ? (pst_box){ x0, b->column_y, x0 + w, b->column_y + h }
 		                                      : (pst_box){ 0, 0, 0, 0 };
