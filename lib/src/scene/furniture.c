@@ -1069,28 +1069,147 @@ static bool line_meets_box(const pst_item *it, const pst_box *b)
 }
 
 #define COST_DISCUSSED_BORDER 100.0 /* as bad as hiding a base */
+#define COST_CELLS 64                /* the symbol grid of panel_cost: cells a side */
+
+/*
+ * What a panel would hide, indexed once per panel placed: the map's point
+ * symbols in a grid of cells by the centre of their box (a query looks in
+ * the cells its box, grown by the widest symbol's half, reaches), and the
+ * border segments the sources discuss, listed.  A panel tries some fifty
+ * places; a scan of every item for each was most of the furniture's time
+ * at a million symbols.  Without the index (out of memory) every item is
+ * scanned, with the same result.
+ */
+typedef struct {
+	const pst_item **sym;   /* symbols, by cell */
+	size_t *start;          /* per cell: its first symbol; COST_CELLS^2 + 1 entries */
+	const pst_item **lines; /* discussed border segments */
+	size_t n_lines;
+	double x0, y0, cw, ch;  /* the grid's origin and cell size */
+	double reach_x, reach_y;/* the widest symbol box's half width and height */
+} cost_index;
+
+static bool hides_symbol(const pst_item *it)
+{
+	return it->has_anchor && it->symbol != PST_SYMBOL_NONE;
+}
+
+static bool discussed_line(const pst_item *it)
+{
+	return !it->has_anchor && !it->closed && it->n_cites;
+}
+
+static int cell_of(double v, double o, double w)
+{
+	double c = floor((v - o) / w);
+	return c < 0 ? 0 : c >= COST_CELLS ? COST_CELLS - 1 : (int)c;
+}
+
+static int cost_cell(const cost_index *ci, const pst_item *it)
+{
+	const pst_box *b = &it->symbol_box;
+	return cell_of((b->y0 + b->y1) / 2, ci->y0, ci->ch) * COST_CELLS +
+	       cell_of((b->x0 + b->x1) / 2, ci->x0, ci->cw);
+}
+
+static void cost_index_free(cost_index *ci)
+{
+	free(ci->sym);
+	free(ci->start);
+	free(ci->lines);
+	memset(ci, 0, sizeof(*ci));
+}
+
+/* The index of @p s's symbols and discussed lines; false (nothing held) when out of memory. */
+static bool cost_index_build(cost_index *ci, const posture_scene *s)
+{
+	memset(ci, 0, sizeof(*ci));
+	size_t n_sym = 0, n_lines = 0;
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
+			const pst_item *it = &s->groups[g].items[i];
+			n_sym += hides_symbol(it);
+			n_lines += !hides_symbol(it) && discussed_line(it);
+		}
+	ci->x0 = 0;
+	ci->y0 = 0;
+	ci->cw = fmax(s->width, 1) / COST_CELLS;
+	ci->ch = fmax(s->height, 1) / COST_CELLS;
+	ci->start = calloc((size_t)COST_CELLS * COST_CELLS + 1, sizeof(size_t));
+	ci->sym = malloc((n_sym ? n_sym : 1) * sizeof(*ci->sym));
+	ci->lines = malloc((n_lines ? n_lines : 1) * sizeof(*ci->lines));
+	if (!ci->start || !ci->sym || !ci->lines) {
+		cost_index_free(ci);
+		return false;
+	}
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
+			const pst_item *it = &s->groups[g].items[i];
+			if (hides_symbol(it)) {
+				ci->start[cost_cell(ci, it) + 1]++;
+				ci->reach_x = fmax(ci->reach_x, (it->symbol_box.x1 - it->symbol_box.x0) / 2);
+				ci->reach_y = fmax(ci->reach_y, (it->symbol_box.y1 - it->symbol_box.y0) / 2);
+			} else if (discussed_line(it)) {
+				ci->lines[ci->n_lines++] = it;
+			}
+		}
+	for (size_t c = 0; c < (size_t)COST_CELLS * COST_CELLS; c++)
+		ci->start[c + 1] += ci->start[c];
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
+			const pst_item *it = &s->groups[g].items[i];
+			if (hides_symbol(it))
+				ci->sym[ci->start[cost_cell(ci, it)]++] = it;
+		}
+	for (size_t c = (size_t)COST_CELLS * COST_CELLS; c > 0; c--) /* back to each cell's first */
+		ci->start[c] = ci->start[c - 1];
+	ci->start[0] = 0;
+	return true;
+}
+
+/* The symbols' and discussed lines' share of panel_cost, through the index. */
+static double indexed_cost(const cost_index *ci, const pst_box *box)
+{
+	double cost = 0;
+	int cx0 = cell_of(box->x0 - ci->reach_x, ci->x0, ci->cw);
+	int cx1 = cell_of(box->x1 + ci->reach_x, ci->x0, ci->cw);
+	int cy0 = cell_of(box->y0 - ci->reach_y, ci->y0, ci->ch);
+	int cy1 = cell_of(box->y1 + ci->reach_y, ci->y0, ci->ch);
+	for (int cy = cy0; cy <= cy1; cy++)
+		for (int cx = cx0; cx <= cx1; cx++) {
+			size_t c = (size_t)cy * COST_CELLS + (size_t)cx;
+			for (size_t k = ci->start[c]; k < ci->start[c + 1]; k++)
+				if (pst_box_overlaps(box, &ci->sym[k]->symbol_box))
+					cost += ci->sym[k]->priority;
+		}
+	for (size_t k = 0; k < ci->n_lines; k++)
+		if (line_meets_box(ci->lines[k], box))
+			cost += COST_DISCUSSED_BORDER;
+	return cost;
+}
 
 /*
  * How bad a place for a panel is: symbols it would hide (by their
  * priority), border segments the sources discuss it would cover, furniture
  * it would overlap.  Furniture placement (legend, sources, and any panel
- * placed later) picks the cheapest free corner with it.
+ * placed later) picks the cheapest free corner with it.  With @p ci the
+ * symbols and lines come from the index (the same sum: priorities are
+ * whole numbers).
  */
-static double panel_cost(const posture_scene *s, pst_box box)
+static double panel_cost(const posture_scene *s, const cost_index *ci, pst_box box)
 {
-	double cost = 0;
+	double cost = ci && ci->start ? indexed_cost(ci, &box) : 0;
 	for (size_t g = 0; g < s->n_groups; g++) {
 		const pst_group *grp = &s->groups[g];
 		if (grp->furniture) {
 			cost += pst_box_overlaps(&box, &grp->box) ? 1e6 : 0;
 			continue;
 		}
-		for (size_t i = 0; i < grp->n_items; i++) {
+		for (size_t i = 0; !(ci && ci->start) && i < grp->n_items; i++) {
 			const pst_item *it = &grp->items[i];
-			if (it->has_anchor && it->symbol != PST_SYMBOL_NONE &&
-			    pst_box_overlaps(&box, &it->symbol_box))
+			if (hides_symbol(it) && pst_box_overlaps(&box, &it->symbol_box))
 				cost += it->priority; /* hiding a base costs more than hiding a town */
-			else if (!it->has_anchor && !it->closed && it->n_cites && line_meets_box(it, &box))
+			else if (!hides_symbol(it) && discussed_line(it) && line_meets_box(it, &box))
 				cost += COST_DISCUSSED_BORDER; /* a border segment the sources discuss */
 		}
 	}
@@ -1098,8 +1217,8 @@ static double panel_cost(const posture_scene *s, pst_box box)
 }
 
 /* Panel @p p at (x, y), moved down below the furniture already there when @p top. */
-static double place_cost(const posture_scene *s, const panel *p, pst_box region, double margin,
-                         double x, double *y, bool top)
+static double place_cost(const posture_scene *s, const cost_index *ci, const panel *p,
+                         pst_box region, double margin, double x, double *y, bool top)
 {
 	for (size_t g = 0; top && g < s->n_groups; g++) {
 		const pst_group *grp = &s->groups[g];
@@ -1107,7 +1226,7 @@ static double place_cost(const posture_scene *s, const panel *p, pst_box region,
 		if (grp->furniture && pst_box_overlaps(&here, &grp->box))
 			*y = grp->box.y1 + margin;
 	}
-	double cost = panel_cost(s, (pst_box){ x, *y, x + p->w, *y + p->h });
+	double cost = panel_cost(s, ci, (pst_box){ x, *y, x + p->w, *y + p->h });
 	if (*y + p->h > region.y1 - margin)
 		cost += 1e6; /* does not fit below the furniture already there */
 	return cost;
@@ -1132,25 +1251,28 @@ static void place_in_corner(const builder *b, const panel *p, pst_box region, co
 	*out_y = region.y0 + margin;
 	double left = region.x0 + margin, right = region.x1 - margin - p->w;
 	double top = region.y0 + margin, bottom = region.y1 - margin - p->h;
+	cost_index ci;
+	bool indexed = cost_index_build(&ci, s);
+	const cost_index *cip = indexed ? &ci : NULL;
 	for (size_t i = 0; i < n; i++) {
 		double x = corners[i] % 2 ? right : left, y = corners[i] < 2 ? top : bottom;
-		double cost = place_cost(s, p, region, margin, x, &y, corners[i] < 2) + 0.5 * (double)i;
+		double cost = place_cost(s, cip, p, region, margin, x, &y, corners[i] < 2) +
+		              0.5 * (double)i;
 		if (cost < best_cost) {
 			best_cost = cost;
 			*out_x = x;
 			*out_y = y;
 		}
 	}
-	if (best_cost < 1 || right <= left)
-		return; /* a corner is free */
-	for (int edge = 0; edge < 4; edge++) { /* top, bottom, left, right */
+	for (int edge = 0; best_cost >= 1 && right > left && edge < 4; edge++) {
+		/* no corner is free: top, bottom, left, right edges */
 		for (int k = 1; k < EDGE_STEPS; k++) {
 			double t = (double)k / EDGE_STEPS;
 			double x = edge < 2 ? left + t * (right - left) : edge == 2 ? left : right;
 			double y = edge == 0 ? top : edge == 1 ? bottom : top + t * (bottom - top);
 			if (edge >= 2 && bottom <= top)
 				continue;
-			double cost = place_cost(s, p, region, margin, x, &y, edge == 0) + 0.5 * n + t;
+			double cost = place_cost(s, cip, p, region, margin, x, &y, edge == 0) + 0.5 * n + t;
 			if (cost < best_cost) {
 				best_cost = cost;
 				*out_x = x;
@@ -1158,6 +1280,8 @@ static void place_in_corner(const builder *b, const panel *p, pst_box region, co
 			}
 		}
 	}
+	if (indexed)
+		cost_index_free(&ci);
 }
 
 /* Emit panel @p p, boxed, at the best corner of @p region. */
