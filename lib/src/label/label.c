@@ -31,7 +31,7 @@
 #define OWN_MARGIN 1.0        /* pt: how much nearer its own symbol a label must be… */
 #define OWN_RATIO 1.5         /* …and by what factor: another symbol at most this much farther misleads */
 #define RIVAL_CLEAR 1.0       /* another symbol within this many text sizes of a label misleads… */
-#define LEADER_CLEAR 0.3      /* …and a label with a leader pays for one within this share of it */
+#define LEADER_CLEAR 1.0      /* …and a label with a leader pays for one within this share of it */
 #define LINE_CLEARANCE 0.6    /* pt kept between a hard line's stroke and a label */
 #define SOFT_LINE_COST 0.7    /* per soft line under a label (at most 4 counted) */
 #define N_DIRS 24             /* leader directions */
