@@ -25,14 +25,21 @@ function startServe(posture, map, cwd) {
 	return new Promise((resolve, reject) => {
 		const proc = spawn(posture, ['serve', map, '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 		const log = { out: '', err: '' };
+		/* cleared once the URL is there: a pending timer would keep node running for its 60 s */
+		const timer = setTimeout(() => reject(new Error('posture serve printed no URL in 60 s')), 60000);
 		proc.stderr.on('data', (d) => { log.err += d; });
 		proc.stdout.on('data', (d) => {
 			log.out += d;
 			const m = log.out.match(/^(http:\/\/127\.0\.0\.1:\d+\/)$/m);
-			if (m) resolve({ proc, url: m[1], log });
+			if (m) {
+				clearTimeout(timer);
+				resolve({ proc, url: m[1], log });
+			}
 		});
-		proc.on('exit', (code) => reject(new Error(`posture serve ended (${code}): ${log.out}${log.err}`)));
-		setTimeout(() => reject(new Error('posture serve printed no URL in 60 s')), 60000);
+		proc.on('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`posture serve ended (${code}): ${log.out}${log.err}`));
+		});
 	});
 }
 

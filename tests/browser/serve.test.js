@@ -3,9 +3,9 @@
  * serve.test.js — `posture serve` in a real browser (issue 14): Debian's
  * Chromium, headless, driven by playwright-core, on a copy of the default
  * map.  The reader hides a layer, narrows the dates, searches and zooms in;
- * an edit of the incidents layer then shows its new item by itself (the
- * page reloads on the server's event, no manual reload) with all of that
- * kept; a broken edit shows its FILE:LINE:COLUMN error in the banner over
+ * an edit of the incidents layer then shows its new item by itself (on the
+ * server's event the page fetches the new map and swaps it in, with no
+ * reload, manual or not) with all of that kept; a broken edit shows its FILE:LINE:COLUMN error in the banner over
  * the map, which stays; the fix removes the banner and draws the map.  The
  * page logs no console error (a Content-Security-Policy violation would be
  * one) and asks for nothing but the server's own URLs.
@@ -74,11 +74,14 @@ test('an edit shows by itself, keeping toggles, dates, search and zoom; a broken
 	const zoomed = await viewBox(page);
 	assert.ok(!(await shown(page, '#pst-map [data-layer="bases"]')), 'bases hidden');
 
+	const count = async () => Number((await page.locator('label', { has: page.locator('input[data-layer="incidents"]') })
+		.innerText()).match(/\((\d+)\)/)[1]);
+	const before = await count();
 	const loads = [];
 	page.on('load', () => loads.push(Date.now()));
 	editLayer(SRC, PROJECT, 'in-place', 'add');
 	await page.locator('#incidents--live-test-drill').waitFor({ state: 'attached', timeout: 30000 });
-	assert.ok(loads.length >= 1, 'the page reloaded itself');
+	assert.deepEqual(loads, [], 'the new map was swapped into the page, not reloaded');
 	assert.equal(await page.isChecked('input[data-layer="bases"]'), false, 'the bases toggle is kept');
 	assert.ok(await page.isChecked('input[data-layer="incidents"]'));
 	assert.ok(!(await shown(page, '#pst-map [data-layer="bases"]')), 'bases still hidden on the new map');
@@ -86,6 +89,12 @@ test('an edit shows by itself, keeping toggles, dates, search and zoom; a broken
 	assert.equal(await page.inputValue('#pst-search'), 'Kant', 'the search is kept');
 	assert.equal(await page.locator('#pst-status').innerText(), status, 'and run again');
 	assert.equal(await viewBox(page), zoomed, 'the zoom is kept');
+	assert.equal(await count(), before + 1, 'the layer toggle counts the new item');
+	assert.equal(await page.locator('fieldset.pst-layers').count(), 1, 'the controls once, not twice');
+	assert.equal(await page.locator('.pst-zoom').count(), 1, 'one zoom bar');
+	await page.getByRole('button', { name: 'Show the whole map' }).click();
+	assert.notEqual(await viewBox(page), zoomed, 'the zoom buttons work on the new map');
+	await page.keyboard.press('Escape');
 
 	editLayer(SRC, PROJECT, 'rename', 'break');
 	const banner = page.locator('#pst-live');

@@ -14,7 +14,10 @@
  * tooltips beside their items.  Printing prints what the filters show, at
  * the whole map's extent.  Another script of the page may set the zoom
  * with a "pst-view" event on the SVG (detail {x, y, w}, as the viewBox;
- * the live preview does, html_live.c).  html.c computes each
+ * the live preview does, html_live.c); one that puts a newer page's
+ * header, main, footer and data in place of these sends "pst-replaced" on
+ * the document, and the script sets itself up again on them (the live
+ * preview does that too).  html.c computes each
  * string's SHA-256 for the page's Content-Security-Policy, so any other
  * script (one smuggled in through data, say) would not run.
  */
@@ -81,6 +84,15 @@ const char pst_html_script[] =
 	"(function () {\n"
 	"'use strict';\n"
 	"var doc = document;\n"
+	"/* Listeners on the document and the window, taken off before start() runs again. */\n"
+	"var added = [];\n"
+	"function listen(target, type, fn) {\n"
+	"	target.addEventListener(type, fn);\n"
+	"	added.push([target, type, fn]);\n"
+	"}\n"
+	"\n"
+	"/* Set the page up on its content: the map, the data, the controls. */\n"
+	"function start() {\n"
 	"var data = JSON.parse(doc.getElementById('pst-data').textContent);\n"
 	"var svg = doc.getElementById('pst-map');\n"
 	"var tip = doc.getElementById('pst-tip');\n"
@@ -330,16 +342,16 @@ const char pst_html_script[] =
 	"		var first = tip.querySelector('a, button');\n"
 	"		if (first) first.focus();\n"
 	"	});\n"
-	"	doc.addEventListener('keydown', function (e) {\n"
+	"	listen(doc, 'keydown', function (e) {\n"
 	"		if (e.key === 'Escape' && current) {\n"
 	"			e.preventDefault();\n"
 	"			hide(tip.contains(doc.activeElement));\n"
 	"		}\n"
 	"	});\n"
-	"	doc.addEventListener('click', function (e) {\n"
+	"	listen(doc, 'click', function (e) {\n"
 	"		if (pinned && !svg.contains(e.target) && !tip.contains(e.target)) hide(false);\n"
 	"	});\n"
-	"	window.addEventListener('resize', function () { if (current) place(current); });\n"
+	"	listen(window, 'resize', function () { if (current) place(current); });\n"
 	"}\n"
 	"\n"
 	"/* --- filters ------------------------------------------------------------ */\n"
@@ -643,7 +655,7 @@ const char pst_html_script[] =
 	"	svg.addEventListener('click', function (e) { /* a drag is not a click */\n"
 	"		if (moved) { e.stopImmediatePropagation(); moved = false; }\n"
 	"	}, true);\n"
-	"	doc.addEventListener('keydown', function (e) {\n"
+	"	listen(doc, 'keydown', function (e) {\n"
 	"		var t = e.target;\n"
 	"		var inMap = svg.contains(t) || bar.contains(t) || t === doc.body;\n"
 	"		if (!inMap || e.ctrlKey || e.metaKey || e.altKey) return;\n"
@@ -659,8 +671,8 @@ const char pst_html_script[] =
 	"		keys[e.key]();\n"
 	"	});\n"
 	"	var saved = null; /* print the whole map */\n"
-	"	window.addEventListener('beforeprint', function () { saved = view; setView(full); });\n"
-	"	window.addEventListener('afterprint', function () { if (saved) setView(saved); saved = null; });\n"
+	"	listen(window, 'beforeprint', function () { saved = view; setView(full); });\n"
+	"	listen(window, 'afterprint', function () { if (saved) setView(saved); saved = null; });\n"
 	"}\n"
 	"\n"
 	"setUpItems();\n"
@@ -673,4 +685,13 @@ const char pst_html_script[] =
 	"onEvents();\n"
 	"applyFilters();\n"
 	"says('');\n"
+	"}\n"
+	"\n"
+	"start();\n"
+	"/* Another script replaced the page's content with a newer page's: start again on it. */\n"
+	"doc.addEventListener('pst-replaced', function () {\n"
+	"	added.forEach(function (a) { a[0].removeEventListener(a[1], a[2]); });\n"
+	"	added = [];\n"
+	"	start();\n"
+	"});\n"
 	"}());\n";

@@ -7,14 +7,20 @@
  * The server sends two events.  "errors" carries a JSON array of
  * diagnostic lines (FILE:LINE:COLUMN: error: …), empty when the latest
  * render succeeded; the banner shows them, as text, over the last good map.
- * "reload" says a newer map is ready: the script saves what the reader set
- * (layer toggles, the date range when changed, the search and whether it
- * was run, the zoom) in sessionStorage, reloads the page, and the new page
- * puts it all back through the controls themselves, so the page's own
- * script stays the one source of its state.  The zoom goes back through the
- * page's "pst-view" event.  Like the page's own script, this one is named
- * by its SHA-256 in the Content-Security-Policy, which allows connections
- * to the page's own origin only.
+ * "reload" says a newer map is ready: the script fetches the page again
+ * and puts its header, map, text version and data in place of the ones
+ * shown, without reloading (the banner stays as it is); the page's own
+ * script sets itself up again on them (its "pst-replaced" event), and what
+ * the reader had set (layer toggles, the date range when changed, the
+ * search and whether it was run, the zoom, the scroll and the focus outside
+ * the map) goes back through the controls themselves, so the page's script
+ * stays the one source of its state.  The zoom goes back through the
+ * page's "pst-view" event.  When the swap is done, "pst-updated" is sent on
+ * the document.  Should the fetch fail, or not give a map page, the script
+ * falls back on a reload that keeps the same settings in sessionStorage.
+ * Like the page's own script, this one is named by its SHA-256 in the
+ * Content-Security-Policy, which allows connections to the page's own
+ * origin only.
  */
 #include "html_assets.h"
 
@@ -31,7 +37,6 @@ const char pst_html_live_script[] =
 	"'use strict';\n"
 	"var doc = document;\n"
 	"var banner = doc.getElementById('pst-live');\n"
-	"var svg = doc.getElementById('pst-map');\n"
 	"var KEY = 'pst-live-state';\n"
 	"\n"
 	"function byId(id) { return doc.getElementById(id); }\n"
@@ -49,7 +54,10 @@ const char pst_html_live_script[] =
 	"	var search = byId('pst-search');\n"
 	"	if (search) s.search = search.value;\n"
 	"	s.searched = !!search && search.value !== '' && search.value === asked;\n"
+	"	var svg = byId('pst-map');\n"
 	"	if (svg) s.view = svg.getAttribute('viewBox');\n"
+	"	var active = doc.activeElement;\n"
+	"	if (active && active.id && active !== doc.body) s.focus = active.id;\n"
 	"	return s;\n"
 	"}\n"
 	"\n"
@@ -74,9 +82,13 @@ const char pst_html_live_script[] =
 	"		search.value = s.search;\n"
 	"		if (s.searched && s.search && search.form) search.form.requestSubmit();\n"
 	"	}\n"
+	"	var svg = byId('pst-map');\n"
 	"	var vb = String(s.view || '').split(/[\\s,]+/).map(Number);\n"
 	"	if (svg && vb.length === 4 && vb.every(isFinite))\n"
 	"		svg.dispatchEvent(new CustomEvent('pst-view', { detail: { x: vb[0], y: vb[1], w: vb[2] } }));\n"
+	"	var focus = typeof s.focus === 'string' ? byId(s.focus) : null;\n"
+	"	if (focus && focus.focus && !(focus.closest && focus.closest('#pst-map')))\n"
+	"		focus.focus({ preventScroll: true });\n"
 	"	if (s.scroll) window.scrollTo(s.scroll[0], s.scroll[1]);\n"
 	"}\n"
 	"\n"
@@ -94,10 +106,62 @@ const char pst_html_live_script[] =
 	"\n"
 	"/* The search last run (Enter or Find), to run it again on the new map. */\n"
 	"var asked = null;\n"
-	"var searchInput = byId('pst-search');\n"
-	"if (searchInput && searchInput.form)\n"
-	"	searchInput.form.addEventListener('submit', function () { asked = searchInput.value; });\n"
+	"function watchSearch() {\n"
+	"	var input = byId('pst-search');\n"
+	"	if (input && input.form)\n"
+	"		input.form.addEventListener('submit', function () { asked = input.value; });\n"
+	"}\n"
 	"\n"
+	"/*\n"
+	" * Put the newer page @p fresh (parsed, its scripts never run) in place of\n"
+	" * this one's header, main, footer and data, keeping this banner; the page's\n"
+	" * script then sets itself up on them, and the reader's settings go back\n"
+	" * through the controls.  False when @p fresh is not such a page.\n"
+	" */\n"
+	"function swap(fresh) {\n"
+	"	var parts = ['body > header', 'body > main', 'body > footer', '#pst-data'];\n"
+	"	var olds = parts.map(function (q) { return doc.querySelector(q); });\n"
+	"	var news = parts.map(function (q) { return fresh.querySelector(q); });\n"
+	"	var slot = fresh.getElementById('pst-live');\n"
+	"	if (!slot || !fresh.getElementById('pst-map') || olds.concat(news).some(function (e) { return !e; }))\n"
+	"		return false;\n"
+	"	var s = state();\n"
+	"	slot.parentNode.replaceChild(banner, slot);\n"
+	"	olds.forEach(function (e, i) { e.parentNode.replaceChild(doc.adoptNode(news[i]), e); });\n"
+	"	doc.title = fresh.title;\n"
+	"	doc.dispatchEvent(new Event('pst-replaced'));\n"
+	"	watchSearch();\n"
+	"	restore(s);\n"
+	"	doc.dispatchEvent(new Event('pst-updated'));\n"
+	"	return true;\n"
+	"}\n"
+	"\n"
+	"/* The fallback: reload, the settings kept in sessionStorage for the new page. */\n"
+	"function reload() {\n"
+	"	events.close();\n"
+	"	try { sessionStorage.setItem(KEY, JSON.stringify(state())); } catch (e) { /* reload anyway */ }\n"
+	"	window.location.reload();\n"
+	"}\n"
+	"\n"
+	"/* Fetch the newest page and swap it in; one fetch at a time, and again if news came meanwhile. */\n"
+	"var fetching = false, again = false;\n"
+	"function update() {\n"
+	"	if (fetching) { again = true; return; }\n"
+	"	fetching = true;\n"
+	"	fetch(window.location.pathname, { cache: 'no-store', credentials: 'same-origin' })\n"
+	"		.then(function (r) {\n"
+	"			if (!r.ok) throw new Error('status ' + r.status);\n"
+	"			return r.text();\n"
+	"		})\n"
+	"		.then(function (html) {\n"
+	"			if (!swap(new DOMParser().parseFromString(html, 'text/html'))) throw new Error('not a map page');\n"
+	"			fetching = false;\n"
+	"			if (again) { again = false; update(); }\n"
+	"		})\n"
+	"		.catch(reload);\n"
+	"}\n"
+	"\n"
+	"watchSearch();\n"
 	"var saved = null;\n"
 	"try { saved = sessionStorage.getItem(KEY); sessionStorage.removeItem(KEY); } catch (e) { saved = null; }\n"
 	"if (saved) {\n"
@@ -109,9 +173,5 @@ const char pst_html_live_script[] =
 	"	try { lines = JSON.parse(e.data); } catch (err) { lines = ['(unreadable message from the server)']; }\n"
 	"	showErrors(Array.isArray(lines) ? lines.map(String) : []);\n"
 	"});\n"
-	"events.addEventListener('reload', function () {\n"
-	"	events.close();\n"
-	"	try { sessionStorage.setItem(KEY, JSON.stringify(state())); } catch (e) { /* reload anyway */ }\n"
-	"	window.location.reload();\n"
-	"});\n"
+	"events.addEventListener('reload', update);\n"
 	"}());\n";
