@@ -3,10 +3,12 @@
  * live.js — the harness of bench/live.  A copy of the default map is served
  * by `posture serve`; the page is open in headless Chromium.  Each edit
  * names the test item of the incidents layer anew ("Edit 7"), staged in
- * layers/incidents.geojson.new and renamed over the layer at t0.  An init
- * script in the page notes when the first frame after the new page's
- * content is painted (requestAnimationFrame after DOMContentLoaded); the
- * edit's latency is that instant minus t0, both on the machine's clock.  The
+ * layers/incidents.geojson.new and renamed over the layer at t0.  The page
+ * swaps the new map in place and then sends "pst-updated" (html_live.c); an
+ * init script in the page notes when the frame that shows it has been drawn
+ * (a task queued from the next requestAnimationFrame callback runs after
+ * that frame's style, layout and paint); the edit's latency is that instant
+ * minus t0, both on the machine's clock.  The
  * server's own figures for the build and page (its "drawn (… s; … s CPU)"
  * line: wall time, and the CPU time of the thread that builds) are kept too.
  */
@@ -38,8 +40,10 @@ async function main() {
 		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
 	const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 	await page.addInitScript(() => {
-		document.addEventListener('DOMContentLoaded', () => {
-			requestAnimationFrame(() => { window.__shown = performance.timeOrigin + performance.now(); });
+		document.addEventListener('pst-updated', () => {
+			requestAnimationFrame(() => setTimeout(() => {
+				window.__shown = performance.timeOrigin + performance.now();
+			}, 0));
 		});
 	});
 	await page.goto(server.url);
@@ -49,6 +53,7 @@ async function main() {
 		stage(`Edit ${i}`);
 		await page.waitForTimeout(300); /* let the machine settle between edits */
 		const drawn = (server.log.out.match(/drawn \(/g) || []).length;
+		await page.evaluate(() => { window.__shown = undefined; });
 		const t0 = performance.timeOrigin + performance.now();
 		fs.renameSync(layer + '.new', layer);
 		await page.getByText(`Edit ${i}`, { exact: true }).first().waitFor({ state: 'attached', timeout: 30000 });

@@ -19,7 +19,9 @@
  *
  * Debouncing: a change is acted on once no further change arrived for
  * QUIET_MS (a save that truncates then writes, or a burst of saves, gives
- * one build), or after BURST_MS of changes without a pause.
+ * one build), or after BURST_MS of changes without a pause.  When the last
+ * change was a file complete (closed after writing, or renamed into place,
+ * as a save ends), SETTLED_MS of quiet is enough.
  *
  * Signals: SIGINT, SIGTERM and SIGHUP are blocked and read from a signalfd,
  * so Ctrl-C ends the wait, never a write half done.
@@ -42,6 +44,7 @@
 #include "live.h"
 
 #define QUIET_MS 30
+#define SETTLED_MS 5
 #define BURST_MS 1000
 #define WATCH_MASK (IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
                     IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR)
@@ -222,8 +225,8 @@ static bool layer_name(const char *name)
 	       (len > 5 && !strcmp(name + len - 5, ".gpkg"));
 }
 
-/* Mark the maps event @p e concerns; true when it concerns one. */
-static bool take_event(cli_live *lw, const struct inotify_event *e, bool *changed)
+/* Mark the maps event @p e concerns; true when it concerns one (*settled: it ends a save). */
+static bool take_event(cli_live *lw, const struct inotify_event *e, bool *changed, bool *settled)
 {
 	if (!e->len)
 		return false;
@@ -243,11 +246,13 @@ static bool take_event(cli_live *lw, const struct inotify_event *e, bool *change
 		posture_inputs_forget(lw->inputs, w->path);
 		hit = true;
 	}
+	if (hit)
+		*settled = (e->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) != 0;
 	return hit;
 }
 
-/* Read what inotify has; true when some of it concerns a map. */
-static bool drain(cli_live *lw, bool *changed)
+/* Read what inotify has; true when some of it concerns a map (*settled: as take_event). */
+static bool drain(cli_live *lw, bool *changed, bool *settled)
 {
 	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool hit = false;
@@ -257,7 +262,7 @@ static bool drain(cli_live *lw, bool *changed)
 			return hit;
 		for (char *p = buf; p < buf + n;) {
 			const struct inotify_event *e = (const struct inotify_event *)p;
-			hit = take_event(lw, e, changed) || hit;
+			hit = take_event(lw, e, changed, settled) || hit;
 			p += sizeof(*e) + e->len;
 		}
 	}
@@ -274,10 +279,11 @@ cli_live_event cli_live_wait(cli_live *lw, int wake_fd, bool *changed)
 {
 	memset(changed, 0, lw->n_maps * sizeof(*changed));
 	long first = -1; /* when the first relevant change of this burst arrived */
+	bool settled = false; /* the latest relevant change ended a save */
 	for (;;) {
 		struct pollfd fds[3] = { { lw->signal_fd, POLLIN, 0 }, { lw->inotify_fd, POLLIN, 0 },
 			                 { wake_fd, POLLIN, 0 } };
-		int timeout = first < 0 ? -1 : QUIET_MS;
+		int timeout = first < 0 ? -1 : settled ? SETTLED_MS : QUIET_MS;
 		if (first >= 0 && now_ms() - first >= BURST_MS)
 			return CLI_LIVE_CHANGED;
 		int n = poll(fds, wake_fd >= 0 ? 3 : 2, timeout);
@@ -295,8 +301,8 @@ cli_live_event cli_live_wait(cli_live *lw, int wake_fd, bool *changed)
 			return CLI_LIVE_STOP;
 		}
 		if (n == 0)
-			return CLI_LIVE_CHANGED; /* quiet for QUIET_MS after a change */
-		if ((fds[1].revents & POLLIN) && drain(lw, changed) && first < 0)
+			return CLI_LIVE_CHANGED; /* quiet for a while after a change */
+		if ((fds[1].revents & POLLIN) && drain(lw, changed, &settled) && first < 0)
 			first = now_ms();
 		if (wake_fd >= 0 && (fds[2].revents & POLLIN) && first < 0)
 			return CLI_LIVE_WAKE;
