@@ -10,7 +10,12 @@
  * the file's inode, which a watch on the file would lose, while the folder
  * sees the new name arrive.  A file that is missing is watched the same way,
  * so creating it triggers a build.  A folder that was listed triggers on
- * names a layers folder takes (.geojson, .gpkg) appearing or going.
+ * names a layers folder takes (.geojson, .gpkg) appearing or going.  A
+ * file that is a symbolic link is watched where it leads too, so an edit of
+ * the target (in a folder of its own) is seen.  A watched folder that is
+ * deleted or moved away is watched for again from its parent: when a folder
+ * of that name comes back, it is watched anew and the maps that read from it
+ * are built again.
  *
  * The builds share one posture_inputs store: the shapefiles, read and
  * checked once, and the validated layers.  When a file changes, every entry
@@ -40,6 +45,7 @@
 
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 
 #include "live.h"
 
@@ -47,9 +53,9 @@
 #define SETTLED_MS 5
 #define BURST_MS 1000
 #define WATCH_MASK (IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
-                    IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR)
+                    IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
-/* A folder watched: its inotify descriptor and real path. */
+/* A folder watched: its inotify descriptor (-1: gone, waiting to come back) and real path. */
 typedef struct {
 	int wd;
 	char *real;
@@ -166,12 +172,34 @@ static long watch_dir(cli_live *lw, const char *dir)
 	return (long)lw->n_dirs++;
 }
 
+/* Watch @p name (NULL: the listing) in folder @p dir for map @p map, forgetting @p path. */
+static void watch_name(cli_live *lw, size_t map, const char *dir, const char *name,
+                       const char *path)
+{
+	long d = watch_dir(lw, dir);
+	if (d < 0)
+		return;
+	for (size_t i = 0; i < lw->n_paths; i++) {
+		const watched_path *w = &lw->paths[i];
+		if (w->map == map && w->dir == (size_t)d && !strcmp(w->path, path) &&
+		    (w->name && name ? !strcmp(w->name, name) : w->name == name))
+			return;
+	}
+	if (!grow((void **)&lw->paths, &lw->cap_paths, lw->n_paths + 1, sizeof(*lw->paths)))
+		return;
+	watched_path *w = &lw->paths[lw->n_paths];
+	*w = (watched_path){ map, (size_t)d, name ? strdup(name) : NULL, strdup(path) };
+	if ((name && !w->name) || !w->path) {
+		free(w->name);
+		free(w->path);
+		return;
+	}
+	lw->n_paths++;
+}
+
 /* Watch @p path (as recorded; a folder's ends in '/') for map @p map. */
 static void watch_path(cli_live *lw, size_t map, const char *path)
 {
-	for (size_t i = 0; i < lw->n_paths; i++)
-		if (lw->paths[i].map == map && !strcmp(lw->paths[i].path, path))
-			return;
 	size_t len = strlen(path);
 	bool folder = len > 1 && path[len - 1] == '/';
 	char dir[PATH_MAX];
@@ -185,17 +213,16 @@ static void watch_path(cli_live *lw, size_t map, const char *path)
 			snprintf(dir, sizeof(dir), "/");
 		name = slash ? slash + 1 : path;
 	}
-	long d = watch_dir(lw, dir);
-	if (d < 0 || !grow((void **)&lw->paths, &lw->cap_paths, lw->n_paths + 1, sizeof(*lw->paths)))
-		return;
-	watched_path *w = &lw->paths[lw->n_paths];
-	*w = (watched_path){ map, (size_t)d, name ? strdup(name) : NULL, strdup(path) };
-	if ((name && !w->name) || !w->path) {
-		free(w->name);
-		free(w->path);
-		return;
+	watch_name(lw, map, dir, name, path);
+	struct stat st;
+	char *target = name && lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL)
+	                                                                    : NULL;
+	char *slash = target ? strrchr(target, '/') : NULL;
+	if (slash) { /* a link: where it leads is watched too */
+		*slash = '\0';
+		watch_name(lw, map, slash == target ? "/" : target, slash + 1, path);
 	}
-	lw->n_paths++;
+	free(target);
 }
 
 int cli_live_build(posture_scene **scene, posture_map **map, posture_ctx **ctx, cli_live *lw,
@@ -225,15 +252,73 @@ static bool layer_name(const char *name)
 	       (len > 5 && !strcmp(name + len - 5, ".gpkg"));
 }
 
+/* Mark the maps that read from folder @p dir as changed, forgetting what they read there. */
+static void folder_changed(cli_live *lw, size_t dir, bool *changed)
+{
+	for (size_t i = 0; i < lw->n_paths; i++) {
+		if (lw->paths[i].dir != dir)
+			continue;
+		changed[lw->paths[i].map] = true;
+		posture_inputs_forget(lw->inputs, lw->paths[i].path);
+	}
+}
+
+/* Folder @p dir went (deleted or moved away): wait for it to come back, from its parent. */
+static void folder_gone(cli_live *lw, size_t dir)
+{
+	if (lw->dirs[dir].wd >= 0)
+		inotify_rm_watch(lw->inotify_fd, lw->dirs[dir].wd); /* moved away: not that one */
+	lw->dirs[dir].wd = -1;
+	char parent[PATH_MAX];
+	const char *slash = strrchr(lw->dirs[dir].real, '/');
+	if (!slash || slash == lw->dirs[dir].real)
+		snprintf(parent, sizeof(parent), "/");
+	else
+		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - lw->dirs[dir].real),
+		         lw->dirs[dir].real);
+	if (strcmp(parent, lw->dirs[dir].real) != 0)
+		watch_dir(lw, parent); /* may itself be gone: then its own parent is asked */
+}
+
+/* Watch again the folders that went and are back; true when one came back. */
+static bool folders_back(cli_live *lw, bool *changed)
+{
+	bool any = false, again = true;
+	while (again) { /* a folder back may hold another (mkdir -p, cp -r) */
+		again = false;
+		for (size_t i = 0; i < lw->n_dirs; i++) {
+			if (lw->dirs[i].wd >= 0)
+				continue;
+			int wd = inotify_add_watch(lw->inotify_fd, lw->dirs[i].real, WATCH_MASK);
+			if (wd < 0)
+				continue;
+			lw->dirs[i].wd = wd;
+			folder_changed(lw, i, changed);
+			any = again = true;
+		}
+	}
+	return any;
+}
+
 /* Mark the maps event @p e concerns; true when it concerns one (*settled: it ends a save). */
 static bool take_event(cli_live *lw, const struct inotify_event *e, bool *changed, bool *settled)
 {
-	if (!e->len)
-		return false;
 	size_t dir = lw->n_dirs;
 	for (size_t i = 0; i < lw->n_dirs; i++)
-		if (lw->dirs[i].wd == e->wd)
+		if (lw->dirs[i].wd >= 0 && lw->dirs[i].wd == e->wd)
 			dir = i;
+	if (dir < lw->n_dirs && (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))) {
+		folder_changed(lw, dir, changed); /* its files are not there any more */
+		folder_gone(lw, dir);
+		*settled = false;
+		return true;
+	}
+	if ((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO)) && folders_back(lw, changed)) {
+		*settled = false;
+		return true;
+	}
+	if (!e->len)
+		return false;
 	bool hit = false;
 	bool listing = !(e->mask & (IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB)); /* a name came or went */
 	for (size_t i = 0; dir < lw->n_dirs && i < lw->n_paths; i++) {

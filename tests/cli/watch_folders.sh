@@ -1,0 +1,61 @@
+#!/bin/sh
+# posture watch (issue 14) when folders move under it: a layer that is a
+# symbolic link into another folder is drawn again when its target is saved
+# there (by rename, as vim does); the layers folder deleted makes the map fail
+# with an error naming the missing file, and the folder made again (cp -r)
+# with an edited layer is watched anew and drawn without restarting watch.
+set -eu
+. "$(dirname "$0")/lib.sh"
+cd "$TMP"
+mkdir proj elsewhere
+cp -r "$SRC/maps" "$SRC/layers" proj/
+sed -i "s|^shapes *=.*|shapes = $SRC/shapes|" proj/maps/central-asia.ini
+mv proj/layers/places.geojson elsewhere/places.geojson
+ln -s "$TMP/elsewhere/places.geojson" proj/layers/places.geojson
+cd proj
+
+"$POSTURE" watch maps/central-asia.ini -d out --allow-path "$TMP/elsewhere" > "$TMP/log" \
+	2> "$TMP/errlog" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+
+# wait_for N TEXT: until the log has N lines containing TEXT (30 s at most).
+wait_for() {
+	i=0
+	while [ "$(grep -cF -- "$2" "$TMP/log" || true)" -lt "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 300 ] || { cat "$TMP/log" "$TMP/errlog" >&2; fail "no ${1}th '$2' in the log"; }
+		kill -0 $pid 2>/dev/null || { cat "$TMP/log" "$TMP/errlog" >&2; fail "watch ended"; }
+		sleep 0.1
+	done
+}
+
+wait_for 1 "wrote out/central-asia.png"
+wait_for 1 "watching"
+grep -q 'Tashkent' out/central-asia.html || fail "the linked places layer is not drawn"
+
+# the link's target saved by rename in its own folder
+sed 's/"Tashkent"/"Toshkent"/' "$TMP/elsewhere/places.geojson" > "$TMP/elsewhere/places.new"
+mv "$TMP/elsewhere/places.new" "$TMP/elsewhere/places.geojson"
+wait_for 2 "wrote out/central-asia.png"
+grep -q 'Toshkent' out/central-asia.html || fail "an edit of a linked layer's target was not drawn"
+
+# the layers folder goes: the map fails, saying which file is missing
+cp -r layers "$TMP/layers.saved"
+rm -rf layers
+wait_for 1 "not drawn"
+grep -q 'layers' "$TMP/errlog" || { cat "$TMP/errlog" >&2; fail "no error names the missing layers"; }
+
+# and comes back, edited: watched again and drawn
+python3 "$SRC/tests/tools/edit-layer.py" in-place add "$TMP/layers.saved/incidents.geojson"
+rm -f "$TMP/layers.saved/incidents.geojson.orig"
+cp -r "$TMP/layers.saved" layers
+wait_for 3 "wrote out/central-asia.png"
+grep -q 'id="incidents--live-test-drill"' out/central-asia.html ||
+	fail "the layers folder made again was not drawn"
+python3 "$SRC/tests/tools/edit-layer.py" rename rename layers/incidents.geojson
+wait_for 4 "wrote out/central-asia.png"
+grep -q 'Live drill, renamed' out/central-asia.html || fail "the folder made again is not watched"
+
+stop_cleanly $pid watch
+pass
