@@ -3,7 +3,8 @@
 # symbolic link into another folder is drawn again when its target is saved
 # there (by rename, as vim does); the layers folder deleted makes the map fail
 # with an error naming the missing file, and the folder made again (cp -r)
-# with an edited layer is watched anew and drawn without restarting watch.
+# with an edited layer is watched anew and drawn without restarting watch;
+# a layer removed is no longer counted in the "watching N files" line.
 set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
@@ -56,6 +57,18 @@ grep -q 'id="incidents--live-test-drill"' out/central-asia.html ||
 python3 "$SRC/tests/tools/edit-layer.py" rename rename layers/incidents.geojson
 wait_for 4 "wrote out/central-asia.png"
 grep -q 'Live drill, renamed' out/central-asia.html || fail "the folder made again is not watched"
+
+# a layer removed from the folder: drawn without it, and no longer counted as watched
+watched() { grep -o 'watching [0-9]*' "$TMP/log" | tail -n 1 | cut -d' ' -f2; }
+n=$(watched)
+rm layers/borders.geojson
+wait_for 5 "wrote out/central-asia.png"
+i=0
+while [ "$(watched)" -ge "$n" ]; do
+	i=$((i + 1))
+	[ $i -le 100 ] || { cat "$TMP/log" >&2; fail "still watching $(watched) files and folders (was $n)"; }
+	sleep 0.1
+done
 
 stop_cleanly $pid watch
 pass

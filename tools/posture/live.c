@@ -67,6 +67,7 @@ typedef struct {
 	size_t dir;   /* index into dirs */
 	char *name;   /* file name in that folder; NULL: the folder's listing itself */
 	char *path;   /* as the build recorded it (for posture_inputs_forget) */
+	bool stale;   /* not read by the build under way (dropped if that build succeeds) */
 } watched_path;
 
 struct cli_live {
@@ -182,13 +183,15 @@ static void watch_name(cli_live *lw, size_t map, const char *dir, const char *na
 	for (size_t i = 0; i < lw->n_paths; i++) {
 		const watched_path *w = &lw->paths[i];
 		if (w->map == map && w->dir == (size_t)d && !strcmp(w->path, path) &&
-		    (w->name && name ? !strcmp(w->name, name) : w->name == name))
+		    (w->name && name ? !strcmp(w->name, name) : w->name == name)) {
+			lw->paths[i].stale = false;
 			return;
+		}
 	}
 	if (!grow((void **)&lw->paths, &lw->cap_paths, lw->n_paths + 1, sizeof(*lw->paths)))
 		return;
 	watched_path *w = &lw->paths[lw->n_paths];
-	*w = (watched_path){ map, (size_t)d, name ? strdup(name) : NULL, strdup(path) };
+	*w = (watched_path){ map, (size_t)d, name ? strdup(name) : NULL, strdup(path), false };
 	if ((name && !w->name) || !w->path) {
 		free(w->name);
 		free(w->path);
@@ -239,8 +242,24 @@ int cli_live_build(posture_scene **scene, posture_map **map, posture_ctx **ctx, 
 		rc = posture_map_load(map, *ctx, path);
 	if (rc == POSTURE_OK)
 		rc = posture_scene_build_with(scene, *ctx, *map, lw->inputs);
+	for (size_t i = 0; i < lw->n_paths; i++)
+		lw->paths[i].stale = lw->paths[i].map == index;
 	for (size_t i = 0; i < posture_ctx_read_count(*ctx); i++)
 		watch_path(lw, index, posture_ctx_read_path(*ctx, i));
+	/* A good build read all it needs: what it no longer reads is not watched for it.
+	 * A failed one may have stopped early: everything stays watched. */
+	size_t kept = 0;
+	for (size_t i = 0; i < lw->n_paths; i++) {
+		watched_path *w = &lw->paths[i];
+		if (w->stale && rc == POSTURE_OK) {
+			free(w->name);
+			free(w->path);
+			continue;
+		}
+		w->stale = false;
+		lw->paths[kept++] = *w;
+	}
+	lw->n_paths = kept;
 	return rc;
 }
 
