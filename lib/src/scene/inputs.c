@@ -13,6 +13,10 @@
  * output from replacing one of the run's inputs).  Only inputs that passed
  * validation are stored, so a map with broken data reports its errors itself.
  *
+ * Besides inputs, the store remembers results worth keeping between builds
+ * (pst_inputs_memo_get), keyed by all the bytes they were computed from, so
+ * that an entry never needs forgetting: a change gives another key.
+ *
  * Invariant: a stored input is never changed after it is stored; builds read
  * it only (the shapefile's attribute buffer is the one exception, reused by
  * each read, which is why a store serves one build at a time).
@@ -48,11 +52,22 @@ typedef struct {
 	replay seen;
 } shape_entry;
 
+/* A result remembered by the bytes it was computed from (pst_inputs_memo_get). */
+typedef struct {
+	char *kind;
+	void *key, *value;
+	size_t key_len, value_len;
+} memo_entry;
+
+#define MEMO_MAX_BYTES ((size_t)64 << 20) /* past this, the memo starts again empty */
+
 struct posture_inputs {
 	data_entry *data;    /* layer sets, in the order first read */
 	size_t n_data, cap_data;
 	shape_entry *shapes; /* shapefiles, in the order first read */
 	size_t n_shapes, cap_shapes;
+	memo_entry *memo;
+	size_t n_memo, cap_memo, memo_bytes;
 };
 
 int posture_inputs_create(posture_inputs **out)
@@ -74,6 +89,56 @@ static void replay_free(replay *r)
 	free(r->reads);
 }
 
+static void memo_clear(posture_inputs *in)
+{
+	for (size_t i = 0; i < in->n_memo; i++) {
+		free(in->memo[i].kind);
+		free(in->memo[i].key);
+		free(in->memo[i].value);
+	}
+	in->n_memo = 0;
+	in->memo_bytes = 0;
+}
+
+const void *pst_inputs_memo_get(const posture_inputs *in, const char *kind, const void *key,
+                                size_t key_len, size_t *value_len)
+{
+	for (size_t i = 0; in && i < in->n_memo; i++) {
+		const memo_entry *e = &in->memo[i];
+		if (e->key_len == key_len && !strcmp(e->kind, kind) && !memcmp(e->key, key, key_len)) {
+			*value_len = e->value_len;
+			return e->value;
+		}
+	}
+	return NULL;
+}
+
+void pst_inputs_memo_put(posture_inputs *in, const char *kind, const void *key, size_t key_len,
+                         const void *value, size_t value_len)
+{
+	if (!in || key_len + value_len > MEMO_MAX_BYTES)
+		return;
+	if (in->memo_bytes + key_len + value_len > MEMO_MAX_BYTES)
+		memo_clear(in); /* what earlier maps or extents needed goes */
+	if (pst_grow((void **)&in->memo, &in->cap_memo, in->n_memo + 1, sizeof(*in->memo)) !=
+	    POSTURE_OK)
+		return;
+	memo_entry e = { pst_strdup(kind), malloc(key_len ? key_len : 1),
+		         malloc(value_len ? value_len : 1), key_len, value_len };
+	if (!e.kind || !e.key || !e.value) {
+		free(e.kind);
+		free(e.key);
+		free(e.value);
+		return; /* not remembered: computed again next time */
+	}
+	if (key_len)
+		memcpy(e.key, key, key_len);
+	if (value_len)
+		memcpy(e.value, value, value_len);
+	in->memo[in->n_memo++] = e;
+	in->memo_bytes += key_len + value_len;
+}
+
 void posture_inputs_destroy(posture_inputs *in)
 {
 	if (!in)
@@ -88,6 +153,8 @@ void posture_inputs_destroy(posture_inputs *in)
 		pst_shapefile_close(in->shapes[i].sf);
 		replay_free(&in->shapes[i].seen);
 	}
+	memo_clear(in);
+	free(in->memo);
 	free(in->data);
 	free(in->shapes);
 	free(in);

@@ -31,4 +31,16 @@ int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *
 /** Done with a shapefile from pst_inputs_shapefile() (closes it when it was not shared). */
 void pst_inputs_release_shapefile(posture_inputs *in, pst_shapefile *sf);
 
+/**
+ * The value remembered under @p kind and @p key (@p key_len bytes: all the
+ * bytes the value was computed from), its size in *value_len; NULL when none
+ * or when @p in is NULL.  Borrowed until the next pst_inputs_memo_put().
+ */
+const void *pst_inputs_memo_get(const posture_inputs *in, const char *kind, const void *key,
+                                size_t key_len, size_t *value_len);
+
+/** Remember @p value under @p kind and @p key (copies both; nothing when @p in is NULL). */
+void pst_inputs_memo_put(posture_inputs *in, const char *kind, const void *key, size_t key_len,
+                         const void *value, size_t value_len);
+
 #endif

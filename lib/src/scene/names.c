@@ -8,13 +8,15 @@
  * best cell, over the outline simplified to a point.  A country whose
  * visible part has no room for its name is not named.  Other roomy points,
  * spread over the country, go with the name: where labels or furniture
- * take the pole, placement tries them (label.c).
+ * take the pole, placement tries them (label.c).  With a store of inputs
+ * (serve, watch, batches), each outline's search is done once.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builder.h"
+#include "inputs.h"
 
 #define GRID 16      /* samples per side of the first search */
 #define REFINE 3     /* finer searches around the best sample */
@@ -145,16 +147,56 @@ static size_t other_spots(const rings *r, const pst_box *bb, double px, double p
 	return n_kept - 1;
 }
 
+/* What pole() found, as the store remembers it. */
+typedef struct {
+	double x, y, best;
+	size_t n_spots;
+	double spots[2 * MAX_SPOTS];
+} pole_found;
+
+/* The bytes pole()'s result depends on: @p need and the simplified rings; NULL: no memory. */
+static char *pole_key(const rings *r, double need, size_t *len)
+{
+	size_t n_pts = r->n_rings ? r->end[r->n_rings - 1] : 0;
+	*len = sizeof(need) + sizeof(r->n_rings) + r->n_rings * sizeof(*r->end) +
+	       n_pts * 2 * sizeof(double);
+	char *key = malloc(*len), *at = key;
+	if (!key)
+		return NULL;
+	memcpy(at, &need, sizeof(need));
+	at += sizeof(need);
+	memcpy(at, &r->n_rings, sizeof(r->n_rings));
+	at += sizeof(r->n_rings);
+	memcpy(at, r->end, r->n_rings * sizeof(*r->end));
+	at += r->n_rings * sizeof(*r->end);
+	memcpy(at, r->xy, n_pts * 2 * sizeof(double));
+	return key;
+}
+
 /* The best place for a name in @p it and how much room it has there; other
- * places with at least @p need of room go to @p spots (*n_spots of them). */
-static double pole(const pst_item *it, double *x, double *y, double need, double *spots,
-                   size_t *n_spots)
+ * places with at least @p need of room go to @p spots (*n_spots of them).
+ * The search is done once per outline and need: the store (@p in, or NULL)
+ * remembers it for the next build. */
+static double pole(posture_inputs *in, const pst_item *it, double *x, double *y, double need,
+                   double *spots, size_t *n_spots)
 {
 	rings r = { 0 };
 	double best = -1;
 	*n_spots = 0;
 	*x = *y = 0; /* set even when there is no room, so no caller reads them unset */
-	if (simplified_rings(&r, it) == POSTURE_OK && r.n_rings) {
+	size_t key_len = 0, found_len = 0;
+	char *key = NULL;
+	const pole_found *memo = NULL;
+	if (simplified_rings(&r, it) == POSTURE_OK && r.n_rings && in &&
+	    (key = pole_key(&r, need, &key_len)))
+		memo = pst_inputs_memo_get(in, "country-name-pole", key, key_len, &found_len);
+	if (memo && found_len == sizeof(*memo)) {
+		*x = memo->x;
+		*y = memo->y;
+		best = memo->best;
+		*n_spots = memo->n_spots;
+		memcpy(spots, memo->spots, memo->n_spots * 2 * sizeof(double));
+	} else if (r.n_rings) {
 		pst_box bb = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
 		for (size_t i = 0; i < r.end[r.n_rings - 1]; i++) {
 			bb.x0 = fmin(bb.x0, r.xy[2 * i]);
@@ -172,7 +214,13 @@ static double pole(const pst_item *it, double *x, double *y, double need, double
 		}
 		if (best >= need)
 			*n_spots = other_spots(&r, &bb, *x, *y, need, spots);
+		if (key) {
+			pole_found f = { *x, *y, best, *n_spots, { 0 } };
+			memcpy(f.spots, spots, *n_spots * 2 * sizeof(double));
+			pst_inputs_memo_put(in, "country-name-pole", key, key_len, &f, sizeof(f));
+		}
 	}
+	free(key);
 	free(r.xy);
 	free(r.end);
 	return best;
@@ -232,7 +280,7 @@ int pst_add_country_names(builder *b)
 		if (strcmp(c->kind, "country") != 0 || !c->n_parts || !c->name[0])
 			continue;
 		double need = b->theme->country_size * b->k * 1.5;
-		double r = pole(c, &x, &y, need, spots, &n_spots);
+		double r = pole(b->inputs, c, &x, &y, need, spots, &n_spots);
 		if (r >= need)
 			rc = add_name(b, g, c, x, y, spots, n_spots);
 	}
