@@ -3,7 +3,7 @@
  * every path it read or looked for (posture_ctx_read_path), also when it
  * borrows its inputs from a store; a store keeps serving what it read until
  * posture_inputs_forget() names a file the input read, and then reads it
- * again.  On a copy of the default map's layers, edited by
+ * again; what it remembers between builds changes nothing drawn.  On a copy of the default map's layers, edited by
  * tests/tools/edit-layer.py.
  */
 #include <setjmp.h>
@@ -163,12 +163,34 @@ static void test_inputs_live_page_only_when_asked(void **state)
 	posture_ctx_destroy(ctx);
 }
 
+/* What the store remembers between builds (the country names' places) changes nothing drawn. */
+static void test_inputs_remembered_results_draw_the_same(void **state)
+{
+	(void)state;
+	posture_ctx *ctx;
+	posture_inputs *inputs;
+	assert_int_equal(posture_ctx_create(&ctx), POSTURE_OK);
+	assert_int_equal(posture_inputs_create(&inputs), POSTURE_OK);
+	char *fresh = build_html(ctx, NULL, NULL);
+	char *first = build_html(ctx, inputs, NULL);
+	char *again = build_html(ctx, inputs, NULL);
+	assert_non_null(strstr(fresh, "id=\"name-"));
+	assert_string_equal(first, fresh);
+	assert_string_equal(again, fresh);
+	free(fresh);
+	free(first);
+	free(again);
+	posture_inputs_destroy(inputs);
+	posture_ctx_destroy(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inputs_reads_listed_also_when_borrowed),
 		cmocka_unit_test(test_inputs_forget_reads_again),
 		cmocka_unit_test(test_inputs_live_page_only_when_asked),
+		cmocka_unit_test(test_inputs_remembered_results_draw_the_same),
 	};
 	return cmocka_run_group_tests(tests, set_up, tear_down);
 }
