@@ -14,8 +14,9 @@
  * What is served, and nothing else: GET or HEAD of
  *   /            the interactive HTML page with its inline SVG, in its live
  *                form (posture_render_opts.live_events): an error banner,
- *                and a reload on each new render that keeps the reader's
- *                toggles, dates, search and zoom;
+ *                and, on each new render, the new map fetched and swapped
+ *                in place, keeping the reader's toggles, dates, search and
+ *                zoom;
  *   /map.png, /map.svg, /map.pdf   the latest good render in that format;
  *   /events      Server-Sent Events: "errors" (a JSON array of the latest
  *                render's diagnostic lines, [] when it drew) at once and
@@ -55,10 +56,11 @@ static const char usage[] =
 	"Preview the map in a browser while you edit it: draws it, serves it on\n"
 	"http://127.0.0.1:PORT/ (loopback only; the address is printed), and draws it\n"
 	"again whenever a file it read changes, as 'posture watch' does.  The open\n"
-	"page reloads itself (Server-Sent Events) keeping its layer toggles, dates,\n"
-	"search and zoom; a broken edit shows its errors in a banner over the last\n"
-	"good map.  GET / is the HTML map; /map.png, /map.svg and /map.pdf are the\n"
-	"latest render in those formats.  Writes no files.  Ctrl-C stops it.\n"
+	"page swaps in the new map (Server-Sent Events; no reload) keeping its layer\n"
+	"toggles, dates, search and zoom; a broken edit shows its errors in a banner\n"
+	"over the last good map.  GET / is the HTML map; /map.png, /map.svg and\n"
+	"/map.pdf are the latest render in those formats.  Writes no files.  Ctrl-C\n"
+	"stops it.\n"
 	"\n"
 	"options:\n"
 	"  -p, --port N          TCP port on 127.0.0.1 (default: 8000; 0 picks a free one)\n"
