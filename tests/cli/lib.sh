@@ -47,3 +47,15 @@ stop_cleanly() {
 	trap - EXIT
 	[ "$_status" -eq 0 ] || fail "Ctrl-C: $2 exited with status $_status, want 0"
 }
+
+# wait_for N TEXT: until $TMP/log has N lines containing TEXT (30 s at most),
+# while the background posture $pid (watch) runs; its output is shown on failure.
+wait_for() {
+	_i=0
+	while [ "$(grep -cF -- "$2" "$TMP/log" || true)" -lt "$1" ]; do
+		_i=$((_i + 1))
+		[ $_i -le 300 ] || { cat "$TMP/log" "$TMP/errlog" >&2; fail "no ${1}th '$2' in the log"; }
+		kill -0 "$pid" 2>/dev/null || { cat "$TMP/log" "$TMP/errlog" >&2; fail "watch ended"; }
+		sleep 0.1
+	done
+}

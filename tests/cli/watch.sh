@@ -16,17 +16,6 @@ cd proj
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 
-# wait_for N TEXT: until the log has N lines containing TEXT (30 s at most).
-wait_for() {
-	i=0
-	while [ "$(grep -cF -- "$2" "$TMP/log" || true)" -lt "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 300 ] || { cat "$TMP/log" "$TMP/errlog" >&2; fail "no ${1}th '$2' in the log"; }
-		kill -0 $pid 2>/dev/null || { cat "$TMP/log" "$TMP/errlog" >&2; fail "watch ended"; }
-		sleep 0.1
-	done
-}
-
 # edit MODE WHAT: change layers/incidents.geojson, written in place or by rename.
 edit() {
 	python3 "$SRC/tests/tools/edit-layer.py" "$1" "$2" layers/incidents.geojson

@@ -20,17 +20,6 @@ cd proj
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 
-# wait_for N TEXT: until the log has N lines containing TEXT (30 s at most).
-wait_for() {
-	i=0
-	while [ "$(grep -cF -- "$2" "$TMP/log" || true)" -lt "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 300 ] || { cat "$TMP/log" "$TMP/errlog" >&2; fail "no ${1}th '$2' in the log"; }
-		kill -0 $pid 2>/dev/null || { cat "$TMP/log" "$TMP/errlog" >&2; fail "watch ended"; }
-		sleep 0.1
-	done
-}
-
 wait_for 1 "wrote out/central-asia.png"
 wait_for 1 "watching"
 grep -q 'Tashkent' out/central-asia.html || fail "the linked places layer is not drawn"
