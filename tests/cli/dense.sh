@@ -2,7 +2,7 @@
 # Dense point layers (not timed; speed is in bench/): past 2,000 symbols a
 # layer is drawn without labels, said on stderr, one SVG path per kind with
 # the number of items it draws, a PDF that opens, the furniture in a column
-# beside the frame; past 20,000 point items the HTML page is refused, naming
+# beside the frame (on a handout too); past 20,000 point items the HTML page is refused, naming
 # the limit, and leaves no file.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -52,9 +52,35 @@ boxed = [g for g in d["furniture"] if g["name"] in ("title", "legend", "sources"
 assert {"title", "legend", "sources"} <= {g["name"] for g in boxed}, [g["name"] for g in boxed]
 for g in boxed:
     assert g["box"][0] >= mb[2], ("over the frame", g["name"], g["box"], mb)
+# The map itself says how many items it shows without a label.
+keys = [i.get("label", "") for g in d["furniture"] if g["name"] == "keys" for i in g["items"]]
+assert any("3000 incidents shown without labels" in t for t in keys), keys
 PY
 # A PNG cut of the frame: symbols drawn, inside the frame only.
 [ "$(wc -c <"$TMP/d.png")" -gt 100000 ] || fail "the dense PNG is suspiciously small"
+
+# The crowded handout too: inset, legend and key panel in a column on the
+# paper beside the map, title above and sources under it, and the key panel
+# still says how many items have no label.
+run 0 "$POSTURE" render "$TMP/map.ini" --layout handout -o "$TMP/h.json" -o "$TMP/h.pdf"
+pdfinfo "$TMP/h.pdf" >/dev/null || fail "the crowded handout's PDF does not open"
+python3 - "$TMP/h.json" <<'PY' || fail "the furniture of a crowded handout covers its map"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+mb, page = d["map_box"], d["page"]
+assert mb[2] < 0.8 * page["width"], ("no column beside the map", mb, page)
+groups = {g["name"]: g for g in d["furniture"]}
+assert {"legend", "keys", "title", "sources"} <= set(groups), sorted(groups)
+for g in groups.values():
+    b = g.get("box", [0, 0, 0, 0])
+    if b[2] <= b[0]:
+        continue
+    over = b[0] < mb[2] and b[2] > mb[0] and b[1] < mb[3] and b[3] > mb[1]
+    assert not over, ("over the map", g["name"], b, mb)
+    assert b[2] <= page["width"] - 30 and b[3] <= page["height"] - 30, ("off the page", g["name"], b)
+texts = [i.get("label", "") for i in groups["keys"]["items"]]
+assert any("3000 incidents shown without labels" in t for t in texts), texts
+PY
 
 python3 "$SRC/tests/tools/make-incidents.py" 20001 "$TMP/layers/incidents.geojson"
 run 1 "$POSTURE" render "$TMP/map.ini" -o "$TMP/d.html"

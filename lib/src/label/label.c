@@ -803,6 +803,7 @@ static int with_key_panel(obstacles *ob, pst_lab *labs, size_t n, pst_label_opts
 		n_keys += k >= 0 && labs[i].c[k].key;
 		n_unlabelled += k < 0 && !labs[i].it->label_optional;
 	}
+	n_unlabelled += opts->n_dense;
 	if (!n_keys && !n_unlabelled)
 		return POSTURE_OK;
 	const char **texts = malloc((n_keys + 1) * sizeof(char *));
@@ -844,7 +845,7 @@ static int with_key_panel(obstacles *ob, pst_lab *labs, size_t n, pst_label_opts
 		l->n = out;
 		l->chosen = chosen;
 	}
-	if (rc == POSTURE_OK)
+	if (rc == POSTURE_OK && n)
 		rc = pst_label_solve(labs, n, order, ob->s->width, ob->s->height, true);
 	return rc;
 }
@@ -941,7 +942,7 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
 		rc = POSTURE_ENOMEM;
 	if (rc == POSTURE_OK && n)
 		rc = pst_label_solve(labs, n, order, s->width, s->height, false);
-	if (rc == POSTURE_OK && n && opts && opts->reserve_keys)
+	if (rc == POSTURE_OK && (n || (opts && opts->n_dense)) && opts && opts->reserve_keys)
 		rc = with_key_panel(&ob, labs, n, opts, order);
 	if (rc == POSTURE_OK)
 		rc = apply(labs, n, stats);

@@ -55,6 +55,7 @@ typedef struct {
 	/* Reserve the key panel (NULL: none): *box is where it goes, empty for nowhere. */
 	int (*reserve_keys)(void *user, const pst_key_request *req, pst_box *box);
 	void *user;
+	size_t n_dense;                /* items of layers too dense to label: the key panel says so */
 	pst_box keys_box;              /* out: the box reserved */
 } pst_label_opts;
 

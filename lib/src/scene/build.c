@@ -398,9 +398,24 @@ static int place_labels(builder *b)
 	pst_label_opts opts = { .mode = m->labels, .layer_names = names, .layer_modes = modes,
 		                .n_layers = m->n_layer_labels, .pins = pins, .n_pins = m->n_pins,
 		                .reserve_keys = pst_keys_reserve, .user = b };
+	size_t n_dense = 0;
+	for (size_t g = 0; g < s->n_groups; g++) { /* layers too dense to label (items.c) */
+		size_t dense = 0;
+		for (size_t i = 0; i < s->groups[g].n_items; i++)
+			dense += s->groups[g].items[i].too_dense && s->groups[g].items[i].has_anchor;
+		n_dense += dense;
+		if (dense)
+			pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->path, 0, 0,
+			         "layer '%s' shows %zu items, more than %d: drawn without labels",
+			         s->groups[g].name, dense, PST_LABEL_LAYER_MAX);
+	}
+	opts.n_dense = n_dense; /* the key panel says so, as of any item without a label */
 	clock_t start = clock();
 	int rc = pst_label_place(s, b->text, &opts, &s->label_stats);
 	s->label_stats.cpu_seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+	/* counted like any item shown without a label (--stats, --strict) */
+	s->label_stats.n_labels += n_dense;
+	s->label_stats.n_unlabelled += n_dense;
 	if (rc == POSTURE_OK)
 		rc = pst_keys_fill(b, &opts.keys_box);
 	if (rc == POSTURE_OK)
@@ -408,18 +423,6 @@ static int place_labels(builder *b)
 	free(pins);
 	if (rc != POSTURE_OK)
 		return pst_error(b->ctx, rc, m->path, "out of memory");
-	for (size_t g = 0; g < s->n_groups; g++) { /* layers too dense to label (items.c) */
-		size_t dense = 0;
-		for (size_t i = 0; i < s->groups[g].n_items; i++)
-			dense += s->groups[g].items[i].too_dense && s->groups[g].items[i].has_anchor;
-		/* counted like any item shown without a label (--stats, --strict) */
-		s->label_stats.n_labels += dense;
-		s->label_stats.n_unlabelled += dense;
-		if (dense)
-			pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->path, 0, 0,
-			         "layer '%s' shows %zu items, more than %d: drawn without labels",
-			         s->groups[g].name, dense, PST_LABEL_LAYER_MAX);
-	}
 	return POSTURE_OK;
 }
 

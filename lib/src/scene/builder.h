@@ -57,9 +57,12 @@ typedef struct {
 	pst_handout_needs needs; /* measured by this pass (handout) */
 	bool planning;       /* a measuring pass: no label placement */
 	int fold;            /* how far the map layout's furniture is folded (0: not; see furniture.c) */
-	bool beside;         /* layout map, a crowded map: the furniture sits in a column
-	                        beside the frame, where it hides no symbol (furniture.c) */
-	double column_y;     /* with beside: the top of the column's free room */
+	bool beside;         /* a crowded map: the furniture sits in a column beside the
+	                        frame, where it hides no symbol (furniture.c) */
+	double column_x;     /* with beside: the left edge of the column's panels… */
+	double column_w;     /* …their widest… */
+	double column_y;     /* …the top of the column's free room… */
+	double column_bottom; /* …and its bottom */
 	double circle[96];   /* cos, sin of the uncertainty discs' 48 corners (items.c) */
 	bool have_circle;
 } builder;

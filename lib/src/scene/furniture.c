@@ -894,6 +894,8 @@ static int add_north(builder *b, double x, double y)
 #define HANDOUT_MARGIN 36.0 /* pt: half an inch, over the 12 mm a photocopier needs */
 #define HANDOUT_GAP 8.0     /* pt between the title, the map and the sources */
 #define SOURCES_COLUMN 220.0 /* pt: the narrowest column of sources under a handout map */
+#define HANDOUT_COLUMN_SHARE 0.2 /* a crowded handout's column beside the map, of the page's width… */
+#define HANDOUT_COLUMN_MIN 150.0 /* …and its least width, pt */
 
 /* 1 for a paper that names landscape, 0 portrait, -1 when the map decides. */
 static int paper_orientation(const char *paper)
@@ -920,12 +922,21 @@ static int sources_columns(builder *b, panel *p, double width)
 	return rc;
 }
 
-/* Where the map sits on a handout page of the current size. */
-static pst_box handout_map_box(const posture_scene *s, double title_h, double sources_h, double pad)
+/* The width of a crowded handout's column beside the map, on a page @p width wide. */
+static double handout_column(double width)
+{
+	return fmax(HANDOUT_COLUMN_SHARE * width, HANDOUT_COLUMN_MIN);
+}
+
+/* Where the map sits on a handout page of the current size (@p beside: a
+ * crowded map, its furniture in a column on the right). */
+static pst_box handout_map_box(const posture_scene *s, double title_h, double sources_h, double pad,
+                               bool beside)
 {
 	double top = HANDOUT_MARGIN - pad + title_h + HANDOUT_GAP / 2;
 	double bottom = s->height - HANDOUT_MARGIN - sources_h + pad - HANDOUT_GAP;
-	return (pst_box){ HANDOUT_MARGIN, top, s->width - HANDOUT_MARGIN, fmax(bottom, top + 72) };
+	double right = s->width - HANDOUT_MARGIN - (beside ? handout_column(s->width) + HANDOUT_GAP : 0);
+	return (pst_box){ HANDOUT_MARGIN, top, right, fmax(bottom, top + 72) };
 }
 
 /*
@@ -943,7 +954,7 @@ void pst_handout_choose(builder *b)
 			continue;
 		posture_scene page = { 0 };
 		paper_size(b->map->paper, o == 1, &page.width, &page.height);
-		pst_box mb = handout_map_box(&page, n->title_h[o], n->sources_h[o], 6);
+		pst_box mb = handout_map_box(&page, n->title_h[o], n->sources_h[o], 6, b->beside);
 		double scale = fmin((mb.x1 - mb.x0) / n->extent_w, (mb.y1 - mb.y0) / n->extent_h);
 		if (scale > best * 1.0001) {
 			best = scale;
@@ -983,12 +994,13 @@ int pst_layout_page(builder *b)
 {
 	posture_scene *s = b->scene;
 	const posture_map *m = b->map;
-	if (strcmp(m->layout, "handout") != 0) {
+	bool handout = !strcmp(m->layout, "handout");
+	b->beside = (handout || !strcmp(m->layout, "map")) &&
+	            points_in_extent(b, BESIDE_POINTS + 1) > BESIDE_POINTS;
+	if (!handout) {
 		s->width = m->width;
 		s->height = m->height;
 		s->map_box = (pst_box){ 0, 0, m->width, m->height };
-		b->beside = !strcmp(m->layout, "map") && points_in_extent(b, BESIDE_POINTS + 1) >
-		                                                BESIDE_POINTS;
 		if (b->beside)
 			s->map_box.x1 = column_x0(b);
 		return POSTURE_OK;
@@ -1006,7 +1018,7 @@ int pst_layout_page(builder *b)
 			return pst_error(b->ctx, rc, m->path, "out of memory");
 		sources_h = 0.3 * (s->height - 2 * HANDOUT_MARGIN);
 	}
-	s->map_box = handout_map_box(s, title_h, sources_h, 6 * b->k);
+	s->map_box = handout_map_box(s, title_h, sources_h, 6 * b->k, b->beside);
 	return POSTURE_OK;
 }
 
@@ -1432,7 +1444,10 @@ static int furniture_beside(builder *b)
 		if (rc != POSTURE_OK || h <= s->height || b->fold == MAP_FOLDS)
 			break;
 	}
+	b->column_x = x;
+	b->column_w = col_w;
 	b->column_y = margin - 6 * b->k;
+	b->column_bottom = s->height - margin;
 	if (rc == POSTURE_OK)
 		rc = title_panel(b, &p, wrap);
 	if (rc == POSTURE_OK && p.n)
@@ -1453,6 +1468,47 @@ static int furniture_beside(builder *b)
 		rc = emit_in_column(b, &p, "sources", "Sources", x);
 	panel_free(&p);
 	b->k = page_k;
+	return rc;
+}
+
+/*
+ * A crowded handout (pst_layout_page left a column on the right of the map):
+ * the inset and the legend one under the other in that column, on the
+ * paper, and room under them for the key panel (keys.c), so that no panel
+ * hides a symbol.  Without room for all three the inset goes, then the
+ * legend folds as layout map's does (no reference places, then smaller type).
+ */
+static int handout_column_furniture(builder *b)
+{
+	posture_scene *s = b->scene;
+	const pst_box *mb = &s->map_box;
+	double x = mb->x1 + HANDOUT_GAP, w = s->width - HANDOUT_MARGIN - x, inset_h = 0.75 * w;
+	double key_room = 12 * 1.3 * b->theme->label_size, room = mb->y1 - mb->y0;
+	static const int folds[] = { 0, 0, 2, 4 };
+	panel p;
+	p.n = 0;
+	int rc = POSTURE_OK, step = 0;
+	for (; rc == POSTURE_OK; step++) {
+		b->fold = folds[step];
+		if ((rc = legend_panel(b, &p)) != POSTURE_OK || step == 3 ||
+		    p.h + key_room + (step == 0 ? inset_h + HANDOUT_GAP : 0) <= room)
+			break;
+		panel_free(&p);
+	}
+	b->column_x = x - 6; /* the key panel's box, its text aligned with the legend's */
+	b->column_w = w + 12;
+	b->column_y = mb->y0;
+	b->column_bottom = mb->y1;
+	if (rc == POSTURE_OK && step == 0) {
+		rc = pst_add_inset(b, (pst_box){ x, mb->y0, x + w, mb->y0 + inset_h });
+		b->column_y += inset_h + HANDOUT_GAP;
+	}
+	if (rc == POSTURE_OK) {
+		rc = emit_panel(b, &p, "legend", "Legend", x - p.pad, b->column_y - p.pad, false);
+		b->column_y += p.h - p.pad + HANDOUT_GAP;
+	}
+	panel_free(&p);
+	b->fold = 0;
 	return rc;
 }
 
@@ -1481,17 +1537,19 @@ static int furniture_handout(builder *b)
 	if (rc == POSTURE_OK && (rc = title_panel(b, &p, s->width - 2 * m)) == POSTURE_OK)
 		rc = emit_panel(b, &p, "title", "Title", m - p.pad, m - p.pad, false);
 	panel_free(&p);
+	const pst_box *mb = &s->map_box;
+	if (rc == POSTURE_OK && b->beside)
+		rc = handout_column_furniture(b);
 	t->label_color = map_text; /* the legend sits on the map, in its own quiet box */
 	t->muted_text = map_muted;
-	const pst_box *mb = &s->map_box;
 	double inset_w = fmax(0.22 * fmin(mb->x1 - mb->x0, 1.4 * (mb->y1 - mb->y0)), 90);
-	if (rc == POSTURE_OK)
+	if (rc == POSTURE_OK && !b->beside)
 		rc = pst_add_inset(b, (pst_box){ mb->x1 - inset_w - 6, mb->y0 + 6, mb->x1 - 6,
 		                             mb->y0 + 6 + inset_w * 0.75 });
 	if (rc == POSTURE_OK)
 		rc = add_north(b, mb->x0 + 6, mb->y0 + 6);
 	static const int legend_corners[] = { 2, 3, 0, 1 };
-	if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK)
+	if (rc == POSTURE_OK && !b->beside && (rc = legend_panel(b, &p)) == POSTURE_OK)
 		rc = emit_in_corner(b, &p, "legend", "Legend", legend_corners, 4, *mb);
 	panel_free(&p);
 	if (light_type) {

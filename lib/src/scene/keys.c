@@ -221,6 +221,63 @@ static int best_place(const posture_scene *s, double w, double h, double margin,
 	return best < HUGE_VAL;
 }
 
+/* "312 incidents and 4 places": the unlabelled, by layer; with @p worst, the
+ * longest such words can be before placement (every layer with a point,
+ * @p worst of each): room for the note is kept before the counts are known. */
+static char *unlabelled_words(const posture_scene *s, size_t total, size_t worst)
+{
+	char *out = pst_asprintf("%s", "");
+	size_t said = 0;
+	for (size_t g = 0; out && g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		size_t n = 0;
+		for (size_t i = 0; !grp->furniture && i < grp->n_items; i++)
+			n += worst ? (n == 0 && grp->items[i].has_anchor) * worst
+			           : grp->items[i].label_dropped;
+		if (!n)
+			continue;
+		said += n;
+		char *title = g_utf8_strdown(grp->title, -1);
+		char *next = pst_asprintf("%s%s%zu %s", out, *out ? (said == total && !worst ? " and " : ", ") : "",
+		                          n, title);
+		g_free(title);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* The closing note on the items shown without labels (NULL: out of memory). */
+static char *unlabelled_note(const posture_scene *s, size_t total, size_t worst)
+{
+	char *what = unlabelled_words(s, total, worst);
+	char *note = what ? pst_asprintf("%s shown without labels; see the HTML map or "
+	                                 "\xE2\x80\x98posture list\xE2\x80\x99", what)
+	                  : NULL;
+	free(what);
+	return note;
+}
+
+/* "Keys 13–442: …", the line for the keys the panel cannot hold. */
+static char *more_note(size_t first, size_t last)
+{
+	return pst_asprintf("Keys %zu\xE2\x80\x93%zu: on the next page of the PDF, in the HTML map "
+	                    "and in the map data", first, last);
+}
+
+/* The heights, wrapped at @p wrap, of the closing notes: the "Keys …" line
+ * for @p n_keys keys (*more) and @p note (*note_h, 0 without one); false when
+ * out of memory. */
+static bool notes_height(builder *b, size_t n_keys, const char *note, double wrap, double *more_h,
+                         double *note_h)
+{
+	char *more = more_note(n_keys, n_keys);
+	*more_h = more ? row_height(b, more, wrap) : -1;
+	*note_h = note ? row_height(b, note, wrap) : 0;
+	free(more);
+	return *more_h >= 0 && *note_h >= 0;
+}
+
 int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 {
 	builder *b = user;
@@ -228,8 +285,10 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	double mw = s->map_box.x1 - s->map_box.x0, mh = s->map_box.y1 - s->map_box.y0;
 	double pad = 6 * b->k, margin = 10 * b->k;
 	/* As wide as its longest row, up to a share of the frame. */
-	double w_max = b->beside ? s->width - s->map_box.x1 - 2 * margin /* text aligned with */
-	                         : fmax(KEY_PANEL_SHARE * mw, 120),      /* the column's */ widest = row_width(b, "Keys 8888\xE2\x80\x93" "8888: on the next page of the PDF, in the HTML map and in the map data");
+	double w_max = b->beside ? b->column_w : fmax(KEY_PANEL_SHARE * mw, 120);
+	char *more = more_note(8888, 8888);
+	double widest = more ? row_width(b, more) : HUGE_VAL;
+	free(more);
 	for (size_t i = 0; i < req->n_keys && widest < w_max; i++) {
 		char *text = row_text((int)(i + 1), req->texts[i]);
 		widest = fmax(widest, text ? row_width(b, text) : w_max);
@@ -241,28 +300,43 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	double line = row_height(b, "8", 0), title = row_height(b, "Key", 0);
 	if (line < 0 || title < 0)
 		return POSTURE_ENOMEM;
-	double max_h = b->beside ? s->height - margin - b->column_y
+	double max_h = b->beside ? b->column_bottom - b->column_y
 	                         : fmin(KEY_PANEL_TALL * mh, KEY_PANEL_AREA * mw * mh / w);
-	/* the note rows: unlabelled items, and room for a "continues" line */
-	double h = 2 * pad + title + 2 * line * (req->n_unlabelled > 0) + line;
-	for (size_t i = 0; i < req->n_keys; i++) {
+	/* The closing notes: the unlabelled items, and a "continues" line when
+	 * the rows do not all fit. */
+	char *note = req->n_unlabelled ? unlabelled_note(s, req->n_unlabelled, req->n_unlabelled) : NULL;
+	double more_h, note_h, rows = 0;
+	bool ok = (note || !req->n_unlabelled) && notes_height(b, req->n_keys, note, wrap, &more_h, &note_h);
+	free(note);
+	double *row_h = ok ? malloc((req->n_keys + 1) * sizeof(double)) : NULL;
+	if (!row_h)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < req->n_keys && ok; i++) {
 		char *text = row_text((int)(i + 1), req->texts[i]);
-		double rh = text ? row_height(b, text, wrap) : -1;
+		row_h[i] = text ? row_height(b, text, wrap) : -1;
 		free(text);
-		if (rh < 0)
-			return POSTURE_ENOMEM;
-		if (h + rh > max_h)
-			break;
-		h += rh;
+		ok = row_h[i] >= 0;
+		rows += row_h[i];
 	}
+	double h = 2 * pad + title + note_h;
+	if (ok && h + rows > max_h) {
+		h += more_h;
+		for (size_t i = 0; i < req->n_keys && h + row_h[i] <= max_h; i++)
+			h += row_h[i];
+	} else {
+		h += rows;
+	}
+	free(row_h);
+	if (!ok)
+		return POSTURE_ENOMEM;
 	/* Room for a few keys more, in steps of four rows, so that one more key
 	 * (an item added) seldom changes the panel and the labels round it. */
 	h = fmin(max_h, h + (double)((4 - req->n_keys % 4) % 4) * line);
 	if (b->beside) { /* in the column, under the rest of the furniture */
-		double x0 = s->map_box.x1 + margin - pad, bottom = s->height - margin;
-		h = fmin(h, bottom - b->column_y);
-		*out = h > 2 * pad + title + 2 * line ? (pst_box){ x0, b->column_y, x0 + w, b->column_y + h }
-		                                      : (pst_box){ 0, 0, 0, 0 };
+		double x0 = b->column_x;
+		h = fmin(h, b->column_bottom - b->column_y);
+		*out = h >= 2 * pad + title + line ? (pst_box){ x0, b->column_y, x0 + w, b->column_y + h }
+		                                   : (pst_box){ 0, 0, 0, 0 };
 		return POSTURE_OK;
 	}
 	/* Smaller and smaller until a place is found; a panel of one row always is. */
@@ -316,29 +390,6 @@ static size_t keyed_items(const posture_scene *s, const pst_item **out, size_t m
 	return n;
 }
 
-/* "312 incidents and 4 places": the unlabelled, by layer. */
-static char *unlabelled_words(const posture_scene *s, size_t total)
-{
-	char *out = pst_asprintf("%s", "");
-	size_t said = 0;
-	for (size_t g = 0; out && g < s->n_groups; g++) {
-		const pst_group *grp = &s->groups[g];
-		size_t n = 0;
-		for (size_t i = 0; !grp->furniture && i < grp->n_items; i++)
-			n += grp->items[i].label_dropped;
-		if (!n)
-			continue;
-		said += n;
-		char *title = g_utf8_strdown(grp->title, -1);
-		char *next = pst_asprintf("%s%s%zu %s", out, *out ? (said == total ? " and " : ", ") : "",
-		                          n, title);
-		g_free(title);
-		free(out);
-		out = next;
-	}
-	return out;
-}
-
 int pst_keys_fill(builder *b, const pst_box *box)
 {
 	posture_scene *s = b->scene;
@@ -363,34 +414,41 @@ int pst_keys_fill(builder *b, const pst_box *box)
 	if (st->n_keyed && !items)
 		return POSTURE_ENOMEM;
 	size_t n = keyed_items(s, items, st->n_keyed), shown = 0;
-	/* keep room for the closing notes */
-	double notes = (st->n_unlabelled ? 2 : 0) * text_size(b) * 1.4 + text_size(b) * 1.4;
+	/* Room for the closing notes: the unlabelled items, and the "continues"
+	 * line unless every row fits. */
+	char *note = st->n_unlabelled ? unlabelled_note(s, st->n_unlabelled, 0) : NULL;
+	double more_h, note_h, rows = 0;
+	bool ok = (note || !st->n_unlabelled) && notes_height(b, n, note, wrap, &more_h, &note_h);
+	for (size_t i = 0; i < n && ok; i++) {
+		char *text = row_text(items[i]->key, items[i]->key_text ? items[i]->key_text : "");
+		double rh = text ? row_height(b, text, wrap) : -1;
+		free(text);
+		ok = rh >= 0;
+		rows += rh;
+	}
+	if (!ok) {
+		free(note);
+		free(items);
+		return POSTURE_ENOMEM;
+	}
+	double limit = y + rows <= bottom - note_h + 0.01 ? bottom - note_h : bottom - note_h - more_h;
 	for (size_t i = 0; i < n && rc == POSTURE_OK && fits; i++) {
 		char id[48], *text = row_text(items[i]->key, items[i]->key_text ? items[i]->key_text : "");
 		snprintf(id, sizeof(id), "keys--%d", items[i]->key);
-		rc = text ? add_row(b, g, id, text, false, x, &y, wrap,
-		                    i + 1 == n ? bottom : bottom - notes, &fits)
+		rc = text ? add_row(b, g, id, text, false, x, &y, wrap, limit, &fits)
 		          : POSTURE_ENOMEM;
 		free(text);
 		shown += fits && rc == POSTURE_OK;
 	}
 	if (rc == POSTURE_OK && shown < n) {
-		char *more = pst_asprintf("Keys %zu\xE2\x80\x93%zu: on the next page of the PDF, in "
-		                          "the HTML map and in the map data", shown + 1, n);
+		char *more = more_note(shown + 1, n);
 		rc = more ? add_row(b, g, "keys-more", more, false, x, &y, wrap, bottom, &fits)
 		          : POSTURE_ENOMEM;
 		free(more);
 	}
-	if (rc == POSTURE_OK && st->n_unlabelled) {
-		char *what = unlabelled_words(s, st->n_unlabelled);
-		char *note = what ? pst_asprintf("%s shown without labels; see the HTML map or "
-		                                 "\xE2\x80\x98posture list\xE2\x80\x99", what)
-		                  : NULL;
-		rc = note ? add_row(b, g, "keys-unlabelled", note, false, x, &y, wrap, bottom, &fits)
-		          : POSTURE_ENOMEM;
-		free(what);
-		free(note);
-	}
+	if (rc == POSTURE_OK && note)
+		rc = add_row(b, g, "keys-unlabelled", note, false, x, &y, wrap, bottom, &fits);
+	free(note);
 	s->keys_listed = shown;
 	free(items);
 	return rc;
