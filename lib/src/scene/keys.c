@@ -182,7 +182,7 @@ static double cover_cost(const posture_scene *s, const pst_box *box, double symb
 	 * the second run, and a panel that moved with every label would move the
 	 * labels round it whenever one item is added. */
 	for (size_t i = 0; i < n_labels; i++)
-		cost += pst_box_overlaps(box, &labels[i]) ? 0.01 : 0;
+		cost += pst_box_overlaps(box, &labels[i]) ? 1 : 0;
 	return cost;
 }
 
