@@ -29,8 +29,8 @@
  * status), at most 32 connections at once, and a connection idle for 20 s
  * is closed, so a slow client holds only its own thread, for a while.
  *
- * Nothing is written beside the map: the pages and files are made in a
- * private temporary folder, removed at exit.
+ * Nothing is written to disk: the pages and files are made in memory
+ * (posture_scene_write_buffer).
  */
 #define _GNU_SOURCE /* pipe2(), realpath(), signalfd() */
 #include <errno.h>
@@ -158,64 +158,28 @@ static int parse_args(serve_args *a, int argc, char **argv)
 
 /* --- the main thread: renders ----------------------------------------------- */
 
-/* The private folder pages and files are written in, and what the main thread keeps. */
+/* What the main thread keeps. */
 typedef struct {
 	server *srv;
 	cli_live *lw;
 	const char *map_path;
-	char dir[4096];        /* private temporary folder */
 	posture_scene *scene;  /* the latest good scene */
 	unsigned long gen;     /* its generation */
 } renderer;
 
-/* Read the whole of @p path (a file this process just wrote). */
-static int slurp(blob *out, const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return -1;
-	char *data = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[65536];
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (len + n > cap) {
-			size_t want = cap ? cap * 2 : 1 << 20;
-			while (want < len + n)
-				want *= 2;
-			char *p = realloc(data, want);
-			if (!p)
-				break;
-			data = p;
-			cap = want;
-		}
-		memcpy(data + len, chunk, n);
-		len += n;
-	}
-	bool ok = !ferror(fp) && feof(fp);
-	fclose(fp);
-	unlink(path);
-	if (!ok) {
-		free(data);
-		return -1;
-	}
-	out->data = data;
-	out->len = len;
-	return 0;
-}
-
-/* Write @p scene in @p format into the private folder and read it back. */
-static int make_blob(blob *out, renderer *r, posture_ctx *ctx, const posture_scene *scene,
+/* Write @p scene in @p format into memory. */
+static int make_blob(blob *out, posture_ctx *ctx, const posture_scene *scene,
                      posture_format format, unsigned long gen)
 {
-	char path[4200], events[64];
-	snprintf(path, sizeof(path), "%s/map.%s", r->dir, posture_format_extension(format));
+	char name[32], events[64];
+	snprintf(name, sizeof(name), "map.%s", posture_format_extension(format));
 	snprintf(events, sizeof(events), "/events?since=%lu", gen);
 	posture_render_opts opts = POSTURE_RENDER_OPTS_INIT;
 	if (format == POSTURE_FORMAT_HTML)
 		opts.live_events = events;
 	*out = (blob){ NULL, 0, gen, false };
-	if (posture_scene_write(ctx, scene, path, format, &opts) != POSTURE_OK ||
-	    slurp(out, path) != 0) {
+	if (posture_scene_write_buffer(&out->data, &out->len, ctx, scene, name, format, &opts) !=
+	    POSTURE_OK) {
 		out->failed = true;
 		return -1;
 	}
@@ -247,7 +211,7 @@ static void draw(renderer *r)
 	posture_ctx *ctx;
 	blob page = { 0 };
 	int rc = cli_live_build(&scene, &map, &ctx, r->lw, 0, r->map_path);
-	if (rc == POSTURE_OK && make_blob(&page, r, ctx, scene, POSTURE_FORMAT_HTML, r->gen + 1))
+	if (rc == POSTURE_OK && make_blob(&page, ctx, scene, POSTURE_FORMAT_HTML, r->gen + 1))
 		rc = POSTURE_EIO;
 	char *errors = ctx ? cli_live_diags_json(ctx) : NULL;
 	if (ctx)
@@ -298,7 +262,7 @@ static void make_wanted(renderer *r, int wake_r)
 		posture_ctx *ctx = NULL;
 		blob b = { 0, 0, r->gen, true };
 		if (posture_ctx_create(&ctx) == POSTURE_OK)
-			make_blob(&b, r, ctx, r->scene, formats[f].format, r->gen);
+			make_blob(&b, ctx, r->scene, formats[f].format, r->gen);
 		if (ctx)
 			cli_print_diags(ctx);
 		posture_ctx_destroy(ctx);
@@ -558,17 +522,6 @@ static struct MHD_Daemon *start_daemon(server *srv, long port, unsigned *bound)
 	return d;
 }
 
-static void remove_dir(const char *dir)
-{
-	for (size_t f = 0; f < N_FORMATS + 1; f++) {
-		char path[4200];
-		const char *ext = f < N_FORMATS ? posture_format_extension(formats[f].format) : "html";
-		snprintf(path, sizeof(path), "%s/map.%s", dir, ext);
-		unlink(path);
-	}
-	rmdir(dir);
-}
-
 static int serve_loop(renderer *r, int wake_r)
 {
 	bool changed = false;
@@ -588,12 +541,6 @@ static int serve_loop(renderer *r, int wake_r)
 static int serve(const serve_args *a, server *srv, int wake_r)
 {
 	renderer r = { .srv = srv, .map_path = a->map };
-	const char *tmp = getenv("TMPDIR");
-	snprintf(r.dir, sizeof(r.dir), "%s/posture-serve-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(r.dir)) {
-		fprintf(stderr, "posture serve: cannot make a temporary folder: %s\n", strerror(errno));
-		return EXIT_IO;
-	}
 	int status = cli_live_create(&r.lw, "serve", 1, a->allow, a->n_allow);
 	struct MHD_Daemon *d = NULL;
 	if (status == EXIT_OK)
@@ -617,7 +564,6 @@ static int serve(const serve_args *a, server *srv, int wake_r)
 	}
 	posture_scene_destroy(r.scene);
 	cli_live_destroy(r.lw);
-	remove_dir(r.dir);
 	return status;
 }
 
