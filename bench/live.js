@@ -49,7 +49,7 @@ async function main() {
 		const mark = (name) => { if (window.__marks[name] === undefined) window.__marks[name] = now(); };
 		const listen = EventSource.prototype.addEventListener;
 		EventSource.prototype.addEventListener = function (type, fn, o) {
-			return listen.call(this, type, type === 'reload' ? function (e) { mark('event'); return fn.call(this, e); } : fn, o);
+			return listen.call(this, type, (type === 'reload' || type === 'patch') ? function (e) { mark('event'); return fn.call(this, e); } : fn, o);
 		};
 		const fetch0 = window.fetch;
 		window.fetch = function (...a) { return fetch0.apply(this, a).then((r) => { mark('headers'); return r; }); };

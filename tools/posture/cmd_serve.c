@@ -20,8 +20,12 @@
  *   /map.png, /map.svg, /map.pdf   the latest good render in that format;
  *   /events      Server-Sent Events: "errors" (a JSON array of the latest
  *                render's diagnostic lines, [] when it drew) at once and
- *                whenever they change, "reload" when a newer page exists
- *                than the one whose generation the page gives in ?since=.
+ *                whenever they change, and when a newer page exists than
+ *                the one whose generation the page gives in ?since= (or
+ *                was last told of): "patch", that page as the lines that
+ *                changed since the page before it (delta.c), when the
+ *                stream's page is that one, else "reload".  GET / says
+ *                which generation it is in X-Posture-Generation.
  * Any other path is 404, any other method 405, and a Host header naming
  * another host is 403 (a page elsewhere cannot reach the preview through a
  * DNS name of its own).  libmicrohttpd bounds the rest: a request's head
@@ -48,6 +52,7 @@
 #include <microhttpd.h>
 
 #include "cmd.h"
+#include "delta.h"
 #include "live.h"
 
 static const char usage[] =
@@ -98,6 +103,8 @@ typedef struct {
 	pthread_cond_t changed;    /* broadcast whenever anything below changes */
 	unsigned long gen;         /* generation of the latest good render; 0: none yet */
 	blob page;                 /* its live HTML page */
+	char *patch;               /* the page as a delta of the one before (delta.h); NULL: none */
+	unsigned long patch_from;  /* the generation that delta applies to */
 	blob files[N_FORMATS];     /* its other formats, made on request */
 	bool want[N_FORMATS];      /* a request waits for this format of gen */
 	char *errors;              /* the latest render's diagnostics, a JSON array */
@@ -217,10 +224,18 @@ static void draw(renderer *r)
 	if (ctx)
 		cli_print_diags(ctx);
 	server *srv = r->srv;
+	/* only this thread replaces the page: reading it here needs no lock */
+	char *patch = rc == POSTURE_OK && srv->page.data
+	              ? cli_delta_json(srv->page.data, srv->page.len, page.data, page.len, r->gen,
+	                               r->gen + 1)
+	              : NULL;
 	pthread_mutex_lock(&srv->lock);
 	if (rc == POSTURE_OK) {
 		blob_free(&srv->page);
 		srv->page = page;
+		free(srv->patch);
+		srv->patch = patch;
+		srv->patch_from = r->gen;
 		srv->gen = ++r->gen;
 	}
 	free(srv->errors);
@@ -276,8 +291,9 @@ static void make_wanted(renderer *r, int wake_r)
 
 /* --- the connections: answers ----------------------------------------------- */
 
+/* An answer; @p gen (NULL: none) is the generation of the page it is, for the page's patches. */
 static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, const char *type,
-                                  const void *data, size_t len)
+                                  const void *data, size_t len, const char *gen)
 {
 	struct MHD_Response *res =
 		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
@@ -286,6 +302,8 @@ static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, con
 	MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(res, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
+	if (gen)
+		MHD_add_response_header(res, "X-Posture-Generation", gen);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(res, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	enum MHD_Result ok = MHD_queue_response(c, status, res);
@@ -295,7 +313,7 @@ static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, con
 
 static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
-	return send_bytes(c, status, "text/plain; charset=utf-8", text, strlen(text));
+	return send_bytes(c, status, "text/plain; charset=utf-8", text, strlen(text), NULL);
 }
 
 /*
@@ -318,11 +336,13 @@ static const char waiting_page[] =
 static enum MHD_Result send_page(struct MHD_Connection *c, server *srv)
 {
 	pthread_mutex_lock(&srv->lock);
+	char gen[32];
+	snprintf(gen, sizeof(gen), "%lu", srv->gen);
 	enum MHD_Result ok =
 		srv->gen ? send_bytes(c, MHD_HTTP_OK, "text/html; charset=utf-8", srv->page.data,
-		                      srv->page.len)
+		                      srv->page.len, gen)
 		         : send_bytes(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
-		                      waiting_page, sizeof(waiting_page) - 1);
+		                      waiting_page, sizeof(waiting_page) - 1, NULL);
 	pthread_mutex_unlock(&srv->lock);
 	return ok;
 }
@@ -357,7 +377,8 @@ static enum MHD_Result send_format(struct MHD_Connection *c, server *srv, size_t
 		ok = send_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		               "this format could not be written (the server's terminal says why)\n");
 	else
-		ok = send_bytes(c, MHD_HTTP_OK, formats[f].type, srv->files[f].data, srv->files[f].len);
+		ok = send_bytes(c, MHD_HTTP_OK, formats[f].type, srv->files[f].data, srv->files[f].len,
+		                NULL);
 	pthread_mutex_unlock(&srv->lock);
 	return ok;
 }
@@ -382,6 +403,17 @@ static void stream_put(stream *s, const char *event, const char *data)
 	s->len += (size_t)snprintf(p + s->len, more, "event: %s\ndata: %s\n\n", event, data);
 }
 
+/* Called under lock: a newer page than the stream's: as a patch of its page when there is one. */
+static void put_newer(stream *s, const char *gen)
+{
+	server *srv = s->srv;
+	if (srv->patch && srv->patch_from == s->since)
+		stream_put(s, "patch", srv->patch);
+	else
+		stream_put(s, "reload", gen);
+	s->since = srv->gen;
+}
+
 /* Called under lock: queue what changed since the stream last looked; false: nothing did. */
 static bool stream_news(stream *s)
 {
@@ -393,12 +425,11 @@ static bool stream_news(stream *s)
 		s->errors_gen = srv->errors_gen;
 		stream_put(s, "errors", srv->errors ? srv->errors : "[]");
 		if (srv->gen != s->since)
-			stream_put(s, "reload", gen);
+			put_newer(s, gen);
 		return true;
 	}
 	if (srv->gen != s->since) {
-		s->since = srv->gen;
-		stream_put(s, "reload", gen);
+		put_newer(s, gen);
 		return true;
 	}
 	if (srv->errors_gen != s->errors_gen) {
@@ -583,6 +614,7 @@ static int run_serve(posture_ctx *ctx, int argc, char **argv)
 	pthread_cond_init(&srv.changed, NULL);
 	status = serve(&a, &srv, wake[0]);
 	blob_free(&srv.page);
+	free(srv.patch);
 	for (size_t f = 0; f < N_FORMATS; f++)
 		blob_free(&srv.files[f]);
 	free(srv.errors);
