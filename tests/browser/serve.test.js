@@ -8,7 +8,9 @@
  * reload, manual or not) with all of that kept; a broken edit shows its FILE:LINE:COLUMN error in the banner over
  * the map, which stays; the fix removes the banner and draws the map.  The
  * page logs no console error (a Content-Security-Policy violation would be
- * one) and asks for nothing but the server's own URLs.
+ * one) and asks for nothing but the server's own URLs.  Edits after the
+ * page has its own text come as patches of it (the "patch" event): no page
+ * is fetched for them, and the page they make is the one a fresh visit shows.
  *
  * Run by ctest (label browser) through run.sh, which sets CHROMIUM.
  */
@@ -127,5 +129,42 @@ test('the other formats are the latest render', async () => {
 		assert.equal(body.subarray(0, magic.length).toString('latin1'), magic, p);
 		if (p === 'map.svg') assert.ok(body.toString().includes('Live drill, fixed'), 'the SVG is the latest');
 	}
+	await page.close();
+});
+
+test('an edit comes as a patch of the page the server sent before, and spells the server\'s page', async () => {
+	const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+	const errors = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	const asked = [];
+	page.on('request', (r) => { if (r.url() === server.url) asked.push(r.resourceType()); });
+	await page.goto(server.url);
+	/* the page fetches its own text once loaded, for the first patch */
+	await page.waitForFunction(() => performance.getEntriesByType('resource')
+		.some((e) => e.initiatorType === 'fetch'), null, { timeout: 30000 });
+	const fetched = asked.filter((t) => t === 'fetch').length;
+	assert.equal(fetched, 1, 'the page\'s text fetched once');
+	for (const name of ['Patch one', 'Patch two']) {
+		editLayer(SRC, PROJECT, 'rename', 'name=' + name);
+		await page.getByText(name, { exact: true }).first().waitFor({ state: 'attached', timeout: 30000 });
+		await page.waitForTimeout(100); /* the swap ends in the same task; give a stray fetch time to show */
+		assert.equal(asked.filter((t) => t === 'fetch').length, fetched, `no page fetched for '${name}'`);
+	}
+	assert.equal(asked.filter((t) => t === 'document').length, 1, 'never reloaded');
+	/* the same as a page opened afresh, after its script has set it up */
+	const look = () => {
+		const ids = Array.from(document.querySelectorAll('#pst-map [id]'), (e) => e.id).join(' ');
+		return { data: document.getElementById('pst-data').textContent, ids, title: document.title,
+			text: document.getElementById('pst-map').textContent, list: document.getElementById('pst-text').textContent };
+	};
+	const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+	await fresh.goto(server.url);
+	const want = await fresh.evaluate(look);
+	await fresh.close();
+	const got = await page.evaluate(look);
+	const same = Object.fromEntries(Object.keys(want).map((k) => [k, got[k] === want[k]]));
+	assert.ok(want.data.includes('Patch two'));
+	assert.deepEqual(same, { data: true, ids: true, title: true, text: true, list: true }, 'the patched page is the server\'s');
+	assert.deepEqual(errors, []);
 	await page.close();
 });

@@ -184,6 +184,63 @@ static void test_inputs_remembered_results_draw_the_same(void **state)
 	posture_ctx_destroy(ctx);
 }
 
+/* The whole of file @p path, its length in *len. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	rewind(fp);
+	char *text = malloc((size_t)n + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return text;
+}
+
+/* What serve sends (a scene written in memory) is byte for byte the file render writes. */
+static void test_inputs_page_in_memory_is_the_file(void **state)
+{
+	(void)state;
+	static const posture_format formats[] = { POSTURE_FORMAT_HTML, POSTURE_FORMAT_SVG,
+		                                  POSTURE_FORMAT_PNG, POSTURE_FORMAT_JSON };
+	posture_ctx *ctx;
+	posture_map *map = NULL;
+	posture_scene *scene = NULL;
+	assert_int_equal(posture_ctx_create(&ctx), POSTURE_OK);
+	assert_int_equal(posture_map_load(&map, ctx, map_path), POSTURE_OK);
+	assert_int_equal(posture_scene_build(&scene, ctx, map), POSTURE_OK);
+	posture_render_opts opts = POSTURE_RENDER_OPTS_INIT;
+	opts.live_events = "/events?since=1";
+	for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
+		char out[700], *data = NULL, *file;
+		size_t len = 0, file_len;
+		snprintf(out, sizeof(out), "%s/map.%s", tmpdir, posture_format_extension(formats[f]));
+		assert_int_equal(posture_scene_write(ctx, scene, out, formats[f], &opts), POSTURE_OK);
+		assert_int_equal(posture_scene_write_buffer(&data, &len, ctx, scene, "map", formats[f], &opts),
+		                 POSTURE_OK);
+		file = slurp(out, &file_len);
+		assert_true(len > 1000);
+		assert_int_equal(len, file_len);
+		assert_memory_equal(data, file, len);
+		free(data);
+		free(file);
+	}
+	/* invalid options: an error, nothing given back */
+	char *data = (char *)"x";
+	size_t len = 1;
+	opts.scale = 100;
+	assert_int_equal(posture_scene_write_buffer(&data, &len, ctx, scene, "map", POSTURE_FORMAT_PNG, &opts),
+	                 POSTURE_EUSAGE);
+	assert_null(data);
+	assert_int_equal(len, 0);
+	posture_scene_destroy(scene);
+	posture_map_destroy(map);
+	posture_ctx_destroy(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_inputs_forget_reads_again),
 		cmocka_unit_test(test_inputs_live_page_only_when_asked),
 		cmocka_unit_test(test_inputs_remembered_results_draw_the_same),
+		cmocka_unit_test(test_inputs_page_in_memory_is_the_file),
 	};
 	return cmocka_run_group_tests(tests, set_up, tear_down);
 }

@@ -20,8 +20,12 @@
  *   /map.png, /map.svg, /map.pdf   the latest good render in that format;
  *   /events      Server-Sent Events: "errors" (a JSON array of the latest
  *                render's diagnostic lines, [] when it drew) at once and
- *                whenever they change, "reload" when a newer page exists
- *                than the one whose generation the page gives in ?since=.
+ *                whenever they change, and when a newer page exists than
+ *                the one whose generation the page gives in ?since= (or
+ *                was last told of): "patch", that page as the lines that
+ *                changed since the page before it (delta.c), when the
+ *                stream's page is that one, else "reload".  GET / says
+ *                which generation it is in X-Posture-Generation.
  * Any other path is 404, any other method 405, and a Host header naming
  * another host is 403 (a page elsewhere cannot reach the preview through a
  * DNS name of its own).  libmicrohttpd bounds the rest: a request's head
@@ -29,8 +33,8 @@
  * status), at most 32 connections at once, and a connection idle for 20 s
  * is closed, so a slow client holds only its own thread, for a while.
  *
- * Nothing is written beside the map: the pages and files are made in a
- * private temporary folder, removed at exit.
+ * Nothing is written to disk: the pages and files are made in memory
+ * (posture_scene_write_buffer).
  */
 #define _GNU_SOURCE /* pipe2(), realpath(), signalfd() */
 #include <errno.h>
@@ -48,6 +52,7 @@
 #include <microhttpd.h>
 
 #include "cmd.h"
+#include "delta.h"
 #include "live.h"
 
 static const char usage[] =
@@ -98,6 +103,8 @@ typedef struct {
 	pthread_cond_t changed;    /* broadcast whenever anything below changes */
 	unsigned long gen;         /* generation of the latest good render; 0: none yet */
 	blob page;                 /* its live HTML page */
+	char *patch;               /* the page as a delta of the one before (delta.h); NULL: none */
+	unsigned long patch_from;  /* the generation that delta applies to */
 	blob files[N_FORMATS];     /* its other formats, made on request */
 	bool want[N_FORMATS];      /* a request waits for this format of gen */
 	char *errors;              /* the latest render's diagnostics, a JSON array */
@@ -158,64 +165,28 @@ static int parse_args(serve_args *a, int argc, char **argv)
 
 /* --- the main thread: renders ----------------------------------------------- */
 
-/* The private folder pages and files are written in, and what the main thread keeps. */
+/* What the main thread keeps. */
 typedef struct {
 	server *srv;
 	cli_live *lw;
 	const char *map_path;
-	char dir[4096];        /* private temporary folder */
 	posture_scene *scene;  /* the latest good scene */
 	unsigned long gen;     /* its generation */
 } renderer;
 
-/* Read the whole of @p path (a file this process just wrote). */
-static int slurp(blob *out, const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return -1;
-	char *data = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[65536];
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (len + n > cap) {
-			size_t want = cap ? cap * 2 : 1 << 20;
-			while (want < len + n)
-				want *= 2;
-			char *p = realloc(data, want);
-			if (!p)
-				break;
-			data = p;
-			cap = want;
-		}
-		memcpy(data + len, chunk, n);
-		len += n;
-	}
-	bool ok = !ferror(fp) && feof(fp);
-	fclose(fp);
-	unlink(path);
-	if (!ok) {
-		free(data);
-		return -1;
-	}
-	out->data = data;
-	out->len = len;
-	return 0;
-}
-
-/* Write @p scene in @p format into the private folder and read it back. */
-static int make_blob(blob *out, renderer *r, posture_ctx *ctx, const posture_scene *scene,
+/* Write @p scene in @p format into memory. */
+static int make_blob(blob *out, posture_ctx *ctx, const posture_scene *scene,
                      posture_format format, unsigned long gen)
 {
-	char path[4200], events[64];
-	snprintf(path, sizeof(path), "%s/map.%s", r->dir, posture_format_extension(format));
+	char name[32], events[64];
+	snprintf(name, sizeof(name), "map.%s", posture_format_extension(format));
 	snprintf(events, sizeof(events), "/events?since=%lu", gen);
 	posture_render_opts opts = POSTURE_RENDER_OPTS_INIT;
 	if (format == POSTURE_FORMAT_HTML)
 		opts.live_events = events;
 	*out = (blob){ NULL, 0, gen, false };
-	if (posture_scene_write(ctx, scene, path, format, &opts) != POSTURE_OK ||
-	    slurp(out, path) != 0) {
+	if (posture_scene_write_buffer(&out->data, &out->len, ctx, scene, name, format, &opts) !=
+	    POSTURE_OK) {
 		out->failed = true;
 		return -1;
 	}
@@ -247,16 +218,24 @@ static void draw(renderer *r)
 	posture_ctx *ctx;
 	blob page = { 0 };
 	int rc = cli_live_build(&scene, &map, &ctx, r->lw, 0, r->map_path);
-	if (rc == POSTURE_OK && make_blob(&page, r, ctx, scene, POSTURE_FORMAT_HTML, r->gen + 1))
+	if (rc == POSTURE_OK && make_blob(&page, ctx, scene, POSTURE_FORMAT_HTML, r->gen + 1))
 		rc = POSTURE_EIO;
 	char *errors = ctx ? cli_live_diags_json(ctx) : NULL;
 	if (ctx)
 		cli_print_diags(ctx);
 	server *srv = r->srv;
+	/* only this thread replaces the page: reading it here needs no lock */
+	char *patch = rc == POSTURE_OK && srv->page.data
+	              ? cli_delta_json(srv->page.data, srv->page.len, page.data, page.len, r->gen,
+	                               r->gen + 1)
+	              : NULL;
 	pthread_mutex_lock(&srv->lock);
 	if (rc == POSTURE_OK) {
 		blob_free(&srv->page);
 		srv->page = page;
+		free(srv->patch);
+		srv->patch = patch;
+		srv->patch_from = r->gen;
 		srv->gen = ++r->gen;
 	}
 	free(srv->errors);
@@ -298,7 +277,7 @@ static void make_wanted(renderer *r, int wake_r)
 		posture_ctx *ctx = NULL;
 		blob b = { 0, 0, r->gen, true };
 		if (posture_ctx_create(&ctx) == POSTURE_OK)
-			make_blob(&b, r, ctx, r->scene, formats[f].format, r->gen);
+			make_blob(&b, ctx, r->scene, formats[f].format, r->gen);
 		if (ctx)
 			cli_print_diags(ctx);
 		posture_ctx_destroy(ctx);
@@ -312,8 +291,9 @@ static void make_wanted(renderer *r, int wake_r)
 
 /* --- the connections: answers ----------------------------------------------- */
 
+/* An answer; @p gen (NULL: none) is the generation of the page it is, for the page's patches. */
 static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, const char *type,
-                                  const void *data, size_t len)
+                                  const void *data, size_t len, const char *gen)
 {
 	struct MHD_Response *res =
 		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
@@ -322,6 +302,8 @@ static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, con
 	MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(res, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
+	if (gen)
+		MHD_add_response_header(res, "X-Posture-Generation", gen);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(res, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	enum MHD_Result ok = MHD_queue_response(c, status, res);
@@ -331,7 +313,7 @@ static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, con
 
 static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
-	return send_bytes(c, status, "text/plain; charset=utf-8", text, strlen(text));
+	return send_bytes(c, status, "text/plain; charset=utf-8", text, strlen(text), NULL);
 }
 
 /*
@@ -354,11 +336,13 @@ static const char waiting_page[] =
 static enum MHD_Result send_page(struct MHD_Connection *c, server *srv)
 {
 	pthread_mutex_lock(&srv->lock);
+	char gen[32];
+	snprintf(gen, sizeof(gen), "%lu", srv->gen);
 	enum MHD_Result ok =
 		srv->gen ? send_bytes(c, MHD_HTTP_OK, "text/html; charset=utf-8", srv->page.data,
-		                      srv->page.len)
+		                      srv->page.len, gen)
 		         : send_bytes(c, MHD_HTTP_SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
-		                      waiting_page, sizeof(waiting_page) - 1);
+		                      waiting_page, sizeof(waiting_page) - 1, NULL);
 	pthread_mutex_unlock(&srv->lock);
 	return ok;
 }
@@ -393,7 +377,8 @@ static enum MHD_Result send_format(struct MHD_Connection *c, server *srv, size_t
 		ok = send_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		               "this format could not be written (the server's terminal says why)\n");
 	else
-		ok = send_bytes(c, MHD_HTTP_OK, formats[f].type, srv->files[f].data, srv->files[f].len);
+		ok = send_bytes(c, MHD_HTTP_OK, formats[f].type, srv->files[f].data, srv->files[f].len,
+		                NULL);
 	pthread_mutex_unlock(&srv->lock);
 	return ok;
 }
@@ -418,6 +403,17 @@ static void stream_put(stream *s, const char *event, const char *data)
 	s->len += (size_t)snprintf(p + s->len, more, "event: %s\ndata: %s\n\n", event, data);
 }
 
+/* Called under lock: a newer page than the stream's: as a patch of its page when there is one. */
+static void put_newer(stream *s, const char *gen)
+{
+	server *srv = s->srv;
+	if (srv->patch && srv->patch_from == s->since)
+		stream_put(s, "patch", srv->patch);
+	else
+		stream_put(s, "reload", gen);
+	s->since = srv->gen;
+}
+
 /* Called under lock: queue what changed since the stream last looked; false: nothing did. */
 static bool stream_news(stream *s)
 {
@@ -429,12 +425,11 @@ static bool stream_news(stream *s)
 		s->errors_gen = srv->errors_gen;
 		stream_put(s, "errors", srv->errors ? srv->errors : "[]");
 		if (srv->gen != s->since)
-			stream_put(s, "reload", gen);
+			put_newer(s, gen);
 		return true;
 	}
 	if (srv->gen != s->since) {
-		s->since = srv->gen;
-		stream_put(s, "reload", gen);
+		put_newer(s, gen);
 		return true;
 	}
 	if (srv->errors_gen != s->errors_gen) {
@@ -558,17 +553,6 @@ static struct MHD_Daemon *start_daemon(server *srv, long port, unsigned *bound)
 	return d;
 }
 
-static void remove_dir(const char *dir)
-{
-	for (size_t f = 0; f < N_FORMATS + 1; f++) {
-		char path[4200];
-		const char *ext = f < N_FORMATS ? posture_format_extension(formats[f].format) : "html";
-		snprintf(path, sizeof(path), "%s/map.%s", dir, ext);
-		unlink(path);
-	}
-	rmdir(dir);
-}
-
 static int serve_loop(renderer *r, int wake_r)
 {
 	bool changed = false;
@@ -588,12 +572,6 @@ static int serve_loop(renderer *r, int wake_r)
 static int serve(const serve_args *a, server *srv, int wake_r)
 {
 	renderer r = { .srv = srv, .map_path = a->map };
-	const char *tmp = getenv("TMPDIR");
-	snprintf(r.dir, sizeof(r.dir), "%s/posture-serve-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(r.dir)) {
-		fprintf(stderr, "posture serve: cannot make a temporary folder: %s\n", strerror(errno));
-		return EXIT_IO;
-	}
 	int status = cli_live_create(&r.lw, "serve", 1, a->allow, a->n_allow);
 	struct MHD_Daemon *d = NULL;
 	if (status == EXIT_OK)
@@ -617,7 +595,6 @@ static int serve(const serve_args *a, server *srv, int wake_r)
 	}
 	posture_scene_destroy(r.scene);
 	cli_live_destroy(r.lw);
-	remove_dir(r.dir);
 	return status;
 }
 
@@ -637,6 +614,7 @@ static int run_serve(posture_ctx *ctx, int argc, char **argv)
 	pthread_cond_init(&srv.changed, NULL);
 	status = serve(&a, &srv, wake[0]);
 	blob_free(&srv.page);
+	free(srv.patch);
 	for (size_t f = 0; f < N_FORMATS; f++)
 		blob_free(&srv.files[f]);
 	free(srv.errors);

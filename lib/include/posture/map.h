@@ -232,6 +232,22 @@ POSTURE_API int posture_scene_write_files(posture_ctx *ctx, const posture_scene 
                                           const posture_format *formats,
                                           const posture_render_opts *opts);
 
+/**
+ * Write a scene in @p format into memory: the bytes posture_scene_write()
+ * would put in a file, for a program that sends them on at once (a live
+ * preview's server) without a file and its flush to disk.
+ * @param out  receives the bytes (malloc'd, the caller's to free(); NULL on failure)
+ * @param len  receives their number
+ * @param name what problems are reported against (such as "map.html")
+ * @param opts NULL for the defaults
+ * @return POSTURE_OK, POSTURE_ENOMEM, POSTURE_EUSAGE (invalid options or
+ *         format), or what the format's writer reports (POSTURE_EDATA)
+ */
+POSTURE_API int posture_scene_write_buffer(char **out, size_t *len, posture_ctx *ctx,
+                                           const posture_scene *scene, const char *name,
+                                           posture_format format,
+                                           const posture_render_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,11 @@
 /*
  * output.c — posture_scene_write(): pick the writer for a format and make the
- * file appear atomically (complete, or not at all).
+ * file appear atomically (complete, or not at all); and
+ * posture_scene_write_buffer(), the same bytes into memory, for a server that
+ * sends them on at once (no temporary file, no flush to disk).
  */
+#define _GNU_SOURCE /* open_memstream() */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +25,30 @@ static int make_parent(posture_ctx *ctx, const char *path)
 	return rc;
 }
 
+/* Write @p scene in @p format to @p fp, reporting problems against @p path. */
+static int write_format(posture_ctx *ctx, const posture_scene *scene, FILE *fp, const char *path,
+                        posture_format format, const posture_render_opts *opts)
+{
+	switch (format) {
+	case POSTURE_FORMAT_PNG:
+		return pst_write_png(ctx, scene, fp, path, opts->scale);
+	case POSTURE_FORMAT_PDF:
+		return pst_write_cairo_vector(ctx, scene, fp, path, format);
+	case POSTURE_FORMAT_SVG:
+		if (opts->svg_engine == POSTURE_SVG_ENGINE_CAIRO)
+			return pst_write_cairo_vector(ctx, scene, fp, path, POSTURE_FORMAT_SVG);
+		return pst_write_svg(ctx, scene, fp, path);
+	case POSTURE_FORMAT_SVG_CAIRO:
+		return pst_write_cairo_vector(ctx, scene, fp, path, POSTURE_FORMAT_SVG);
+	case POSTURE_FORMAT_JSON:
+		return pst_write_mapdata(ctx, scene, fp, path);
+	case POSTURE_FORMAT_HTML:
+		return pst_write_html(ctx, scene, fp, path, opts->live_events);
+	default:
+		return pst_error(ctx, POSTURE_EUSAGE, path, "unknown output format");
+	}
+}
+
 /* Render into the temporary side of @p out (opened here). */
 static int write_temp(pst_atomic *out, posture_ctx *ctx, const posture_scene *scene,
                       const char *path, posture_format format, const posture_render_opts *opts)
@@ -30,52 +58,36 @@ static int write_temp(pst_atomic *out, posture_ctx *ctx, const posture_scene *sc
 		rc = pst_atomic_open(out, ctx, path);
 	if (rc != POSTURE_OK)
 		return rc;
-	switch (format) {
-	case POSTURE_FORMAT_PNG:
-		rc = pst_write_png(ctx, scene, out->fp, path, opts->scale);
-		break;
-	case POSTURE_FORMAT_PDF:
-		rc = pst_write_cairo_vector(ctx, scene, out->fp, path, format);
-		break;
-	case POSTURE_FORMAT_SVG:
-		if (opts->svg_engine == POSTURE_SVG_ENGINE_CAIRO)
-			rc = pst_write_cairo_vector(ctx, scene, out->fp, path, POSTURE_FORMAT_SVG);
-		else
-			rc = pst_write_svg(ctx, scene, out->fp, path);
-		break;
-	case POSTURE_FORMAT_SVG_CAIRO:
-		rc = pst_write_cairo_vector(ctx, scene, out->fp, path, POSTURE_FORMAT_SVG);
-		break;
-	case POSTURE_FORMAT_JSON:
-		rc = pst_write_mapdata(ctx, scene, out->fp, path);
-		break;
-	case POSTURE_FORMAT_HTML:
-		rc = pst_write_html(ctx, scene, out->fp, path, opts->live_events);
-		break;
-	default:
-		rc = pst_error(ctx, POSTURE_EUSAGE, path, "unknown output format");
-	}
+	rc = write_format(ctx, scene, out->fp, path, format, opts);
 	if (rc != POSTURE_OK)
 		pst_atomic_abort(out);
 	return rc;
+}
+
+/* @p opts (NULL: the defaults) read as its version says into @p o; false: invalid. */
+static bool read_opts(posture_render_opts *o, const posture_render_opts *opts)
+{
+	*o = (posture_render_opts)POSTURE_RENDER_OPTS_INIT;
+	if (opts && opts->version == 1) {
+		o->scale = opts->scale; /* a version 1 struct ends after scale */
+	} else if (opts && opts->version == 2) {
+		o->scale = opts->scale; /* version 2 ends after svg_engine */
+		o->svg_engine = opts->svg_engine;
+	} else if (opts) {
+		*o = *opts;
+	}
+	return o->version >= 1 && o->version <= POSTURE_RENDER_OPTS_VERSION &&
+	       o->scale >= 0.1 && o->scale <= 16 &&
+	       (o->svg_engine == POSTURE_SVG_ENGINE_POSTURE ||
+	        o->svg_engine == POSTURE_SVG_ENGINE_CAIRO);
 }
 
 int posture_scene_write_files(posture_ctx *ctx, const posture_scene *scene, size_t n,
                               const char *const *paths, const posture_format *formats,
                               const posture_render_opts *opts)
 {
-	posture_render_opts o = POSTURE_RENDER_OPTS_INIT;
-	if (opts && opts->version == 1) {
-		o.scale = opts->scale; /* a version 1 struct ends after scale */
-	} else if (opts && opts->version == 2) {
-		o.scale = opts->scale; /* version 2 ends after svg_engine */
-		o.svg_engine = opts->svg_engine;
-	} else if (opts) {
-		o = *opts;
-	}
-	if (o.version < 1 || o.version > POSTURE_RENDER_OPTS_VERSION ||
-	    !(o.scale >= 0.1 && o.scale <= 16) ||
-	    (o.svg_engine != POSTURE_SVG_ENGINE_POSTURE && o.svg_engine != POSTURE_SVG_ENGINE_CAIRO))
+	posture_render_opts o;
+	if (!read_opts(&o, opts))
 		return pst_error(ctx, POSTURE_EUSAGE, n ? paths[0] : "output", "invalid render options");
 	opts = &o;
 	pst_atomic *outs = calloc(n ? n : 1, sizeof(*outs));
@@ -101,4 +113,30 @@ int posture_scene_write(posture_ctx *ctx, const posture_scene *scene, const char
                         posture_format format, const posture_render_opts *opts)
 {
 	return posture_scene_write_files(ctx, scene, 1, &path, &format, opts);
+}
+
+int posture_scene_write_buffer(char **out, size_t *len, posture_ctx *ctx,
+                               const posture_scene *scene, const char *name,
+                               posture_format format, const posture_render_opts *opts)
+{
+	*out = NULL;
+	*len = 0;
+	posture_render_opts o;
+	if (!read_opts(&o, opts))
+		return pst_error(ctx, POSTURE_EUSAGE, name, "invalid render options");
+	char *data = NULL;
+	size_t size = 0;
+	FILE *fp = open_memstream(&data, &size);
+	if (!fp)
+		return pst_error(ctx, POSTURE_ENOMEM, name, "out of memory");
+	int rc = write_format(ctx, scene, fp, name, format, &o);
+	if (fclose(fp) != 0 && rc == POSTURE_OK)
+		rc = pst_error(ctx, POSTURE_ENOMEM, name, "out of memory");
+	if (rc != POSTURE_OK) {
+		free(data);
+		return rc;
+	}
+	*out = data;
+	*len = size;
+	return POSTURE_OK;
 }
