@@ -604,15 +604,16 @@ typedef struct {
 
 static void advance(cursor *cur, const char *t, size_t off)
 {
-	for (size_t i = cur->off; i < off; i++) {
-		unsigned char c = (unsigned char)t[i];
-		if (c == '\n') {
-			cur->line++;
-			cur->column = 1;
-		} else if ((c & 0xC0) != 0x80) {
-			cur->column++;
-		}
+	const char *from = t + cur->off, *end = t + off, *nl;
+	while ((nl = memchr(from, '\n', (size_t)(end - from))) != NULL) {
+		cur->line++;
+		cur->column = 1;
+		from = nl + 1;
 	}
+	int chars = 0; /* characters: bytes that do not continue a UTF-8 sequence */
+	for (const char *p = from; p < end; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	cur->column += chars;
 	cur->off = off;
 }
 
