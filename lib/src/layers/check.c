@@ -87,29 +87,49 @@ char *pst_word_list(const char *const *words)
 	return b.data;
 }
 
-int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, const char *tree,
-                   size_t max_size,
-                   int *n_errors)
+int pst_check_read(pst_check_file *f, size_t *len, posture_ctx *ctx, const char *path,
+                   const char *tree, size_t max_size, int *n_errors)
 {
 	memset(f, 0, sizeof(*f));
 	f->c.ctx = ctx;
 	f->c.path = path;
-	size_t len;
+	*len = 0;
 	int rc = pst_check_link(ctx, path, tree);
 	if (rc == POSTURE_OK)
-		rc = pst_json_load((void **)&f->root, &f->text, &len, ctx, path, max_size);
+		rc = pst_json_read_text(&f->text, len, ctx, path, max_size);
 	if (rc == POSTURE_EDATA) {
 		(*n_errors)++;
 		return POSTURE_OK; /* reported; the caller goes on to the next file */
+	}
+	return rc;
+}
+
+int pst_check_parse(pst_check_file *f, size_t len, int *n_errors)
+{
+	int rc = pst_json_parse_text((void **)&f->root, f->c.ctx, f->c.path, f->text, len);
+	if (rc == POSTURE_EDATA) {
+		(*n_errors)++;
+		return POSTURE_OK;
 	}
 	if (rc != POSTURE_OK)
 		return rc;
 	rc = pst_jsonpos_build(&f->c.pos, f->text, len);
 	if (rc != POSTURE_OK) {
 		pst_check_close(f, n_errors);
-		return pst_error(ctx, rc, path, "out of memory");
+		return pst_error(f->c.ctx, rc, f->c.path, "out of memory");
 	}
 	return POSTURE_OK;
+}
+
+int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, const char *tree,
+                   size_t max_size,
+                   int *n_errors)
+{
+	size_t len;
+	int rc = pst_check_read(f, &len, ctx, path, tree, max_size, n_errors);
+	if (rc != POSTURE_OK || !f->text)
+		return rc;
+	return pst_check_parse(f, len, n_errors);
 }
 
 void pst_check_close(pst_check_file *f, int *n_errors)

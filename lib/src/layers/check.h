@@ -32,6 +32,14 @@ typedef struct {
 int pst_check_open(pst_check_file *f, posture_ctx *ctx, const char *path, const char *tree,
                    size_t max_size,
                    int *n_errors);
+/*
+ * pst_check_open() in two steps: the text read and pre-checked (f->text set,
+ * *len its length, f->root NULL; f->text NULL when the file was refused),
+ * then parsed by jansson and indexed.
+ */
+int pst_check_read(pst_check_file *f, size_t *len, posture_ctx *ctx, const char *path,
+                   const char *tree, size_t max_size, int *n_errors);
+int pst_check_parse(pst_check_file *f, size_t len, int *n_errors);
 void pst_check_close(pst_check_file *f, int *n_errors);
 
 /* Report at the member @p pointer (its key when @p at_key). */
@@ -53,6 +61,21 @@ const char *pst_check_string(pst_checker *c, json_t *obj, const char *obj_ptr, c
  */
 int pst_layer_check_feature(pst_checker *c, pst_layer *l, pst_feature *ft, json_t *jf,
                             const pst_georef *geo, const posture_data *data);
+/* The same for feature @p index of a GeoJSON file (its pointer "/features/INDEX"). */
+int pst_layer_check_feature_at(pst_checker *c, pst_layer *l, pst_feature *ft, json_t *jf,
+                               size_t index, const pst_georef *geo, const posture_data *data);
+
+/*
+ * A GeoJSON layer's text (@p len bytes, pre-checked, without a byte-order
+ * mark) read without a tree (geojson_fast.c): plain point features through
+ * the row checks, the others through pst_layer_check_feature_at().  *done
+ * is false when the text is left to the caller to read the old way (nothing
+ * was reported, @p l is as it was); POSTURE_ENOMEM is the only failure.
+ * pst_geojson_fast_off (tests) leaves every text to the caller.
+ */
+int pst_geojson_read_fast(pst_checker *c, pst_layer *l, const char *text, size_t len,
+                          const pst_georef *geo, const posture_data *data, bool *done);
+extern bool pst_geojson_fast_off;
 
 /*
  * A point feature as a table row: each text NUL-terminated valid UTF-8, or

@@ -115,10 +115,10 @@ bool pst_layer_type_from_name(pst_layer_type *out, const char *name)
 
 /* --- reading ------------------------------------------------------------------ */
 
-int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx *ctx,
-                  const char *path, size_t max_size)
+int pst_json_read_text(char **out_text, size_t *out_len, posture_ctx *ctx, const char *path,
+                       size_t max_size)
 {
-	*out_json = NULL;
+	*out_text = NULL;
 	char *text;
 	size_t len;
 	int rc = pst_read_file(&text, &len, ctx, path, max_size);
@@ -131,16 +131,36 @@ int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx
 		return rc;
 	}
 	memmove(text, text + skip, len - skip + 1); /* the byte-order mark, invisible in editors */
-	len -= skip;
+	*out_text = text;
+	*out_len = len - skip;
+	return POSTURE_OK;
+}
+
+int pst_json_parse_text(void **out_json, posture_ctx *ctx, const char *path, const char *text,
+                        size_t len)
+{
 	json_error_t err;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-	if (!root) {
+	*out_json = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	if (*out_json)
+		return POSTURE_OK;
+	int line = err.line > 0 ? err.line : 1, column = err.column > 0 ? err.column : 1;
+	return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, path, line, column, "invalid JSON: %s",
+	                err.text);
+}
+
+int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx *ctx,
+                  const char *path, size_t max_size)
+{
+	*out_json = NULL;
+	char *text;
+	size_t len;
+	int rc = pst_json_read_text(&text, &len, ctx, path, max_size);
+	if (rc == POSTURE_OK)
+		rc = pst_json_parse_text(out_json, ctx, path, text, len);
+	if (rc != POSTURE_OK) {
 		free(text);
-		int line = err.line > 0 ? err.line : 1, column = err.column > 0 ? err.column : 1;
-		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, path, line, column,
-		                "invalid JSON: %s", err.text);
+		return rc;
 	}
-	*out_json = root;
 	if (out_text) {
 		*out_text = text;
 		*out_len = len;
@@ -847,17 +867,23 @@ static int check_feature(feat_ctx *f, pst_feature *feat, json_t *jf)
 	return rc;
 }
 
-int pst_layer_check_feature(pst_checker *c, pst_layer *l, pst_feature *ft, json_t *jf,
-                            const pst_georef *geo, const posture_data *data)
+int pst_layer_check_feature_at(pst_checker *c, pst_layer *l, pst_feature *ft, json_t *jf,
+                               size_t index, const pst_georef *geo, const posture_data *data)
 {
 	feat_ctx f = { .c = c, .type = l->type, .geo = geo, .data = data };
-	snprintf(f.ptr, sizeof(f.ptr), "/features/%zu", l->n_features);
-	snprintf(f.props, sizeof(f.props), "/features/%zu/properties", l->n_features);
+	snprintf(f.ptr, sizeof(f.ptr), "/features/%zu", index);
+	snprintf(f.props, sizeof(f.props), "/features/%zu/properties", index);
 	int before = c->n_errors;
 	int rc = check_feature(&f, ft, jf);
 	if (rc == POSTURE_OK && c->n_errors == before && (!ft->id || !ft->name || !ft->kind))
 		rc = POSTURE_ENOMEM; /* a copy failed, not the data */
 	return rc;
+}
+
+int pst_layer_check_feature(pst_checker *c, pst_layer *l, pst_feature *ft, json_t *jf,
+                            const pst_georef *geo, const posture_data *data)
+{
+	return pst_layer_check_feature_at(c, l, ft, jf, l->n_features, geo, data);
 }
 
 /* --- rows that pass every check, without JSON (big GeoPackage layers) ------ */
@@ -1132,8 +1158,15 @@ static int read_layer(pst_layer *l, posture_ctx *ctx, const char *path, const ps
 		(*n_errors)++;
 		return POSTURE_OK;
 	}
+	/* Plain point features without a tree (geojson_fast.c); any other text as a tree. */
 	pst_check_file f;
-	int rc = pst_check_open(&f, ctx, path, data->tree, PST_MAX_LAYER_FILE, n_errors);
+	size_t len;
+	bool done = false;
+	int rc = pst_check_read(&f, &len, ctx, path, data->tree, PST_MAX_LAYER_FILE, n_errors);
+	if (rc == POSTURE_OK && f.text)
+		rc = pst_geojson_read_fast(&f.c, l, f.text, len, geo, data, &done);
+	if (rc == POSTURE_OK && f.text && !done)
+		rc = pst_check_parse(&f, len, n_errors);
 	if (rc == POSTURE_OK && f.root)
 		rc = check_collection(&f.c, l, f.root, geo, data);
 	pst_check_close(&f, n_errors);

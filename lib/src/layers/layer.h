@@ -138,6 +138,12 @@ const pst_source *pst_data_source(const posture_data *d, const char *id);
 /** Parse a JSON file with jansson (duplicate keys are errors); syntax errors as FILE:LINE:COLUMN. */
 int pst_json_load(void **out_json, char **out_text, size_t *out_len, posture_ctx *ctx,
                   const char *path, size_t max_size);
+/* pst_json_load() in two steps: the text read and pre-checked (a byte-order
+ * mark dropped; caller frees), then parsed (syntax errors reported). */
+int pst_json_read_text(char **out_text, size_t *out_len, posture_ctx *ctx, const char *path,
+                       size_t max_size);
+int pst_json_parse_text(void **out_json, posture_ctx *ctx, const char *path, const char *text,
+                        size_t len);
 
 /* Dates: parse YYYY, YYYY-MM, YYYY-MM-DD or A/B into a day range; on failure
  * @p why ends "date 'x' …" with the reason ("ends before it starts"). */
