@@ -60,8 +60,6 @@ typedef struct {
 	bool beside;         /* layout map, a crowded map: the furniture sits in a column
 	                        beside the frame, where it hides no symbol (furniture.c) */
 	double column_y;     /* with beside: the top of the column's free room */
-	double circle[96];   /* cos, sin of the uncertainty discs' 48 corners (items.c) */
-	bool have_circle;
 } builder;
 
 /* build.c */

@@ -1058,11 +1058,12 @@ static bool segment_meets_box(double x0, double y0, double x1, double y1, const 
 /* Whether any part of line item @p it runs through box @p b. */
 static bool line_meets_box(const pst_item *it, const pst_box *b)
 {
+	double disc[2 * PST_DISC_CORNERS];
+	const double *xy = pst_item_points(it, disc);
 	for (size_t k = 0; k < it->n_parts; k++) {
 		size_t start = k ? it->part_end[k - 1] : 0;
 		for (size_t i = start + 1; i < it->part_end[k]; i++)
-			if (segment_meets_box(it->xy[2 * i - 2], it->xy[2 * i - 1], it->xy[2 * i],
-			                      it->xy[2 * i + 1], b))
+			if (segment_meets_box(xy[2 * i - 2], xy[2 * i - 1], xy[2 * i], xy[2 * i + 1], b))
 				return true;
 	}
 	return false;

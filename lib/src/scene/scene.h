@@ -68,6 +68,9 @@ typedef struct {
 	size_t *part_end;   /* exclusive end index of each part */
 	size_t n_parts;
 	bool closed;        /* parts are rings (filled) rather than lines */
+	bool disc;          /* an uncertainty disc inside the frame: xy is NULL, its one part the
+	                       PST_DISC_CORNERS corners round (ax, ay) at radius symbol_size / 2,
+	                       read through pst_item_points() (scene.c) */
 	/* Point symbol. */
 	bool has_anchor;    /* the item is a point symbol */
 	double ax, ay;      /* anchor: the projected position, page units */
@@ -185,6 +188,21 @@ pst_item *pst_group_add_item(pst_group *g);
 
 /* Append a part (ring or line) to an item's geometry. */
 int pst_item_add_part(pst_item *it, const double *xy, size_t n);
+
+/* Corners of an uncertainty disc (items.c): its ring when wholly inside the frame. */
+#define PST_DISC_CORNERS 48
+
+/* The PST_DISC_CORNERS corners (x, y pairs) of the disc of radius @p r round (x, y) into @p xy. */
+void pst_disc_corners(double *xy, double x, double y, double r);
+
+/* Make @p it (no parts yet; ax, ay and symbol_size set) a disc whose ring is not stored. */
+void pst_item_set_disc(pst_item *it);
+
+/*
+ * The points of @p it (2 * n_pts values): its own xy, or for a disc its
+ * corners written into @p buf (2 * PST_DISC_CORNERS values), borrowed.
+ */
+const double *pst_item_points(const pst_item *it, double *buf);
 
 /* Remove the last item of @p g (one that turned out to show nothing). */
 void pst_group_drop_last(pst_group *g);
