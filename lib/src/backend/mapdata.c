@@ -28,11 +28,13 @@ static json_t *box_json(const pst_box *b)
 static pst_box item_bbox(const pst_item *it)
 {
 	pst_box b = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+	double disc[2 * PST_DISC_CORNERS];
+	const double *xy = pst_item_points(it, disc);
 	for (size_t i = 0; i < it->n_pts; i++) {
-		b.x0 = fmin(b.x0, it->xy[2 * i]);
-		b.y0 = fmin(b.y0, it->xy[2 * i + 1]);
-		b.x1 = fmax(b.x1, it->xy[2 * i]);
-		b.y1 = fmax(b.y1, it->xy[2 * i + 1]);
+		b.x0 = fmin(b.x0, xy[2 * i]);
+		b.y0 = fmin(b.y0, xy[2 * i + 1]);
+		b.x1 = fmax(b.x1, xy[2 * i]);
+		b.y1 = fmax(b.y1, xy[2 * i + 1]);
 	}
 	return b;
 }

@@ -80,6 +80,12 @@ static bool box_inside(const pst_box *inner, const pst_box *outer)
 	       inner->y1 <= outer->y1;
 }
 
+bool pst_ring_inside(const double *xy, size_t n, const pst_box *box)
+{
+	pst_box bb = points_bbox(xy, n);
+	return pst_box_overlaps(&bb, box) && box_inside(&bb, box);
+}
+
 int pst_clip_ring(pst_pts *out, const double *in, size_t n, const pst_box *box)
 {
 	pst_pts a = { 0 }, b = { 0 };

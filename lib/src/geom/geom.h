@@ -32,6 +32,9 @@ bool pst_box_overlaps(const pst_box *a, const pst_box *b);
  */
 int pst_clip_ring(pst_pts *out, const double *in, size_t n, const pst_box *box);
 
+/** Whether the ring @p xy (n >= 3 points) lies wholly in @p box: pst_clip_ring() keeps it as it is. */
+bool pst_ring_inside(const double *xy, size_t n, const pst_box *box);
+
 /**
  * Clip the open line @p in to @p box; each visible piece is passed to
  * @p piece (Liang–Barsky per segment, consecutive visible segments joined).

@@ -147,13 +147,14 @@ static int add_segments(pst_seg **segs, size_t *n, size_t *cap, pst_grid *grid,
 {
 	size_t start = 0;
 	int rc = POSTURE_OK;
+	double disc[2 * PST_DISC_CORNERS];
+	const double *xy = pst_item_points(it, disc);
 	for (size_t p = 0; p < it->n_parts && rc == POSTURE_OK; p++) {
 		size_t end = it->part_end[p];
 		for (size_t k = start; k + 1 < end && rc == POSTURE_OK; k++)
-			rc = push_segment(segs, n, cap, grid, &it->xy[2 * k], &it->xy[2 * k + 2], half);
+			rc = push_segment(segs, n, cap, grid, &xy[2 * k], &xy[2 * k + 2], half);
 		if (rc == POSTURE_OK && it->closed && end > start + 2)
-			rc = push_segment(segs, n, cap, grid, &it->xy[2 * (end - 1)], &it->xy[2 * start],
-			                  half);
+			rc = push_segment(segs, n, cap, grid, &xy[2 * (end - 1)], &xy[2 * start], half);
 		start = end;
 	}
 	return rc;

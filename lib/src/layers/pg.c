@@ -26,7 +26,9 @@
  * checks a GeoJSON feature does (pst_layer_check_feature); problems are
  * reported at pg:NAME:fid N.
  */
+#include <ctype.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -637,6 +639,46 @@ static json_t *cell_json(const PGresult *r, int row, int col, const char *name, 
 }
 
 /*
+ * Cell @p col of row @p row when it is text a string check passes (valid
+ * UTF-8, not blank; text from the server holds no NUL), else NULL: absent, or
+ * for the full check.
+ */
+static const char *clean_cell(const PGresult *r, int row, int col, size_t *len)
+{
+	if (PQgetisnull(r, row, col))
+		return NULL;
+	const unsigned char *t = (const unsigned char *)PQgetvalue(r, row, col);
+	size_t n = (size_t)PQgetlength(r, row, col);
+	bool blank = true;
+	for (size_t k = 0; k < n && blank; k++)
+		blank = isspace(t[k]) != 0;
+	if (blank)
+		return NULL;
+	for (size_t k = 0; k < n;) {
+		if (t[k] < 0x80 && t[k]) {
+			k++;
+			continue;
+		}
+		size_t m = t[k] ? pst_utf8_seq_len(t + k, n - k) : 0;
+		if (!m)
+			return NULL;
+		k += m;
+	}
+	*len = n;
+	return (const char *)t;
+}
+
+/* A citation's value: pooled clean text, or its JSON (cell_json) for the full check. */
+typedef struct {
+	const char *text;  /* pooled, when the value is clean text (then json is NULL) */
+	json_t *json;      /* otherwise its JSON, or NULL when NULL */
+} cite_value;
+
+typedef struct {
+	cite_value v[3];   /* id, locator, quote */
+} cite_row;
+
+/*
  * A cursor read batch by batch with the next batch always asked for ahead:
  * the server prepares it while posture checks the current one (on two cores
  * the two overlap).  One stream per connection, since a connection carries
@@ -702,13 +744,21 @@ typedef struct {
 	stream row_stream;      /* posture_rows, on the session's connection */
 	stream cite_stream;     /* posture_cites, on a second connection (same snapshot) */
 	PGconn *cite_conn;
+	pst_layer *layer;       /* the layer read: its pool holds the clean citation texts */
+	cite_row *row_cites;    /* the current row's citations (a batch may end among them) */
+	size_t n_row_cites, cap_row_cites;
+	pst_row_cite *fast_cites; /* the same for the fast check, when all are clean text */
+	size_t cap_fast_cites;
+	pst_row_cache cache;    /* what the fast check's rows share */
 } reader;
 
-/* The citations of row @p fid from the citations cursor (rows before it are skipped:
- * they belong to rows the map does not show). */
-static int row_citations(reader *r, int64_t fid, json_t *props)
+static const char *const cite_keys[] = { "id", "locator", "quote" };
+
+/* The citations of row @p fid from the citations cursor into r->row_cites (rows before
+ * it are skipped: they belong to rows the map does not show). */
+static int read_citations(reader *r, int64_t fid)
 {
-	json_t *list = NULL;
+	r->n_row_cites = 0;
 	while (r->cites) {
 		if (r->cite_row == PQntuples(r->cites)) {
 			int rc = stream_next(&r->cites, &r->cite_stream);
@@ -725,25 +775,117 @@ static int row_citations(reader *r, int64_t fid, json_t *props)
 		if (at > fid)
 			break;
 		if (at == fid) {
-			static const char *const keys[] = { "id", "locator", "quote" };
-			json_t *c = json_object();
-			for (int k = 0; c && k < 3; k++) {
-				json_t *v = cell_json(r->cites, r->cite_row, k + 1, keys[k], false);
-				if (v)
-					json_object_set_new_nocheck(c, keys[k], v);
-			}
-			if (!list)
-				list = json_array();
-			if (!c || !list || json_array_append_new(list, c)) {
-				json_decref(list);
+			if (pst_grow((void **)&r->row_cites, &r->cap_row_cites, r->n_row_cites + 1,
+			             sizeof(cite_row)))
 				return POSTURE_ENOMEM;
+			cite_row *c = &r->row_cites[r->n_row_cites++];
+			for (int k = 0; k < 3; k++) {
+				size_t n;
+				const char *t = clean_cell(r->cites, r->cite_row, k + 1, &n);
+				c->v[k].text = t ? pst_pool_intern(r->layer->pool, t, n) : NULL;
+				c->v[k].json = t ? NULL
+				                 : cell_json(r->cites, r->cite_row, k + 1, cite_keys[k], false);
+				if (t && !c->v[k].text)
+					return POSTURE_ENOMEM;
 			}
 		}
 		r->cite_row++;
 	}
-	if (list)
-		json_object_set_new_nocheck(props, "sources", list);
 	return POSTURE_OK;
+}
+
+static void drop_citations(reader *r)
+{
+	for (size_t i = 0; i < r->n_row_cites; i++)
+		for (int k = 0; k < 3; k++)
+			json_decref(r->row_cites[i].v[k].json);
+	r->n_row_cites = 0;
+}
+
+/* The current row's citations as the GeoJSON "sources" member. */
+static int row_citations(reader *r, json_t *props)
+{
+	if (!r->n_row_cites)
+		return POSTURE_OK;
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < r->n_row_cites; i++) {
+		json_t *c = json_object();
+		for (int k = 0; c && k < 3; k++) {
+			const cite_value *v = &r->row_cites[i].v[k];
+			json_t *j = v->text ? json_string(v->text) : json_incref(v->json);
+			if (j)
+				json_object_set_new_nocheck(c, cite_keys[k], j);
+		}
+		if (!c || json_array_append_new(list, c)) {
+			json_decref(list);
+			return POSTURE_ENOMEM;
+		}
+	}
+	if (!list)
+		return POSTURE_ENOMEM;
+	json_object_set_new_nocheck(props, "sources", list);
+	return POSTURE_OK;
+}
+
+/* Where the value of column @p name goes in a row, or NULL (a column the fast check
+ * does not take: the border layers' countries). */
+static const char **row_field(pst_row *row, const char *name)
+{
+	static const char *const names[] = { "id", "name", "kind", "precision", "country",
+		                             "operator", "status", "date", "date_basis", "note" };
+	const char **fields[] = { &row->id, &row->name, &row->kind, &row->precision,
+		                  &row->country, &row->operator_, &row->status, &row->date,
+		                  &row->date_basis, &row->note };
+	for (size_t k = 0; k < PST_ARRAY_LEN(names); k++)
+		if (!strcmp(name, names[k]))
+			return fields[k];
+	return NULL;
+}
+
+/*
+ * Row @p i of the batch as a pst_row, for the fast check: false when some
+ * value is not clean text (or is in a number column), the geometry is not a
+ * little-endian WKB point with coordinates in SRID 4326 (or 0), or a
+ * citation is not clean text; the full check then says what is wrong.
+ */
+static bool row_values(reader *r, int i, pst_row *row)
+{
+	const PGresult *res = r->rows;
+	memset(row, 0, sizeof(*row));
+	for (size_t k = 0; k < r->n_cols; k++) {
+		if (PQgetisnull(res, i, (int)k + 3))
+			continue;
+		const char **field = row_field(row, r->cols[k]);
+		size_t n;
+		if (!field || numeric_oid(r->types[k]) ||
+		    !(*field = clean_cell(res, i, (int)k + 3, &n)))
+			return false;
+	}
+	if (PQgetisnull(res, i, 1)) {
+		row->geom_null = true;
+	} else {
+		const unsigned char *wkb = (const unsigned char *)PQgetvalue(res, i, 1);
+		if (PQgetlength(res, i, 1) != 21 || wkb[0] != 1 || memcmp(wkb + 1, "\1\0\0\0", 4) != 0)
+			return false;
+		memcpy(&row->lon, wkb + 5, 8); /* little-endian doubles, as on this machine */
+		memcpy(&row->lat, wkb + 13, 8);
+		int srid = PQgetisnull(res, i, 2) ? 4326 : be32(PQgetvalue(res, i, 2));
+		if (isnan(row->lon) || isnan(row->lat) || (srid != 4326 && srid != 0))
+			return false;
+	}
+	if (r->n_row_cites > r->cap_fast_cites &&
+	    pst_grow((void **)&r->fast_cites, &r->cap_fast_cites, r->n_row_cites,
+	             sizeof(pst_row_cite)))
+		return false;
+	for (size_t k = 0; k < r->n_row_cites; k++) {
+		const cite_value *v = r->row_cites[k].v;
+		if (!v[0].text || !v[1].text || !v[2].text)
+			return false;
+		r->fast_cites[k] = (pst_row_cite){ v[0].text, v[1].text, v[2].text };
+	}
+	row->cites = r->fast_cites;
+	row->n_cites = r->n_row_cites;
+	return true;
 }
 
 /* Row @p i of the batch as a GeoJSON Feature; *bad_geom when its WKB cannot be read,
@@ -769,7 +911,11 @@ static json_t *row_feature(reader *r, int i, bool *bad_geom, int *srid)
 	                 geom ? geom : json_null(), "properties", props);
 }
 
-/* Check row @p i of the batch into the next feature of @p l. */
+static int check_row_json(reader *r, int i, pst_layer *l, pst_feature *ft,
+                          const pst_georef *geo, const posture_data *data, pst_checker *c);
+
+/* Check row @p i of the batch into the next feature of @p l: the fast way when it passes
+ * as plain values (pst_layer_row_feature), else as JSON, so the messages are the same. */
 static int read_row(reader *r, int i, pst_layer *l, size_t *cap, const pst_georef *geo,
                     const posture_data *data, pst_checker *c, char *where, size_t n_where)
 {
@@ -790,11 +936,35 @@ static int read_row(reader *r, int i, pst_layer *l, size_t *cap, const pst_geore
 		return POSTURE_ENOMEM;
 	pst_feature *ft = &l->features[l->n_features];
 	memset(ft, 0, sizeof(*ft));
+	int rc = read_citations(r, fid);
+	pst_row row;
+	bool passed = false;
+	if (rc == POSTURE_OK && row_values(r, i, &row))
+		rc = pst_layer_row_feature(l, ft, &row, geo, data, &r->cache, &passed);
+	if (rc == POSTURE_OK && !passed) {
+		memset(ft, 0, sizeof(*ft));
+		rc = check_row_json(r, i, l, ft, geo, data, c);
+	}
+	drop_citations(r);
+	l->n_features++;
+	ft->line = (int)(fid > INT32_MAX ? INT32_MAX : fid < 0 ? 0 : fid); /* where: fid */
+	ft->column = 0;
+	ft->id_line = ft->line;
+	ft->id_column = 0;
+	for (size_t k = 0; k < ft->n_cites; k++)
+		ft->cites[k].line = ft->line, ft->cites[k].column = 0;
+	return rc;
+}
+
+/* Row @p i checked the long way: as the GeoJSON feature it stands for. */
+static int check_row_json(reader *r, int i, pst_layer *l, pst_feature *ft,
+                          const pst_georef *geo, const posture_data *data, pst_checker *c)
+{
 	bool bad_geom;
 	int srid;
 	json_t *jf = row_feature(r, i, &bad_geom, &srid);
 	json_t *props = jf ? json_object_get(jf, "properties") : NULL;
-	int rc = props ? row_citations(r, fid, props) : POSTURE_ENOMEM;
+	int rc = props ? row_citations(r, props) : POSTURE_ENOMEM;
 	if (rc == POSTURE_OK && (bad_geom || (srid != 4326 && srid != 0))) {
 		if (bad_geom)
 			pst_check_error(c, "", false, "the geometry cannot be read as WKB");
@@ -808,14 +978,8 @@ static int read_row(reader *r, int i, pst_layer *l, size_t *cap, const pst_geore
 	if (rc == POSTURE_OK)
 		rc = pst_layer_check_feature(c, l, ft, jf, geo, data);
 	json_decref(jf);
-	l->n_features++;
-	ft->line = (int)(fid > INT32_MAX ? INT32_MAX : fid < 0 ? 0 : fid); /* where: fid */
-	ft->column = 0;
-	ft->id_line = ft->line;
-	ft->id_column = 0;
-	for (size_t k = 0; k < ft->n_cites; k++)
-		ft->cites[k].line = ft->line, ft->cites[k].column = 0;
-	return rc;
+	int prc = pst_layer_pool_feature(l, ft); /* the layer's features all live in its pool */
+	return rc == POSTURE_OK ? prc : rc;
 }
 
 /* Open the cursors (rows, and citations when their table exists). */
@@ -891,6 +1055,9 @@ static int read_rows(reader *r, pst_layer *l, const char *name, const char *cite
 	         FETCH_ROWS);
 	r->row_stream = (stream){ r->s, r->s->conn, fetch_rows, "the query", false };
 	r->cite_stream = (stream){ r->s, NULL, fetch_cites, "reading the citations", false };
+	r->layer = l;
+	if ((!l->pool && !(l->pool = pst_pool_new())) || pst_row_cache_init(&r->cache, data))
+		return pst_error(r->s->ctx, POSTURE_ENOMEM, r->s->where, "out of memory");
 	int rc = open_cursors(r, name, cite_key);
 	while (rc == POSTURE_OK) {
 		rc = stream_next(&r->rows, &r->row_stream);
@@ -902,6 +1069,10 @@ static int read_rows(reader *r, pst_layer *l, const char *name, const char *cite
 	PQclear(r->rows);
 	PQclear(r->cites);
 	PQfinish(r->cite_conn); /* a FETCH still on its way is dropped with it */
+	drop_citations(r);
+	free(r->row_cites);
+	free(r->fast_cites);
+	pst_row_cache_free(&r->cache);
 	*n_errors += c.n_errors;
 	if (rc == POSTURE_ENOMEM)
 		return pst_error(r->s->ctx, POSTURE_ENOMEM, r->s->where, "out of memory");

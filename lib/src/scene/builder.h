@@ -63,8 +63,6 @@ typedef struct {
 	double column_w;     /* …their widest… */
 	double column_y;     /* …the top of the column's free room… */
 	double column_bottom; /* …and its bottom */
-	double circle[96];   /* cos, sin of the uncertainty discs' 48 corners (items.c) */
-	bool have_circle;
 } builder;
 
 /* build.c */

@@ -10,6 +10,7 @@
  * ("(Mataconis n.d., para. 6)"); `none` adds nothing (the map data and the
  * HTML tooltips still carry every citation).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +18,27 @@
 #include "builder.h"
 #include "layers/cite.h"
 
-/* The scene's entry for @p id, created (numbered next) on first sight. */
-static pst_scene_source *source_for(builder *b, const char *id, size_t *last)
+/*
+ * Sources already found, by the address of the id asked for: the ids of
+ * pooled items are interned, so a million citations ask with a handful of
+ * addresses (one address, one text; a miss only costs the search below).
+ */
+#define SEEN_SLOTS 64
+
+typedef struct {
+	const char *id[SEEN_SLOTS]; /* the id's address, or NULL */
+	size_t index[SEEN_SLOTS];   /* its entry in the scene's list */
+} seen_sources;
+
+static size_t seen_slot(const char *id)
+{
+	return (size_t)(((uintptr_t)id >> 3) * 0x9E3779B97F4A7C15u >> 58) % SEEN_SLOTS;
+}
+
+/* A new entry for @p id, numbered next (*last set to it); NULL when out of memory. */
+static pst_scene_source *new_source(builder *b, const char *id, size_t *last)
 {
 	posture_scene *s = b->scene;
-	if (*last < s->n_sources && !strcmp(s->sources[*last].id, id))
-		return &s->sources[*last]; /* runs of one source are the common case */
-	for (size_t i = 0; i < s->n_sources; i++)
-		if (!strcmp(s->sources[i].id, id))
-			return &s->sources[*last = i];
 	*last = s->n_sources;
 	const pst_source *src = pst_data_source(b->data, id);
 	pst_scene_source *list = realloc(s->sources, (s->n_sources + 1) * sizeof(*list));
@@ -39,6 +52,26 @@ static pst_scene_source *source_for(builder *b, const char *id, size_t *last)
 	e->url = pst_cite_url(src->csl);
 	e->number = (int)++s->n_sources;
 	return e->id && e->text ? e : NULL;
+}
+
+/* The scene's entry for @p id, created (numbered next) on first sight. */
+static pst_scene_source *source_for(builder *b, const char *id, size_t *last, seen_sources *seen)
+{
+	posture_scene *s = b->scene;
+	size_t slot = seen_slot(id);
+	if (seen->id[slot] == id)
+		return &s->sources[*last = seen->index[slot]];
+	pst_scene_source *e = NULL;
+	if (*last < s->n_sources && !strcmp(s->sources[*last].id, id))
+		e = &s->sources[*last]; /* runs of one source are the common case */
+	for (size_t i = 0; !e && i < s->n_sources; i++)
+		if (!strcmp(s->sources[i].id, id))
+			e = &s->sources[*last = i];
+	if (!e && (e = new_source(b, id, last)) == NULL)
+		return NULL;
+	seen->id[slot] = id;
+	seen->index[slot] = *last;
+	return e;
 }
 
 /*
@@ -92,14 +125,25 @@ static int set_locators(posture_scene *s)
 	unsigned char *marks = calloc(s->n_sources + 1, 2 * MAX_LOCATOR);
 	if (!marks)
 		return POSTURE_ENOMEM;
+	/* Marking is idempotent: a locator (interned for pooled items) already marked in a
+	 * source is passed over. */
+	enum { MARKED_SLOTS = 256 };
+	const char *marked_loc[MARKED_SLOTS] = { 0 };
+	int marked_k[MARKED_SLOTS];
 	for (size_t g = 0; g < s->n_groups; g++) {
 		for (size_t i = 0; i < s->groups[g].n_items; i++) {
 			const pst_item *it = &s->groups[g].items[i];
 			for (size_t c = 0; c < it->n_cites; c++) {
 				int k = it->cite_number[c] - 1;
-				if (k >= 0 && (size_t)k < s->n_sources)
-					mark_locator(it->cite_locator[c], marks + 2 * MAX_LOCATOR * (size_t)k,
-					             marks + 2 * MAX_LOCATOR * (size_t)k + MAX_LOCATOR);
+				const char *loc = it->cite_locator[c];
+				size_t slot = (seen_slot(loc) * 31 + (size_t)k) % MARKED_SLOTS;
+				if (k < 0 || (size_t)k >= s->n_sources ||
+				    (marked_loc[slot] == loc && marked_k[slot] == k))
+					continue;
+				mark_locator(loc, marks + 2 * MAX_LOCATOR * (size_t)k,
+				             marks + 2 * MAX_LOCATOR * (size_t)k + MAX_LOCATOR);
+				marked_loc[slot] = loc;
+				marked_k[slot] = k;
 			}
 		}
 	}
@@ -201,10 +245,11 @@ int pst_number_citations(builder *b)
 		return pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
 	}
 	size_t n = ordered_items(s, items, cap), last = 0;
+	seen_sources seen = { 0 };
 	int rc = n == (size_t)-1 ? POSTURE_ENOMEM : POSTURE_OK;
 	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
 		for (size_t c = 0; c < items[i]->n_cites && rc == POSTURE_OK; c++) {
-			pst_scene_source *src = source_for(b, items[i]->cite_source[c], &last);
+			pst_scene_source *src = source_for(b, items[i]->cite_source[c], &last, &seen);
 			if (!src)
 				rc = POSTURE_ENOMEM;
 			else

@@ -18,6 +18,7 @@
  * Colours are from the Okabe–Ito set, and the four marks differ in shape as
  * well (ring, dashed ring, ghost, arrow), so they survive greyscale.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,6 +352,7 @@ static void shift_items(pst_group *g, double dx, double dy)
 {
 	for (size_t i = 1; i < g->n_items; i++) {
 		pst_item *it = &g->items[i];
+		assert(!it->disc); /* a legend's items: no uncertainty discs */
 		for (size_t p = 0; p < it->n_pts; p++) {
 			it->xy[2 * p] += dx;
 			it->xy[2 * p + 1] += dy;

@@ -447,23 +447,40 @@ static const char *kind_words(const char *kind)
 	return NULL;
 }
 
-/* Is there already a legend row for this look? */
-static bool has_row(const panel *p, const pst_item *it)
+/* Is there already a legend row for this look?  @p area: @p it is an uncertainty disc
+ * (its kind "uncertainty"), which the one disc row shows whatever its colour. */
+static bool has_row(const panel *p, const pst_item *it, bool area)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const pst_item *s = &p->rows[i].swatch;
-		if (s->kind && !strcmp(s->kind, "uncertainty") && !strcmp(it->kind, "uncertainty"))
+		if (!s->kind)
+			continue;
+		if (area && !strcmp(s->kind, "uncertainty"))
 			return true;
 		const pst_rgba *a = &s->style.fill, *c = &it->style.fill;
 		bool same_fill = a->r == c->r && a->g == c->g && a->b == c->b && a->a == c->a;
 		const pst_rgba *d = &s->style.stroke, *e = &it->style.stroke;
 		bool same_stroke = d->r == e->r && d->g == e->g && d->b == e->b;
-		if (s->kind && !strcmp(s->kind, it->kind) && s->symbol == it->symbol &&
-		    s->symbol_half == it->symbol_half && same_fill &&
-		    same_stroke && s->style.stroke_width == it->style.stroke_width)
+		if (s->symbol == it->symbol && s->symbol_half == it->symbol_half && same_fill &&
+		    same_stroke && s->style.stroke_width == it->style.stroke_width &&
+		    (s->kind == it->kind || !strcmp(s->kind, it->kind)))
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Whether @p b would find the same rows as @p a (has_row()): the same kind
+ * (interned in the scene's pool, so mostly the same address), look and fill.
+ */
+static bool same_legend_look(const pst_item *a, const pst_item *b)
+{
+	const pst_rgba *f = &a->style.fill, *g = &b->style.fill;
+	const pst_rgba *s = &a->style.stroke, *t = &b->style.stroke;
+	return (a->kind == b->kind || !strcmp(a->kind, b->kind)) && a->symbol == b->symbol &&
+	       a->symbol_half == b->symbol_half && f->r == g->r && f->g == g->g && f->b == g->b &&
+	       f->a == g->a && s->r == t->r && s->g == t->g && s->b == t->b &&
+	       a->style.stroke_width == b->style.stroke_width;
 }
 
 /*
@@ -548,13 +565,19 @@ static int uncertainty_row(panel *p, builder *b, const char *text)
 static size_t legend_candidates(const posture_scene *s, const pst_item **out, size_t max)
 {
 	size_t n = 0;
+	const char *kind = NULL; /* the last kind looked up (kinds are interned: runs of one address) */
+	bool area = false, words = false;
 	for (size_t g = 0; g < s->n_groups; g++) {
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items && n < max; i++) {
 			const pst_item *it = &s->groups[g].items[i];
 			bool symbol = it->has_anchor && it->symbol != PST_SYMBOL_NONE;
 			bool line = !it->has_anchor && !it->closed && it->n_parts;
-			bool area = !strcmp(it->kind, "uncertainty");
-			if ((symbol || line || area) && kind_words(it->kind))
+			if (it->kind != kind) {
+				kind = it->kind;
+				area = !strcmp(kind, "uncertainty");
+				words = kind_words(kind) != NULL;
+			}
+			if ((symbol || line || area) && words)
 				out[n++] = it;
 		}
 	}
@@ -585,9 +608,16 @@ static int legend_rows(panel *p, builder *b)
 	int rc = n == (size_t)-1 ? POSTURE_ENOMEM : POSTURE_OK;
 	if (rc != POSTURE_OK)
 		n = 0;
+	const pst_item *prev = NULL; /* the item before: one of the same look has its row by now */
+	const char *kind = NULL;     /* the last kind seen (interned: runs of one address) */
+	bool area = false;           /* it is "uncertainty" */
 	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
 		const pst_item *it = items[i];
-		if (has_row(p, it) || (b->fold >= 2 && reference_kind(it->kind)))
+		bool again = prev && same_legend_look(prev, it);
+		prev = it;
+		if (it->kind != kind)
+			area = !strcmp(kind = it->kind, "uncertainty");
+		if (again || has_row(p, it, area) || (b->fold >= 2 && reference_kind(it->kind)))
 			continue;
 		const char *text = kind_words(it->kind);
 		char *full = it->variant && it->variant[0] ? pst_asprintf("%s, %s", text, it->variant)
@@ -595,7 +625,7 @@ static int legend_rows(panel *p, builder *b)
 		if (it->variant && it->variant[0] && !full)
 			rc = POSTURE_ENOMEM;
 		else
-			rc = !strcmp(it->kind, "uncertainty")
+			rc = area
 			             ? uncertainty_row(p, b, b->fold >= 2 ? "Approximate position" : text)
 			                                      : legend_row(p, b, it, full ? full : text);
 		free(full);
@@ -1070,11 +1100,12 @@ static bool segment_meets_box(double x0, double y0, double x1, double y1, const 
 /* Whether any part of line item @p it runs through box @p b. */
 static bool line_meets_box(const pst_item *it, const pst_box *b)
 {
+	double disc[2 * PST_DISC_CORNERS];
+	const double *xy = pst_item_points(it, disc);
 	for (size_t k = 0; k < it->n_parts; k++) {
 		size_t start = k ? it->part_end[k - 1] : 0;
 		for (size_t i = start + 1; i < it->part_end[k]; i++)
-			if (segment_meets_box(it->xy[2 * i - 2], it->xy[2 * i - 1], it->xy[2 * i],
-			                      it->xy[2 * i + 1], b))
+			if (segment_meets_box(xy[2 * i - 2], xy[2 * i - 1], xy[2 * i], xy[2 * i + 1], b))
 				return true;
 	}
 	return false;

@@ -287,23 +287,17 @@ static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, doubl
 	it->closed = true;
 	it->style.fill = ks->fill;
 	it->style.fill.a = b->theme->uncertainty_alpha;
-	double r = 2.0 * ks->size * b->k, xy[2 * 48];
+	double r = 2.0 * ks->size * b->k, xy[2 * PST_DISC_CORNERS];
 	it->ax = x; /* the disc's centre and width, for painting it as a stamp (no anchor) */
 	it->ay = y;
 	it->symbol_size = 2 * r;
-	if (!b->have_circle) { /* the corners' cosines and sines, once per map */
-		for (int i = 0; i < 48; i++) {
-			b->circle[2 * i] = cos(i * PST_PI / 24);
-			b->circle[2 * i + 1] = sin(i * PST_PI / 24);
-		}
-		b->have_circle = true;
-	}
-	for (int i = 0; i < 48; i++) {
-		xy[2 * i] = x + r * b->circle[2 * i];
-		xy[2 * i + 1] = y + r * b->circle[2 * i + 1];
+	pst_disc_corners(xy, x, y, r);
+	if (pst_ring_inside(xy, PST_DISC_CORNERS, &b->scene->map_box)) {
+		pst_item_set_disc(it); /* the ring is not stored: pst_item_points() gives it again */
+		return POSTURE_OK;
 	}
 	pst_pts clipped = { 0 };
-	int rc = pst_clip_ring(&clipped, xy, 48, &b->scene->map_box);
+	int rc = pst_clip_ring(&clipped, xy, PST_DISC_CORNERS, &b->scene->map_box);
 	if (rc == POSTURE_OK && clipped.n >= 3)
 		rc = pst_item_add_part(it, clipped.xy, clipped.n);
 	pst_pts_free(&clipped);

@@ -1,10 +1,96 @@
 /*
  * scene.c — the scene container: groups, items, parts, and freeing it all.
+ *
+ * An uncertainty disc wholly inside the frame (pst_item.disc) keeps no ring of
+ * its own: a million-incident map has half a million of them, 768 bytes each.
+ * Its corners are those add_uncertainty() would have stored, computed again
+ * from the centre, the radius and one table (pst_item_points()).
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scene.h"
+
+/* cos, sin of i * pi / 24 for the 48 corners of a disc, as glibc's cos() and sin() give them. */
+static const double disc_corner[2 * PST_DISC_CORNERS] = {
+	0x1p+0, 0x0p+0,
+	0x1.fb9ea92ec689bp-1, 0x1.0b5150f6da2dp-3,
+	0x1.ee8dd4748bf15p-1, 0x1.0907dc193069p-2,
+	0x1.d906bcf328d46p-1, 0x1.87de2a6aea963p-2,
+	0x1.bb67ae8584cabp-1, 0x1.fffffffffffffp-2,
+	0x1.963268b572492p-1, 0x1.37af93f9513eap-1,
+	0x1.6a09e667f3bcdp-1, 0x1.6a09e667f3bccp-1,
+	0x1.37af93f9513eap-1, 0x1.963268b572492p-1,
+	0x1.0000000000001p-1, 0x1.bb67ae8584caap-1,
+	0x1.87de2a6aea964p-2, 0x1.d906bcf328d46p-1,
+	0x1.0907dc193069p-2, 0x1.ee8dd4748bf15p-1,
+	0x1.0b5150f6da2d5p-3, 0x1.fb9ea92ec689bp-1,
+	0x1.1a62633145c07p-54, 0x1p+0,
+	-0x1.0b5150f6da2d1p-3, 0x1.fb9ea92ec689bp-1,
+	-0x1.0907dc193068ep-2, 0x1.ee8dd4748bf15p-1,
+	-0x1.87de2a6aea95ep-2, 0x1.d906bcf328d47p-1,
+	-0x1.ffffffffffffcp-2, 0x1.bb67ae8584cabp-1,
+	-0x1.37af93f9513eap-1, 0x1.963268b572492p-1,
+	-0x1.6a09e667f3bccp-1, 0x1.6a09e667f3bcdp-1,
+	-0x1.963268b572491p-1, 0x1.37af93f9513ecp-1,
+	-0x1.bb67ae8584cabp-1, 0x1.fffffffffffffp-2,
+	-0x1.d906bcf328d46p-1, 0x1.87de2a6aea965p-2,
+	-0x1.ee8dd4748bf14p-1, 0x1.0907dc1930695p-2,
+	-0x1.fb9ea92ec689bp-1, 0x1.0b5150f6da2dfp-3,
+	-0x1p+0, 0x1.1a62633145c07p-53,
+	-0x1.fb9ea92ec689bp-1, -0x1.0b5150f6da2d7p-3,
+	-0x1.ee8dd4748bf15p-1, -0x1.0907dc1930691p-2,
+	-0x1.d906bcf328d47p-1, -0x1.87de2a6aea961p-2,
+	-0x1.bb67ae8584cacp-1, -0x1.ffffffffffffbp-2,
+	-0x1.963268b572492p-1, -0x1.37af93f9513eap-1,
+	-0x1.6a09e667f3bdp-1, -0x1.6a09e667f3bc9p-1,
+	-0x1.37af93f9513ecp-1, -0x1.963268b57249p-1,
+	-0x1.0000000000004p-1, -0x1.bb67ae8584ca8p-1,
+	-0x1.87de2a6aea95ep-2, -0x1.d906bcf328d47p-1,
+	-0x1.0907dc193068ep-2, -0x1.ee8dd4748bf15p-1,
+	-0x1.0b5150f6da2d2p-3, -0x1.fb9ea92ec689bp-1,
+	-0x1.a79394c9e8a0ap-53, -0x1p+0,
+	0x1.0b5150f6da2c5p-3, -0x1.fb9ea92ec689cp-1,
+	0x1.0907dc1930688p-2, -0x1.ee8dd4748bf16p-1,
+	0x1.87de2a6aea958p-2, -0x1.d906bcf328d48p-1,
+	0x1.0000000000001p-1, -0x1.bb67ae8584caap-1,
+	0x1.37af93f9513e3p-1, -0x1.963268b572497p-1,
+	0x1.6a09e667f3bcbp-1, -0x1.6a09e667f3bcep-1,
+	0x1.963268b57249p-1, -0x1.37af93f9513ecp-1,
+	0x1.bb67ae8584ca8p-1, -0x1.0000000000004p-1,
+	0x1.d906bcf328d47p-1, -0x1.87de2a6aea95fp-2,
+	0x1.ee8dd4748bf13p-1, -0x1.0907dc193069fp-2,
+	0x1.fb9ea92ec689bp-1, -0x1.0b5150f6da2d4p-3,
+};
+
+/* A disc's one part ends after its last corner. */
+static size_t disc_part_end[1] = { PST_DISC_CORNERS };
+
+void pst_disc_corners(double *xy, double x, double y, double r)
+{
+	for (int i = 0; i < PST_DISC_CORNERS; i++) {
+		xy[2 * i] = x + r * disc_corner[2 * i];
+		xy[2 * i + 1] = y + r * disc_corner[2 * i + 1];
+	}
+}
+
+void pst_item_set_disc(pst_item *it)
+{
+	assert(!it->xy && !it->n_parts);
+	it->disc = true;
+	it->n_pts = PST_DISC_CORNERS;
+	it->n_parts = 1;
+	it->part_end = disc_part_end;
+}
+
+const double *pst_item_points(const pst_item *it, double *buf)
+{
+	if (!it->disc)
+		return it->xy;
+	pst_disc_corners(buf, it->ax, it->ay, it->symbol_size / 2);
+	return buf;
+}
 
 pst_group *pst_scene_add_group(posture_scene *s, const char *name, const char *title)
 {
@@ -64,7 +150,8 @@ size_t pst_scene_part_simplified(double **out, const pst_item *it, size_t k, dou
 	*out = malloc(n * 2 * sizeof(double));
 	if (!*out)
 		return 0;
-	memcpy(*out, it->xy + 2 * start, n * 2 * sizeof(double));
+	double disc[2 * PST_DISC_CORNERS];
+	memcpy(*out, pst_item_points(it, disc) + 2 * start, n * 2 * sizeof(double));
 	size_t m = pst_simplify(*out, n, tol, it->closed);
 	if (m < (it->closed ? 3u : 2u)) {
 		free(*out);
@@ -84,7 +171,8 @@ static void free_label(pst_label *l)
 static void free_item(pst_item *it)
 {
 	free(it->xy);
-	free(it->part_end);
+	if (!it->disc)
+		free(it->part_end);
 	free_label(it->label);
 	free(it->country);
 	free(it->link);

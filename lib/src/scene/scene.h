@@ -67,27 +67,16 @@ typedef struct {
 	size_t n_pts;
 	size_t *part_end;   /* exclusive end index of each part */
 	size_t n_parts;
-	bool closed;        /* parts are rings (filled) rather than lines */
 	/* Point symbol. */
-	bool has_anchor;    /* the item is a point symbol */
 	double ax, ay;      /* anchor: the projected position, page units */
-	pst_symbol symbol;  /* shape drawn at the anchor */
-	bool symbol_half;   /* its left half filled in the outline colour (a third fill, for grey) */
 	double symbol_size; /* pt, the symbol's width */
 	pst_box symbol_box; /* box covered by the symbol and its outline */
 	/* Label (optional). */
 	pst_label *label;
-	int priority;       /* who wins a crowded spot: bases > incidents > places */
-	bool label_dropped; /* shown without a label: no room for its name or key (counted on the map) */
-	int key;            /* its label is this numbered key (0: none), listed in the key panel */
 	char *key_text;     /* keyed: the name text the key stands for */
 	char *named_by;     /* a reference place named by this base's label (same site), or NULL */
-	bool too_dense;     /* its layer has more than PST_LABEL_LAYER_MAX items: no label,
-	                       counted with label_dropped as unlabelled (scene/items.c) */
-	bool label_optional;/* a name placed only where room is left (country names) */
 	double *spots;      /* other places its name may go, x, y pairs, best first (country names) */
 	size_t n_spots;
-	bool fanned;        /* moved off a spot it shared with other symbols (see items.c) */
 	char *link;         /* http(s) URL the item's text links to (source list), or NULL */
 	char *variant;      /* what else sets its look: "operated by the United States", "former" */
 	/* Citations of curated items, as in the data: source id, locator, quote. */
@@ -99,6 +88,22 @@ typedef struct {
 	char *date;         /* ISO 8601 date or interval, or NULL */
 	char *precision;    /* exact … region, or NULL */
 	char *country;      /* items not on the map: the country the data names (its name), or NULL */
+	/* The small fields together, after the others (no padding between them: a dense layer
+	 * has a million items). */
+	pst_symbol symbol;  /* shape drawn at the anchor */
+	int priority;       /* who wins a crowded spot: bases > incidents > places */
+	int key;            /* its label is this numbered key (0: none), listed in the key panel */
+	bool closed;        /* parts are rings (filled) rather than lines */
+	bool disc;          /* an uncertainty disc inside the frame: xy is NULL, its one part the
+	                       PST_DISC_CORNERS corners round (ax, ay) at radius symbol_size / 2,
+	                       read through pst_item_points() (scene.c) */
+	bool has_anchor;    /* the item is a point symbol */
+	bool symbol_half;   /* its left half filled in the outline colour (a third fill, for grey) */
+	bool label_dropped; /* shown without a label: no room for its name or key (counted on the map) */
+	bool too_dense;     /* its layer has more than PST_LABEL_LAYER_MAX items: no label,
+	                       counted with label_dropped as unlabelled (scene/items.c) */
+	bool label_optional;/* a name placed only where room is left (country names) */
+	bool fanned;        /* moved off a spot it shared with other symbols (see items.c) */
 	bool pooled;        /* id, kind, name, the citation arrays and texts, date and precision
 	                       live in the scene's pool (point items of the data): not freed alone */
 } pst_item;
@@ -185,6 +190,21 @@ pst_item *pst_group_add_item(pst_group *g);
 
 /* Append a part (ring or line) to an item's geometry. */
 int pst_item_add_part(pst_item *it, const double *xy, size_t n);
+
+/* Corners of an uncertainty disc (items.c): its ring when wholly inside the frame. */
+#define PST_DISC_CORNERS 48
+
+/* The PST_DISC_CORNERS corners (x, y pairs) of the disc of radius @p r round (x, y) into @p xy. */
+void pst_disc_corners(double *xy, double x, double y, double r);
+
+/* Make @p it (no parts yet; ax, ay and symbol_size set) a disc whose ring is not stored. */
+void pst_item_set_disc(pst_item *it);
+
+/*
+ * The points of @p it (2 * n_pts values): its own xy, or for a disc its
+ * corners written into @p buf (2 * PST_DISC_CORNERS values), borrowed.
+ */
+const double *pst_item_points(const pst_item *it, double *buf);
 
 /* Remove the last item of @p g (one that turned out to show nothing). */
 void pst_group_drop_last(pst_group *g);
