@@ -178,9 +178,9 @@ static double cover_cost(const posture_scene *s, const pst_box *box, double symb
 				return HUGE_VAL; /* loose furniture text (degree labels) */
 	}
 	double cost = symbols;
-	/* Labels placed so far count only lightly: they move out of its way in
-	 * the second run, and a panel that moved with every label would move the
-	 * labels round it whenever one item is added. */
+	/* Labels placed so far count one each, far less than a symbol: they can
+	 * move out of its way in the second run, but every one that must moves
+	 * its neighbours too (bench/stability). */
 	for (size_t i = 0; i < n_labels; i++)
 		cost += pst_box_overlaps(box, &labels[i]) ? 1 : 0;
 	return cost;
