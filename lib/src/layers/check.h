@@ -117,6 +117,10 @@ int pst_layer_row_feature(pst_layer *l, pst_feature *ft, const pst_row *r,
                           const pst_georef *geo, const posture_data *data, pst_row_cache *cache,
                           bool *passed);
 
+/* Whether @p n bytes of text can be taken as a value without the full check:
+ * not blank, valid UTF-8, no NUL (a database cell or a row's column). */
+bool pst_cell_plain(const unsigned char *t, size_t n);
+
 /* Move a feature checked by pst_layer_check_feature() into l->pool. */
 int pst_layer_pool_feature(pst_layer *l, pst_feature *ft);
 

@@ -24,7 +24,6 @@
  * LineStrings and MultiLineStrings itself (a few dozen lines; GDAL would
  * cost 40 ms of driver registration at start-up for the same result).
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,21 +331,8 @@ static const char *clean_text(sqlite3_stmt *st, int i, size_t *len)
 	size_t n = (size_t)sqlite3_column_bytes(st, i);
 	if (!t)
 		return NULL;
-	bool blank = true;
-	for (size_t k = 0; k < n && blank; k++)
-		blank = isspace(t[k]) != 0;
-	if (blank)
+	if (!pst_cell_plain(t, n))
 		return NULL;
-	for (size_t k = 0; k < n;) {
-		if (t[k] < 0x80 && t[k]) {
-			k++;
-			continue;
-		}
-		size_t m = t[k] ? pst_utf8_seq_len(t + k, n - k) : 0;
-		if (!m)
-			return NULL;
-		k += m;
-	}
 	*len = n;
 	return (const char *)t;
 }

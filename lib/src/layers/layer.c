@@ -8,6 +8,7 @@
  * Checks that need the base geography (a point inside its country, a border
  * pair that exists) go through pst_georef.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1512,4 +1513,24 @@ int pst_data_load(posture_data **out, posture_ctx *ctx, const char *sources,
 	}
 	*out = d;
 	return POSTURE_OK;
+}
+
+bool pst_cell_plain(const unsigned char *t, size_t n)
+{
+	bool blank = true;
+	for (size_t k = 0; k < n && blank; k++)
+		blank = isspace(t[k]) != 0;
+	if (blank)
+		return false;
+	for (size_t k = 0; k < n;) {
+		if (t[k] < 0x80 && t[k]) {
+			k++;
+			continue;
+		}
+		size_t m = t[k] ? pst_utf8_seq_len(t + k, n - k) : 0;
+		if (!m)
+			return false;
+		k += m;
+	}
+	return true;
 }

@@ -26,7 +26,6 @@
  * checks a GeoJSON feature does (pst_layer_check_feature); problems are
  * reported at pg:NAME:fid N.
  */
-#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -649,21 +648,8 @@ static const char *clean_cell(const PGresult *r, int row, int col, size_t *len)
 		return NULL;
 	const unsigned char *t = (const unsigned char *)PQgetvalue(r, row, col);
 	size_t n = (size_t)PQgetlength(r, row, col);
-	bool blank = true;
-	for (size_t k = 0; k < n && blank; k++)
-		blank = isspace(t[k]) != 0;
-	if (blank)
+	if (!pst_cell_plain(t, n))
 		return NULL;
-	for (size_t k = 0; k < n;) {
-		if (t[k] < 0x80 && t[k]) {
-			k++;
-			continue;
-		}
-		size_t m = t[k] ? pst_utf8_seq_len(t + k, n - k) : 0;
-		if (!m)
-			return NULL;
-		k += m;
-	}
 	*len = n;
 	return (const char *)t;
 }
