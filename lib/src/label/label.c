@@ -45,7 +45,8 @@
 
 typedef struct {
 	pst_box box;
-	const pst_item *owner; /* the item whose symbol it is; NULL: furniture */
+	const pst_item *owner; /* the item whose symbol it is; NULL: furniture or dense symbols */
+	bool dense;            /* symbols of a layer too dense to label, merged (add_dense) */
 } fixed_box;
 
 typedef struct {
@@ -59,11 +60,11 @@ typedef struct {
 	double leader_max;     /* pt */
 } obstacles;
 
-static int add_fixed(obstacles *ob, size_t *cap, pst_box b, const pst_item *owner)
+static int add_fixed(obstacles *ob, size_t *cap, pst_box b, const pst_item *owner, bool dense)
 {
 	if (pst_grow((void **)&ob->boxes, cap, ob->n_boxes + 1, sizeof(fixed_box)))
 		return POSTURE_ENOMEM;
-	ob->boxes[ob->n_boxes] = (fixed_box){ b, owner };
+	ob->boxes[ob->n_boxes] = (fixed_box){ b, owner, dense };
 	return pst_grid_add(&ob->fixed, &b, ob->n_boxes++);
 }
 
@@ -97,7 +98,7 @@ static int add_dense(obstacles *ob, size_t *cap, const pst_group *grp)
 	int rc = POSTURE_OK;
 	for (size_t c = 0; c < cols * rows && rc == POSTURE_OK; c++)
 		if (cell[c].x1 >= cell[c].x0)
-			rc = add_fixed(ob, cap, cell[c], NULL);
+			rc = add_fixed(ob, cap, cell[c], NULL, true);
 	free(cell);
 	return rc;
 }
@@ -111,18 +112,18 @@ static int collect_boxes(obstacles *ob)
 		const pst_group *grp = &s->groups[g];
 		bool boxed = grp->furniture && grp->box.x1 > grp->box.x0;
 		if (boxed) {
-			rc = add_fixed(ob, &cap, grp->box, NULL);
+			rc = add_fixed(ob, &cap, grp->box, NULL, false);
 			continue;
 		}
 		bool dense = false;
 		for (size_t i = 0; rc == POSTURE_OK && i < grp->n_items; i++) {
 			const pst_item *it = &grp->items[i];
 			if (grp->furniture && it->label) /* loose furniture text: degree labels */
-				rc = add_fixed(ob, &cap, it->label->box, NULL);
+				rc = add_fixed(ob, &cap, it->label->box, NULL, false);
 			else if (it->too_dense)
 				dense = true;
 			else if (!grp->furniture && it->has_anchor && it->symbol != PST_SYMBOL_NONE)
-				rc = add_fixed(ob, &cap, it->symbol_box, it);
+				rc = add_fixed(ob, &cap, it->symbol_box, it, false);
 		}
 		if (dense && rc == POSTURE_OK)
 			rc = add_dense(ob, &cap, grp);
@@ -265,8 +266,9 @@ static bool lead_hits_fixed(void *user, size_t id)
 {
 	probe *p = user;
 	const fixed_box *f = &p->ob->boxes[id];
-	return f->owner != p->self && !(f->owner && pst_box_overlaps(&f->box, &p->self->symbol_box)) &&
-	       pst_seg_meets_box(p->lead, &f->box);
+	/* Symbols over its own mark the same spot: the leader may leave them. */
+	bool same_spot = (f->owner || f->dense) && pst_box_overlaps(&f->box, &p->self->symbol_box);
+	return f->owner != p->self && !same_spot && pst_seg_meets_box(p->lead, &f->box);
 }
 
 static bool lead_hits_hard(void *user, size_t id)
@@ -344,8 +346,9 @@ static int push(gen *g, double x, double y, double w, double h, double cost, boo
 {
 	const pst_item *it = g->l->it;
 	double halo = it->label->halo_width;
-	pst_cand c = { { x - halo, y - halo, x + w + halo, y + h + halo }, x, y, cost, key, g->alt,
-		       lead != NULL, { 0, 0, 0, 0 }, g->seq++ };
+	/* (x, y) is the box's corner; a key's text starts above its ink. */
+	pst_cand c = { { x - halo, y - halo, x + w + halo, y + h + halo }, x, key ? y - g->l->ky : y,
+		       cost, key, g->alt, lead != NULL, { 0, 0, 0, 0 }, g->seq++ };
 	if (!box_ok(g->ob, it, &c.box, lead != NULL, &c.cost))
 		return POSTURE_OK;
 	if (lead) {
@@ -630,20 +633,29 @@ static int merge_sites(posture_scene *s)
 	return POSTURE_OK;
 }
 
-/* The widest key this map can need ("8", "88", "888"…). */
-static void key_size(PangoContext *pc, const pst_label *name, size_t n, double *w, double *h)
+/*
+ * The box of the widest key label @p l can get ("8", "88", "888"…): keys
+ * are numbered in data order, so its number is at most @p bound, the count
+ * of labels up to it that may take a key.  The box holds the digits' ink,
+ * not the line's height (digits have no descenders and need no leading).
+ */
+static void key_size(PangoContext *pc, pst_lab *l, size_t bound)
 {
 	char digits[24];
 	size_t d = 1;
-	for (size_t v = n; v >= 10; v /= 10)
+	for (size_t v = bound; v >= 10; v /= 10)
 		d++;
 	memset(digits, '8', d);
 	digits[d] = '\0';
-	pst_label key = *name;
+	pst_label key = *l->it->label;
 	key.text = digits;
-	key.size = pst_key_size(name->size);
+	key.size = pst_key_size(key.size);
 	key.wrap = 0;
-	pst_text_measure(pc, &key, w, h);
+	double ink_top, ink_h;
+	pst_text_measure(pc, &key, &l->kw, &l->kh);
+	pst_text_ink(pc, &key, &ink_top, &ink_h);
+	l->ky = ink_top;
+	l->kh = ink_h;
 }
 
 /* The name with its longest line broken at the space nearest that line's
@@ -673,11 +685,11 @@ static char *broken_name(const char *text)
 	return s;
 }
 
-static int measure(PangoContext *pc, pst_lab *l, size_t n)
+static int measure(PangoContext *pc, pst_lab *l, size_t key_bound)
 {
 	pst_text_measure(pc, l->it->label, &l->w, &l->h);
 	if (l->keys)
-		key_size(pc, l->it->label, n, &l->kw, &l->kh);
+		key_size(pc, l, key_bound);
 	if (!l->names || l->it->symbol == PST_SYMBOL_NONE)
 		return POSTURE_OK;
 	/* A wide name may also be stacked over more lines: narrower boxes fit
@@ -932,13 +944,16 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
 		memset(&ob, 0, sizeof(ob));
 	if (rc == POSTURE_OK)
 		rc = collect_labels(s, opts, &labs, &n);
-	for (size_t i = 0; rc == POSTURE_OK && i < n; i++) {
+	for (size_t i = 0, keyable = 0; rc == POSTURE_OK && i < n; i++) {
 		pst_lab *l = &labs[i];
-		rc = measure(pc, l, n);
+		keyable += l->keys && !find_pin(opts, l->it->id);
+		rc = measure(pc, l, keyable);
 		pst_label_pin_def *pin = find_pin(opts, l->it->id);
 		if (rc == POSTURE_OK)
 			rc = pin ? pin_label(&ob, l, pin) : make_candidates(&ob, l, n);
+
 	}
+
 	if (rc == POSTURE_OK && n && !(order = priority_order(labs, n)))
 		rc = POSTURE_ENOMEM;
 	if (rc == POSTURE_OK && n)

@@ -33,7 +33,8 @@ typedef struct {
 typedef struct {
 	pst_item *it;
 	double w, h;       /* name text size */
-	double kw, kh;     /* key text size (0: no key allowed) */
+	double kw, kh;     /* key box: the ink of its widest possible number (0: no key allowed)… */
+	double ky;         /* …which starts this far below the top of the key's text */
 	struct {
 		char *text;        /* the name with one more line break than the one before */
 		double w, h;       /* its size */

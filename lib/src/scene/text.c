@@ -65,6 +65,16 @@ void pst_text_measure(PangoContext *pc, const pst_label *label, double *w, doubl
 	g_object_unref(layout);
 }
 
+void pst_text_ink(PangoContext *pc, const pst_label *label, double *top, double *h)
+{
+	PangoLayout *layout = pst_text_layout(pc, label);
+	PangoRectangle ink;
+	pango_layout_get_extents(layout, &ink, NULL);
+	*top = (double)ink.y / PANGO_SCALE;
+	*h = (double)ink.height / PANGO_SCALE;
+	g_object_unref(layout);
+}
+
 int pst_text_check_font(posture_ctx *ctx, PangoContext *pc, const char *family, const char *origin)
 {
 	PangoFontDescription *fd = pango_font_description_new();

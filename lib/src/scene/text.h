@@ -22,6 +22,9 @@ PangoLayout *pst_text_layout(PangoContext *pc, const pst_label *label);
 /** Width and height of @p label's logical box, in points. */
 void pst_text_measure(PangoContext *pc, const pst_label *label, double *w, double *h);
 
+/* Where the ink of a label's text starts below the top of its layout, and its height. */
+void pst_text_ink(PangoContext *pc, const pst_label *label, double *top, double *h);
+
 /**
  * Check that fontconfig has @p family: a warning naming the font drawn
  * instead when it substitutes one, an error when no font loads at all.
