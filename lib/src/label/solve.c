@@ -15,6 +15,7 @@
  * reach across it: see DESIGN.md on stability).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,241 @@ static int greedy(solver *s, const size_t *order)
 		if (l->chosen < 0)
 			rc = choose(s, i, l->pinned ? 0 : best_free(s, i));
 	}
+	return rc;
+}
+
+/* --- the crowded start --------------------------------------------------------------- */
+
+/*
+ * On a crowded map the greedy start in priority order hands each label its
+ * cheapest free place, often a long name whose box and leader shut out the
+ * keys of several neighbours.  There, the start is a minimum-conflict
+ * greedy instead (the classic heuristic for a maximum independent set of
+ * label positions): of all the candidates still open, the one that
+ * conflicts with the fewest open candidates of other labels is taken first
+ * (cheaper first among equals), and what it shuts out is closed.  The
+ * improvement passes then give names back where they fit.  Only keys take
+ * part: a name shuts out too many keys to be worth it at this density, and
+ * the names that fit are what improvement gives back.
+ */
+#define CROWD_CELL 16.0
+
+typedef struct {
+	size_t lab;
+	size_t k;
+	size_t deg;      /* open candidates of other labels it conflicts with */
+	double cost;     /* weighted */
+	pst_box e;       /* its extent: box and leader */
+	bool open;
+} crowd_cand;
+
+typedef struct {
+	solver *s;
+	crowd_cand *c;
+	size_t n;
+	pst_grid grid;
+	size_t *first;   /* per label: its first candidate in c (labels are contiguous) */
+	size_t *heap, *pos;
+	size_t n_heap;
+	uint32_t *adj;   /* per candidate, from start[m]: the candidates of other labels it conflicts with */
+	size_t *start;
+	size_t *buf;     /* scratch of one neighbour query */
+	size_t n_buf, cap_buf;
+	size_t self;
+	bool nomem;
+} crowd;
+
+static bool crowd_less(const crowd *w, size_t a, size_t b)
+{
+	const crowd_cand *x = &w->c[a], *y = &w->c[b];
+	if (x->deg != y->deg)
+		return x->deg < y->deg;
+	if (x->cost != y->cost)
+		return x->cost < y->cost;
+	return a < b;
+}
+
+static void heap_swap(crowd *w, size_t i, size_t j)
+{
+	size_t t = w->heap[i];
+	w->heap[i] = w->heap[j];
+	w->heap[j] = t;
+	w->pos[w->heap[i]] = i;
+	w->pos[w->heap[j]] = j;
+}
+
+static void heap_up(crowd *w, size_t i)
+{
+	while (i > 0 && crowd_less(w, w->heap[i], w->heap[(i - 1) / 2])) {
+		heap_swap(w, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void heap_down(crowd *w, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < w->n_heap && crowd_less(w, w->heap[l], w->heap[m]))
+			m = l;
+		if (r < w->n_heap && crowd_less(w, w->heap[r], w->heap[m]))
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(w, i, m);
+		i = m;
+	}
+}
+
+static void heap_remove(crowd *w, size_t m)
+{
+	size_t i = w->pos[m];
+	if (i == SIZE_MAX)
+		return;
+	w->pos[m] = SIZE_MAX;
+	if (--w->n_heap == i)
+		return;
+	w->heap[i] = w->heap[w->n_heap];
+	w->pos[w->heap[i]] = i;
+	heap_up(w, i);
+	heap_down(w, w->pos[w->heap[i]]);
+}
+
+static const pst_cand *crowd_cand_of(const crowd *w, size_t m)
+{
+	return &w->s->labs[w->c[m].lab].c[w->c[m].k];
+}
+
+static bool collect_open(void *user, size_t m)
+{
+	crowd *w = user;
+	const crowd_cand *x = &w->c[m], *me = &w->c[w->self];
+	if (!x->open || x->lab == me->lab || !pst_box_overlaps(&x->e, &me->e) ||
+	    !conflict(crowd_cand_of(w, m), crowd_cand_of(w, w->self)))
+		return false;
+	if (pst_grow((void **)&w->buf, &w->cap_buf, w->n_buf + 1, sizeof(size_t))) {
+		w->nomem = true;
+		return true;
+	}
+	w->buf[w->n_buf++] = m;
+	return false;
+}
+
+/* The open candidates of other labels that conflict with candidate @p m, in w->buf. */
+static int open_neighbours(crowd *w, size_t m)
+{
+	w->self = m;
+	w->n_buf = 0;
+	pst_grid_query(&w->grid, &w->c[m].e, collect_open, w);
+	return w->nomem ? POSTURE_ENOMEM : POSTURE_OK;
+}
+
+/* Close candidate @p m: its open neighbours conflict with one fewer. */
+static void crowd_close(crowd *w, size_t m)
+{
+	if (!w->c[m].open)
+		return;
+	w->c[m].open = false;
+	heap_remove(w, m);
+	for (size_t a = w->start[m]; a < w->start[m + 1]; a++) {
+		size_t y = w->adj[a];
+		if (w->c[y].open) {
+			w->c[y].deg--;
+			heap_up(w, w->pos[y]);
+		}
+	}
+}
+
+/* Every candidate's conflicts, once (the grid is not needed after). */
+static int crowd_adjacency(crowd *w)
+{
+	size_t cap = 0, n_adj = 0;
+	if (!(w->start = malloc((w->n + 1) * sizeof(size_t))))
+		return POSTURE_ENOMEM;
+	for (size_t m = 0; m < w->n; m++) {
+		int rc = open_neighbours(w, m);
+		if (rc == POSTURE_OK && pst_grow((void **)&w->adj, &cap, n_adj + w->n_buf + 1, sizeof(uint32_t)))
+			rc = POSTURE_ENOMEM;
+		if (rc != POSTURE_OK)
+			return rc;
+		w->start[m] = n_adj;
+		for (size_t b = 0; b < w->n_buf; b++)
+			w->adj[n_adj++] = (uint32_t)w->buf[b];
+		w->c[m].deg = w->n_buf;
+	}
+	w->start[w->n] = n_adj;
+	return POSTURE_OK;
+}
+
+static int crowd_collect(crowd *w)
+{
+	solver *s = w->s;
+	size_t cap = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		pst_lab *l = &s->labs[i];
+		w->first[i] = w->n;
+		if (l->chosen >= 0 || l->pinned || l->it->label_optional)
+			continue;
+		for (size_t k = 0; k < l->n; k++) {
+			if (!l->c[k].key)
+				continue;
+			if (!conflicts(s, i, &l->c[k], 0))
+				continue; /* shut out by a choice already made */
+			if (pst_grow((void **)&w->c, &cap, w->n + 1, sizeof(crowd_cand)))
+				return POSTURE_ENOMEM;
+			pst_box e = extent(&l->c[k]);
+			w->c[w->n] = (crowd_cand){ i, k, 0, pst_lab_cost(l, (long)k), e, true };
+			if (pst_grid_add(&w->grid, &e, w->n++))
+				return POSTURE_ENOMEM;
+		}
+	}
+	w->first[s->n] = w->n;
+	return POSTURE_OK;
+}
+
+static int crowded_greedy(solver *s, double width, double height)
+{
+	crowd w = { .s = s };
+	int rc = pst_grid_init(&w.grid, width, height, CROWD_CELL);
+	if (rc == POSTURE_OK && !(w.first = calloc(s->n + 1, sizeof(size_t))))
+		rc = POSTURE_ENOMEM;
+	if (rc == POSTURE_OK)
+		rc = crowd_collect(&w);
+	if (rc == POSTURE_OK && (!(w.heap = malloc((w.n + 1) * sizeof(size_t))) ||
+	                         !(w.pos = malloc((w.n + 1) * sizeof(size_t)))))
+		rc = POSTURE_ENOMEM;
+	if (rc == POSTURE_OK && w.n > UINT32_MAX)
+		rc = POSTURE_ENOMEM;
+	if (rc == POSTURE_OK)
+		rc = crowd_adjacency(&w);
+	for (size_t m = 0; m < w.n && rc == POSTURE_OK; m++) {
+		w.heap[m] = m;
+		w.pos[m] = m;
+	}
+	w.n_heap = rc == POSTURE_OK ? w.n : 0;
+	for (size_t i = w.n_heap / 2; i-- > 0;)
+		heap_down(&w, i);
+	while (w.n_heap > 0 && rc == POSTURE_OK) {
+		size_t m = w.heap[0];
+		size_t lab = w.c[m].lab;
+		rc = choose(s, lab, (long)w.c[m].k);
+		/* Its label's other candidates close, then all it shuts out. */
+		for (size_t x = w.first[lab]; x < w.first[lab + 1]; x++)
+			if (x != m)
+				crowd_close(&w, x);
+		w.c[m].open = false;
+		heap_remove(&w, m);
+		for (size_t a = w.start[m]; a < w.start[m + 1]; a++)
+			crowd_close(&w, w.adj[a]);
+	}
+	pst_grid_free(&w.grid);
+	free(w.c);
+	free(w.first);
+	free(w.heap);
+	free(w.pos);
+	free(w.buf);
+	free(w.adj);
+	free(w.start);
 	return rc;
 }
 
@@ -336,6 +572,13 @@ int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, 
 			rc = choose(&s, i, k);
 		else if (resume)
 			s.movers[i] = true;
+	}
+	if (rc == POSTURE_OK && crowded) {
+		for (size_t i = 0; i < n && rc == POSTURE_OK; i++) /* pins first, as ever */
+			if (labs[i].pinned && labs[i].chosen < 0)
+				rc = choose(&s, i, 0);
+		if (rc == POSTURE_OK)
+			rc = crowded_greedy(&s, width, height);
 	}
 	if (rc == POSTURE_OK)
 		rc = greedy(&s, order);
