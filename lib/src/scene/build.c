@@ -583,7 +583,7 @@ int posture_scene_build(posture_scene **out, posture_ctx *ctx, const posture_map
 int posture_scene_build_with(posture_scene **out, posture_ctx *ctx, const posture_map *map,
                              posture_inputs *inputs)
 {
-	builder b = { .ctx = ctx, .map = map, .inputs = inputs };
+	builder b = { .ctx = ctx, .map = map, .inputs = inputs, .symbol_scale = 1 };
 	return run_build(out, &b);
 }
 
@@ -592,15 +592,60 @@ int posture_scene_build_diff(posture_scene **out, posture_ctx *ctx, const postur
                              const char *old_label)
 {
 	builder b = { .ctx = ctx, .map = map, .given_data = data, .diff = diff,
-		      .diff_label = old_label };
+		      .diff_label = old_label, .symbol_scale = 1 };
 	return run_build(out, &b);
+}
+
+/* Which panels over the frame (PST_HID_*) cover the symbol of an item of the
+ * map's layers? */
+static unsigned hiding_panels(const posture_scene *s)
+{
+	unsigned hid = 0;
+	for (size_t f = 0; f < s->n_groups; f++) {
+		const pst_group *panel = &s->groups[f];
+		if (!panel->furniture || panel->box.x1 <= panel->box.x0)
+			continue;
+		bool hides = false;
+		for (size_t g = 0; g < s->n_groups && !hides; g++) {
+			const pst_group *grp = &s->groups[g];
+			for (size_t i = 0; !grp->furniture && i < grp->n_items && !hides; i++) {
+				const pst_item *it = &grp->items[i];
+				hides = it->has_anchor && it->symbol != PST_SYMBOL_NONE && !it->too_dense &&
+				        pst_box_overlaps(&it->symbol_box, &panel->box);
+			}
+		}
+		if (hides)
+			hid |= !strcmp(panel->name, "legend") ? PST_HID_LEGEND
+			       : !strcmp(panel->name, "inset") ? PST_HID_INSET : PST_HID_OTHER;
+	}
+	return hid;
 }
 
 static int run_build(posture_scene **out, builder *bp)
 {
 	*out = NULL;
 	builder b = *bp;
-	int rc = !strcmp(b.map->layout, "handout") ? plan_handout(&b) : build_pass(&b);
+	size_t n_diags = posture_ctx_diag_count(b.ctx);
+	bool handout = !strcmp(b.map->layout, "handout");
+	int rc = handout ? plan_handout(&b) : build_pass(&b);
+	/* A panel over the map that hides an item's symbol hides the item.  On a
+	 * handout the legend folds and the inset goes, if they were the ones;
+	 * if a symbol is still hidden (on layout map, at once), the furniture
+	 * goes beside the frame, as on a crowded map. */
+	bool beside_layout = handout || !strcmp(b.map->layout, "map");
+	unsigned hid = 0;
+	while (rc == POSTURE_OK && beside_layout && !b.beside && (hid = hiding_panels(b.scene))) {
+		bool first = !b.hid;
+		posture_scene_destroy(b.scene);
+		pst_ctx_truncate_diags(b.ctx, n_diags);
+		unsigned was = b.hid;
+		b = *bp;
+		if (handout && first && !(hid & PST_HID_OTHER))
+			b.hid = hid;
+		else
+			b.hid = was | hid | PST_HID_BESIDE;
+		rc = handout ? plan_handout(&b) : build_pass(&b);
+	}
 	if (rc != POSTURE_OK)
 		return rc;
 	*out = b.scene;

@@ -59,11 +59,20 @@ typedef struct {
 	int fold;            /* how far the map layout's furniture is folded (0: not; see furniture.c) */
 	bool beside;         /* a crowded map: the furniture sits in a column beside the
 	                        frame, where it hides no symbol (furniture.c) */
+	unsigned hid;        /* panels over the map found hiding a symbol (PST_HID_*) in
+	                        an earlier pass: a handout's legend folds, its inset goes;
+	                        PST_HID_BESIDE: the furniture goes beside the frame */
+	double symbol_scale; /* point symbols' size against the theme's: smaller on crowded maps */
 	double column_x;     /* with beside: the left edge of the column's panels… */
 	double column_w;     /* …their widest… */
 	double column_y;     /* …the top of the column's free room… */
 	double column_bottom; /* …and its bottom */
 } builder;
+
+#define PST_HID_LEGEND 1u
+#define PST_HID_INSET 2u
+#define PST_HID_OTHER 4u
+#define PST_HID_BESIDE 8u
 
 /* build.c */
 void pst_to_page(const posture_scene *s, double *x, double *y, size_t n);

@@ -919,6 +919,12 @@ static int add_north(builder *b, double x, double y)
 /* Layout map: past this many points in the extent, the furniture over the
  * frame would hide dozens of symbols; it goes into a column beside it. */
 #define BESIDE_POINTS 250
+/* Past as many points, symbols are drawn smaller so that they leave room for
+ * one another and for their keys (the legend's swatches with them); in two
+ * steps, so that an added point seldom changes every symbol. */
+#define BUSY_SCALE 0.7
+#define CROWDED_POINTS 600
+#define CROWDED_SCALE 0.5
 #define BESIDE_SHARE 0.24  /* the column's share of the page's width… */
 #define BESIDE_MIN_PT 220.0 /* …and its least width, in points at the page's size factor */
 #define HANDOUT_MARGIN 36.0 /* pt: half an inch, over the 12 mm a photocopier needs */
@@ -1025,8 +1031,10 @@ int pst_layout_page(builder *b)
 	posture_scene *s = b->scene;
 	const posture_map *m = b->map;
 	bool handout = !strcmp(m->layout, "handout");
+	size_t points = points_in_extent(b, CROWDED_POINTS + 1);
 	b->beside = (handout || !strcmp(m->layout, "map")) &&
-	            points_in_extent(b, BESIDE_POINTS + 1) > BESIDE_POINTS;
+	            (points > BESIDE_POINTS || (b->hid & PST_HID_BESIDE));
+	b->symbol_scale = points > CROWDED_POINTS ? CROWDED_SCALE : points > BESIDE_POINTS ? BUSY_SCALE : 1;
 	if (!handout) {
 		s->width = m->width;
 		s->height = m->height;
@@ -1574,14 +1582,16 @@ static int furniture_handout(builder *b)
 	t->label_color = map_text; /* the legend sits on the map, in its own quiet box */
 	t->muted_text = map_muted;
 	double inset_w = fmax(0.22 * fmin(mb->x1 - mb->x0, 1.4 * (mb->y1 - mb->y0)), 90);
-	if (rc == POSTURE_OK && !b->beside)
+	if (rc == POSTURE_OK && !b->beside && !(b->hid & PST_HID_INSET)) /* else it hid a symbol */
 		rc = pst_add_inset(b, (pst_box){ mb->x1 - inset_w - 6, mb->y0 + 6, mb->x1 - 6,
 		                             mb->y0 + 6 + inset_w * 0.75 });
 	if (rc == POSTURE_OK)
 		rc = add_north(b, mb->x0 + 6, mb->y0 + 6);
 	static const int legend_corners[] = { 2, 3, 0, 1 };
+	b->fold = b->hid & PST_HID_LEGEND ? 2 : 0; /* it hid a symbol unfolded: shorter */
 	if (rc == POSTURE_OK && !b->beside && (rc = legend_panel(b, &p)) == POSTURE_OK)
 		rc = emit_in_corner(b, &p, "legend", "Legend", legend_corners, 4, *mb);
+	b->fold = 0;
 	panel_free(&p);
 	if (light_type) {
 		t->label_color = (pst_rgba){ 0.1, 0.1, 0.1, 1 };

@@ -47,7 +47,7 @@ void pst_place_label(pst_label *l, double x, double y, double w, double h)
 void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 {
 	it->symbol = ks->symbol;
-	it->symbol_size = ks->size * b->k;
+	it->symbol_size = ks->size * b->k * b->symbol_scale;
 	it->style.fill = ks->fill;
 	it->style.stroke = b->theme->symbol_outline;
 	it->style.stroke_width = b->theme->symbol_outline_width * b->k;
@@ -55,7 +55,7 @@ void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 	if (ks->hollow || it->symbol_half) { /* an outline in the kind's colour, on a light ground */
 		it->style.stroke = ks->fill;
 		it->style.fill = b->theme->halo;
-		it->style.stroke_width = fmax(1.3 * b->k, ks->size * b->k * 0.16);
+		it->style.stroke_width = fmax(1.3 * b->k * b->symbol_scale, it->symbol_size * 0.16);
 	}
 	double r = it->symbol_size / 2 + it->style.stroke_width / 2;
 	it->symbol_box = (pst_box){ it->ax - r, it->ay - r, it->ax + r, it->ay + r };
@@ -287,7 +287,7 @@ static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, doubl
 	it->closed = true;
 	it->style.fill = ks->fill;
 	it->style.fill.a = b->theme->uncertainty_alpha;
-	double r = 2.0 * ks->size * b->k, xy[2 * PST_DISC_CORNERS];
+	double r = 2.0 * ks->size * b->k * b->symbol_scale, xy[2 * PST_DISC_CORNERS];
 	it->ax = x; /* the disc's centre and width, for painting it as a stamp (no anchor) */
 	it->ay = y;
 	it->symbol_size = 2 * r;
