@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <shapefil.h>
 
 #include "posture/posture.h"
 
@@ -124,8 +125,16 @@ static size_t check_placement(json_t *data, const char *what, bool allow_unlabel
 			}
 		}
 	}
-	json_array_foreach(json_object_get(data, "furniture"), i, panel)
-		fixed[n_fixed++] = box_of(json_object_get(panel, "box"));
+	size_t n_symbols = n_fixed;
+	json_array_foreach(json_object_get(data, "furniture"), i, panel) {
+		box p = box_of(json_object_get(panel, "box"));
+		/* A panel over a symbol hides its item. */
+		for (k = 0; k < n_symbols && p.b[2] > p.b[0]; k++)
+			if (overlaps(&p, &fixed[k]))
+				fail_msg("%s: the %s panel hides a symbol", what,
+				         json_string_value(json_object_get(panel, "name")));
+		fixed[n_fixed++] = p;
+	}
 	for (i = 0; i < n_labels; i++) {
 		const box *l = &labels[i];
 		if (l->b[0] < -0.01 || l->b[1] < -0.01 || l->b[2] > w + 0.01 || l->b[3] > h + 0.01)
@@ -150,11 +159,18 @@ static size_t check_placement(json_t *data, const char *what, bool allow_unlabel
 	return n_labels;
 }
 
-/* Write a bases layer of @p n points from @p pos and a map around it. */
-static char *synthetic_map(size_t n, void (*pos)(size_t i, size_t n, double *lon, double *lat))
+/* Layout bare: the whole frame is room for labels (the shipped maps test furniture). */
+static const char *const BARE_MAP = "extent = 66.5, 36.2, 75.2, 41.1\nsize = 1600x1100\nlayout = bare\n";
+/* The default map's frame, furniture and all. */
+static const char *const DEFAULT_MAP = "extent = 52, 34, 80, 46\nsize = 2000x1400\nlayout = map\n";
+
+/* Write a layer of @p n points of @p kind from @p pos and a map (@p frame) around it. */
+static char *synthetic_map(size_t n, void (*pos)(size_t i, size_t n, double *lon, double *lat),
+                           const char *kind, const char *frame)
 {
 	char path[512];
-	snprintf(path, sizeof(path), "%s/bases.geojson", tmpdir);
+	bool base = strcmp(kind, "military-base") == 0;
+	snprintf(path, sizeof(path), "%s/%s.geojson", tmpdir, base ? "bases" : "incidents");
 	FILE *f = fopen(path, "w");
 	fputs("{\"type\": \"FeatureCollection\", \"features\": [\n", f);
 	for (size_t i = 0; i < n; i++) {
@@ -162,9 +178,10 @@ static char *synthetic_map(size_t n, void (*pos)(size_t i, size_t n, double *lon
 		pos(i, n, &lon, &lat);
 		fprintf(f, "%s{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", "
 		        "\"coordinates\": [%.5f, %.5f]}, \"properties\": {\"id\": \"base-%zu\", "
-		        "\"name\": \"Base %zu\", \"kind\": \"military-base\", \"precision\": \"site\", "
+		        "\"name\": \"Base %zu\", \"kind\": \"%s\",%s \"precision\": \"site\", "
 		        "\"sources\": [{\"id\": \"s\", \"locator\": \"p. 1\", \"quote\": \"a base\"}]}}\n",
-		        i ? "," : "", lon, lat, i + 1, i + 1);
+		        i ? "," : "", lon, lat, i + 1, i + 1, kind,
+		        base ? "" : " \"date\": \"2015-05\", \"date_basis\": \"stated\",");
 	}
 	fputs("]}\n", f);
 	fclose(f);
@@ -175,11 +192,9 @@ static char *synthetic_map(size_t n, void (*pos)(size_t i, size_t n, double *lon
 	char *map = malloc(512);
 	snprintf(map, 512, "%s/test.ini", tmpdir);
 	f = fopen(map, "w");
-	/* Layout bare: the whole frame is room for labels (the shipped maps test furniture). */
-	fprintf(f, "[map]\ntitle = Test\nextent = 66.5, 36.2, 75.2, 41.1\nsize = 1600x1100\n"
-	        "layout = bare\n"
-	        "[data]\nshapes = %s/shapes\nlayers = bases.geojson\nsources = sources.json\n",
-	        POSTURE_SOURCE_DIR);
+	fprintf(f, "[map]\ntitle = Test\n%s"
+	        "[data]\nshapes = %s/shapes\nlayers = %s.geojson\nsources = sources.json\n",
+	        frame, POSTURE_SOURCE_DIR, base ? "bases" : "incidents");
 	fclose(f);
 	return map;
 }
@@ -230,16 +245,86 @@ static void at_the_edge(size_t i, size_t n, double *lon, double *lat)
 	}
 }
 
-/* Every base on the page gets its label. */
-static void run_synthetic(size_t n, void (*pos)(size_t, size_t, double *, double *),
-                          const char *what)
+/* Scattered over the default map's extent east of the Caspian, the same
+ * every run (a linear congruential sequence). */
+static void scattered(size_t i, size_t n, double *lon, double *lat)
 {
-	char *map = synthetic_map(n, pos);
+	(void)n;
+	uint64_t x = 0x9E3779B97F4A7C15u * (i + 1);
+	x ^= x >> 29;
+	x *= 0xBF58476D1CE4E5B9u;
+	x ^= x >> 32;
+	*lon = 54.8 + 24.7 * (double)(x & 0xFFFF) / 65535.0;
+	*lat = 34.3 + 11.4 * (double)((x >> 16) & 0xFFFF) / 65535.0;
+}
+
+/* Spaced evenly along the Afghan-Tajik land border of shapes/borders.shp. */
+static void along_border(size_t i, size_t n, double *lon, double *lat)
+{
+	static double xy[2 * 4096];
+	static size_t n_xy;
+	if (!n_xy) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/shapes/borders", POSTURE_SOURCE_DIR);
+		SHPHandle shp = SHPOpen(path, "rb");
+		DBFHandle dbf = DBFOpen(path, "rb");
+		assert_non_null(shp);
+		assert_non_null(dbf);
+		for (int r = 0; r < DBFGetRecordCount(dbf) && !n_xy; r++) {
+			char a[8]; /* shapelib's strings share one buffer */
+			snprintf(a, sizeof(a), "%s", DBFReadStringAttribute(dbf, r, 0));
+			const char *b = DBFReadStringAttribute(dbf, r, 1);
+			if (!(strcmp(a, "AFG") == 0 && strcmp(b, "TJK") == 0) &&
+			    !(strcmp(a, "TJK") == 0 && strcmp(b, "AFG") == 0))
+				continue;
+			SHPObject *o = SHPReadObject(shp, r);
+			for (int v = 0; o && v < o->nVertices && n_xy < 4096; v++, n_xy++) {
+				xy[2 * n_xy] = o->padfX[v];
+				xy[2 * n_xy + 1] = o->padfY[v];
+			}
+			SHPDestroyObject(o);
+		}
+		SHPClose(shp);
+		DBFClose(dbf);
+		assert_true(n_xy > 10);
+	}
+	double total = 0;
+	for (size_t v = 1; v < n_xy; v++)
+		total += hypot(xy[2 * v] - xy[2 * v - 2], xy[2 * v + 1] - xy[2 * v - 1]);
+	double want = total * ((double)i + 0.5) / (double)n;
+	for (size_t v = 1; v < n_xy; v++) {
+		double d = hypot(xy[2 * v] - xy[2 * v - 2], xy[2 * v + 1] - xy[2 * v - 1]);
+		if (want <= d || v + 1 == n_xy) {
+			double t = d > 0 ? fmin(want / d, 1) : 0;
+			*lon = xy[2 * v - 2] + t * (xy[2 * v] - xy[2 * v - 2]);
+			*lat = xy[2 * v - 1] + t * (xy[2 * v + 1] - xy[2 * v - 1]);
+			return;
+		}
+		want -= d;
+	}
+}
+
+static void run_crowd(size_t n, void (*pos)(size_t, size_t, double *, double *),
+                      const char *kind, const char *frame, const char *what, bool complete);
+
+/* Every point on the page gets its label: a name or a key, none shown
+ * without one (unless not @p complete: then the map counts them). */
+static void run_synthetic(size_t n, void (*pos)(size_t, size_t, double *, double *),
+                          const char *what, bool complete)
+{
+	run_crowd(n, pos, "military-base", BARE_MAP, what, complete);
+}
+
+static void run_crowd(size_t n, void (*pos)(size_t, size_t, double *, double *),
+                      const char *kind, const char *frame, const char *what, bool complete)
+{
+	char *map = synthetic_map(n, pos, kind, frame);
 	json_t *data = mapdata(map, NULL);
 	size_t i, k, drawn = 0, labelled = 0;
 	json_t *layer, *it;
 	json_array_foreach(json_object_get(data, "layers"), i, layer) {
-		if (strcmp(json_string_value(json_object_get(layer, "name")), "bases") != 0)
+		const char *name = json_string_value(json_object_get(layer, "name"));
+		if (strcmp(name, "bases") != 0 && strcmp(name, "incidents") != 0)
 			continue;
 		json_array_foreach(json_object_get(layer, "items"), k, it) {
 			drawn++;
@@ -247,7 +332,7 @@ static void run_synthetic(size_t n, void (*pos)(size_t, size_t, double *, double
 		}
 	}
 	assert_true(drawn >= n * 3 / 4);
-	check_placement(data, what, true);
+	check_placement(data, what, !complete);
 	assert_true(labelled > 0);
 	json_decref(data);
 	free(map);
@@ -256,31 +341,45 @@ static void run_synthetic(size_t n, void (*pos)(size_t, size_t, double *, double
 static void test_label_cluster_of_20(void **state)
 {
 	(void)state;
-	run_synthetic(20, scatter40, "20 bases within 40 km");
+	run_synthetic(20, scatter40, "20 bases within 40 km", true);
 }
 
 static void test_label_cluster_of_50_round_dushanbe(void **state)
 {
 	(void)state;
-	run_synthetic(50, scatter40, "50 bases within 40 km of Dushanbe");
+	run_synthetic(50, scatter40, "50 bases within 40 km of Dushanbe", true);
 }
 
 static void test_label_cluster_of_200(void **state)
 {
 	(void)state;
-	run_synthetic(200, scatter60, "200 bases within 60 km");
+	/* Apart but packed: the inner squares have room for no key, and a
+	 * leader may not cross another square; the map counts them. */
+	run_synthetic(200, scatter60, "200 bases within 60 km", false);
 }
 
 static void test_label_points_on_a_line(void **state)
 {
 	(void)state;
-	run_synthetic(40, on_a_line, "40 bases on a line");
+	run_synthetic(40, on_a_line, "40 bases on a line", true);
 }
 
 static void test_label_points_at_the_frame_edge(void **state)
 {
 	(void)state;
-	run_synthetic(40, at_the_edge, "40 bases at the frame edge");
+	run_synthetic(40, at_the_edge, "40 bases at the frame edge", true);
+}
+
+static void test_label_along_a_border(void **state)
+{
+	(void)state;
+	run_synthetic(50, along_border, "50 bases along the Afghan-Tajik border", true);
+}
+
+static void test_label_100_scattered_over_the_default_map(void **state)
+{
+	(void)state;
+	run_crowd(100, scattered, "attack", DEFAULT_MAP, "100 incidents over the default map", true);
 }
 
 static void test_label_every_shipped_map_and_layout(void **state)
@@ -321,6 +420,8 @@ int main(void)
 		cmocka_unit_test(test_label_cluster_of_20),
 		cmocka_unit_test(test_label_cluster_of_50_round_dushanbe),
 		cmocka_unit_test(test_label_cluster_of_200),
+		cmocka_unit_test(test_label_along_a_border),
+		cmocka_unit_test(test_label_100_scattered_over_the_default_map),
 		cmocka_unit_test(test_label_points_on_a_line),
 		cmocka_unit_test(test_label_points_at_the_frame_edge),
 		cmocka_unit_test(test_label_every_shipped_map_and_layout),

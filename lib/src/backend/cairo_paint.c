@@ -290,13 +290,13 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 
 /* --- key continuation pages (PDF) ------------------------------------------- */
 
-/* How many items carry a key. */
+/* How many keys the map has (an item sharing another's key has no label). */
 static size_t count_keys(const posture_scene *s)
 {
 	size_t n = 0;
 	for (size_t g = 0; g < s->n_groups; g++)
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
-			n += s->groups[g].items[i].key > 0;
+			n += s->groups[g].items[i].key > 0 && s->groups[g].items[i].label;
 	return n;
 }
 
@@ -322,8 +322,8 @@ void pst_cairo_paint_key_pages(cairo_t *cr, const posture_scene *s)
 	for (size_t g = 0; g < s->n_groups; g++) {
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
 			const pst_item *it = &s->groups[g].items[i];
-			if (it->key <= 0 || (size_t)it->key <= s->keys_listed)
-				continue;
+			if (it->key <= 0 || !it->label || (size_t)it->key <= s->keys_listed)
+				continue; /* listed, or in the row of the key it shares */
 			/* as in the panel: "12  Name, date [1]" */
 			GString *line = g_string_new(NULL);
 			g_string_printf(line, "%d\xE2\x80\x82", it->key);

@@ -406,6 +406,7 @@ static int leader_positions(gen *g, double w, double h, double base, bool key, d
 {
 	const pst_item *it = g->l->it;
 	double step = fmax(0.6 * h, 5);
+	int variants = key ? 1 : g->variants; /* a key's box is small: its corner will do */
 	int rc = POSTURE_OK;
 	for (double len = step; len <= max && rc == POSTURE_OK; len += step) {
 		for (int k = 0; k < N_DIRS && rc == POSTURE_OK; k++) {
@@ -422,7 +423,7 @@ static int leader_positions(gen *g, double w, double h, double base, bool key, d
 				cost += 4 * len / max; /* reference places: near their dot, if at all possible */
 			/* The box slid along the leader's end: where it attaches by a corner,
 			 * also by the middle of its side, and the other way round. */
-			for (int v = 0; v < g->variants && rc == POSTURE_OK; v++) {
+			for (int v = 0; v < variants && rc == POSTURE_OK; v++) {
 				double sx = 0, sy = 0;
 				if (v == 1 && fabs(ux) > 0.3)
 					sy = uy < -0.3 ? 0.5 * h : uy > 0.3 ? -0.5 * h : 0.4 * h;
@@ -863,9 +864,63 @@ static int with_key_panel(obstacles *ob, pst_lab *labs, size_t n, pst_label_opts
 	return rc;
 }
 
+typedef struct {
+	const pst_item *self;
+	const obstacles *ob;
+	const pst_item *best; /* the keyed item with the lowest key over self's symbol */
+} sharing;
+
+static bool keyed_over(void *user, size_t id)
+{
+	sharing *sh = user;
+	const pst_item *o = sh->ob->boxes[id].owner;
+	if (o && o != sh->self && o->key > 0 && o->label && (!sh->best || o->key < sh->best->key) &&
+	    pst_box_overlaps(&o->symbol_box, &sh->self->symbol_box))
+		sh->best = o;
+	return false;
+}
+
+/*
+ * An item left without a label whose symbol lies under a keyed item's
+ * marks the same spot: it shares that key.  The panel's row for the key
+ * lists both ("12  Incident 5, Mar 2015 [1]; Incident 77, May 2015 [1]");
+ * otherwise the item is shown without a label, and the map counts it.
+ */
+static int share_or_drop(obstacles *ob, pst_lab *l, pst_label_stats *st)
+{
+	pst_item *it = l->it;
+	bool optional = it->label_optional;
+	sharing sh = { it, ob, NULL };
+	if (!optional && l->keys)
+		pst_grid_query(&ob->fixed, &it->symbol_box, keyed_over, &sh);
+	if (sh.best) {
+		pst_item *owner = (pst_item *)sh.best;
+		char *row = pst_asprintf("%s; %s", owner->key_text, it->label->text);
+		if (!row)
+			return POSTURE_ENOMEM;
+		free(owner->key_text);
+		owner->key_text = row;
+		it->key = owner->key;
+		it->key_text = it->label->text; /* its own, for the map data and the HTML map */
+		it->label->text = NULL;
+		free(it->label);
+		it->label = NULL;
+		st->n_labels++;
+		st->n_keyed++;
+		return POSTURE_OK;
+	}
+	drop_label(it);
+	if (!optional) {
+		st->n_labels++;
+		st->n_unlabelled++;
+		it->label_dropped = true; /* shown without a label: the map counts it */
+	}
+	return POSTURE_OK;
+}
+
 /* Keys are numbered in data order (layer by layer, file order), so an item
  * added at the end of a layer renumbers no other. */
-static int apply(pst_lab *labs, size_t n, pst_label_stats *st)
+static int apply(obstacles *ob, pst_lab *labs, size_t n, pst_label_stats *st)
 {
 	double total = 0;
 	int next_key = 1;
@@ -873,16 +928,8 @@ static int apply(pst_lab *labs, size_t n, pst_label_stats *st)
 		pst_lab *l = &labs[i];
 		pst_item *it = l->it;
 		const pst_cand *c = l->chosen >= 0 ? &l->c[l->chosen] : NULL;
-		if (!c) {
-			bool optional = it->label_optional;
-			drop_label(it);
-			if (!optional) {
-				st->n_labels++;
-				st->n_unlabelled++;
-				it->label_dropped = true; /* shown without a label: the map counts it */
-			}
-			continue;
-		}
+		if (!c)
+			continue; /* below, once every key is numbered */
 		pst_label *label = it->label;
 		bool counted = !it->label_optional; /* country and region names are extras */
 		st->n_labels += counted;
@@ -914,7 +961,11 @@ static int apply(pst_lab *labs, size_t n, pst_label_stats *st)
 	}
 	size_t shown = st->n_placed + st->n_keyed;
 	st->mean_displacement = shown ? total / (double)shown : 0;
-	return POSTURE_OK;
+	int rc = POSTURE_OK;
+	for (size_t i = 0; i < n && rc == POSTURE_OK; i++)
+		if (labs[i].chosen < 0)
+			rc = share_or_drop(ob, &labs[i], st);
+	return rc;
 }
 
 /* A key's text is centred in the box measured for the widest key. */
@@ -961,7 +1012,7 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
 	if (rc == POSTURE_OK && (n || (opts && opts->n_dense)) && opts && opts->reserve_keys)
 		rc = with_key_panel(&ob, labs, n, opts, order);
 	if (rc == POSTURE_OK)
-		rc = apply(labs, n, stats);
+		rc = apply(&ob, labs, n, stats);
 	if (rc == POSTURE_OK)
 		centre_keys(pc, labs, n);
 	for (size_t i = 0; i < n; i++) {

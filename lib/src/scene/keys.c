@@ -379,13 +379,14 @@ static int add_row(builder *b, pst_group *g, const char *id, const char *text, b
 	return POSTURE_OK;
 }
 
-/* Keyed items in key order. */
+/* Keyed items in key order, one per key: an item sharing another's key
+ * (no label of its own) is in that item's row. */
 static size_t keyed_items(const posture_scene *s, const pst_item **out, size_t max)
 {
 	size_t n = 0;
 	for (size_t g = 0; g < s->n_groups; g++)
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
-			if (s->groups[g].items[i].key > 0 && n < max)
+			if (s->groups[g].items[i].key > 0 && s->groups[g].items[i].label && n < max)
 				out[n++] = &s->groups[g].items[i];
 	return n;
 }
