@@ -615,8 +615,10 @@ static unsigned hiding_panels(const posture_scene *s)
 			}
 		}
 		if (hides)
-			hid |= !strcmp(panel->name, "legend") ? PST_HID_LEGEND
-			       : !strcmp(panel->name, "inset") ? PST_HID_INSET : PST_HID_OTHER;
+			hid |= !strcmp(panel->name, "legend")    ? PST_HID_LEGEND
+			       : !strcmp(panel->name, "inset")   ? PST_HID_INSET
+			       : !strcmp(panel->name, "sources") ? PST_HID_SOURCES
+			                                         : PST_HID_OTHER;
 	}
 	return hid;
 }
@@ -628,10 +630,11 @@ static int run_build(posture_scene **out, builder *bp)
 	size_t n_diags = posture_ctx_diag_count(b.ctx);
 	bool handout = !strcmp(b.map->layout, "handout");
 	int rc = handout ? plan_handout(&b) : build_pass(&b);
-	/* A panel over the map that hides an item's symbol hides the item.  On a
-	 * handout the legend folds and the inset goes, if they were the ones;
-	 * if a symbol is still hidden (on layout map, at once), the furniture
-	 * goes beside the frame, as on a crowded map. */
+	/* A panel over the map that hides an item's symbol hides the item.  The
+	 * legend, the sources and the inset, if they were the ones, fold (the
+	 * legend shorter, the sources one line each, the inset goes); if a
+	 * symbol is still hidden, or the title or key panel hid it, the
+	 * furniture goes beside the frame, as on a crowded map. */
 	bool beside_layout = handout || !strcmp(b.map->layout, "map");
 	unsigned hid = 0;
 	while (rc == POSTURE_OK && beside_layout && !b.beside && (hid = hiding_panels(b.scene))) {
@@ -640,7 +643,7 @@ static int run_build(posture_scene **out, builder *bp)
 		pst_ctx_truncate_diags(b.ctx, n_diags);
 		unsigned was = b.hid;
 		b = *bp;
-		if (handout && first && !(hid & PST_HID_OTHER))
+		if (first && !(hid & PST_HID_OTHER))
 			b.hid = hid;
 		else
 			b.hid = was | hid | PST_HID_BESIDE;

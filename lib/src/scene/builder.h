@@ -60,8 +60,9 @@ typedef struct {
 	bool beside;         /* a crowded map: the furniture sits in a column beside the
 	                        frame, where it hides no symbol (furniture.c) */
 	unsigned hid;        /* panels over the map found hiding a symbol (PST_HID_*) in
-	                        an earlier pass: a handout's legend folds, its inset goes;
-	                        PST_HID_BESIDE: the furniture goes beside the frame */
+	                        an earlier pass: they fold (the legend shorter, the sources
+	                        one line each, no inset); PST_HID_BESIDE: the furniture goes
+	                        beside the frame */
 	double symbol_scale; /* point symbols' size against the theme's: smaller on crowded maps */
 	double column_x;     /* with beside: the left edge of the column's panels… */
 	double column_w;     /* …their widest… */
@@ -71,8 +72,9 @@ typedef struct {
 
 #define PST_HID_LEGEND 1u
 #define PST_HID_INSET 2u
-#define PST_HID_OTHER 4u
-#define PST_HID_BESIDE 8u
+#define PST_HID_SOURCES 4u
+#define PST_HID_OTHER 8u
+#define PST_HID_BESIDE 16u
 
 /* build.c */
 void pst_to_page(const posture_scene *s, double *x, double *y, size_t n);

@@ -1423,22 +1423,29 @@ static int furniture_map(builder *b)
 	if (rc == POSTURE_OK && (rc = title_panel(b, &p, 0.55 * W)) == POSTURE_OK && p.n)
 		rc = emit_panel(b, &p, "title", "Title", margin, margin, true);
 	panel_free(&p);
-	double inset_w = inset_width(b, W), inset_h = inset_w * 0.75;
+	/* A panel that hid a symbol in an earlier pass (build.c) is folded
+	 * further: the legend shorter, the sources one line each, no inset. */
+	double inset_w = b->hid & PST_HID_INSET ? 0 : inset_width(b, W), inset_h = inset_w * 0.75;
 	if (rc == POSTURE_OK && inset_w > 0)
 		rc = pst_add_inset(b, (pst_box){ W - margin - inset_w, margin, W - margin, margin + inset_h });
 	if (rc == POSTURE_OK) /* under the inset */
 		rc = add_north(b, W - margin - 24 * b->k, (inset_w > 0 ? 2 * margin : margin) + inset_h);
 	static const int legend_corners[] = { 2, 3, 0, 1 }, sources_corners[] = { 3, 2, 1, 0 };
 	double legend_w = 0;
+	int fold = b->fold;
+	if (b->hid & PST_HID_LEGEND)
+		b->fold = fold > 2 ? fold : 2;
 	if (rc == POSTURE_OK && (rc = legend_panel(b, &p)) == POSTURE_OK) {
 		legend_w = p.w;
 		rc = emit_in_corner(b, &p, "legend", "Legend", legend_corners, 4, page);
 	}
 	panel_free(&p);
+	b->fold = b->hid & PST_HID_SOURCES && fold < 1 ? 1 : fold;
 	double wrap = fmin(0.4 * W, W - 3 * margin - legend_w - 12 * b->k);
 	if (rc == POSTURE_OK && (rc = sources_panel(b, &p, wrap)) == POSTURE_OK)
 		rc = emit_in_corner(b, &p, "sources", "Sources", sources_corners, 4, page);
 	panel_free(&p);
+	b->fold = fold;
 	b->k = page_k;
 	return rc;
 }
@@ -1588,7 +1595,7 @@ static int furniture_handout(builder *b)
 	if (rc == POSTURE_OK)
 		rc = add_north(b, mb->x0 + 6, mb->y0 + 6);
 	static const int legend_corners[] = { 2, 3, 0, 1 };
-	b->fold = b->hid & PST_HID_LEGEND ? 2 : 0; /* it hid a symbol unfolded: shorter */
+	b->fold = b->hid & PST_HID_LEGEND ? 2 : 0; /* it hid a symbol (build.c): shorter */
 	if (rc == POSTURE_OK && !b->beside && (rc = legend_panel(b, &p)) == POSTURE_OK)
 		rc = emit_in_corner(b, &p, "legend", "Legend", legend_corners, 4, *mb);
 	b->fold = 0;
