@@ -191,6 +191,7 @@ typedef struct {
 	size_t *buf;     /* scratch of one neighbour query */
 	size_t n_buf, cap_buf;
 	size_t self;
+	size_t above;    /* report only candidates from this one on */
 	bool nomem;
 } crowd;
 
@@ -259,7 +260,7 @@ static bool collect_open(void *user, size_t m)
 {
 	crowd *w = user;
 	const crowd_cand *x = &w->c[m], *me = &w->c[w->self];
-	if (!x->open || x->lab == me->lab || !pst_box_overlaps(&x->e, &me->e) ||
+	if (m < w->above || !x->open || x->lab == me->lab || !pst_box_overlaps(&x->e, &me->e) ||
 	    !conflict(crowd_cand_of(w, m), crowd_cand_of(w, w->self)))
 		return false;
 	if (pst_grow((void **)&w->buf, &w->cap_buf, w->n_buf + 1, sizeof(size_t))) {
@@ -295,25 +296,41 @@ static void crowd_close(crowd *w, size_t m)
 	}
 }
 
-/* Every candidate's conflicts, once (the grid is not needed after). */
+/* Every candidate's conflicts, each pair tested once (conflict is symmetric). */
 static int crowd_adjacency(crowd *w)
 {
-	size_t cap = 0, n_adj = 0;
-	if (!(w->start = malloc((w->n + 1) * sizeof(size_t))))
+	size_t cap = 0, n_pairs = 0;
+	uint32_t *pairs = NULL;
+	int rc = POSTURE_OK;
+	if (!(w->start = calloc(w->n + 2, sizeof(size_t))))
 		return POSTURE_ENOMEM;
-	for (size_t m = 0; m < w->n; m++) {
-		int rc = open_neighbours(w, m);
-		if (rc == POSTURE_OK && pst_grow((void **)&w->adj, &cap, n_adj + w->n_buf + 1, sizeof(uint32_t)))
+	for (size_t m = 0; m < w->n && rc == POSTURE_OK; m++) {
+		w->above = m + 1;
+		rc = open_neighbours(w, m);
+		if (rc == POSTURE_OK &&
+		    pst_grow((void **)&pairs, &cap, 2 * (n_pairs + w->n_buf) + 2, sizeof(uint32_t)))
 			rc = POSTURE_ENOMEM;
-		if (rc != POSTURE_OK)
-			return rc;
-		w->start[m] = n_adj;
-		for (size_t b = 0; b < w->n_buf; b++)
-			w->adj[n_adj++] = (uint32_t)w->buf[b];
-		w->c[m].deg = w->n_buf;
+		for (size_t b = 0; b < w->n_buf && rc == POSTURE_OK; b++, n_pairs++) {
+			pairs[2 * n_pairs] = (uint32_t)m;
+			pairs[2 * n_pairs + 1] = (uint32_t)w->buf[b];
+			w->c[m].deg++;
+			w->c[w->buf[b]].deg++;
+		}
 	}
-	w->start[w->n] = n_adj;
-	return POSTURE_OK;
+	w->above = 0;
+	if (rc == POSTURE_OK && !(w->adj = malloc((2 * n_pairs + 1) * sizeof(uint32_t))))
+		rc = POSTURE_ENOMEM;
+	if (rc == POSTURE_OK) {
+		for (size_t m = 0; m < w->n; m++) /* start[m + 1] is m's fill cursor */
+			w->start[m + 2] = w->start[m + 1] + w->c[m].deg;
+		for (size_t p = 0; p < n_pairs; p++) {
+			uint32_t a = pairs[2 * p], z = pairs[2 * p + 1];
+			w->adj[w->start[a + 1]++] = z;
+			w->adj[w->start[z + 1]++] = a;
+		}
+	}
+	free(pairs);
+	return rc;
 }
 
 static int crowd_collect(crowd *w)
