@@ -570,7 +570,7 @@ int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, 
 	/* Crowded maps search less deep per label: the work stays near-linear. */
 	bool crowded = n > CROWDED;
 	solver s = { .labs = labs, .n = n, .depth = crowded ? 0 : DEPTH,
-		     .max_try = crowded ? MAX_TRY / 3 : MAX_TRY, .passes = crowded ? 3 : PASSES,
+		     .max_try = crowded ? MAX_TRY / 3 : MAX_TRY, .passes = crowded ? 2 : PASSES,
 		     .budget = 0 };
 	size_t hits[MAX_EJECT + 1];
 	s.hits = hits;
