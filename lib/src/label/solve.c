@@ -26,7 +26,7 @@
 #define MAX_TRY 24        /* cheaper candidates a label tries per pass */
 #define MAX_TRY_DEEP 6    /* …and a displaced label, to make room for itself */
 #define BUDGET 150        /* displacement trials per label per pass, nested ones included */
-#define CROWDED 400       /* labels past which the search is shallower */
+#define CROWDED 200       /* labels past which the search is shallower */
 #define DEPTH 1           /* displaced labels may displace others this deep… */
 #define DEPTH_KEYED 2     /* …or this deep, to give a keyed label its name back */
 #define PASSES 6          /* improvement passes at most */
