@@ -245,10 +245,11 @@ static void heap_remove(crowd *w, size_t m)
 	w->pos[m] = SIZE_MAX;
 	if (--w->n_heap == i)
 		return;
-	w->heap[i] = w->heap[w->n_heap];
-	w->pos[w->heap[i]] = i;
+	size_t last = w->heap[w->n_heap]; /* fills the hole, then finds its level */
+	w->heap[i] = last;
+	w->pos[last] = i;
 	heap_up(w, i);
-	heap_down(w, w->pos[w->heap[i]]);
+	heap_down(w, w->pos[last]);
 }
 
 static const pst_cand *crowd_cand_of(const crowd *w, size_t m)
