@@ -286,9 +286,10 @@ static pst_box grown(const pst_box *b, double d)
 	return (pst_box){ b->x0 - d, b->y0 - d, b->x1 + d, b->y1 + d };
 }
 
-/* Is a box at this place legal for item @p it?  *cost gets its soft costs. */
+/* Is a box at this place, for a text of @p size, legal for item @p it?  *cost
+ * gets its soft costs. */
 static bool box_ok(obstacles *ob, const pst_item *it, const pst_box *box, bool leader,
-                   double *cost)
+                   double size, double *cost)
 {
 	const pst_box *mb = &ob->s->map_box;
 	if (box->x0 < mb->x0 || box->y0 < mb->y0 || box->x1 > mb->x1 || box->y1 > mb->y1)
@@ -304,7 +305,7 @@ static bool box_ok(obstacles *ob, const pst_item *it, const pst_box *box, bool l
 	/* Beside its symbol, a label must be nearer it than any other symbol; away
 	 * from it (with a leader), it should not sit against another one. */
 	double own = pst_box_distance(box, &it->symbol_box);
-	double clear = RIVAL_CLEAR * it->label->size;
+	double clear = RIVAL_CLEAR * size;
 	p.within = leader ? LEADER_CLEAR * clear : fmax(OWN_RATIO * own + OWN_MARGIN, clear);
 	pst_box around = grown(box, p.within);
 	if (pst_grid_query(&ob->fixed, &around, rival_nearer, &p)) {
@@ -349,7 +350,8 @@ static int push(gen *g, double x, double y, double w, double h, double cost, boo
 	/* (x, y) is the box's corner; a key's text starts above its ink. */
 	pst_cand c = { { x - halo, y - halo, x + w + halo, y + h + halo }, x, key ? y - g->l->ky : y,
 		       cost, key, g->alt, lead != NULL, { 0, 0, 0, 0 }, g->seq++ };
-	if (!box_ok(g->ob, it, &c.box, lead != NULL, &c.cost))
+	double size = key ? pst_key_size(it->label->size) : it->label->size; /* of its own text */
+	if (!box_ok(g->ob, it, &c.box, lead != NULL, size, &c.cost))
 		return POSTURE_OK;
 	if (lead) {
 		if (!leader_ok(g->ob, it, lead, &c.cost))
@@ -569,7 +571,7 @@ static int pin_label(obstacles *ob, pst_lab *l, pst_label_pin_def *pin)
 		c.lead[3] = py;
 	}
 	double cost = 0;
-	pin->collides = !box_ok(ob, it, &c.box, c.leader, &cost) ||
+	pin->collides = !box_ok(ob, it, &c.box, c.leader, it->label->size, &cost) ||
 	                (c.leader && !leader_ok(ob, it, c.lead, &cost));
 	pin->used = true;
 	if (!(l->c = malloc(sizeof(pst_cand))))
