@@ -68,6 +68,7 @@ struct posture_inputs {
 	size_t n_shapes, cap_shapes;
 	memo_entry *memo;
 	size_t n_memo, cap_memo, memo_bytes;
+	unsigned long serial;  /* the last number pst_inputs_serial() gave */
 };
 
 int posture_inputs_create(posture_inputs **out)
@@ -111,6 +112,11 @@ const void *pst_inputs_memo_get(const posture_inputs *in, const char *kind, cons
 		}
 	}
 	return NULL;
+}
+
+unsigned long pst_inputs_serial(posture_inputs *in)
+{
+	return ++in->serial;
 }
 
 void pst_inputs_memo_put(posture_inputs *in, const char *kind, const void *key, size_t key_len,

@@ -39,6 +39,13 @@ void pst_inputs_release_shapefile(posture_inputs *in, pst_shapefile *sf);
 const void *pst_inputs_memo_get(const posture_inputs *in, const char *kind, const void *key,
                                 size_t key_len, size_t *value_len);
 
+/**
+ * A number no earlier call on @p in gave (1, 2, …): a short name for a large
+ * key, remembered as its value (reuse.c names the obstacles of label
+ * placement so).
+ */
+unsigned long pst_inputs_serial(posture_inputs *in);
+
 /** Remember @p value under @p kind and @p key (copies both; nothing when @p in is NULL). */
 void pst_inputs_memo_put(posture_inputs *in, const char *kind, const void *key, size_t key_len,
                          const void *value, size_t value_len);
