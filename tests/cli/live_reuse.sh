@@ -1,14 +1,15 @@
 #!/bin/sh
 # What `posture watch` and `posture serve` remember between builds (the
-# store's shapefiles, layers, country names, and label placement:
-# lib/src/label/reuse.c) never changes a map: after each edit of a copy of
+# store's shapefiles, layers, country names, base geography's page geometry
+# (scene/basemap.c) and label placement (label/reuse.c)) never changes a map: after each edit of a copy of
 # the default map, watch's outputs (PNG, PDF, SVG, HTML) and serve's
 # /map.svg are byte for byte those of a fresh `posture render` of the same
 # files.  The edits: an item added (a new symbol: new obstacles), renamed
 # (its label's width changes, then stays: the solve is remembered), moved,
 # a quote changed (no label moves), the map's title changed (the title's
-# box is an obstacle), and back to an earlier state (older entries of the
-# store's memo).
+# box is an obstacle), back to an earlier state (older entries of the
+# store's memo), the focus countries changed (the base geography's geometry
+# is remembered, its fills are not), and the extent changed and back.
 set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
@@ -96,6 +97,17 @@ served $n
 same "the title changed"
 edit name=Edit\ 1
 same "a name given before"
+# map_edit SED WHAT: change the map file, wait for both, compare.
+map_edit() {
+	sed -i "$1" maps/central-asia.ini
+	n=$((n + 1))
+	wait_for $n "wrote out/central-asia.png"
+	served $n
+	same "$2"
+}
+map_edit 's/^focus .*/focus = TJK, KGZ/' "the focus changed (the same geometry, other fills)"
+map_edit 's/^extent .*/extent = 54, 35, 78, 45/' "the extent changed"
+map_edit 's/^extent .*/extent = 52, 34, 80, 46/' "the extent back"
 
 kill -INT $spid
 wait $spid || fail "serve did not stop cleanly"

@@ -50,6 +50,7 @@ typedef struct {
 	int type;            /* SHPT_POLYGON or SHPT_ARC */
 	pst_shapefile *sf;   /* checked, owned */
 	replay seen;
+	unsigned long serial; /* pst_inputs_serial() when read: names this reading of the file */
 } shape_entry;
 
 /* A result remembered by the bytes it was computed from (pst_inputs_memo_get). */
@@ -404,11 +405,19 @@ int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *
 		return rc;
 	}
 	shape_entry *e = &in->shapes[in->n_shapes++];
-	*e = (shape_entry){ key, type, sf, { 0 } };
+	*e = (shape_entry){ key, type, sf, { 0 }, ++in->serial };
 	if (capture(&e->seen, ctx, diags0, ids0, reads0) != POSTURE_OK)
 		return pst_error(ctx, POSTURE_ENOMEM, key, "out of memory");
 	*out = sf;
 	return POSTURE_OK;
+}
+
+unsigned long pst_inputs_shapefile_serial(const posture_inputs *in, const pst_shapefile *sf)
+{
+	for (size_t i = 0; in && i < in->n_shapes; i++)
+		if (in->shapes[i].sf == sf)
+			return in->shapes[i].serial;
+	return 0;
 }
 
 static bool replay_read(const replay *r, const char *path)

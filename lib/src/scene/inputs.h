@@ -28,6 +28,12 @@ int pst_map_pg_scope(pst_pg_scope *out, posture_ctx *ctx, const posture_map *m);
 int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *in,
                          const char *dir, const char *name, int type);
 
+/**
+ * A number that names this reading of shapefile @p sf in @p in (a file read
+ * again after a change gets another); 0 when @p sf is not in the store.
+ */
+unsigned long pst_inputs_shapefile_serial(const posture_inputs *in, const pst_shapefile *sf);
+
 /** Done with a shapefile from pst_inputs_shapefile() (closes it when it was not shared). */
 void pst_inputs_release_shapefile(posture_inputs *in, pst_shapefile *sf);
 
