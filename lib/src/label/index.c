@@ -102,15 +102,22 @@ bool pst_grid_query(pst_grid *g, const pst_box *b, bool (*fn)(void *user, size_t
 		memset(g->stamp, 0, g->n_stamp * sizeof(unsigned));
 		g->query = 1;
 	}
-	unsigned q = g->query;
+	/* Locals, not g's fields: fn may not change the grid, but the compiler
+	 * cannot know, and would load them again after every call. */
+	const unsigned q = g->query;
+	unsigned *const stamp = g->stamp;
+	size_t *const *const cells = g->cells;
+	const size_t *const count = g->count;
+	const size_t cols = g->cols;
 	for (size_t y = r[2]; y <= r[3]; y++) {
 		for (size_t x = r[0]; x <= r[1]; x++) {
-			size_t c = y * g->cols + x;
-			for (size_t k = 0; k < g->count[c]; k++) {
-				size_t id = g->cells[c][k];
-				if (g->stamp[id] == q)
+			size_t c = y * cols + x, n = count[c];
+			const size_t *ids = cells[c];
+			for (size_t k = 0; k < n; k++) {
+				size_t id = ids[k];
+				if (stamp[id] == q)
 					continue;
-				g->stamp[id] = q;
+				stamp[id] = q;
 				if (fn(user, id))
 					return true;
 			}
