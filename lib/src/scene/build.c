@@ -445,6 +445,8 @@ static int build(builder *b)
 	memcpy(s->extent, m->extent, sizeof(s->extent));
 	s->title = pst_strdup(m->title);
 	b->text = pst_text_context_new();
+	if (b->text && b->inputs)
+		pst_text_remember_in(b->text, b->inputs); /* sizes kept between builds */
 	if (!s->title)
 		return pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	if (!b->text)

@@ -21,6 +21,7 @@
  * it only (the shapefile's attribute buffer is the one exception, reused by
  * each read, which is why a store serves one build at a time).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,7 @@ typedef struct {
 	char *kind;
 	void *key, *value;
 	size_t key_len, value_len;
+	uint64_t hash;       /* memo_hash() of kind and key: most entries are told apart by it */
 } memo_entry;
 
 #define MEMO_MAX_BYTES ((size_t)64 << 20) /* past this, the memo starts again empty */
@@ -102,12 +104,33 @@ static void memo_clear(posture_inputs *in)
 	in->memo_bytes = 0;
 }
 
+/* A hash of @p kind and @p key, eight bytes at a time (keys run to a megabyte). */
+static uint64_t memo_hash(const char *kind, const void *key, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)kind; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	const unsigned char *k = key;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, k + i, 8);
+		h = (h ^ w) * 1099511628211ull;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++)
+		h = (h ^ k[i]) * 1099511628211ull;
+	return h ^ len;
+}
+
 const void *pst_inputs_memo_get(const posture_inputs *in, const char *kind, const void *key,
                                 size_t key_len, size_t *value_len)
 {
+	uint64_t hash = in ? memo_hash(kind, key, key_len) : 0;
 	for (size_t i = 0; in && i < in->n_memo; i++) {
 		const memo_entry *e = &in->memo[i];
-		if (e->key_len == key_len && !strcmp(e->kind, kind) && !memcmp(e->key, key, key_len)) {
+		if (e->hash == hash && e->key_len == key_len && !strcmp(e->kind, kind) &&
+		    !memcmp(e->key, key, key_len)) {
 			*value_len = e->value_len;
 			return e->value;
 		}
@@ -131,7 +154,8 @@ void pst_inputs_memo_put(posture_inputs *in, const char *kind, const void *key, 
 	    POSTURE_OK)
 		return;
 	memo_entry e = { pst_strdup(kind), malloc(key_len ? key_len : 1),
-		         malloc(value_len ? value_len : 1), key_len, value_len };
+		         malloc(value_len ? value_len : 1), key_len, value_len,
+		         memo_hash(kind, key, key_len) };
 	if (!e.kind || !e.key || !e.value) {
 		free(e.kind);
 		free(e.key);
