@@ -99,16 +99,14 @@ static void geometry_key(pst_buf *k, builder *b, unsigned long serial, int type)
 	put_bytes(k, def, strlen(def) + 1);
 }
 
-/* The parts of @p it, for take_parts() to read back. */
-static void put_parts(pst_buf *v, const pst_item *it)
+void pst_parts_put(pst_buf *v, const pst_item *it)
 {
 	put_bytes(v, &it->n_parts, sizeof(it->n_parts));
 	put_bytes(v, it->part_end, it->n_parts * sizeof(*it->part_end));
 	put_bytes(v, it->xy, it->n_pts * 2 * sizeof(double));
 }
 
-/* Read parts written by put_parts() at *at into @p it; false when out of memory or short. */
-static bool take_parts(pst_item *it, const char *v, size_t len, size_t *at)
+bool pst_parts_take(pst_item *it, const char *v, size_t len, size_t *at)
 {
 	size_t n_parts;
 	if (*at + sizeof(n_parts) > len)
@@ -150,7 +148,7 @@ static int add_remembered(builder *b, pst_shapefile *sf, pst_group *g, int type,
 		it->closed = type == SHPT_POLYGON;
 		style(b, sf, i, it);
 		pst_item outline = { 0 };
-		if (!take_parts(it, v, len, &at) || !take_parts(&outline, v, len, &at) || !it->id ||
+		if (!pst_parts_take(it, v, len, &at) || !pst_parts_take(&outline, v, len, &at) || !it->id ||
 		    !it->kind || !it->name)
 			rc = POSTURE_ENOMEM;
 		if (rc == POSTURE_OK && it->closed)
@@ -214,8 +212,8 @@ static int add_shapes(builder *b, const char *file, int type, const char *group,
 			rc = POSTURE_ENOMEM;
 		if (rc == POSTURE_OK && it->n_parts && serial) {
 			put_bytes(&value, &i, sizeof(i));
-			put_parts(&value, it);
-			put_parts(&value, &outline);
+			pst_parts_put(&value, it);
+			pst_parts_put(&value, &outline);
 		}
 		if (rc == POSTURE_OK && it->n_parts == 0)
 			pst_group_drop_last(g); /* nothing of it is on the page */
