@@ -1,8 +1,8 @@
 #!/bin/sh
 # What `posture watch` and `posture serve` remember between builds (the
-# store's shapefiles, layers, country names, base geography's page geometry
-# (scene/basemap.c) and label placement (label/reuse.c)) never changes a map: after each edit of a copy of
-# the default map, watch's outputs (PNG, PDF, SVG, HTML) and serve's
+# store's shapefiles, layers, country names, text sizes, the base geography's
+# and inset's page geometry, label placement: label/reuse.c) never changes a
+# map: after each edit of a copy of the default map, watch's outputs (PNG, PDF, SVG, HTML) and serve's
 # /map.svg are byte for byte those of a fresh `posture render` of the same
 # files.  The edits: an item added (a new symbol: new obstacles), renamed
 # (its label's width changes, then stays: the solve is remembered), moved,
@@ -44,7 +44,8 @@ same() {
 	done
 	python3 -c 'import sys, urllib.request
 sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1] + "map.svg").read())' "$url" > served.svg
-	cmp -s fresh/central-asia.svg served.svg || fail "after $1, serve's map.svg differs from a fresh render"
+	cmp -s fresh/central-asia.svg served.svg ||
+		fail "after $1, serve's map.svg differs from a fresh render"
 }
 
 # edit WHAT: change the incidents layer (saved by rename), wait for both.

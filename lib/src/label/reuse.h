@@ -41,8 +41,9 @@ typedef struct {
  */
 void pst_label_reuse_begin(pst_label_reuse *r, posture_inputs *in, const posture_scene *s,
                            const pst_box *box0, const pst_item *const *owner0,
-                           const bool *dense0, size_t stride, size_t n_boxes, const pst_seg *hard, size_t n_hard,
-                           const pst_seg *soft, size_t n_soft, double leader_max);
+                           const bool *dense0, size_t stride, size_t n_boxes,
+                           const pst_seg *hard, size_t n_hard, const pst_seg *soft,
+                           size_t n_soft, double leader_max);
 
 /**
  * Label @p l's candidates as generated before for the same inputs (@p n_labels:
