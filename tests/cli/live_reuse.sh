@@ -2,9 +2,9 @@
 # What `posture watch` and `posture serve` remember between builds (the
 # store's shapefiles, layers, country names, text sizes, the base geography's
 # and inset's page geometry, label placement: label/reuse.c) never changes a
-# map: after each edit of a copy of the default map, watch's outputs (PNG, PDF, SVG, HTML) and serve's
-# /map.svg are byte for byte those of a fresh `posture render` of the same
-# files.  The edits: an item added (a new symbol: new obstacles), renamed
+# map: after each edit of a copy of the default map, watch's outputs (PNG,
+# PDF, SVG, HTML) and serve's /map.svg are byte for byte those of a fresh
+# `posture render` of the same files.  The edits: an item added (a new symbol: new obstacles), renamed
 # (its label's width changes, then stays: the solve is remembered), moved,
 # a quote changed (no label moves), the map's title changed (the title's
 # box is an obstacle), back to an earlier state (older entries of the
