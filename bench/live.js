@@ -80,6 +80,10 @@ async function main() {
 		const shown = await page.evaluate(() => window.__shown);
 		const marks = await page.evaluate(() => window.__marks);
 		total.push(shown - t0);
+		/* the server prints its line after it published the page: the
+		 * browser may have shown it first */
+		while ((server.log.out.match(/drawn \(/g) || []).length <= drawn)
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		const line = server.log.out.match(/drawn \([0-9.]+ s; [0-9.]+ s CPU\)/g).slice(drawn)[0];
 		const m = line.match(/([0-9.]+) s; ([0-9.]+) s CPU/);
 		build.push(Number(m[1]) * 1000);

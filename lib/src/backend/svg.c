@@ -56,27 +56,43 @@ typedef struct {
 /* --- numbers ------------------------------------------------------------- */
 
 /*
- * Append @p v / 10^decimals with trailing zeros dropped ("12.3", "-0.05").
- * @p compact drops a leading zero as well (".05"), for path data.
+ * @p v / 10^decimals with trailing zeros dropped ("12.3", "-0.05") into @p out
+ * (at least 32 bytes), not NUL-terminated; returns its length.  @p compact
+ * drops a leading zero as well (".05"), for path data.  Written by hand, not
+ * through printf: path data is most of a page, millions of numbers.
  */
+static size_t format_scaled(char *out, long long v, int decimals, bool compact)
+{
+	unsigned long long scale = decimals == 3 ? 1000 : 100;
+	unsigned long long a = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	unsigned long long ip = a / scale, fp = a % scale;
+	size_t len = 0;
+	if (v < 0)
+		out[len++] = '-';
+	if (ip || !fp || !compact) {
+		char digits[24];
+		int n = 0;
+		do
+			digits[n++] = (char)('0' + ip % 10);
+		while (ip /= 10);
+		while (n)
+			out[len++] = digits[--n];
+	}
+	if (fp) {
+		out[len++] = '.';
+		for (unsigned long long d = scale / 10; fp && d > 0; d /= 10) {
+			out[len++] = (char)('0' + fp / d);
+			fp %= d;
+		}
+	}
+	return len;
+}
+
+/* Append @p v / 10^decimals as format_scaled() writes it. */
 static void put_scaled(pst_buf *b, long long v, int decimals, bool compact)
 {
-	long long scale = decimals == 3 ? 1000 : 100;
-	unsigned long long a = v < 0 ? (unsigned long long)(-v) : (unsigned long long)v;
-	unsigned long long ip = a / (unsigned long long)scale, fp = a % (unsigned long long)scale;
-	char frac[8];
-	int n = 0;
-	for (long long d = scale / 10; fp && d > 0; d /= 10, n++) {
-		frac[n] = (char)('0' + fp / (unsigned long long)d);
-		fp %= (unsigned long long)d;
-	}
-	frac[n] = '\0';
-	if (v < 0)
-		pst_buf_puts(b, "-");
-	if (ip || !n || !compact)
-		pst_buf_printf(b, "%llu", ip);
-	if (n)
-		pst_buf_printf(b, ".%s", frac);
+	char text[32];
+	pst_buf_add(b, text, format_scaled(text, v, decimals, compact));
 }
 
 static long long hundredths(double x)
@@ -126,9 +142,12 @@ static void put_attr_num(pst_buf *b, const char *name, double v)
 /* Append one coordinate, with a separator unless its sign separates it. */
 static void put_coord(pst_buf *b, long long v, bool first)
 {
+	char text[33];
+	size_t len = 0;
 	if (!first && v >= 0)
-		pst_buf_puts(b, " ");
-	put_scaled(b, v, 2, true);
+		text[len++] = ' ';
+	len += format_scaled(text + len, v, 2, true);
+	pst_buf_add(b, text, len);
 }
 
 /*

@@ -35,7 +35,7 @@ void pst_grid_remove(pst_grid *g, const pst_box *b, size_t id);
 
 /*
  * Call @p fn for every entry whose cells meet @p b, each once; stops early
- * when @p fn returns true, and returns true then.
+ * when @p fn returns true, and returns true then.  @p fn must not change @p g.
  */
 bool pst_grid_query(pst_grid *g, const pst_box *b, bool (*fn)(void *user, size_t id),
                     void *user);

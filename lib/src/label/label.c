@@ -22,6 +22,7 @@
 
 #include "label.h"
 #include "place.h"
+#include "reuse.h"
 #include "scene/text.h"
 
 #define FIXED_CELL 32.0       /* pt: cells of the symbol and furniture grid */
@@ -862,7 +863,8 @@ static int with_key_panel(obstacles *ob, pst_lab *labs, size_t n, pst_label_opts
 		l->chosen = chosen;
 	}
 	if (rc == POSTURE_OK && n)
-		rc = pst_label_solve(labs, n, order, ob->s->width, ob->s->height, true);
+		rc = pst_label_reuse_solve(opts->inputs, labs, n, order, ob->s->width, ob->s->height,
+		                           true);
 	return rc;
 }
 
@@ -990,11 +992,17 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
 	pst_lab *labs = NULL;
 	size_t n = 0, *order = NULL;
 	obstacles ob;
+	pst_label_reuse reuse = { 0 }; /* what earlier builds placed (reuse.c) */
 	int rc = merge_sites(s);
 	if (rc == POSTURE_OK)
 		rc = obstacles_init(&ob, s);
 	else
 		memset(&ob, 0, sizeof(ob));
+	if (rc == POSTURE_OK && opts && opts->inputs)
+		pst_label_reuse_begin(&reuse, opts->inputs, s, ob.boxes ? &ob.boxes->box : NULL,
+		                      ob.boxes ? &ob.boxes->owner : NULL,
+		                      ob.boxes ? &ob.boxes->dense : NULL, sizeof(*ob.boxes), ob.n_boxes,
+		                      ob.hard, ob.n_hard, ob.soft, ob.n_soft, ob.leader_max);
 	if (rc == POSTURE_OK)
 		rc = collect_labels(s, opts, &labs, &n);
 	for (size_t i = 0, keyable = 0; rc == POSTURE_OK && i < n; i++) {
@@ -1002,15 +1010,17 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
 		keyable += l->keys && !find_pin(opts, l->it->id);
 		rc = measure(pc, l, keyable);
 		pst_label_pin_def *pin = find_pin(opts, l->it->id);
-		if (rc == POSTURE_OK)
-			rc = pin ? pin_label(&ob, l, pin) : make_candidates(&ob, l, n);
-
+		if (rc == POSTURE_OK && pin)
+			rc = pin_label(&ob, l, pin);
+		else if (rc == POSTURE_OK && !pst_label_reuse_cands(&reuse, l, n) &&
+		         (rc = make_candidates(&ob, l, n)) == POSTURE_OK)
+			pst_label_reuse_keep_cands(&reuse, l, n);
 	}
-
 	if (rc == POSTURE_OK && n && !(order = priority_order(labs, n)))
 		rc = POSTURE_ENOMEM;
 	if (rc == POSTURE_OK && n)
-		rc = pst_label_solve(labs, n, order, s->width, s->height, false);
+		rc = pst_label_reuse_solve(opts ? opts->inputs : NULL, labs, n, order, s->width,
+		                           s->height, false);
 	if (rc == POSTURE_OK && (n || (opts && opts->n_dense)) && opts && opts->reserve_keys)
 		rc = with_key_panel(&ob, labs, n, opts, order);
 	if (rc == POSTURE_OK)

@@ -57,6 +57,7 @@ typedef struct {
 	void *user;
 	size_t n_dense;                /* items of layers too dense to label: the key panel says so */
 	pst_box keys_box;              /* out: the box reserved */
+	posture_inputs *inputs;        /* remembers placements between builds (reuse.c); NULL: none */
 } pst_label_opts;
 
 /* The mode of layer @p layer (its own, else the map's, else "auto"). */

@@ -3,6 +3,15 @@
  * from shapes/, clipped and projected onto the page, styled by the theme.
  * Only records whose bounding box (from the record's header) meets the map's
  * lon/lat box are read; the others are only checked, from their bytes.
+ *
+ * With a store (serve, watch), the page geometry of a shapefile's records is
+ * remembered in its memo, keyed by the reading of the file (its serial in the
+ * store), the boxes, tolerance, projection and page transform it was made
+ * with: the next build of the same frame takes it from there instead of
+ * clipping, densifying and projecting again.  Only the geometry is: ids,
+ * names and styles are read and set anew, so a change of theme or focus is
+ * never missed.  A pass that gave a diagnostic is not remembered (a build
+ * that borrowed it would not give it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +73,94 @@ static int add_outline(pst_group *g, pst_item *outline)
 	return it->id && it->kind && it->name ? POSTURE_OK : POSTURE_ENOMEM;
 }
 
+/* --- the geometry remembered between builds ------------------------------------ */
+
+static void put_bytes(pst_buf *k, const void *p, size_t n)
+{
+	if (n)
+		pst_buf_add(k, p, n);
+}
+
+/* Everything a record's page geometry depends on but the record itself. */
+static void geometry_key(pst_buf *k, builder *b, unsigned long serial, int type)
+{
+	const posture_scene *s = b->scene;
+	put_bytes(k, &serial, sizeof(serial));
+	put_bytes(k, &type, sizeof(type));
+	const double d[17] = { b->geo_box.x0,  b->geo_box.y0,  b->geo_box.x1,  b->geo_box.y1,
+		               b->page_box.x0, b->page_box.y0, b->page_box.x1, b->page_box.y1,
+		               s->map_box.x0,  s->map_box.y0,  s->frame[0],    s->frame[1],
+		               s->frame[2],    s->frame[3],    s->pt_per_unit, b->geo_tol,
+		               (double)strlen(b->map->projection) };
+	put_bytes(k, d, sizeof(d));
+	put_bytes(k, b->map->projection, strlen(b->map->projection) + 1);
+	put_bytes(k, b->map->extent, 4 * sizeof(double));
+	const char *def = pst_proj_definition(b->proj);
+	put_bytes(k, def, strlen(def) + 1);
+}
+
+void pst_parts_put(pst_buf *v, const pst_item *it)
+{
+	put_bytes(v, &it->n_parts, sizeof(it->n_parts));
+	put_bytes(v, it->part_end, it->n_parts * sizeof(*it->part_end));
+	put_bytes(v, it->xy, it->n_pts * 2 * sizeof(double));
+}
+
+bool pst_parts_take(pst_item *it, const char *v, size_t len, size_t *at)
+{
+	size_t n_parts;
+	if (*at + sizeof(n_parts) > len)
+		return false;
+	memcpy(&n_parts, v + *at, sizeof(n_parts));
+	*at += sizeof(n_parts);
+	if (n_parts > (len - *at) / sizeof(size_t))
+		return false;
+	size_t ends = n_parts * sizeof(size_t), n_pts = 0;
+	if (n_parts)
+		memcpy(&n_pts, v + *at + ends - sizeof(size_t), sizeof(n_pts));
+	if (n_pts > (len - *at - ends) / (2 * sizeof(double)))
+		return false;
+	it->part_end = n_parts ? malloc(ends) : NULL;
+	it->xy = n_pts ? malloc(n_pts * 2 * sizeof(double)) : NULL;
+	if ((n_parts && !it->part_end) || (n_pts && !it->xy))
+		return false;
+	memcpy(it->part_end, v + *at, ends);
+	memcpy(it->xy, v + *at + ends, n_pts * 2 * sizeof(double));
+	it->n_parts = n_parts;
+	it->n_pts = n_pts;
+	*at += ends + n_pts * 2 * sizeof(double);
+	return true;
+}
+
+/* The items of @p g from remembered geometry @p v (record number, parts, outline's parts). */
+static int add_remembered(builder *b, pst_shapefile *sf, pst_group *g, int type,
+                          style_fn style, const char *v, size_t len)
+{
+	size_t at = 0;
+	int rc = POSTURE_OK;
+	while (rc == POSTURE_OK && at + sizeof(int) <= len) {
+		int i;
+		memcpy(&i, v + at, sizeof(i));
+		at += sizeof(i);
+		pst_item *it = pst_group_add_item(g);
+		if (!it)
+			return pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
+		it->closed = type == SHPT_POLYGON;
+		style(b, sf, i, it);
+		pst_item outline = { 0 };
+		if (!pst_parts_take(it, v, len, &at) || !pst_parts_take(&outline, v, len, &at) || !it->id ||
+		    !it->kind || !it->name)
+			rc = POSTURE_ENOMEM;
+		if (rc == POSTURE_OK && it->closed)
+			rc = add_outline(g, &outline);
+		free(outline.xy);
+		free(outline.part_end);
+		if (rc != POSTURE_OK)
+			rc = pst_error(b->ctx, rc, sf->path, "out of memory");
+	}
+	return rc;
+}
+
 static int add_shapes(builder *b, const char *file, int type, const char *group,
                       const char *title, style_fn style)
 {
@@ -74,7 +171,22 @@ static int add_shapes(builder *b, const char *file, int type, const char *group,
 	pst_group *g = pst_scene_add_group(b->scene, group, title);
 	if (!g)
 		rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
-	for (int i = 0; rc == POSTURE_OK && i < sf->n_records; i++) {
+	unsigned long serial = pst_inputs_shapefile_serial(b->inputs, sf);
+	pst_buf key, value;
+	pst_buf_init(&key);
+	pst_buf_init(&value);
+	size_t n_diags = posture_ctx_diag_count(b->ctx), found_len = 0;
+	const char *found = NULL;
+	if (serial) {
+		geometry_key(&key, b, serial, type);
+		found = key.failed ? NULL : pst_inputs_memo_get(b->inputs, "base-geometry", key.data,
+		                                                key.len, &found_len);
+	}
+	if (rc == POSTURE_OK && found) {
+		rc = add_remembered(b, sf, g, type, style, found, found_len);
+		serial = 0; /* nothing more to remember */
+	}
+	for (int i = 0; rc == POSTURE_OK && !found && i < sf->n_records; i++) {
 		if (!header_in_box(sf, i, &b->geo_box)) {
 			rc = pst_shapefile_check(b->ctx, sf, i); /* off the map: checked, not read */
 			continue;
@@ -98,6 +210,11 @@ static int add_shapes(builder *b, const char *file, int type, const char *group,
 		SHPDestroyObject(o);
 		if (rc == POSTURE_OK && (!it->id || !it->kind || !it->name))
 			rc = POSTURE_ENOMEM;
+		if (rc == POSTURE_OK && it->n_parts && serial) {
+			put_bytes(&value, &i, sizeof(i));
+			pst_parts_put(&value, it);
+			pst_parts_put(&value, &outline);
+		}
 		if (rc == POSTURE_OK && it->n_parts == 0)
 			pst_group_drop_last(g); /* nothing of it is on the page */
 		else if (rc == POSTURE_OK && it->closed)
@@ -107,6 +224,12 @@ static int add_shapes(builder *b, const char *file, int type, const char *group,
 		if (rc != POSTURE_OK)
 			rc = pst_error(b->ctx, rc, sf->path, "out of memory");
 	}
+	if (rc == POSTURE_OK && serial && !key.failed && !value.failed &&
+	    posture_ctx_diag_count(b->ctx) == n_diags)
+		pst_inputs_memo_put(b->inputs, "base-geometry", key.data, key.len, value.data,
+		                    value.len);
+	pst_buf_free(&key);
+	pst_buf_free(&value);
 	pst_inputs_release_shapefile(b->inputs, sf);
 	return rc;
 }

@@ -397,7 +397,8 @@ static int place_labels(builder *b)
 	}
 	pst_label_opts opts = { .mode = m->labels, .layer_names = names, .layer_modes = modes,
 		                .n_layers = m->n_layer_labels, .pins = pins, .n_pins = m->n_pins,
-		                .reserve_keys = pst_keys_reserve, .user = b };
+		                .reserve_keys = pst_keys_reserve, .user = b,
+		                .inputs = b->inputs };
 	size_t n_dense = 0;
 	for (size_t g = 0; g < s->n_groups; g++) { /* layers too dense to label (items.c) */
 		size_t dense = 0;
@@ -444,6 +445,8 @@ static int build(builder *b)
 	memcpy(s->extent, m->extent, sizeof(s->extent));
 	s->title = pst_strdup(m->title);
 	b->text = pst_text_context_new();
+	if (b->text && b->inputs)
+		pst_text_remember_in(b->text, b->inputs); /* sizes kept between builds */
 	if (!s->title)
 		return pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	if (!b->text)

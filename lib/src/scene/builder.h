@@ -83,6 +83,10 @@ int pst_add_object(builder *b, pst_item *it, pst_item *outline, const SHPObject 
 
 /* basemap.c */
 int pst_add_base_geography(builder *b);
+/* The parts of @p it appended to @p v as bytes (for the store's memo)… */
+void pst_parts_put(pst_buf *v, const pst_item *it);
+/* …and read back at *at into @p it (which has none); false when out of memory or short. */
+bool pst_parts_take(pst_item *it, const char *v, size_t len, size_t *at);
 
 /* items.c */
 /* A point layer with more items than this is drawn without labels, its items

@@ -21,6 +21,7 @@
  * it only (the shapefile's attribute buffer is the one exception, reused by
  * each read, which is why a store serves one build at a time).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,7 @@ typedef struct {
 	int type;            /* SHPT_POLYGON or SHPT_ARC */
 	pst_shapefile *sf;   /* checked, owned */
 	replay seen;
+	unsigned long serial; /* pst_inputs_serial() when read: names this reading of the file */
 } shape_entry;
 
 /* A result remembered by the bytes it was computed from (pst_inputs_memo_get). */
@@ -57,6 +59,7 @@ typedef struct {
 	char *kind;
 	void *key, *value;
 	size_t key_len, value_len;
+	uint64_t hash;       /* memo_hash() of kind and key: most entries are told apart by it */
 } memo_entry;
 
 #define MEMO_MAX_BYTES ((size_t)64 << 20) /* past this, the memo starts again empty */
@@ -68,6 +71,7 @@ struct posture_inputs {
 	size_t n_shapes, cap_shapes;
 	memo_entry *memo;
 	size_t n_memo, cap_memo, memo_bytes;
+	unsigned long serial;  /* the last number pst_inputs_serial() gave */
 };
 
 int posture_inputs_create(posture_inputs **out)
@@ -100,17 +104,43 @@ static void memo_clear(posture_inputs *in)
 	in->memo_bytes = 0;
 }
 
+/* A hash of @p kind and @p key, eight bytes at a time (keys run to a megabyte). */
+static uint64_t memo_hash(const char *kind, const void *key, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)kind; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	const unsigned char *k = key;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, k + i, 8);
+		h = (h ^ w) * 1099511628211ull;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++)
+		h = (h ^ k[i]) * 1099511628211ull;
+	return h ^ len;
+}
+
 const void *pst_inputs_memo_get(const posture_inputs *in, const char *kind, const void *key,
                                 size_t key_len, size_t *value_len)
 {
+	uint64_t hash = in ? memo_hash(kind, key, key_len) : 0;
 	for (size_t i = 0; in && i < in->n_memo; i++) {
 		const memo_entry *e = &in->memo[i];
-		if (e->key_len == key_len && !strcmp(e->kind, kind) && !memcmp(e->key, key, key_len)) {
+		if (e->hash == hash && e->key_len == key_len && !strcmp(e->kind, kind) &&
+		    !memcmp(e->key, key, key_len)) {
 			*value_len = e->value_len;
 			return e->value;
 		}
 	}
 	return NULL;
+}
+
+unsigned long pst_inputs_serial(posture_inputs *in)
+{
+	return ++in->serial;
 }
 
 void pst_inputs_memo_put(posture_inputs *in, const char *kind, const void *key, size_t key_len,
@@ -124,7 +154,8 @@ void pst_inputs_memo_put(posture_inputs *in, const char *kind, const void *key, 
 	    POSTURE_OK)
 		return;
 	memo_entry e = { pst_strdup(kind), malloc(key_len ? key_len : 1),
-		         malloc(value_len ? value_len : 1), key_len, value_len };
+		         malloc(value_len ? value_len : 1), key_len, value_len,
+		         memo_hash(kind, key, key_len) };
 	if (!e.kind || !e.key || !e.value) {
 		free(e.kind);
 		free(e.key);
@@ -398,11 +429,19 @@ int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *
 		return rc;
 	}
 	shape_entry *e = &in->shapes[in->n_shapes++];
-	*e = (shape_entry){ key, type, sf, { 0 } };
+	*e = (shape_entry){ key, type, sf, { 0 }, ++in->serial };
 	if (capture(&e->seen, ctx, diags0, ids0, reads0) != POSTURE_OK)
 		return pst_error(ctx, POSTURE_ENOMEM, key, "out of memory");
 	*out = sf;
 	return POSTURE_OK;
+}
+
+unsigned long pst_inputs_shapefile_serial(const posture_inputs *in, const pst_shapefile *sf)
+{
+	for (size_t i = 0; in && i < in->n_shapes; i++)
+		if (in->shapes[i].sf == sf)
+			return in->shapes[i].serial;
+	return 0;
 }
 
 static bool replay_read(const replay *r, const char *path)

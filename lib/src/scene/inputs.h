@@ -28,6 +28,12 @@ int pst_map_pg_scope(pst_pg_scope *out, posture_ctx *ctx, const posture_map *m);
 int pst_inputs_shapefile(pst_shapefile **out, posture_ctx *ctx, posture_inputs *in,
                          const char *dir, const char *name, int type);
 
+/**
+ * A number that names this reading of shapefile @p sf in @p in (a file read
+ * again after a change gets another); 0 when @p sf is not in the store.
+ */
+unsigned long pst_inputs_shapefile_serial(const posture_inputs *in, const pst_shapefile *sf);
+
 /** Done with a shapefile from pst_inputs_shapefile() (closes it when it was not shared). */
 void pst_inputs_release_shapefile(posture_inputs *in, pst_shapefile *sf);
 
@@ -38,6 +44,13 @@ void pst_inputs_release_shapefile(posture_inputs *in, pst_shapefile *sf);
  */
 const void *pst_inputs_memo_get(const posture_inputs *in, const char *kind, const void *key,
                                 size_t key_len, size_t *value_len);
+
+/**
+ * A number no earlier call on @p in gave (1, 2, …): a short name for a large
+ * key, remembered as its value (reuse.c names the obstacles of label
+ * placement so).
+ */
+unsigned long pst_inputs_serial(posture_inputs *in);
 
 /** Remember @p value under @p kind and @p key (copies both; nothing when @p in is NULL). */
 void pst_inputs_memo_put(posture_inputs *in, const char *kind, const void *key, size_t key_len,

@@ -5,7 +5,9 @@
  * extent outlined.  Land is
  * cut to a wide lon/lat box before projection and the inset's frame is
  * fitted to a smaller one, so no cut edge shows; everything is clipped to
- * the inset's box.
+ * the inset's box.  With a store (serve, watch), the land and outlines
+ * made for one reading of the world layer and one inset frame are
+ * remembered in its memo, as the base geography is (basemap.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -119,13 +121,11 @@ static int add_outline_piece(void *user, const double *lonlat, size_t n)
 	return inset_add(job->in, job->it, lonlat, n, false);
 }
 
-/* Land fills @p land; each country's boundary goes to @p outlines as lines. */
-static int inset_land(inset *in, pst_item *land, pst_item *outlines)
+/* Land of @p sf fills @p land; each country's boundary goes to @p outlines as lines. */
+static int inset_read(inset *in, pst_shapefile *sf, pst_item *land, pst_item *outlines)
 {
 	builder *b = in->b;
-	pst_shapefile *sf;
-	int rc = pst_inputs_shapefile(&sf, b->ctx, b->inputs, b->map->shapes_dir, "world",
-	                              SHPT_POLYGON);
+	int rc = POSTURE_OK;
 	for (int i = 0; rc == POSTURE_OK && i < sf->n_records; i++) {
 		SHPObject *o;
 		rc = pst_shapefile_read(&o, b->ctx, sf, i);
@@ -147,6 +147,56 @@ static int inset_land(inset *in, pst_item *land, pst_item *outlines)
 		}
 		SHPDestroyObject(o);
 	}
+	return rc;
+}
+
+/* Everything the inset's land depends on but the world layer's records. */
+static void inset_key(pst_buf *k, const inset *in, unsigned long serial)
+{
+	const double d[17] = { in->geo.x0,   in->geo.y0,   in->geo.x1,   in->geo.y1,  in->view.x0,
+		               in->view.y0,  in->view.x1,  in->view.y1,  in->box.x0,  in->box.y0,
+		               in->box.x1,   in->box.y1,   in->frame[0], in->frame[1], in->frame[2],
+		               in->frame[3], in->scale };
+	const char *def = pst_proj_definition(in->proj);
+	pst_buf_add(k, &serial, sizeof(serial));
+	pst_buf_add(k, d, sizeof(d));
+	pst_buf_add(k, def, strlen(def) + 1);
+}
+
+/* Land fills @p land; each country's boundary goes to @p outlines as lines. */
+static int inset_land(inset *in, pst_item *land, pst_item *outlines)
+{
+	builder *b = in->b;
+	pst_shapefile *sf;
+	int rc = pst_inputs_shapefile(&sf, b->ctx, b->inputs, b->map->shapes_dir, "world",
+	                              SHPT_POLYGON);
+	if (rc != POSTURE_OK)
+		return rc;
+	unsigned long serial = pst_inputs_shapefile_serial(b->inputs, sf);
+	pst_buf key, value;
+	pst_buf_init(&key);
+	pst_buf_init(&value);
+	size_t n_diags = posture_ctx_diag_count(b->ctx), len = 0, at = 0;
+	if (serial)
+		inset_key(&key, in, serial);
+	const char *found = serial && !key.failed
+	                    ? pst_inputs_memo_get(b->inputs, "inset-land", key.data, key.len, &len)
+	                    : NULL;
+	if (found && !(pst_parts_take(land, found, len, &at) &&
+	               pst_parts_take(outlines, found, len, &at)))
+		rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
+	if (!found)
+		rc = inset_read(in, sf, land, outlines);
+	if (!found && rc == POSTURE_OK && serial && !key.failed &&
+	    posture_ctx_diag_count(b->ctx) == n_diags) {
+		pst_parts_put(&value, land);
+		pst_parts_put(&value, outlines);
+		if (!value.failed)
+			pst_inputs_memo_put(b->inputs, "inset-land", key.data, key.len, value.data,
+			                    value.len);
+	}
+	pst_buf_free(&key);
+	pst_buf_free(&value);
 	pst_inputs_release_shapefile(b->inputs, sf);
 	return rc;
 }

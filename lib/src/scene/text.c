@@ -4,10 +4,20 @@
  * Metrics are taken at 72 dpi (one Pango point is one page point), with
  * hinting off and glyph positions unrounded: a label measured while building
  * the scene has the same size when Cairo draws it at any scale.
+ *
+ * A measuring context may carry the run's store (pst_text_remember_in):
+ * then each size measured is remembered in its memo, keyed by everything
+ * pst_text_layout() reads of the label, and the next build of a live
+ * preview takes it from there (the fonts stay loaded in the process, so the
+ * size is the one Pango would give again).
  */
+#include <string.h>
 #include <strings.h>
 
+#include "inputs.h"
 #include "text.h"
+
+#define INPUTS_KEY "posture-inputs" /* the store, as data of a measuring context */
 
 void pst_text_setup_context(PangoContext *pc)
 {
@@ -55,14 +65,50 @@ PangoLayout *pst_text_layout(PangoContext *pc, const pst_label *label)
 	return layout;
 }
 
+void pst_text_remember_in(PangoContext *pc, posture_inputs *in)
+{
+	g_object_set_data(G_OBJECT(pc), INPUTS_KEY, in);
+}
+
+/* Everything pst_text_layout() reads of @p label, as memo key bytes. */
+static void measure_key(pst_buf *k, const pst_label *label)
+{
+	const double d[3] = { label->size, label->wrap, label->letter_spacing };
+	const bool style[2] = { label->bold, label->italic };
+	pst_buf_add(k, d, sizeof(d));
+	pst_buf_add(k, style, sizeof(style));
+	const char *family = label->family ? label->family : "", *text = label->text ? label->text : "";
+	pst_buf_add(k, family, strlen(family) + 1);
+	pst_buf_add(k, text, strlen(text) + 1);
+}
+
 void pst_text_measure(PangoContext *pc, const pst_label *label, double *w, double *h)
 {
+	posture_inputs *in = g_object_get_data(G_OBJECT(pc), INPUTS_KEY);
+	pst_buf key;
+	pst_buf_init(&key);
+	if (in)
+		measure_key(&key, label);
+	size_t len = 0;
+	const double *found = in && !key.failed
+	                      ? pst_inputs_memo_get(in, "text-size", key.data, key.len, &len)
+	                      : NULL;
+	if (found && len == 2 * sizeof(double)) {
+		*w = found[0];
+		*h = found[1];
+		pst_buf_free(&key);
+		return;
+	}
 	PangoLayout *layout = pst_text_layout(pc, label);
 	PangoRectangle logical;
 	pango_layout_get_extents(layout, NULL, &logical);
 	*w = (double)logical.width / PANGO_SCALE;
 	*h = (double)logical.height / PANGO_SCALE;
 	g_object_unref(layout);
+	const double size[2] = { *w, *h };
+	if (in && !key.failed)
+		pst_inputs_memo_put(in, "text-size", key.data, key.len, size, sizeof(size));
+	pst_buf_free(&key);
 }
 
 void pst_text_ink(PangoContext *pc, const pst_label *label, double *top, double *h)

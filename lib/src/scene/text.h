@@ -19,7 +19,13 @@ PangoContext *pst_text_context_new(void);
 /** Lay out @p label's text in @p pc.  Free with g_object_unref. */
 PangoLayout *pst_text_layout(PangoContext *pc, const pst_label *label);
 
-/** Width and height of @p label's logical box, in points. */
+/**
+ * Let pst_text_measure() on @p pc remember sizes in store @p in (borrowed:
+ * it must outlive @p pc's measuring; NULL: remember nothing).
+ */
+void pst_text_remember_in(PangoContext *pc, posture_inputs *in);
+
+/** Width and height of @p label's logical box, in points (remembered: see above). */
 void pst_text_measure(PangoContext *pc, const pst_label *label, double *w, double *h);
 
 /* Where the ink of a label's text starts below the top of its layout, and its height. */
