@@ -560,11 +560,18 @@ static int uncertainty_row(panel *p, builder *b, const char *text)
 	return POSTURE_OK;
 }
 
-/* Items that may get a legend row, most important first (stable within a priority);
- * (size_t)-1 when out of memory. */
+/*
+ * Items that may get a legend row, most important first (stable within a priority);
+ * (size_t)-1 when out of memory.  An item of the same legend look as the last one kept
+ * of its priority is left out: after the stable sort it would follow that one's run,
+ * where legend_rows() passes over it anyway, so a dense layer gives a few candidates
+ * instead of one per symbol.
+ */
 static size_t legend_candidates(const posture_scene *s, const pst_item **out, size_t max)
 {
-	size_t n = 0;
+	enum { N_RECENT = 8 };
+	const pst_item *recent[N_RECENT] = { 0 }; /* the last kept item of a few priorities */
+	size_t n = 0, n_recent = 0;
 	const char *kind = NULL; /* the last kind looked up (kinds are interned: runs of one address) */
 	bool area = false, words = false;
 	for (size_t g = 0; g < s->n_groups; g++) {
@@ -577,8 +584,18 @@ static size_t legend_candidates(const posture_scene *s, const pst_item **out, si
 				area = !strcmp(kind, "uncertainty");
 				words = kind_words(kind) != NULL;
 			}
-			if ((symbol || line || area) && words)
-				out[n++] = it;
+			if (!(symbol || line || area) || !words)
+				continue;
+			size_t r = 0;
+			while (r < n_recent && recent[r]->priority != it->priority)
+				r++;
+			if (r < n_recent && same_legend_look(recent[r], it))
+				continue;
+			if (r == n_recent && n_recent < N_RECENT)
+				n_recent++;
+			if (r < n_recent)
+				recent[r] = it; /* (past N_RECENT priorities: kept, unremembered) */
+			out[n++] = it;
 		}
 	}
 	return pst_sort_by_priority((const pst_item **)out, n) == POSTURE_OK ? n : (size_t)-1;
@@ -594,20 +611,32 @@ static bool reference_kind(const char *kind)
 	return false;
 }
 
-/* Rows for every kind actually drawn, most important first. */
-static int legend_rows(panel *p, builder *b)
+/* The legend's candidates (legend_candidates()) in *out (caller frees), their count in *n. */
+static int legend_list(const pst_item ***out, size_t *n, const posture_scene *s)
 {
-	const posture_scene *s = b->scene;
 	size_t cap = 0;
 	for (size_t g = 0; g < s->n_groups; g++)
 		cap += s->groups[g].n_items;
-	const pst_item **items = malloc((cap + 1) * sizeof(*items));
-	if (!items)
+	*n = 0;
+	*out = malloc((cap + 1) * sizeof(**out));
+	if (!*out)
 		return POSTURE_ENOMEM;
-	size_t n = legend_candidates(s, items, cap);
-	int rc = n == (size_t)-1 ? POSTURE_ENOMEM : POSTURE_OK;
-	if (rc != POSTURE_OK)
-		n = 0;
+	size_t found = legend_candidates(s, *out, cap);
+	if (found == (size_t)-1) {
+		free(*out);
+		*out = NULL;
+		return POSTURE_ENOMEM;
+	}
+	*n = found;
+	return POSTURE_OK;
+}
+
+/* Rows for every kind actually drawn, most important first. */
+static int legend_rows(panel *p, builder *b)
+{
+	const pst_item **items = b->legend_items; /* found once by pst_add_furniture() */
+	size_t n = b->n_legend_items;
+	int rc = items ? POSTURE_OK : legend_list(&items, &n, b->scene);
 	const pst_item *prev = NULL; /* the item before: one of the same look has its row by now */
 	const char *kind = NULL;     /* the last kind seen (interned: runs of one address) */
 	bool area = false;           /* it is "uncertainty" */
@@ -630,7 +659,8 @@ static int legend_rows(panel *p, builder *b)
 			                                      : legend_row(p, b, it, full ? full : text);
 		free(full);
 	}
-	free(items);
+	if (items != b->legend_items)
+		free(items);
 	return rc;
 }
 
@@ -1639,13 +1669,18 @@ static void drop_covered_degrees(posture_scene *s)
 int pst_add_furniture(builder *b)
 {
 	const char *layout = b->map->layout;
-	int rc = POSTURE_OK;
-	if (!strcmp(layout, "map"))
+	/* The map's items stay as they are while the furniture is laid out, which may
+	 * measure the legend many times: its candidates are found once. */
+	int rc = legend_list(&b->legend_items, &b->n_legend_items, b->scene);
+	if (rc == POSTURE_OK && !strcmp(layout, "map"))
 		rc = furniture_map(b);
-	else if (!strcmp(layout, "handout"))
+	else if (rc == POSTURE_OK && !strcmp(layout, "handout"))
 		rc = furniture_handout(b);
 	if (rc == POSTURE_OK)
 		drop_covered_degrees(b->scene);
+	free(b->legend_items);
+	b->legend_items = NULL;
+	b->n_legend_items = 0;
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
 }
 
