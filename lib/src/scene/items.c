@@ -265,11 +265,12 @@ int pst_copy_citations(pst_item *it, const pst_feature *f)
 /*
  * A new point item of the data, its strings in the scene's pool (a million
  * items would otherwise cost a dozen allocations each): the feature's id
- * (after @p prefix), @p kind and the feature's name, citations, date and
- * precision; with a prefix (an uncertainty area) no citations.
+ * (after @p prefix), @p kind and the feature's name (@p name when it is
+ * already in the pool: the item of its uncertainty area made one), citations,
+ * date and precision; with a prefix (an uncertainty area) no citations.
  */
 static pst_item *pooled_item(builder *b, pst_group *g, const pst_feature *f, const char *prefix,
-                             const char *kind)
+                             const char *kind, char *name)
 {
 	posture_scene *s = b->scene;
 	if (!s->pool && !(s->pool = pst_pool_new()))
@@ -279,13 +280,13 @@ static pst_item *pooled_item(builder *b, pst_group *g, const pst_feature *f, con
 		return NULL;
 	it->pooled = true;
 	size_t np = prefix ? strlen(prefix) : 0, ni = strlen(f->id);
-	it->id = pst_pool_alloc(s->pool, np + ni + 1);
+	it->id = pst_pool_chars(s->pool, np + ni + 1);
 	if (it->id) {
 		memcpy(it->id, prefix ? prefix : "", np);
 		memcpy(it->id + np, f->id, ni + 1);
 	}
 	it->kind = shared_in(b->memo, s->pool, kind);
-	it->name = copy_in(s->pool, f->name, false);
+	it->name = name ? name : copy_in(s->pool, f->name, false);
 	if (!it->id || !it->kind || !it->name ||
 	    copy_citations(it, f, s->pool, b->memo, prefix != NULL) != POSTURE_OK)
 		return NULL;
@@ -429,12 +430,14 @@ static bool imprecise(const pst_feature *f)
  * An imprecise position is shown as imprecise: a translucent disc in the
  * kind's colour under the symbol, so the symbol does not claim an exact spot.
  */
-static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, double x, double y)
+static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, double x, double y,
+                           char **name)
 {
 	const pst_kind_style *ks = pst_theme_kind(b->theme, f->kind);
-	pst_item *it = pooled_item(b, g, f, "area-", "uncertainty");
+	pst_item *it = pooled_item(b, g, f, "area-", "uncertainty", NULL);
 	if (!it)
 		return POSTURE_ENOMEM;
+	*name = it->name; /* the feature's item shows the same name (a pool copy: it stays put) */
 	/* The area goes with its item when outputs filter by date (its date and precision). */
 	it->closed = true;
 	it->style.fill = ks->fill;
@@ -506,9 +509,11 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 		return POSTURE_OK; /* outside the frame */
 	if (type == PST_LAYER_PLACES && !strcmp(f->kind, "country"))
 		return POSTURE_OK; /* country names come from the country shapes (furniture of the map) */
-	if (type != PST_LAYER_PLACES && imprecise(f) && add_uncertainty(b, g, f, x, y) != POSTURE_OK)
+	char *name = NULL;
+	if (type != PST_LAYER_PLACES && imprecise(f) &&
+	    add_uncertainty(b, g, f, x, y, &name) != POSTURE_OK)
 		return POSTURE_ENOMEM;
-	pst_item *it = pooled_item(b, g, f, NULL, f->kind);
+	pst_item *it = pooled_item(b, g, f, NULL, f->kind, name);
 	if (!it)
 		return POSTURE_ENOMEM;
 	it->has_anchor = true;
