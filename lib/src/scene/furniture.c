@@ -562,16 +562,17 @@ static int uncertainty_row(panel *p, builder *b, const char *text)
 
 /*
  * Items that may get a legend row, most important first (stable within a priority);
- * (size_t)-1 when out of memory.  An item of the same legend look as the last one kept
- * of its priority is left out: after the stable sort it would follow that one's run,
- * where legend_rows() passes over it anyway, so a dense layer gives a few candidates
- * instead of one per symbol.
+ * (size_t)-1 when out of memory.  Of the items of one legend look and priority only
+ * the first is kept: legend_rows() makes a row from the first item of a look and
+ * passes over every later one (has_row() finds that row, or the same reason to skip
+ * holds), and the first in the sorted order is the first of its look's highest
+ * priority; so a dense layer gives a few candidates instead of one per symbol.
  */
 static size_t legend_candidates(const posture_scene *s, const pst_item **out, size_t max)
 {
-	enum { N_RECENT = 8 };
-	const pst_item *recent[N_RECENT] = { 0 }; /* the last kept item of a few priorities */
-	size_t n = 0, n_recent = 0;
+	enum { N_LOOKS = 64 };
+	const pst_item *looks[N_LOOKS]; /* the first item of each look and priority met */
+	size_t n = 0, n_looks = 0;
 	const char *kind = NULL; /* the last kind looked up (kinds are interned: runs of one address) */
 	bool area = false, words = false;
 	for (size_t g = 0; g < s->n_groups; g++) {
@@ -586,15 +587,14 @@ static size_t legend_candidates(const posture_scene *s, const pst_item **out, si
 			}
 			if (!(symbol || line || area) || !words)
 				continue;
-			size_t r = 0;
-			while (r < n_recent && recent[r]->priority != it->priority)
-				r++;
-			if (r < n_recent && same_legend_look(recent[r], it))
+			size_t k = 0;
+			while (k < n_looks && !(looks[k]->priority == it->priority &&
+			                        same_legend_look(looks[k], it)))
+				k++;
+			if (k < n_looks)
 				continue;
-			if (r == n_recent && n_recent < N_RECENT)
-				n_recent++;
-			if (r < n_recent)
-				recent[r] = it; /* (past N_RECENT priorities: kept, unremembered) */
+			if (n_looks < N_LOOKS) /* (past N_LOOKS looks every item is kept) */
+				looks[n_looks++] = it;
 			out[n++] = it;
 		}
 	}
