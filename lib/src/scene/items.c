@@ -446,8 +446,13 @@ static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, doubl
 	it->ax = x; /* the disc's centre and width, for painting it as a stamp (no anchor) */
 	it->ay = y;
 	it->symbol_size = 2 * r;
-	pst_disc_corners(xy, x, y, r);
-	if (pst_ring_inside(xy, PST_DISC_CORNERS, &b->scene->map_box)) {
+	/* Every corner is x + r * c, y + r * s with |c|, |s| <= 1, so within these two
+	 * points' box as rounded: a disc whose box is inside needs no corners. */
+	double span[4] = { x - r, y - r, x + r, y + r };
+	bool inside = pst_ring_inside(span, 2, &b->scene->map_box);
+	if (!inside)
+		pst_disc_corners(xy, x, y, r);
+	if (inside || pst_ring_inside(xy, PST_DISC_CORNERS, &b->scene->map_box)) {
 		pst_item_set_disc(it); /* the ring is not stored: pst_item_points() gives it again */
 		return POSTURE_OK;
 	}
