@@ -305,19 +305,6 @@ typedef struct {
 	cite_value v[3];   /* source, locator, quote */
 } cite_row;
 
-/*
- * A citation text read before: the layer pool's interned copy, clean (it
- * passed clean_text()).  Features citing the same paragraph repeat its long
- * quote row after row; a text that is byte for byte one of these needs
- * neither the UTF-8 check nor the hashing of the pool's set again.
- */
-typedef struct {
-	const char *pooled; /* NULL: none */
-	size_t n;
-} known_text;
-
-#define KNOWN_TEXTS 256 /* a power of two */
-
 typedef struct {
 	gpkg *g;
 	const char *table;
@@ -330,7 +317,7 @@ typedef struct {
 	size_t n_row_cites, cap_row_cites;
 	pst_row_cite *fast_cites;
 	size_t cap_fast_cites;
-	known_text known[KNOWN_TEXTS]; /* citation texts met lately, by a hash of a few bytes */
+	pst_known_texts known; /* citation texts met lately */
 } table_reader;
 
 /*
@@ -351,13 +338,6 @@ static const char *clean_text(sqlite3_stmt *st, int i, size_t *len)
 	return (const char *)t;
 }
 
-/* The slot of the @p n bytes at @p t among r->known (n > 0). */
-static known_text *known_slot(table_reader *r, const unsigned char *t, size_t n)
-{
-	size_t h = n * 31u + t[0] * 7u + t[n / 2] * 131u + t[n - 1] * 1031u;
-	return &r->known[(h ^ h >> 8) & (KNOWN_TEXTS - 1)];
-}
-
 /*
  * Citation column @p i of r->cites interned in @p l's pool when it is clean
  * text (*is_text set), else NULL (*is_text false: absent or for the full check;
@@ -370,20 +350,7 @@ static const char *cite_text(table_reader *r, pst_layer *l, int i, bool *is_text
 		return NULL;
 	const unsigned char *t = sqlite3_column_text(r->cites, i);
 	size_t n = (size_t)sqlite3_column_bytes(r->cites, i);
-	if (!t || !n)
-		return NULL;
-	known_text *k = known_slot(r, t, n);
-	if (k->pooled && k->n == n && !memcmp(k->pooled, t, n)) {
-		*is_text = true;
-		return k->pooled;
-	}
-	if (!pst_cell_plain(t, n))
-		return NULL;
-	*is_text = true;
-	const char *pooled = pst_pool_intern(l->pool, (const char *)t, n);
-	if (pooled)
-		*k = (known_text){ pooled, n };
-	return pooled;
+	return pst_known_text(&r->known, l->pool, t, n, is_text);
 }
 
 /* The citations of feature @p fid, from the merge-joined citations cursor, into r->row_cites. */
