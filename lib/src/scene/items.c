@@ -128,15 +128,25 @@ static memo_slot *memo_find(memo_slot *set, size_t cap, const void *key, size_t 
 	}
 }
 
-/* Room for one more entry in @p *set (doubled when half full); false when out of memory. */
-static bool memo_room(memo_slot **set, size_t *cap, size_t n, bool cites)
+/*
+ * A memo holds at most this many entries: data whose citations all differ (a
+ * quote per event) would otherwise fill it with entries that are never met
+ * again; past it, what is not found is copied as without a memo.
+ */
+#define MEMO_MAX 65536
+
+/* Room for one more entry in @p *set (doubled when half full): 1; 0 when the memo is full
+ * (it can still be searched), -1 when out of memory. */
+static int memo_room(memo_slot **set, size_t *cap, size_t n, bool cites)
 {
 	if (2 * (n + 1) <= *cap)
-		return true;
+		return 1;
+	if (n >= MEMO_MAX)
+		return 0;
 	size_t new_cap = *cap ? 2 * *cap : 256;
 	memo_slot *grown = calloc(new_cap, sizeof(*grown));
 	if (!grown)
-		return false;
+		return -1;
 	for (size_t i = 0; i < *cap; i++)
 		if ((*set)[i].key)
 			*memo_find(grown, new_cap, (*set)[i].key,
@@ -144,7 +154,7 @@ static bool memo_room(memo_slot **set, size_t *cap, size_t n, bool cites)
 	free(*set);
 	*set = grown;
 	*cap = new_cap;
-	return true;
+	return 1;
 }
 
 static void memo_free(pst_item_memo *m)
@@ -169,9 +179,12 @@ static char *shared_in(pst_item_memo *m, pst_pool *pool, const char *s)
 {
 	if (!m)
 		return copy_in(pool, s, true);
-	if (!memo_room(&m->strings, &m->cap_strings, m->n_strings, false))
+	int room = memo_room(&m->strings, &m->cap_strings, m->n_strings, false);
+	if (room < 0)
 		return NULL;
 	memo_slot *sl = memo_find(m->strings, m->cap_strings, s, (size_t)-1);
+	if (!sl->key && !room)
+		return copy_in(pool, s, true);
 	if (!sl->key) {
 		if (!(sl->value = copy_in(pool, s, true)))
 			return NULL;
@@ -219,9 +232,12 @@ static int shared_cite_arrays(cite_arrays *out, const pst_feature *f, pst_pool *
 {
 	if (!m)
 		return new_cite_arrays(out, f, pool, NULL);
-	if (!memo_room(&m->cites, &m->cap_cites, m->n_cites, true))
+	int room = memo_room(&m->cites, &m->cap_cites, m->n_cites, true);
+	if (room < 0)
 		return POSTURE_ENOMEM;
 	memo_slot *sl = memo_find(m->cites, m->cap_cites, f->cites, f->n_cites);
+	if (!sl->key && !room)
+		return new_cite_arrays(out, f, pool, m);
 	if (!sl->key) {
 		cite_arrays *a = pst_pool_alloc(pool, sizeof(*a));
 		if (!a || new_cite_arrays(a, f, pool, m) != POSTURE_OK)
