@@ -221,12 +221,14 @@ char *pst_link_url(const char *url, const char *doi);
  * Many small allocations of one owner (a big layer's strings), freed
  * together by pst_pool_free().  pst_pool_intern() returns the pool's one
  * copy of the @p n bytes at @p s (NUL-terminated), so repeated values are
- * stored once.  NULL when out of memory.
+ * stored once.  pst_pool_alloc() aligns as malloc does; pst_pool_chars()
+ * does not align (text).  NULL when out of memory.
  */
 typedef struct pst_pool pst_pool;
 pst_pool *pst_pool_new(void);
 void pst_pool_free(pst_pool *p);
 void *pst_pool_alloc(pst_pool *p, size_t n);
+char *pst_pool_chars(pst_pool *p, size_t n); /* @p n bytes for text, unaligned */
 char *pst_pool_strn(pst_pool *p, const char *s, size_t n);
 const char *pst_pool_intern(pst_pool *p, const char *s, size_t n);
 

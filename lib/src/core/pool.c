@@ -49,14 +49,12 @@ void pst_pool_free(pst_pool *p)
 	free(p);
 }
 
-void *pst_pool_alloc(pst_pool *p, size_t n)
+/* @p n bytes at a multiple of @p align (a power of two) in the newest block, or a new one. */
+static void *pool_take(pst_pool *p, size_t n, size_t align)
 {
-	const size_t align = sizeof(max_align_t);
-	n = (n + align - 1) / align * align;
-	if (!n)
-		n = align;
 	block *b = p->head;
-	if (!b || b->size - b->used < n) {
+	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+	if (!b || at > b->size || b->size - at < n) {
 		size_t size = n > POOL_BLOCK ? n : POOL_BLOCK;
 		b = malloc(sizeof(block) + size);
 		if (!b)
@@ -65,15 +63,26 @@ void *pst_pool_alloc(pst_pool *p, size_t n)
 		b->used = 0;
 		b->size = size;
 		p->head = b;
+		at = 0;
 	}
-	void *out = (char *)b->data + b->used;
-	b->used += n;
-	return out;
+	b->used = at + n;
+	return (char *)b->data + at;
+}
+
+void *pst_pool_alloc(pst_pool *p, size_t n)
+{
+	return pool_take(p, n ? n : 1, sizeof(max_align_t));
+}
+
+/* Strings need no alignment: a million short ones would waste 8 bytes each on average. */
+char *pst_pool_chars(pst_pool *p, size_t n)
+{
+	return pool_take(p, n ? n : 1, 1);
 }
 
 char *pst_pool_strn(pst_pool *p, const char *s, size_t n)
 {
-	char *out = pst_pool_alloc(p, n + 1);
+	char *out = pst_pool_chars(p, n + 1);
 	if (out) {
 		memcpy(out, s, n);
 		out[n] = '\0';

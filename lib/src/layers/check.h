@@ -121,6 +121,26 @@ int pst_layer_row_feature(pst_layer *l, pst_feature *ft, const pst_row *r,
  * not blank, valid UTF-8, no NUL (a database cell or a row's column). */
 bool pst_cell_plain(const unsigned char *t, size_t n);
 
+/*
+ * Citation texts a reader met lately: features citing the same paragraph
+ * repeat its long quote row after row, and a text that is byte for byte one
+ * of these needs neither the UTF-8 check nor the hashing of the pool's set
+ * again.  Each slot is the pool's interned copy of a clean text (NULL: none),
+ * found by a hash of a few of its bytes.  Zeroed to start.
+ */
+#define PST_KNOWN_TEXTS 256 /* a power of two */
+typedef struct {
+	const char *pooled[PST_KNOWN_TEXTS];
+	size_t n[PST_KNOWN_TEXTS];
+} pst_known_texts;
+
+/*
+ * The @p n bytes at @p t interned in @p pool when they are plain (pst_cell_plain),
+ * found first among @p k; NULL when not plain or out of memory (*plain says which).
+ */
+const char *pst_known_text(pst_known_texts *k, pst_pool *pool, const unsigned char *t, size_t n,
+                           bool *plain);
+
 /* Move a feature checked by pst_layer_check_feature() into l->pool. */
 int pst_layer_pool_feature(pst_layer *l, pst_feature *ft);
 

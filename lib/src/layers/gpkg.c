@@ -317,6 +317,7 @@ typedef struct {
 	size_t n_row_cites, cap_row_cites;
 	pst_row_cite *fast_cites;
 	size_t cap_fast_cites;
+	pst_known_texts known; /* citation texts met lately */
 } table_reader;
 
 /*
@@ -337,6 +338,21 @@ static const char *clean_text(sqlite3_stmt *st, int i, size_t *len)
 	return (const char *)t;
 }
 
+/*
+ * Citation column @p i of r->cites interned in @p l's pool when it is clean
+ * text (*is_text set), else NULL (*is_text false: absent or for the full check;
+ * true: out of memory).
+ */
+static const char *cite_text(table_reader *r, pst_layer *l, int i, bool *is_text)
+{
+	*is_text = false;
+	if (sqlite3_column_type(r->cites, i) != SQLITE_TEXT)
+		return NULL;
+	const unsigned char *t = sqlite3_column_text(r->cites, i);
+	size_t n = (size_t)sqlite3_column_bytes(r->cites, i);
+	return pst_known_text(&r->known, l->pool, t, n, is_text);
+}
+
 /* The citations of feature @p fid, from the merge-joined citations cursor, into r->row_cites. */
 static int read_citations(table_reader *r, pst_layer *l, sqlite3_int64 fid)
 {
@@ -349,11 +365,10 @@ static int read_citations(table_reader *r, pst_layer *l, sqlite3_int64 fid)
 			cite_row *c = &r->row_cites[r->n_row_cites++];
 			static const char *const keys[] = { "id", "locator", "quote" };
 			for (int k = 0; k < 3; k++) {
-				size_t n;
-				const char *t = clean_text(r->cites, k + 1, &n);
-				c->v[k].text = t ? pst_pool_intern(l->pool, t, n) : NULL;
-				c->v[k].json = t ? NULL : column_json(r->cites, k + 1, keys[k]);
-				if (t && !c->v[k].text)
+				bool text;
+				c->v[k].text = cite_text(r, l, k + 1, &text);
+				c->v[k].json = text ? NULL : column_json(r->cites, k + 1, keys[k]);
+				if (text && !c->v[k].text)
 					return POSTURE_ENOMEM;
 			}
 		}

@@ -1534,3 +1534,26 @@ bool pst_cell_plain(const unsigned char *t, size_t n)
 	}
 	return true;
 }
+
+const char *pst_known_text(pst_known_texts *k, pst_pool *pool, const unsigned char *t, size_t n,
+                           bool *plain)
+{
+	*plain = false;
+	if (!t || !n)
+		return NULL;
+	size_t h = n * 31u + t[0] * 7u + t[n / 2] * 131u + t[n - 1] * 1031u;
+	size_t slot = (h ^ h >> 8) & (PST_KNOWN_TEXTS - 1);
+	if (k->pooled[slot] && k->n[slot] == n && !memcmp(k->pooled[slot], t, n)) {
+		*plain = true;
+		return k->pooled[slot];
+	}
+	if (!pst_cell_plain(t, n))
+		return NULL;
+	*plain = true;
+	const char *pooled = pst_pool_intern(pool, (const char *)t, n);
+	if (pooled) {
+		k->pooled[slot] = pooled;
+		k->n[slot] = n;
+	}
+	return pooled;
+}

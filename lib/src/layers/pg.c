@@ -736,6 +736,7 @@ typedef struct {
 	pst_row_cite *fast_cites; /* the same for the fast check, when all are clean text */
 	size_t cap_fast_cites;
 	pst_row_cache cache;    /* what the fast check's rows share */
+	pst_known_texts known;  /* citation texts met lately */
 } reader;
 
 static const char *const cite_keys[] = { "id", "locator", "quote" };
@@ -766,12 +767,16 @@ static int read_citations(reader *r, int64_t fid)
 				return POSTURE_ENOMEM;
 			cite_row *c = &r->row_cites[r->n_row_cites++];
 			for (int k = 0; k < 3; k++) {
-				size_t n;
-				const char *t = clean_cell(r->cites, r->cite_row, k + 1, &n);
-				c->v[k].text = t ? pst_pool_intern(r->layer->pool, t, n) : NULL;
-				c->v[k].json = t ? NULL
-				                 : cell_json(r->cites, r->cite_row, k + 1, cite_keys[k], false);
-				if (t && !c->v[k].text)
+				bool text = false;
+				c->v[k].text = PQgetisnull(r->cites, r->cite_row, k + 1) ? NULL
+				               : pst_known_text(&r->known, r->layer->pool,
+				                                (const unsigned char *)PQgetvalue(r->cites,
+				                                                                  r->cite_row, k + 1),
+				                                (size_t)PQgetlength(r->cites, r->cite_row, k + 1),
+				                                &text);
+				c->v[k].json = text ? NULL
+				                    : cell_json(r->cites, r->cite_row, k + 1, cite_keys[k], false);
+				if (text && !c->v[k].text)
 					return POSTURE_ENOMEM;
 			}
 		}

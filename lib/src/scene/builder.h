@@ -33,6 +33,8 @@ typedef struct {
 	double extent_w, extent_h; /* the extent's projected envelope (map units) */
 } pst_handout_needs;
 
+typedef struct pst_item_memo pst_item_memo;
+
 /* Everything the builder needs while it works. */
 typedef struct {
 	posture_ctx *ctx;
@@ -46,6 +48,9 @@ typedef struct {
 	double geo_tol;      /* degrees: base geography is simplified to this before projection */
 	PangoContext *text;  /* for measuring labels */
 	pst_pts tmp_a, tmp_b;/* scratch buffers */
+	struct pst_item_memo *memo; /* pst_add_layers(): what point items share (items.c) */
+	const pst_item **legend_items; /* pst_add_furniture(): the legend's candidates… */
+	size_t n_legend_items;         /* …and their count (furniture.c) */
 	posture_inputs *inputs; /* the run's shared inputs, or NULL */
 	const posture_data *data; /* the map's validated layers and sources, filtered (= view) */
 	posture_data *view;       /* the items the map's filter keeps, borrowing from the data */

@@ -560,11 +560,19 @@ static int uncertainty_row(panel *p, builder *b, const char *text)
 	return POSTURE_OK;
 }
 
-/* Items that may get a legend row, most important first (stable within a priority);
- * (size_t)-1 when out of memory. */
+/*
+ * Items that may get a legend row, most important first (stable within a priority);
+ * (size_t)-1 when out of memory.  Of the items of one legend look and priority only
+ * the first is kept: legend_rows() makes a row from the first item of a look and
+ * passes over every later one (has_row() finds that row, or the same reason to skip
+ * holds), and the first in the sorted order is the first of its look's highest
+ * priority; so a dense layer gives a few candidates instead of one per symbol.
+ */
 static size_t legend_candidates(const posture_scene *s, const pst_item **out, size_t max)
 {
-	size_t n = 0;
+	enum { N_LOOKS = 64 };
+	const pst_item *looks[N_LOOKS]; /* the first item of each look and priority met */
+	size_t n = 0, n_looks = 0;
 	const char *kind = NULL; /* the last kind looked up (kinds are interned: runs of one address) */
 	bool area = false, words = false;
 	for (size_t g = 0; g < s->n_groups; g++) {
@@ -577,8 +585,17 @@ static size_t legend_candidates(const posture_scene *s, const pst_item **out, si
 				area = !strcmp(kind, "uncertainty");
 				words = kind_words(kind) != NULL;
 			}
-			if ((symbol || line || area) && words)
-				out[n++] = it;
+			if (!(symbol || line || area) || !words)
+				continue;
+			size_t k = 0;
+			while (k < n_looks && !(looks[k]->priority == it->priority &&
+			                        same_legend_look(looks[k], it)))
+				k++;
+			if (k < n_looks)
+				continue;
+			if (n_looks < N_LOOKS) /* (past N_LOOKS looks every item is kept) */
+				looks[n_looks++] = it;
+			out[n++] = it;
 		}
 	}
 	return pst_sort_by_priority((const pst_item **)out, n) == POSTURE_OK ? n : (size_t)-1;
@@ -594,20 +611,32 @@ static bool reference_kind(const char *kind)
 	return false;
 }
 
-/* Rows for every kind actually drawn, most important first. */
-static int legend_rows(panel *p, builder *b)
+/* The legend's candidates (legend_candidates()) in *out (caller frees), their count in *n. */
+static int legend_list(const pst_item ***out, size_t *n, const posture_scene *s)
 {
-	const posture_scene *s = b->scene;
 	size_t cap = 0;
 	for (size_t g = 0; g < s->n_groups; g++)
 		cap += s->groups[g].n_items;
-	const pst_item **items = malloc((cap + 1) * sizeof(*items));
-	if (!items)
+	*n = 0;
+	*out = malloc((cap + 1) * sizeof(**out));
+	if (!*out)
 		return POSTURE_ENOMEM;
-	size_t n = legend_candidates(s, items, cap);
-	int rc = n == (size_t)-1 ? POSTURE_ENOMEM : POSTURE_OK;
-	if (rc != POSTURE_OK)
-		n = 0;
+	size_t found = legend_candidates(s, *out, cap);
+	if (found == (size_t)-1) {
+		free(*out);
+		*out = NULL;
+		return POSTURE_ENOMEM;
+	}
+	*n = found;
+	return POSTURE_OK;
+}
+
+/* Rows for every kind actually drawn, most important first. */
+static int legend_rows(panel *p, builder *b)
+{
+	const pst_item **items = b->legend_items; /* found once by pst_add_furniture() */
+	size_t n = b->n_legend_items;
+	int rc = items ? POSTURE_OK : legend_list(&items, &n, b->scene);
 	const pst_item *prev = NULL; /* the item before: one of the same look has its row by now */
 	const char *kind = NULL;     /* the last kind seen (interned: runs of one address) */
 	bool area = false;           /* it is "uncertainty" */
@@ -630,7 +659,8 @@ static int legend_rows(panel *p, builder *b)
 			                                      : legend_row(p, b, it, full ? full : text);
 		free(full);
 	}
-	free(items);
+	if (items != b->legend_items)
+		free(items);
 	return rc;
 }
 
@@ -1639,13 +1669,18 @@ static void drop_covered_degrees(posture_scene *s)
 int pst_add_furniture(builder *b)
 {
 	const char *layout = b->map->layout;
-	int rc = POSTURE_OK;
-	if (!strcmp(layout, "map"))
+	/* The map's items stay as they are while the furniture is laid out, which may
+	 * measure the legend many times: its candidates are found once. */
+	int rc = legend_list(&b->legend_items, &b->n_legend_items, b->scene);
+	if (rc == POSTURE_OK && !strcmp(layout, "map"))
 		rc = furniture_map(b);
-	else if (!strcmp(layout, "handout"))
+	else if (rc == POSTURE_OK && !strcmp(layout, "handout"))
 		rc = furniture_handout(b);
 	if (rc == POSTURE_OK)
 		drop_covered_degrees(b->scene);
+	free(b->legend_items);
+	b->legend_items = NULL;
+	b->n_legend_items = 0;
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
 }
 

@@ -6,6 +6,7 @@
  * bases; each item carries its citations.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,12 +62,136 @@ void pst_set_symbol(builder *b, pst_item *it, const pst_kind_style *ks)
 	it->symbol_box = (pst_box){ it->ax - r, it->ay - r, it->ax + r, it->ay + r };
 }
 
+/*
+ * What the point items of one pst_add_layers() share, found by the address
+ * of the data's own copy: the data interns its big layers' strings (kinds,
+ * dates, citations) and the items intern theirs again in the scene's pool,
+ * so a string met before at the same address needs no hashing of its text;
+ * and the citation arrays of items that cite the same strings (every copy of
+ * an event, or events of one report) are one set of arrays.  Sharing the
+ * arrays is sound because nothing changes them after they are made but
+ * pst_number_citations(), which writes each citation's source number, the
+ * same for every item citing that source.
+ */
+typedef struct {
+	const void *key;   /* a data string, or a feature's citations (NULL: empty slot) */
+	size_t n_cites;    /* for citations: how many */
+	void *value;       /* the scene's copy, or the citation arrays' entry */
+} memo_slot;
+
+typedef struct {
+	char **source, **locator, **quote; /* the items' arrays (n + 1 entries, NULL last) */
+	int *number;
+} cite_arrays;
+
+struct pst_item_memo {
+	memo_slot *strings, *cites; /* open addressing, at most half full */
+	size_t cap_strings, n_strings, cap_cites, n_cites;
+};
+
+static uint64_t mix(uint64_t h, uintptr_t v)
+{
+	h ^= (uint64_t)v + 0x9E3779B97F4A7C15u + (h << 6) + (h >> 2);
+	return h * 0xFF51AFD7ED558CCDu;
+}
+
+static uint64_t cites_hash(const pst_citation *c, size_t n)
+{
+	uint64_t h = n;
+	for (size_t i = 0; i < n; i++) {
+		h = mix(h, (uintptr_t)c[i].source_id);
+		h = mix(h, (uintptr_t)c[i].locator);
+		h = mix(h, (uintptr_t)c[i].quote);
+	}
+	return h;
+}
+
+static bool same_cites(const pst_citation *a, const pst_citation *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].source_id != b[i].source_id || a[i].locator != b[i].locator ||
+		    a[i].quote != b[i].quote)
+			return false;
+	return true;
+}
+
+/* The slot of @p key (citations when @p n_cites is not (size_t)-1) in @p set. */
+static memo_slot *memo_find(memo_slot *set, size_t cap, const void *key, size_t n_cites)
+{
+	bool cites = n_cites != (size_t)-1;
+	uint64_t h = cites ? cites_hash(key, n_cites) : mix(0, (uintptr_t)key);
+	for (size_t i = (size_t)h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+		memo_slot *sl = &set[i];
+		if (!sl->key || (cites ? sl->n_cites == n_cites && same_cites(sl->key, key, n_cites)
+		                       : sl->key == key))
+			return sl;
+	}
+}
+
+/*
+ * A memo holds at most this many entries: data whose citations all differ (a
+ * quote per event) would otherwise fill it with entries that are never met
+ * again; past it, what is not found is copied as without a memo.
+ */
+#define MEMO_MAX 65536
+
+/* Room for one more entry in @p *set (doubled when half full): 1; 0 when the memo is full
+ * (it can still be searched), -1 when out of memory. */
+static int memo_room(memo_slot **set, size_t *cap, size_t n, bool cites)
+{
+	if (2 * (n + 1) <= *cap)
+		return 1;
+	if (n >= MEMO_MAX)
+		return 0;
+	size_t new_cap = *cap ? 2 * *cap : 256;
+	memo_slot *grown = calloc(new_cap, sizeof(*grown));
+	if (!grown)
+		return -1;
+	for (size_t i = 0; i < *cap; i++)
+		if ((*set)[i].key)
+			*memo_find(grown, new_cap, (*set)[i].key,
+			           cites ? (*set)[i].n_cites : (size_t)-1) = (*set)[i];
+	free(*set);
+	*set = grown;
+	*cap = new_cap;
+	return 1;
+}
+
+static void memo_free(pst_item_memo *m)
+{
+	if (!m)
+		return;
+	free(m->strings);
+	free(m->cites);
+	free(m);
+}
+
 /* A copy of @p s in @p pool (the pool's one copy when @p shared), or with malloc. */
 static char *copy_in(pst_pool *pool, const char *s, bool shared)
 {
 	if (!pool)
 		return pst_strdup(s);
 	return shared ? (char *)pst_pool_intern(pool, s, strlen(s)) : pst_pool_strn(pool, s, strlen(s));
+}
+
+/* The scene's interned copy of data string @p s, found first by its address in @p m. */
+static char *shared_in(pst_item_memo *m, pst_pool *pool, const char *s)
+{
+	if (!m)
+		return copy_in(pool, s, true);
+	int room = memo_room(&m->strings, &m->cap_strings, m->n_strings, false);
+	if (room < 0)
+		return NULL;
+	memo_slot *sl = memo_find(m->strings, m->cap_strings, s, (size_t)-1);
+	if (!sl->key && !room)
+		return copy_in(pool, s, true);
+	if (!sl->key) {
+		if (!(sl->value = copy_in(pool, s, true)))
+			return NULL;
+		sl->key = s;
+		m->n_strings++;
+	}
+	return sl->value;
 }
 
 static void *zeroed_in(pst_pool *pool, size_t n, size_t size)
@@ -77,47 +202,91 @@ static void *zeroed_in(pst_pool *pool, size_t n, size_t size)
 	return p;
 }
 
-/* A feature's citations (unless @p dated_only), date and precision on its item,
- * copied into @p pool or not. */
-static int copy_citations(pst_item *it, const pst_feature *f, pst_pool *pool, bool dated_only)
+/* Citation arrays for @p f's citations: a new set, copied into @p pool or not. */
+static int new_cite_arrays(cite_arrays *a, const pst_feature *f, pst_pool *pool,
+                           pst_item_memo *m)
 {
 	size_t n = f->n_cites;
-	if (dated_only)
-		goto date;
-	it->cite_source = zeroed_in(pool, n + 1, sizeof(char *));
-	it->cite_locator = zeroed_in(pool, n + 1, sizeof(char *));
-	it->cite_quote = zeroed_in(pool, n + 1, sizeof(char *));
-	it->cite_number = zeroed_in(pool, n + 1, sizeof(int));
-	if (!it->cite_source || !it->cite_locator || !it->cite_quote || !it->cite_number)
+	a->source = zeroed_in(pool, n + 1, sizeof(char *));
+	a->locator = zeroed_in(pool, n + 1, sizeof(char *));
+	a->quote = zeroed_in(pool, n + 1, sizeof(char *));
+	a->number = zeroed_in(pool, n + 1, sizeof(int));
+	if (!a->source || !a->locator || !a->quote || !a->number)
 		return POSTURE_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		it->cite_source[i] = copy_in(pool, f->cites[i].source_id, true);
-		it->cite_locator[i] = copy_in(pool, f->cites[i].locator, true);
-		it->cite_quote[i] = copy_in(pool, f->cites[i].quote, true);
-		it->n_cites++;
-		if (!it->cite_source[i] || !it->cite_locator[i] || !it->cite_quote[i])
+		a->source[i] = pool ? shared_in(m, pool, f->cites[i].source_id)
+		                    : pst_strdup(f->cites[i].source_id);
+		a->locator[i] = pool ? shared_in(m, pool, f->cites[i].locator)
+		                     : pst_strdup(f->cites[i].locator);
+		a->quote[i] = pool ? shared_in(m, pool, f->cites[i].quote)
+		                   : pst_strdup(f->cites[i].quote);
+		if (!a->source[i] || !a->locator[i] || !a->quote[i])
 			return POSTURE_ENOMEM;
 	}
-date:
-	if ((f->date && !(it->date = copy_in(pool, f->date, true))) ||
-	    (f->precision && !(it->precision = copy_in(pool, f->precision, true))))
+	return POSTURE_OK;
+}
+
+/* The arrays of @p f's citations in @p pool, shared with earlier items through @p m. */
+static int shared_cite_arrays(cite_arrays *out, const pst_feature *f, pst_pool *pool,
+                              pst_item_memo *m)
+{
+	if (!m)
+		return new_cite_arrays(out, f, pool, NULL);
+	int room = memo_room(&m->cites, &m->cap_cites, m->n_cites, true);
+	if (room < 0)
+		return POSTURE_ENOMEM;
+	memo_slot *sl = memo_find(m->cites, m->cap_cites, f->cites, f->n_cites);
+	if (!sl->key && !room)
+		return new_cite_arrays(out, f, pool, m);
+	if (!sl->key) {
+		cite_arrays *a = pst_pool_alloc(pool, sizeof(*a));
+		if (!a || new_cite_arrays(a, f, pool, m) != POSTURE_OK)
+			return POSTURE_ENOMEM;
+		*sl = (memo_slot){ .key = f->cites ? (const void *)f->cites : (const void *)"",
+			           .n_cites = f->n_cites, .value = a };
+		m->n_cites++;
+	}
+	*out = *(cite_arrays *)sl->value;
+	return POSTURE_OK;
+}
+
+/* A feature's citations (unless @p dated_only), date and precision on its item,
+ * copied into @p pool (shared through @p m) or not. */
+static int copy_citations(pst_item *it, const pst_feature *f, pst_pool *pool, pst_item_memo *m,
+                          bool dated_only)
+{
+	if (!dated_only) {
+		cite_arrays a = { 0 };
+		int rc = pool ? shared_cite_arrays(&a, f, pool, m) : new_cite_arrays(&a, f, NULL, NULL);
+		it->cite_source = a.source;
+		it->cite_locator = a.locator;
+		it->cite_quote = a.quote;
+		it->cite_number = a.number;
+		if (rc != POSTURE_OK)
+			return rc;
+		it->n_cites = f->n_cites;
+	}
+	if ((f->date && !(it->date = pool ? shared_in(m, pool, f->date) : pst_strdup(f->date))) ||
+	    (f->precision &&
+	     !(it->precision = pool ? shared_in(m, pool, f->precision) : pst_strdup(f->precision))))
 		return POSTURE_ENOMEM;
 	return POSTURE_OK;
 }
 
 int pst_copy_citations(pst_item *it, const pst_feature *f)
 {
-	return copy_citations(it, f, NULL, false);
+	return copy_citations(it, f, NULL, NULL, false);
 }
 
 /*
  * A new point item of the data, its strings in the scene's pool (a million
  * items would otherwise cost a dozen allocations each): the feature's id
- * (after @p prefix), @p kind and the feature's name, citations, date and
- * precision; with a prefix (an uncertainty area) no citations.
+ * (after @p prefix), @p kind and the feature's name (@p name when it is
+ * already in the pool: the item of its uncertainty area made one), citations,
+ * date and precision; with a prefix (an uncertainty area) no citations.
  */
 static pst_item *pooled_item(builder *b, pst_group *g, const pst_feature *f, const char *prefix,
-                             const char *kind)
+                             const char *kind, char *name)
 {
 	posture_scene *s = b->scene;
 	if (!s->pool && !(s->pool = pst_pool_new()))
@@ -127,15 +296,15 @@ static pst_item *pooled_item(builder *b, pst_group *g, const pst_feature *f, con
 		return NULL;
 	it->pooled = true;
 	size_t np = prefix ? strlen(prefix) : 0, ni = strlen(f->id);
-	it->id = pst_pool_alloc(s->pool, np + ni + 1);
+	it->id = pst_pool_chars(s->pool, np + ni + 1);
 	if (it->id) {
 		memcpy(it->id, prefix ? prefix : "", np);
 		memcpy(it->id + np, f->id, ni + 1);
 	}
-	it->kind = copy_in(s->pool, kind, true);
-	it->name = copy_in(s->pool, f->name, false);
+	it->kind = shared_in(b->memo, s->pool, kind);
+	it->name = name ? name : copy_in(s->pool, f->name, false);
 	if (!it->id || !it->kind || !it->name ||
-	    copy_citations(it, f, s->pool, prefix != NULL) != POSTURE_OK)
+	    copy_citations(it, f, s->pool, b->memo, prefix != NULL) != POSTURE_OK)
 		return NULL;
 	return it;
 }
@@ -277,12 +446,14 @@ static bool imprecise(const pst_feature *f)
  * An imprecise position is shown as imprecise: a translucent disc in the
  * kind's colour under the symbol, so the symbol does not claim an exact spot.
  */
-static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, double x, double y)
+static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, double x, double y,
+                           char **name)
 {
 	const pst_kind_style *ks = pst_theme_kind(b->theme, f->kind);
-	pst_item *it = pooled_item(b, g, f, "area-", "uncertainty");
+	pst_item *it = pooled_item(b, g, f, "area-", "uncertainty", NULL);
 	if (!it)
 		return POSTURE_ENOMEM;
+	*name = it->name; /* the feature's item shows the same name (a pool copy: it stays put) */
 	/* The area goes with its item when outputs filter by date (its date and precision). */
 	it->closed = true;
 	it->style.fill = ks->fill;
@@ -291,8 +462,13 @@ static int add_uncertainty(builder *b, pst_group *g, const pst_feature *f, doubl
 	it->ax = x; /* the disc's centre and width, for painting it as a stamp (no anchor) */
 	it->ay = y;
 	it->symbol_size = 2 * r;
-	pst_disc_corners(xy, x, y, r);
-	if (pst_ring_inside(xy, PST_DISC_CORNERS, &b->scene->map_box)) {
+	/* Every corner is x + r * c, y + r * s with |c|, |s| <= 1, so within these two
+	 * points' box as rounded: a disc whose box is inside needs no corners. */
+	double span[4] = { x - r, y - r, x + r, y + r };
+	bool inside = pst_ring_inside(span, 2, &b->scene->map_box);
+	if (!inside)
+		pst_disc_corners(xy, x, y, r);
+	if (inside || pst_ring_inside(xy, PST_DISC_CORNERS, &b->scene->map_box)) {
 		pst_item_set_disc(it); /* the ring is not stored: pst_item_points() gives it again */
 		return POSTURE_OK;
 	}
@@ -354,9 +530,11 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 		return POSTURE_OK; /* outside the frame */
 	if (type == PST_LAYER_PLACES && !strcmp(f->kind, "country"))
 		return POSTURE_OK; /* country names come from the country shapes (furniture of the map) */
-	if (type != PST_LAYER_PLACES && imprecise(f) && add_uncertainty(b, g, f, x, y) != POSTURE_OK)
+	char *name = NULL;
+	if (type != PST_LAYER_PLACES && imprecise(f) &&
+	    add_uncertainty(b, g, f, x, y, &name) != POSTURE_OK)
 		return POSTURE_ENOMEM;
-	pst_item *it = pooled_item(b, g, f, NULL, f->kind);
+	pst_item *it = pooled_item(b, g, f, NULL, f->kind, name);
 	if (!it)
 		return POSTURE_ENOMEM;
 	it->has_anchor = true;
@@ -654,10 +832,13 @@ int pst_add_layers(builder *b)
 		                                        PST_LAYER_INCIDENTS, PST_LAYER_BASES };
 	const posture_data *data = b->data;
 	int rc = POSTURE_OK;
+	b->memo = calloc(1, sizeof(*b->memo)); /* without it the items copy as before */
 	for (size_t o = 0; rc == POSTURE_OK && o < PST_ARRAY_LEN(drawing_order); o++)
 		for (size_t i = 0; rc == POSTURE_OK && i < data->n_layers; i++)
 			if (data->layers[i].type == drawing_order[o])
 				rc = add_layer_group(b, &data->layers[i]);
+	memo_free(b->memo);
+	b->memo = NULL;
 	if (rc == POSTURE_OK && add_unplaced(b) != POSTURE_OK)
 		rc = pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
 	return rc;
