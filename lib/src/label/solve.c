@@ -26,7 +26,8 @@
 #define MAX_TRY 24        /* cheaper candidates a label tries per pass */
 #define MAX_TRY_DEEP 6    /* …and a displaced label, to make room for itself */
 #define BUDGET 150        /* displacement trials per label per pass, nested ones included */
-#define CROWDED 200       /* labels past which the search is shallower */
+#define CROWDED 200       /* labels past which the search is shallower… */
+#define MAX_TRY_LAST_CROWDED 4 /* …and its last try for a label without one tries this many */
 #define DEPTH 1           /* displaced labels may displace others this deep… */
 #define DEPTH_KEYED 2     /* …or this deep, to give a keyed label its name back */
 #define PASSES 6          /* improvement passes at most */
@@ -552,7 +553,7 @@ static int improve(solver *s, const size_t *order)
 	 * they pay for it. */
 	bool crowded = s->depth == 0;
 	s->depth = crowded ? 1 : DEPTH_KEYED;
-	s->max_try = MAX_TRY;
+	s->max_try = crowded ? MAX_TRY_LAST_CROWDED : MAX_TRY;
 	for (size_t o = 0; o < s->n && rc == POSTURE_OK; o++) {
 		size_t i = order[o];
 		pst_lab *l = &s->labs[i];
