@@ -41,6 +41,7 @@
 #define MAX_NAME_CANDS 160    /* candidates kept per label: names… */
 #define MAX_KEY_CANDS 48      /* …and keys */
 #define ALT_COST 1.0          /* the name broken over one more line */
+#define KEY_LEADER_GROWTH 1.4 /* a key's next leader length, as a multiple of the last */
 
 /* --- obstacles --------------------------------------------------------------- */
 
@@ -411,7 +412,11 @@ static int leader_positions(gen *g, double w, double h, double base, bool key, d
 	double step = fmax(0.6 * h, 5);
 	int variants = key ? 1 : g->variants; /* a key's box is small: its corner will do */
 	int rc = POSTURE_OK;
-	for (double len = step; len <= max && rc == POSTURE_OK; len += step) {
+	/* A key's leader lengths grow by a share of themselves: its box is small,
+	 * so farther places matter more than finer steps near the symbol (the
+	 * candidates kept then reach past a clump of symbols). */
+	for (double len = step; len <= max && rc == POSTURE_OK;
+	     len = key ? len * KEY_LEADER_GROWTH : len + step) {
 		for (int k = 0; k < N_DIRS && rc == POSTURE_OK; k++) {
 			int turn = (k + 1) / 2 * (k % 2 ? 1 : -1); /* from upper right, both ways */
 			double a = PST_PI / 4 + turn * 2 * PST_PI / N_DIRS;
