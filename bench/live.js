@@ -32,8 +32,16 @@ const stats = (xs) => {
 async function main() {
 	const map = makeProject(SRC, DIR);
 	const layer = path.join(DIR, 'layers/incidents.geojson');
-	const stage = (name) => execFileSync('python3', [path.join(SRC, 'tests/tools/edit-layer.py'), 'stage',
-		'name=' + name, layer]);
+	/* BENCH_LIVE_MOVE=1: each edit also moves the item (round Dushanbe, 0.2° a
+	 * step), so its symbol, every label's candidates and the solve change. */
+	const move = process.env.BENCH_LIVE_MOVE === '1';
+	let edits = 0;
+	const stage = (name) => {
+		const a = (edits++ % 12) * Math.PI / 6;
+		const at = move ? `@${(69.0 + 0.2 * Math.cos(a)).toFixed(3)},${(38.6 + 0.2 * Math.sin(a)).toFixed(3)}` : '';
+		execFileSync('python3', [path.join(SRC, 'tests/tools/edit-layer.py'), 'stage',
+			'name=' + name + at, layer]);
+	};
 	stage('Edit 0');
 	fs.renameSync(layer + '.new', layer);
 	const server = await startServe(process.env.POSTURE, path.relative(DIR, map), DIR);

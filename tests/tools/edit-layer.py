@@ -9,7 +9,8 @@ or stage (write FILE.new only: the caller renames it, timing the save).
 WHAT: add (an item 'live-test-drill', named "Live test drill"), rename (its
 name becomes "Live drill, renamed"), fix (a valid file again, the item named
 "Live drill, fixed"), break (a JSON syntax error in the middle of the file),
-remove (the item goes), or name=TEXT (the item, added if missing, is named TEXT).
+remove (the item goes), or name=TEXT (the item, added if missing, is named TEXT),
+or name=TEXT@LON,LAT (the same, moved to LON, LAT).
 """
 import copy
 import json
@@ -31,16 +32,19 @@ if not os.path.exists(path + '.orig'):
 features = [f for f in data['features'] if f['properties']['id'] != 'live-test-drill']
 
 
-def with_item(name):
+def with_item(name, at=(69.0, 38.6)):
     item = copy.deepcopy(features[0])  # its sources and quotes stay valid
     item['properties'].update(id='live-test-drill', name=name, precision='city', country='TJK')
-    item['geometry'] = {'type': 'Point', 'coordinates': [69.0, 38.6]}
+    item['geometry'] = {'type': 'Point', 'coordinates': list(at)}
     return features + [item]
 
 
 names = {'add': 'Live test drill', 'rename': 'Live drill, renamed', 'fix': 'Live drill, fixed'}
 if what in names:
     data['features'] = with_item(names[what])
+elif what.startswith('name=') and '@' in what:
+    name, at = what[5:].rsplit('@', 1)
+    data['features'] = with_item(name, tuple(float(v) for v in at.split(',')))
 elif what.startswith('name='):
     data['features'] = with_item(what[5:])
 elif what == 'remove':
