@@ -124,8 +124,10 @@ bool pst_parts_take(pst_item *it, const char *v, size_t len, size_t *at)
 	it->xy = n_pts ? malloc(n_pts * 2 * sizeof(double)) : NULL;
 	if ((n_parts && !it->part_end) || (n_pts && !it->xy))
 		return false;
-	memcpy(it->part_end, v + *at, ends);
-	memcpy(it->xy, v + *at + ends, n_pts * 2 * sizeof(double));
+	if (ends)
+		memcpy(it->part_end, v + *at, ends);
+	if (n_pts)
+		memcpy(it->xy, v + *at + ends, n_pts * 2 * sizeof(double));
 	it->n_parts = n_parts;
 	it->n_pts = n_pts;
 	*at += ends + n_pts * 2 * sizeof(double);

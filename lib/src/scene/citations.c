@@ -155,10 +155,12 @@ static int set_locators(posture_scene *s)
 		add_ranges(&b, pages, "p.", "pp.");
 		add_ranges(&b, paras, "para.", "paras.");
 		pst_buf_puts(&b, "");
-		if (b.failed)
+		if (b.failed) {
+			pst_buf_free(&b);
 			rc = POSTURE_ENOMEM;
-		else
+		} else {
 			s->sources[k].locators = b.data;
+		}
 	}
 	free(marks);
 	return rc;

@@ -202,6 +202,20 @@ static void *zeroed_in(pst_pool *pool, size_t n, size_t size)
 	return p;
 }
 
+/* Free malloc'd citation arrays of @p n entries, filled or not (zeroed when made). */
+static void free_cite_arrays(cite_arrays *a, size_t n)
+{
+	for (size_t i = 0; i < n && a->source && a->locator && a->quote; i++) {
+		free(a->source[i]);
+		free(a->locator[i]);
+		free(a->quote[i]);
+	}
+	free(a->source);
+	free(a->locator);
+	free(a->quote);
+	free(a->number);
+}
+
 /* Citation arrays for @p f's citations: a new set, copied into @p pool or not. */
 static int new_cite_arrays(cite_arrays *a, const pst_feature *f, pst_pool *pool,
                            pst_item_memo *m)
@@ -258,12 +272,15 @@ static int copy_citations(pst_item *it, const pst_feature *f, pst_pool *pool, ps
 	if (!dated_only) {
 		cite_arrays a = { 0 };
 		int rc = pool ? shared_cite_arrays(&a, f, pool, m) : new_cite_arrays(&a, f, NULL, NULL);
+		if (rc != POSTURE_OK) {
+			if (!pool) /* the pool's copies go with the pool */
+				free_cite_arrays(&a, f->n_cites);
+			return rc;
+		}
 		it->cite_source = a.source;
 		it->cite_locator = a.locator;
 		it->cite_quote = a.quote;
 		it->cite_number = a.number;
-		if (rc != POSTURE_OK)
-			return rc;
 		it->n_cites = f->n_cites;
 	}
 	if ((f->date && !(it->date = pool ? shared_in(m, pool, f->date) : pst_strdup(f->date))) ||
