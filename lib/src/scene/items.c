@@ -843,6 +843,60 @@ static int add_unplaced(builder *b)
 	return POSTURE_OK;
 }
 
+/*
+ * An incident held at a base ("drills at the Kant air base") falls on the
+ * base's symbol, which is drawn over it: it is moved out, from the base's
+ * centre through its own (straight up when they coincide), until its symbol
+ * clears the base's, as a fan moves symbols sharing one spot.
+ */
+static void clear_of_base(pst_item *inc, const pst_item *base)
+{
+	const pst_box *bb = &base->symbol_box;
+	if (inc->ax < bb->x0 || inc->ax > bb->x1 || inc->ay < bb->y0 || inc->ay > bb->y1)
+		return;
+	double dx = inc->ax - base->ax, dy = inc->ay - base->ay, len = hypot(dx, dy);
+	if (len < 0.5) {
+		dx = 0;
+		dy = -1;
+	} else {
+		dx /= len;
+		dy /= len;
+	}
+	/* Far enough that the two boxes meet along that direction at most with a 0.5 pt gap. */
+	double hb = (bb->x1 - bb->x0) / 2, hi = (inc->symbol_box.x1 - inc->symbol_box.x0) / 2;
+	double reach = hb + hi + 0.5;
+	double t = fmin(fabs(dx) > 1e-9 ? reach / fabs(dx) : HUGE_VAL,
+	                fabs(dy) > 1e-9 ? reach / fabs(dy) : HUGE_VAL);
+	double nx = base->ax + t * dx, ny = base->ay + t * dy;
+	double mx = nx - inc->ax, my = ny - inc->ay;
+	inc->ax = nx;
+	inc->ay = ny;
+	inc->symbol_box = (pst_box){ inc->symbol_box.x0 + mx, inc->symbol_box.y0 + my,
+		                     inc->symbol_box.x1 + mx, inc->symbol_box.y1 + my };
+	inc->fanned = true;
+}
+
+static void incidents_clear_of_bases(builder *b)
+{
+	const posture_data *data = b->data;
+	for (size_t i = 0; i < data->n_layers; i++) {
+		if (data->layers[i].type != PST_LAYER_INCIDENTS)
+			continue;
+		pst_group *inc = (pst_group *)pst_scene_group(b->scene, data->layers[i].name);
+		for (size_t j = 0; inc && j < data->n_layers; j++) {
+			const pst_group *bases = data->layers[j].type == PST_LAYER_BASES
+			                         ? pst_scene_group(b->scene, data->layers[j].name)
+			                         : NULL;
+			for (size_t k = 0; bases && k < inc->n_items; k++) {
+				pst_item *it = &inc->items[k];
+				for (size_t m = 0; fannable(it) && !it->too_dense && m < bases->n_items; m++)
+					if (fannable(&bases->items[m]))
+						clear_of_base(it, &bases->items[m]);
+			}
+		}
+	}
+}
+
 int pst_add_layers(builder *b)
 {
 	static const pst_layer_type drawing_order[] = { PST_LAYER_PLACES, PST_LAYER_BORDERS,
@@ -856,6 +910,8 @@ int pst_add_layers(builder *b)
 				rc = add_layer_group(b, &data->layers[i]);
 	memo_free(b->memo);
 	b->memo = NULL;
+	if (rc == POSTURE_OK)
+		incidents_clear_of_bases(b);
 	if (rc == POSTURE_OK && add_unplaced(b) != POSTURE_OK)
 		rc = pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
 	return rc;
