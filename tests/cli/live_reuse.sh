@@ -4,8 +4,11 @@
 # and inset's page geometry, label placement: label/reuse.c) never changes a
 # map: after each edit of a copy of the default map, watch's outputs (PNG,
 # PDF, SVG, HTML) and serve's /map.svg are byte for byte those of a fresh
-# `posture render` of the same files.  The edits: an item added (a new symbol: new obstacles), renamed
-# (its label's width changes, then stays: the solve is remembered), moved,
+# `posture render` of the same files (and, with POSTURE_CHECK_REUSE, every
+# label's candidates are checked against ones made afresh, label.c).  The
+# edits: an item added (a new symbol: new obstacles), renamed
+# (its label's width changes, then stays: the solve is remembered), moved
+# (into the crowd round Dushanbe, out to the Pamirs, back, by a little),
 # a quote changed (no label moves), the map's title changed (the title's
 # box is an obstacle), back to an earlier state (older entries of the
 # store's memo), the focus countries changed (the base geography's geometry
@@ -18,7 +21,8 @@ cp -r "$SRC/maps" "$SRC/layers" proj/
 sed -i "s|^shapes *=.*|shapes = $SRC/shapes|" proj/maps/central-asia.ini
 cd proj
 
-"$POSTURE" watch maps/central-asia.ini -d out > "$TMP/log" 2> "$TMP/errlog" &
+# Remembered label candidates are also made again and compared (label.c).
+POSTURE_CHECK_REUSE=1 "$POSTURE" watch maps/central-asia.ini -d out > "$TMP/log" 2> "$TMP/errlog" &
 pid=$!
 "$POSTURE" serve maps/central-asia.ini --port 0 > "$TMP/slog" 2> "$TMP/serrlog" &
 spid=$!
@@ -86,6 +90,19 @@ edit name=Edit\ 2
 same "a rename of the same width"
 edit move=69.4,38.9
 same "the item moved"
+# Moves into the crowd round Dushanbe, out to the open Pamirs and back: the labels
+# whose reach (label/reuse.c) holds its old or new place are placed again,
+# the others keep their remembered candidates.
+edit move=68.8,38.55
+same "the item moved among others"
+edit move=73.5,38.4
+same "the item moved far from them"
+edit move=68.95,38.62
+same "the item moved back among them"
+edit move=68.85,38.5
+same "the item moved a little"
+edit move=68.7,38.62
+same "the item moved a little again"
 sed -i 's/"quote": "/"quote": "Indeed, /' layers/incidents.geojson
 n=$((n + 1))
 wait_for $n "wrote out/central-asia.png"

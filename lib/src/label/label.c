@@ -17,6 +17,7 @@
  * is shown without a label and the map counts it.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,6 +289,23 @@ static pst_box grown(const pst_box *b, double d)
 	return (pst_box){ b->x0 - d, b->y0 - d, b->x1 + d, b->y1 + d };
 }
 
+/* How far from a label box another symbol must be (rival_nearer): beside its
+ * symbol, the label must be clearly nearer its own; with a leader, it should
+ * not sit against another. */
+static double rival_within(const pst_item *it, const pst_box *box, bool leader, double size)
+{
+	double own = pst_box_distance(box, &it->symbol_box);
+	double clear = RIVAL_CLEAR * size;
+	return leader ? LEADER_CLEAR * clear : fmax(OWN_RATIO * own + OWN_MARGIN, clear);
+}
+
+/* The box a leader's query covers: the segment widened by its half width. */
+static pst_box lead_box(const pst_seg *sg)
+{
+	return (pst_box){ fmin(sg->x0, sg->x1) - sg->half, fmin(sg->y0, sg->y1) - sg->half,
+		          fmax(sg->x0, sg->x1) + sg->half, fmax(sg->y0, sg->y1) + sg->half };
+}
+
 /* Is a box at this place, for a text of @p size, legal for item @p it?  *cost
  * gets its soft costs. */
 static bool box_ok(obstacles *ob, const pst_item *it, const pst_box *box, bool leader,
@@ -306,9 +324,7 @@ static bool box_ok(obstacles *ob, const pst_item *it, const pst_box *box, bool l
 		return true;
 	/* Beside its symbol, a label must be nearer it than any other symbol; away
 	 * from it (with a leader), it should not sit against another one. */
-	double own = pst_box_distance(box, &it->symbol_box);
-	double clear = RIVAL_CLEAR * size;
-	p.within = leader ? LEADER_CLEAR * clear : fmax(OWN_RATIO * own + OWN_MARGIN, clear);
+	p.within = rival_within(it, box, leader, size);
 	pst_box around = grown(box, p.within);
 	if (pst_grid_query(&ob->fixed, &around, rival_nearer, &p)) {
 		if (!leader)
@@ -324,8 +340,7 @@ static bool leader_ok(obstacles *ob, const pst_item *it, const double *lead, dou
 {
 	pst_seg sg = { lead[0], lead[1], lead[2], lead[3], 1.0 };
 	probe p = { .ob = ob, .lead = &sg, .self = it };
-	pst_box b = { fmin(lead[0], lead[2]) - sg.half, fmin(lead[1], lead[3]) - sg.half,
-		      fmax(lead[0], lead[2]) + sg.half, fmax(lead[1], lead[3]) + sg.half };
+	pst_box b = lead_box(&sg);
 	if (pst_grid_query(&ob->fixed, &b, lead_hits_fixed, &p))
 		return false;
 	pst_grid_query(&ob->hard_grid, &b, lead_hits_hard, &p);
@@ -342,7 +357,38 @@ typedef struct {
 	unsigned seq;
 	unsigned char alt; /* candidates being made are for this broken name (0: as written) */
 	int variants;    /* boxes per leader end (fewer on crowded maps) */
+	pst_box reach;   /* every box the symbol and furniture grid is asked about */
 } gen;
+
+static void extend(pst_box *r, const pst_box *b)
+{
+	r->x0 = fmin(r->x0, b->x0);
+	r->y0 = fmin(r->y0, b->y0);
+	r->x1 = fmax(r->x1, b->x1);
+	r->y1 = fmax(r->y1, b->y1);
+}
+
+/*
+ * The reach of a candidate: each box box_ok() and leader_ok() may ask the
+ * symbol and furniture grid about, whether or not a test fails before it is
+ * asked, so that the reach depends on the label and the page alone.  A
+ * symbol or piece of furniture outside every candidate's reach cannot change
+ * a label's candidates (reuse.c keys them by the boxes within it).
+ */
+static void reach(gen *g, const pst_box *box, bool leader, double size, const double *lead)
+{
+	const pst_item *it = g->l->it;
+	pst_box around = *box;
+	if (it->symbol != PST_SYMBOL_NONE)
+		around = grown(box, rival_within(it, box, leader, size));
+	extend(&g->reach, box);
+	extend(&g->reach, &around);
+	if (lead) {
+		pst_seg sg = { lead[0], lead[1], lead[2], lead[3], 1.0 };
+		pst_box b = lead_box(&sg);
+		extend(&g->reach, &b);
+	}
+}
 
 static int push(gen *g, double x, double y, double w, double h, double cost, bool key,
                 const double *lead)
@@ -353,6 +399,7 @@ static int push(gen *g, double x, double y, double w, double h, double cost, boo
 	pst_cand c = { { x - halo, y - halo, x + w + halo, y + h + halo }, x, key ? y - g->l->ky : y,
 		       cost, key, g->alt, lead != NULL, { 0, 0, 0, 0 }, g->seq++ };
 	double size = key ? pst_key_size(it->label->size) : it->label->size; /* of its own text */
+	reach(g, &c.box, lead != NULL, size, lead);
 	if (!box_ok(g->ob, it, &c.box, lead != NULL, size, &c.cost))
 		return POSTURE_OK;
 	if (lead) {
@@ -490,9 +537,12 @@ static void cap_candidates(pst_lab *l)
 	l->n = out;
 }
 
-static int make_candidates(obstacles *ob, pst_lab *l, size_t n_labels)
+/* Label @p l's candidates, and in *reach_box where they looked (grown by a
+ * point against rounding). */
+static int make_candidates(obstacles *ob, pst_lab *l, size_t n_labels, pst_box *reach_box)
 {
-	gen g = { ob, l, 0, 0, 0, n_labels > 2000 ? 1 : 3 };
+	gen g = { ob, l, 0, 0, 0, n_labels > 2000 ? 1 : 3,
+		  { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL } };
 	const pst_item *it = l->it;
 	int rc = POSTURE_OK;
 	if (it->symbol == PST_SYMBOL_NONE) {
@@ -519,6 +569,157 @@ static int make_candidates(obstacles *ob, pst_lab *l, size_t n_labels)
 	if (l->n > 1)
 		qsort(l->c, l->n, sizeof(pst_cand), by_cost);
 	cap_candidates(l);
+	*reach_box = grown(&g.reach, 1.0);
+	return rc;
+}
+
+/* --- candidates remembered (reuse.c) ---------------------------------------------- */
+
+typedef struct {
+	double box[4];
+	int owner; /* 0: furniture or dense symbols, 1: the label's own symbol, 2: another */
+	int dense;
+} near_box;
+
+typedef struct {
+	const obstacles *ob;
+	const pst_item *self;
+	const pst_box *reach;
+	near_box *near;
+	size_t n, cap;
+	bool failed;
+} near_query;
+
+static bool add_near(void *user, size_t id)
+{
+	near_query *q = user;
+	const fixed_box *f = &q->ob->boxes[id];
+	if (q->failed || !pst_box_overlaps(&f->box, q->reach))
+		return false;
+	if (pst_grow((void **)&q->near, &q->cap, q->n + 1, sizeof(near_box))) {
+		q->failed = true;
+		return true;
+	}
+	q->near[q->n++] = (near_box){ { f->box.x0, f->box.y0, f->box.x1, f->box.y1 },
+		                      !f->owner ? 0 : f->owner == q->self ? 1 : 2, f->dense };
+	return false;
+}
+
+static int near_cmp(const void *pa, const void *pb)
+{
+	const near_box *a = pa, *b = pb;
+	for (int i = 0; i < 4; i++)
+		if (a->box[i] != b->box[i])
+			return a->box[i] < b->box[i] ? -1 : 1;
+	if (a->owner != b->owner)
+		return a->owner - b->owner;
+	return a->dense - b->dense;
+}
+
+/*
+ * Into @p out, the symbol and furniture boxes that meet @p reach, as what
+ * candidate generation reads of them: the box, whether it is a symbol and
+ * whether the label's own, whether dense.  Sorted, so that the same boxes
+ * give the same bytes whatever their order of collection.
+ */
+static void fixed_near(obstacles *ob, const pst_item *self, const pst_box *reach, pst_buf *out)
+{
+	near_query q = { ob, self, reach, NULL, 0, 0, false };
+	pst_grid_query(&ob->fixed, reach, add_near, &q);
+	if (q.n > 1)
+		qsort(q.near, q.n, sizeof(near_box), near_cmp);
+	pst_buf_add(out, &q.n, sizeof(q.n));
+	for (size_t i = 0; i < q.n && !q.failed; i++) {
+		pst_buf_add(out, q.near[i].box, sizeof(q.near[i].box));
+		pst_buf_add(out, &q.near[i].owner, sizeof(q.near[i].owner));
+		pst_buf_add(out, &q.near[i].dense, sizeof(q.near[i].dense));
+	}
+	out->failed |= q.failed;
+	free(q.near);
+}
+
+static bool same_cand(const pst_cand *a, const pst_cand *b)
+{
+	return !memcmp(&a->box, &b->box, sizeof(a->box)) && a->x == b->x && a->y == b->y &&
+	       a->cost == b->cost && a->key == b->key && a->alt == b->alt &&
+	       a->leader == b->leader && !memcmp(a->lead, b->lead, sizeof(a->lead)) &&
+	       a->seq == b->seq;
+}
+
+/* Do label @p l's candidates equal those made afresh, with the symbol and
+ * furniture boxes of @p ob (@p reach NULL) or only those meeting @p reach? */
+static bool fresh_equal(obstacles *ob, const pst_lab *l, size_t n_labels, const pst_box *reach)
+{
+	pst_grid all = ob->fixed, near;
+	int rc = POSTURE_OK;
+	if (reach && (rc = pst_grid_init(&near, ob->s->width, ob->s->height, FIXED_CELL)) != POSTURE_OK)
+		return true; /* out of memory: nothing to tell */
+	for (size_t i = 0; reach && rc == POSTURE_OK && i < ob->n_boxes; i++)
+		if (pst_box_overlaps(&ob->boxes[i].box, reach))
+			rc = pst_grid_add(&near, &ob->boxes[i].box, i);
+	if (reach)
+		ob->fixed = near;
+	pst_lab fresh = *l;
+	pst_box unused;
+	fresh.c = NULL;
+	fresh.n = 0;
+	if (rc == POSTURE_OK)
+		rc = make_candidates(ob, &fresh, n_labels, &unused);
+	ob->fixed = all;
+	if (reach)
+		pst_grid_free(&near);
+	bool same = rc != POSTURE_OK || fresh.n == l->n;
+	for (size_t k = 0; same && rc == POSTURE_OK && k < l->n; k++)
+		same = same_cand(&fresh.c[k], &l->c[k]);
+	free(fresh.c);
+	return same;
+}
+
+/*
+ * With POSTURE_CHECK_REUSE set in the environment (tests/cli/live_reuse.sh),
+ * each label's candidates are made again with only the boxes within their
+ * reach, and remembered ones also with all boxes, and compared: a
+ * difference is a reach too small or a key missing a byte, and stops the
+ * program.
+ */
+static void check_reuse(obstacles *ob, const pst_lab *l, size_t n_labels, const pst_box *reach,
+                        bool remembered)
+{
+	const char *what = !fresh_equal(ob, l, n_labels, reach) ? "those made within their reach"
+	                   : remembered && !fresh_equal(ob, l, n_labels, NULL) ? "fresh ones"
+	                                                                      : NULL;
+	if (what) {
+		fprintf(stderr, "posture: label \"%s\": %s candidates differ from %s\n",
+		        l->it->label->text, remembered ? "remembered" : "new", what);
+		abort();
+	}
+}
+
+/* Label @p l's candidates: those an earlier build made when no box within
+ * their reach has changed since, else made now (and remembered). */
+static int candidates(obstacles *ob, pst_label_reuse *r, pst_lab *l, size_t n_labels)
+{
+	pst_box reach_box;
+	pst_buf near;
+	pst_buf_init(&near);
+	if (pst_label_reuse_reach(r, l, n_labels, &reach_box)) {
+		fixed_near(ob, l->it, &reach_box, &near);
+		if (pst_label_reuse_cands(r, l, n_labels, &near)) {
+			pst_buf_free(&near);
+			if (getenv("POSTURE_CHECK_REUSE"))
+				check_reuse(ob, l, n_labels, &reach_box, true);
+			return POSTURE_OK;
+		}
+	}
+	int rc = make_candidates(ob, l, n_labels, &reach_box);
+	if (rc == POSTURE_OK && r->lines) {
+		near.len = 0;
+		fixed_near(ob, l->it, &reach_box, &near);
+		pst_label_reuse_keep_cands(r, l, n_labels, &reach_box, &near);
+		if (getenv("POSTURE_CHECK_REUSE"))
+			check_reuse(ob, l, n_labels, &reach_box, false);
+	}
+	pst_buf_free(&near);
 	return rc;
 }
 
@@ -1004,10 +1205,8 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
 	else
 		memset(&ob, 0, sizeof(ob));
 	if (rc == POSTURE_OK && opts && opts->inputs)
-		pst_label_reuse_begin(&reuse, opts->inputs, s, ob.boxes ? &ob.boxes->box : NULL,
-		                      ob.boxes ? &ob.boxes->owner : NULL,
-		                      ob.boxes ? &ob.boxes->dense : NULL, sizeof(*ob.boxes), ob.n_boxes,
-		                      ob.hard, ob.n_hard, ob.soft, ob.n_soft, ob.leader_max);
+		pst_label_reuse_begin(&reuse, opts->inputs, s, ob.hard, ob.n_hard, ob.soft, ob.n_soft,
+		                      ob.leader_max);
 	if (rc == POSTURE_OK)
 		rc = collect_labels(s, opts, &labs, &n);
 	for (size_t i = 0, keyable = 0; rc == POSTURE_OK && i < n; i++) {
@@ -1017,9 +1216,8 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
 		pst_label_pin_def *pin = find_pin(opts, l->it->id);
 		if (rc == POSTURE_OK && pin)
 			rc = pin_label(&ob, l, pin);
-		else if (rc == POSTURE_OK && !pst_label_reuse_cands(&reuse, l, n) &&
-		         (rc = make_candidates(&ob, l, n)) == POSTURE_OK)
-			pst_label_reuse_keep_cands(&reuse, l, n);
+		else if (rc == POSTURE_OK)
+			rc = candidates(&ob, &reuse, l, n);
 	}
 	if (rc == POSTURE_OK && n && !(order = priority_order(labs, n)))
 		rc = POSTURE_ENOMEM;

@@ -3,9 +3,10 @@
  *
  * Keys are written field by field (never a struct's bytes, whose padding is
  * undefined), in a fixed order; a value is the bytes to put back.  Pointers
- * are never part of a key: an item is named by its ordinal in the scene (its
- * groups' items counted in drawing order), which is what the obstacles'
- * owners and the label's own item are compared by.
+ * are never part of a key: the label's item is named by its ordinal in the
+ * scene (its groups' items counted in drawing order), and a symbol box near
+ * it by whether it is that item's (label.c's fixed_near: all that candidate
+ * generation reads of a box's owner).
  *
  * What the candidates' key holds is more than candidate generation reads
  * today (the label's text and look, for instance): a key that holds too much
@@ -74,8 +75,6 @@ static long ordinal(const posture_scene *s, const pst_item *it)
 }
 
 void pst_label_reuse_begin(pst_label_reuse *r, posture_inputs *in, const posture_scene *s,
-                           const pst_box *box0, const pst_item *const *owner0,
-                           const bool *dense0, size_t stride, size_t n_boxes,
                            const pst_seg *hard, size_t n_hard, const pst_seg *soft,
                            size_t n_soft, double leader_max)
 {
@@ -88,38 +87,28 @@ void pst_label_reuse_begin(pst_label_reuse *r, posture_inputs *in, const posture
 	put_d(&k, s->height);
 	put_box(&k, &s->map_box);
 	put_d(&k, leader_max);
-	put_z(&k, n_boxes);
-	for (size_t i = 0; i < n_boxes; i++) {
-		const pst_box *b = (const pst_box *)((const char *)box0 + i * stride);
-		const pst_item *owner = *(const pst_item *const *)((const char *)owner0 + i * stride);
-		bool dense = *(const bool *)((const char *)dense0 + i * stride);
-		long o = ordinal(s, owner);
-		put_box(&k, b);
-		put(&k, &o, sizeof(o));
-		put(&k, &dense, sizeof(dense));
-	}
 	put_segs(&k, hard, n_hard);
 	put_segs(&k, soft, n_soft);
 	size_t len = 0;
 	const unsigned long *found =
-		k.failed ? NULL : pst_inputs_memo_get(in, "label-obstacles", k.data, k.len, &len);
+		k.failed ? NULL : pst_inputs_memo_get(in, "label-lines", k.data, k.len, &len);
 	if (found && len == sizeof(*found)) {
-		r->obstacles = *found;
+		r->lines = *found;
 	} else if (!k.failed) {
-		r->obstacles = pst_inputs_serial(in);
-		pst_inputs_memo_put(in, "label-obstacles", k.data, k.len, &r->obstacles,
-		                    sizeof(r->obstacles));
+		r->lines = pst_inputs_serial(in);
+		pst_inputs_memo_put(in, "label-lines", k.data, k.len, &r->lines, sizeof(r->lines));
 	}
 	pst_buf_free(&k);
 }
 
-/* What candidate generation for @p l may read, with the obstacles' serial. */
+/* What candidate generation for @p l may read but the boxes near it, with the
+ * lines' serial. */
 static void cands_key(pst_buf *k, const pst_label_reuse *r, const pst_lab *l, size_t n_labels)
 {
 	const pst_item *it = l->it;
 	const pst_label *lb = it->label;
 	long o = ordinal(r->s, it);
-	put(k, &r->obstacles, sizeof(r->obstacles));
+	put(k, &r->lines, sizeof(r->lines));
 	put_z(k, n_labels);
 	put(k, &o, sizeof(o));
 	put_d(k, it->ax);
@@ -144,14 +133,31 @@ static void cands_key(pst_buf *k, const pst_label_reuse *r, const pst_lab *l, si
 	}
 }
 
-bool pst_label_reuse_cands(pst_label_reuse *r, pst_lab *l, size_t n_labels)
+bool pst_label_reuse_reach(pst_label_reuse *r, const pst_lab *l, size_t n_labels, pst_box *reach)
 {
-	r->missed = true;
-	if (!r->obstacles)
+	if (!r->lines)
 		return false;
 	pst_buf k;
 	pst_buf_init(&k);
 	cands_key(&k, r, l, n_labels);
+	size_t len = 0;
+	const double *found =
+		k.failed ? NULL : pst_inputs_memo_get(r->in, "label-reach", k.data, k.len, &len);
+	pst_buf_free(&k);
+	if (!found || len != 4 * sizeof(double))
+		return false;
+	*reach = (pst_box){ found[0], found[1], found[2], found[3] };
+	return true;
+}
+
+bool pst_label_reuse_cands(pst_label_reuse *r, pst_lab *l, size_t n_labels, const pst_buf *near)
+{
+	if (!r->lines || near->failed)
+		return false;
+	pst_buf k;
+	pst_buf_init(&k);
+	cands_key(&k, r, l, n_labels);
+	put(&k, near->data, near->len);
 	size_t len = 0;
 	const char *found =
 		k.failed ? NULL : pst_inputs_memo_get(r->in, "label-candidates", k.data, k.len, &len);
@@ -169,18 +175,25 @@ bool pst_label_reuse_cands(pst_label_reuse *r, pst_lab *l, size_t n_labels)
 	free(l->c);
 	l->c = c;
 	l->n = n;
-	r->missed = false;
 	return true;
 }
 
-void pst_label_reuse_keep_cands(pst_label_reuse *r, const pst_lab *l, size_t n_labels)
+void pst_label_reuse_keep_cands(pst_label_reuse *r, const pst_lab *l, size_t n_labels,
+                                const pst_box *reach, const pst_buf *near)
 {
-	if (!r->obstacles || !r->missed)
+	if (!r->lines || near->failed)
 		return;
 	pst_buf k, v;
 	pst_buf_init(&k);
 	pst_buf_init(&v);
 	cands_key(&k, r, l, n_labels);
+	put_box(&v, reach);
+	size_t len = 0;
+	if (!k.failed && !v.failed &&
+	    !pst_inputs_memo_get(r->in, "label-reach", k.data, k.len, &len))
+		pst_inputs_memo_put(r->in, "label-reach", k.data, k.len, v.data, v.len);
+	put(&k, near->data, near->len);
+	v.len = 0;
 	put_z(&v, l->n);
 	put(&v, l->c, l->n * sizeof(pst_cand));
 	if (!k.failed && !v.failed)
