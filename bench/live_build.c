@@ -8,9 +8,14 @@
  * it, and the map is loaded, built and written as the live HTML page.  For
  * each rebuild: wall time, CPU time of the process, and the CPU time label
  * placement took.  Usage: bench-live-build MAP.ini LAYER [N]
+ * With BENCH_LIVE_MOVE=1, each write is an edit of LAYER as bench/live makes
+ * one with it (tests/tools/edit-layer.py, from the current directory or
+ * POSTURE_SOURCE_DIR): its item renamed and moved round Dushanbe, 0.2° a step
+ * (LAYER is changed: give it a copy of the map).
  */
 #define _GNU_SOURCE /* realpath() */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +72,20 @@ static int rewrite(const char *path)
 		rc = -1;
 	free(data);
 	return rc;
+}
+
+/* Edit @p path as bench/live.js does with BENCH_LIVE_MOVE=1 (edit @p k). */
+static int move(const char *path, int k)
+{
+	const char *src = getenv("POSTURE_SOURCE_DIR");
+	double a = (k % 12) * 3.14159265358979 / 6;
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd),
+	         "python3 '%s/tests/tools/edit-layer.py' stage 'name=Edit %d@%.3f,%.3f' '%s' && "
+	         "mv '%s.new' '%s'",
+	         src && *src ? src : ".", k, 69.0 + 0.2 * cos(a), 38.6 + 0.2 * sin(a), path, path,
+	         path);
+	return system(cmd) == 0 ? 0 : -1;
 }
 
 /* The paths the build recorded for LAYER (as live.c forgets them when it changes). */
@@ -146,7 +165,8 @@ int main(int argc, char **argv)
 	if (!wall || !cpu || !labels)
 		return 1;
 	for (int i = 0; i < n; i++) {
-		if (rewrite(argv[2]) != 0) {
+		const char *mv = getenv("BENCH_LIVE_MOVE");
+		if ((mv && !strcmp(mv, "1") ? move(argv[2], i + 1) : rewrite(argv[2])) != 0) {
 			fprintf(stderr, "%s: cannot write it again\n", argv[2]);
 			return 1;
 		}
