@@ -43,6 +43,7 @@
 #define MAX_KEY_CANDS 48      /* …and keys */
 #define ALT_COST 1.0          /* the name broken over one more line */
 #define KEY_LEADER_GROWTH 1.4 /* a key's next leader length, as a multiple of the last */
+#define LEADER_HALF 1.0       /* pt: half the width a leader keeps clear of symbols */
 
 /* --- obstacles --------------------------------------------------------------- */
 
@@ -338,7 +339,7 @@ static bool box_ok(obstacles *ob, const pst_item *it, const pst_box *box, bool l
  * costs. */
 static bool leader_ok(obstacles *ob, const pst_item *it, const double *lead, double *cost)
 {
-	pst_seg sg = { lead[0], lead[1], lead[2], lead[3], 1.0 };
+	pst_seg sg = { lead[0], lead[1], lead[2], lead[3], LEADER_HALF };
 	probe p = { .ob = ob, .lead = &sg, .self = it };
 	pst_box b = lead_box(&sg);
 	if (pst_grid_query(&ob->fixed, &b, lead_hits_fixed, &p))
@@ -384,7 +385,7 @@ static void reach(gen *g, const pst_box *box, bool leader, double size, const do
 	extend(&g->reach, box);
 	extend(&g->reach, &around);
 	if (lead) {
-		pst_seg sg = { lead[0], lead[1], lead[2], lead[3], 1.0 };
+		pst_seg sg = { lead[0], lead[1], lead[2], lead[3], LEADER_HALF };
 		pst_box b = lead_box(&sg);
 		extend(&g->reach, &b);
 	}

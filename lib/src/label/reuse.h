@@ -60,7 +60,8 @@ bool pst_label_reuse_reach(pst_label_reuse *r, const pst_lab *l, size_t n_labels
  */
 bool pst_label_reuse_cands(pst_label_reuse *r, pst_lab *l, size_t n_labels, const pst_buf *near);
 
-/** Remember label @p l's candidates, just generated, their reach and the boxes @p near within it. */
+/** Remember label @p l's candidates, just generated, their reach and the boxes
+ * @p near within it. */
 void pst_label_reuse_keep_cands(pst_label_reuse *r, const pst_lab *l, size_t n_labels,
                                 const pst_box *reach, const pst_buf *near);
 
