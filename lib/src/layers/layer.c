@@ -138,6 +138,51 @@ int pst_json_read_text(char **out_text, size_t *out_len, posture_ctx *ctx, const
 	return POSTURE_OK;
 }
 
+/*
+ * jansson reports a missing comma where it noticed it: at the next member
+ * ("'}' expected near '\"kind\"'", the line after the mistake).  When the
+ * token it stopped at follows a complete value on an earlier line, the
+ * comma belongs after that value: *line and *column are moved there (just
+ * after it) and true is returned.
+ */
+static bool missing_comma(const char *text, size_t len, const json_error_t *err, int *line,
+                          int *column)
+{
+	if (!strstr(err->text, "' expected near '") || err->position <= 0 ||
+	    (size_t)err->position > len || (err->text[1] != '}' && err->text[1] != ']'))
+		return false;
+	size_t p = (size_t)err->position; /* just after the token it stopped at */
+	if (p > 0 && text[p - 1] == '"') { /* a string: back to its opening quote */
+		p--;
+		while (p > 0 && !(text[p - 1] == '"' && (p < 2 || text[p - 2] != '\\')))
+			p--;
+		if (p == 0)
+			return false;
+		p--;
+	} else {
+		while (p > 0 && (isalnum((unsigned char)text[p - 1]) || strchr("+-.", text[p - 1])))
+			p--;
+	}
+	size_t end = p;
+	bool newline = false;
+	while (end > 0 && strchr(" \t\r\n", text[end - 1]))
+		newline |= text[--end] == '\n';
+	char c = end > 0 ? text[end - 1] : '\0';
+	if (!newline || !(c == '"' || c == ']' || c == '}' || isalnum((unsigned char)c)))
+		return false;
+	*line = 1;
+	size_t start = 0;
+	for (size_t i = 0; i < end; i++)
+		if (text[i] == '\n') {
+			(*line)++;
+			start = i + 1;
+		}
+	*column = 1; /* characters, as jansson counts them, up to just after the value */
+	for (size_t i = start; i < end; i++)
+		*column += ((unsigned char)text[i] & 0xC0) != 0x80;
+	return true;
+}
+
 int pst_json_parse_text(void **out_json, posture_ctx *ctx, const char *path, const char *text,
                         size_t len)
 {
@@ -146,6 +191,10 @@ int pst_json_parse_text(void **out_json, posture_ctx *ctx, const char *path, con
 	if (*out_json)
 		return POSTURE_OK;
 	int line = err.line > 0 ? err.line : 1, column = err.column > 0 ? err.column : 1;
+	if (missing_comma(text, len, &err, &line, &column))
+		return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, path, line, column,
+		                "invalid JSON: ',' missing after this value (the next line goes on "
+		                "with %s)", strstr(err.text, "near '") + 5);
 	return pst_diag(ctx, POSTURE_ERROR, POSTURE_EDATA, path, line, column, "invalid JSON: %s",
 	                err.text);
 }
