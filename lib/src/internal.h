@@ -217,6 +217,11 @@ char *pst_link_url(const char *url, const char *doi);
 
 /* --- string pool (core/pool.c) -------------------------------------------- */
 
+/* A hash of @p n bytes, eight at a time, from @p h (PST_HASH_SEED to start):
+ * for tables that compare the bytes too. */
+#define PST_HASH_SEED 1469598103934665603u
+uint64_t pst_hash_bytes(const void *data, size_t n, uint64_t h);
+
 /*
  * Many small allocations of one owner (a big layer's strings), freed
  * together by pst_pool_free().  pst_pool_intern() returns the pool's one

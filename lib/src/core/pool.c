@@ -90,10 +90,9 @@ char *pst_pool_strn(pst_pool *p, const char *s, size_t n)
 	return out;
 }
 
-/* A hash of the bytes, eight at a time (citations' quotes are long and many). */
-static uint64_t hash_bytes(const char *s, size_t n)
+uint64_t pst_hash_bytes(const void *data, size_t n, uint64_t h)
 {
-	uint64_t h = 1469598103934665603u ^ n;
+	const unsigned char *s = data;
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
@@ -102,7 +101,7 @@ static uint64_t hash_bytes(const char *s, size_t n)
 		h ^= h >> 32;
 	}
 	for (; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+		h = (h ^ s[i]) * 1099511628211u;
 	return h ^ h >> 29;
 }
 
@@ -130,7 +129,7 @@ const char *pst_pool_intern(pst_pool *p, const char *s, size_t n)
 {
 	if (2 * (p->set_n + 1) > p->set_cap && set_grow(p) != POSTURE_OK)
 		return NULL;
-	uint64_t h = hash_bytes(s, n);
+	uint64_t h = pst_hash_bytes(s, n, PST_HASH_SEED ^ n);
 	size_t k = h & (p->set_cap - 1);
 	for (; p->set[k].s; k = (k + 1) & (p->set_cap - 1))
 		if (p->set[k].hash == h && p->set[k].len == n && !memcmp(p->set[k].s, s, n))

@@ -107,20 +107,7 @@ static void memo_clear(posture_inputs *in)
 /* A hash of @p kind and @p key, eight bytes at a time (keys run to a megabyte). */
 static uint64_t memo_hash(const char *kind, const void *key, size_t len)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (const unsigned char *p = (const unsigned char *)kind; *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
-	const unsigned char *k = key;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, k + i, 8);
-		h = (h ^ w) * 1099511628211ull;
-		h ^= h >> 29;
-	}
-	for (; i < len; i++)
-		h = (h ^ k[i]) * 1099511628211ull;
-	return h ^ len;
+	return pst_hash_bytes(key, len, pst_hash_bytes(kind, strlen(kind), PST_HASH_SEED)) ^ len;
 }
 
 const void *pst_inputs_memo_get(const posture_inputs *in, const char *kind, const void *key,
