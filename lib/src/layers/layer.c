@@ -357,7 +357,7 @@ static int add_line(pst_feature *feat, feat_ctx *f, json_t *coords, const char *
 		pst_check_error(f->c, ptr, false, "a line needs at least two positions");
 		return POSTURE_OK;
 	}
-	size_t n = json_array_size(coords), start = feat->line_end ? feat->line_end[feat->n_lines - 1] : 0;
+	size_t n = json_array_size(coords), start = feat->n_lines ? feat->line_end[feat->n_lines - 1] : 0;
 	double *xy = realloc(feat->line_xy, (start + n) * 2 * sizeof(double));
 	size_t *ends = xy ? realloc(feat->line_end, (feat->n_lines + 1) * sizeof(size_t)) : NULL;
 	if (xy)
