@@ -42,9 +42,11 @@ done
 
 python3 "$SRC/tests/cli/serve_bounds.py" "$url" || fail "serve_bounds.py"
 
-# A second server on the same port: an I/O error naming the address.
+# A second server on the same port: an I/O error naming the address, said
+# before any render (not after the map is drawn).
 run 3 "$POSTURE" serve "$SRC/maps/central-asia.ini" --port "$port"
 expect_err "cannot listen on 127.0.0.1:$port"
+! grep -q 'drawn' "$TMP/out" "$TMP/err" || fail "serve drew the map before saying the port is in use"
 
 stop_cleanly $pid serve
 

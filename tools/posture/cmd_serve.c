@@ -532,25 +532,44 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 
 /* --- the server ---------------------------------------------------------------- */
 
-static struct MHD_Daemon *start_daemon(server *srv, long port, unsigned *bound)
+/*
+ * The listening socket, bound to 127.0.0.1 before the first render so that a
+ * port in use is said at once rather than after the map is drawn; clients
+ * that connect meanwhile wait in its backlog.  -1 with errno set on failure.
+ */
+static int listen_on(long port, unsigned *bound)
 {
 	struct sockaddr_in addr;
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* never any other address */
-	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL,
-		NULL, answer, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)32, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)20,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_END);
-	if (!d)
-		return NULL;
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	*bound = info ? info->port : (unsigned)port;
-	snprintf(srv->host[0], sizeof(srv->host[0]), "127.0.0.1:%u", *bound);
-	snprintf(srv->host[1], sizeof(srv->host[1]), "localhost:%u", *bound);
-	return d;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int on = 1;
+	socklen_t len = sizeof(addr);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(fd, 32) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return -1;
+	}
+	*bound = ntohs(addr.sin_port);
+	return fd;
+}
+
+/* The server on listening socket @p fd (which it closes when it stops), or NULL. */
+static struct MHD_Daemon *start_daemon(server *srv, int fd, unsigned bound)
+{
+	snprintf(srv->host[0], sizeof(srv->host[0]), "127.0.0.1:%u", bound);
+	snprintf(srv->host[1], sizeof(srv->host[1]), "localhost:%u", bound);
+	return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
+	                        NULL, NULL, answer, srv, MHD_OPTION_LISTEN_SOCKET, fd,
+	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)32,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)20,
+	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_END);
 }
 
 static int serve_loop(renderer *r, int wake_r)
@@ -574,12 +593,19 @@ static int serve(const serve_args *a, server *srv, int wake_r)
 	renderer r = { .srv = srv, .map_path = a->map };
 	int status = cli_live_create(&r.lw, "serve", 1, a->allow, a->n_allow);
 	struct MHD_Daemon *d = NULL;
+	unsigned port = 0;
+	int fd = status == EXIT_OK ? listen_on(a->port, &port) : -1;
+	if (status == EXIT_OK && fd < 0) {
+		fprintf(stderr, "posture serve: cannot listen on 127.0.0.1:%ld: %s\n", a->port,
+		        strerror(errno));
+		status = EXIT_IO;
+	}
 	if (status == EXIT_OK)
 		draw(&r);
-	unsigned port = 0;
-	if (status == EXIT_OK && !(d = start_daemon(srv, a->port, &port))) {
-		fprintf(stderr, "posture serve: cannot listen on 127.0.0.1:%ld: %s\n", a->port,
-		        errno ? strerror(errno) : "libmicrohttpd refused");
+	if (status == EXIT_OK && !(d = start_daemon(srv, fd, port))) {
+		fprintf(stderr, "posture serve: cannot serve on 127.0.0.1:%u: libmicrohttpd refused\n",
+		        port);
+		close(fd);
 		status = EXIT_IO;
 	}
 	if (status == EXIT_OK) {
