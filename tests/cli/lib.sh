@@ -5,6 +5,14 @@ TMP=$POSTURE_TEST_TMP
 rm -rf "$TMP"
 mkdir -p "$TMP"
 
+# make_project DIR: a copy of the repository's maps and layers in DIR (made),
+# the default map's shapes pointed at the repository's, as a user's project.
+make_project() {
+	mkdir -p "$1"
+	cp -r "$SRC/maps" "$SRC/layers" "$1/"
+	sed -i "s|^shapes *=.*|shapes = $SRC/shapes|" "$1/maps/central-asia.ini"
+}
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1

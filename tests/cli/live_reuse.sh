@@ -16,9 +16,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
-mkdir proj
-cp -r "$SRC/maps" "$SRC/layers" proj/
-sed -i "s|^shapes *=.*|shapes = $SRC/shapes|" proj/maps/central-asia.ini
+make_project proj
 cd proj
 
 # Remembered label candidates are also made again and compared (label.c).

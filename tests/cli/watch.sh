@@ -7,9 +7,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
-mkdir proj
-cp -r "$SRC/maps" "$SRC/layers" proj/
-sed -i "s|^shapes *=.*|shapes = $SRC/shapes|" proj/maps/central-asia.ini
+make_project proj
 cd proj
 
 "$POSTURE" watch maps/central-asia.ini -d out > "$TMP/log" 2> "$TMP/errlog" &

@@ -8,9 +8,8 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
-mkdir proj elsewhere
-cp -r "$SRC/maps" "$SRC/layers" proj/
-sed -i "s|^shapes *=.*|shapes = $SRC/shapes|" proj/maps/central-asia.ini
+mkdir elsewhere
+make_project proj
 mv proj/layers/places.geojson elsewhere/places.geojson
 ln -s "$TMP/elsewhere/places.geojson" proj/layers/places.geojson
 cd proj
