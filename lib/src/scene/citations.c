@@ -134,7 +134,7 @@ static int set_locators(posture_scene *s)
 		const pst_dense *d = s->groups[g].dense;
 		for (size_t i = 0; i < s->groups[g].n_items + (d ? d->n : 0); i++) {
 			const pst_item *it = i < s->groups[g].n_items ? &s->groups[g].items[i] : NULL;
-			const pst_cites *dc = it ? NULL : d->pts[i - s->groups[g].n_items].cites;
+			const pst_cites *dc = it ? NULL : d->cites[d->pts[i - s->groups[g].n_items].cites];
 			size_t n_cites = it ? it->n_cites : dc->n;
 			for (size_t c = 0; c < n_cites; c++) {
 				int k = (it ? it->cite_number : dc->number)[c] - 1;
@@ -264,7 +264,7 @@ int pst_number_citations(builder *b)
 			if (grp->items[i].n_cites)
 				present[prio_key(grp->items[i].priority)] = true;
 		for (size_t i = 0; grp->dense && i < grp->dense->n; i++)
-			if (grp->dense->pts[i].cites->n)
+			if (grp->dense->cites[grp->dense->pts[i].cites]->n)
 				present[prio_key(grp->dense->looks[grp->dense->pts[i].look].priority)] = true;
 	}
 	size_t last = 0;
@@ -284,7 +284,7 @@ int pst_number_citations(builder *b)
 			}
 			const pst_dense *d = grp->dense; /* no labels: no markers */
 			for (size_t i = 0; d && i < d->n && rc == POSTURE_OK; i++) {
-				const pst_cites *c = d->pts[i].cites;
+				const pst_cites *c = d->cites[d->pts[i].cites];
 				if (c->n && prio_key(d->looks[d->pts[i].look].priority) == k)
 					rc = number_cites(b, c->source, c->number, c->n, &last, &seen);
 			}

@@ -84,6 +84,9 @@ typedef pst_cites cite_arrays; /* the items' arrays (n + 1 entries, NULL last) *
 struct pst_item_memo {
 	memo_slot *strings, *cites; /* open addressing, at most half full */
 	size_t cap_strings, n_strings, cap_cites, n_cites;
+	uint32_t *attrs;            /* a compact layer's attrs by date and precision: index + 1 */
+	size_t cap_attrs;           /* (0: empty slot); at most half full */
+	const pst_dense *attrs_of;  /* the layer they index */
 };
 
 static uint64_t mix(uint64_t h, uintptr_t v)
@@ -158,6 +161,7 @@ static void memo_free(pst_item_memo *m)
 {
 	if (!m)
 		return;
+	free(m->attrs);
 	free(m->strings);
 	free(m->cites);
 	free(m);
@@ -223,6 +227,7 @@ static int new_cite_arrays(cite_arrays *a, const pst_feature *f, pst_pool *pool,
 	a->quote = zeroed_in(pool, n + 1, sizeof(char *));
 	a->number = zeroed_in(pool, n + 1, sizeof(int));
 	a->n = n;
+	a->owner = NULL;
 	if (!a->source || !a->locator || !a->quote || !a->number)
 		return POSTURE_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -580,6 +585,68 @@ static long dense_look(pst_dense *d, pst_item *proto)
 	return (long)d->n_looks++;
 }
 
+static size_t attrs_hash(const char *date, const char *precision, size_t cap)
+{
+	return (size_t)mix(mix(0, (uintptr_t)date), (uintptr_t)precision) & (cap - 1);
+}
+
+/* The index of the pair (@p date, @p precision) (the scene's interned copies) in @p d's
+ * attrs, added when new; -1 when out of memory. */
+static long dense_attrs(pst_dense *d, pst_item_memo *m, char *date, char *precision)
+{
+	if (m && m->attrs_of != d) { /* a new layer */
+		free(m->attrs);
+		m->attrs = NULL;
+		m->cap_attrs = 0;
+		m->attrs_of = d;
+	}
+	if (m && 2 * (d->n_attrs + 1) > m->cap_attrs) {
+		size_t cap = m->cap_attrs ? 2 * m->cap_attrs : 64;
+		uint32_t *grown = calloc(cap, sizeof(*grown));
+		if (!grown)
+			return -1;
+		for (size_t k = 0; k < d->n_attrs; k++) {
+			size_t h = attrs_hash(d->attrs[k].date, d->attrs[k].precision, cap);
+			while (grown[h])
+				h = (h + 1) & (cap - 1);
+			grown[h] = (uint32_t)k + 1;
+		}
+		free(m->attrs);
+		m->attrs = grown;
+		m->cap_attrs = cap;
+	}
+	size_t h = m ? attrs_hash(date, precision, m->cap_attrs) : 0;
+	for (size_t k = 0; !m && k < d->n_attrs; k++) /* no memo: searched */
+		if (d->attrs[k].date == date && d->attrs[k].precision == precision)
+			return (long)k;
+	for (; m && m->attrs[h]; h = (h + 1) & (m->cap_attrs - 1)) {
+		const pst_dense_attrs *a = &d->attrs[m->attrs[h] - 1];
+		if (a->date == date && a->precision == precision)
+			return (long)m->attrs[h] - 1;
+	}
+	if (d->n_attrs >= UINT32_MAX - 1 ||
+	    pst_grow((void **)&d->attrs, &d->cap_attrs, d->n_attrs + 1, sizeof(*d->attrs)))
+		return -1;
+	d->attrs[d->n_attrs] = (pst_dense_attrs){ date, precision };
+	if (m)
+		m->attrs[h] = (uint32_t)d->n_attrs + 1;
+	return (long)d->n_attrs++;
+}
+
+/* The index of citation arrays @p c in @p d's, added when new; -1 when out of memory. */
+static long dense_cites(pst_dense *d, pst_cites *c)
+{
+	if (c->owner == d)
+		return c->index;
+	if (d->n_cites >= UINT32_MAX - 1 ||
+	    pst_grow((void **)&d->cites, &d->cap_cites, d->n_cites + 1, sizeof(*d->cites)))
+		return -1;
+	d->cites[d->n_cites] = c;
+	c->owner = d;
+	c->index = (uint32_t)d->n_cites;
+	return (long)d->n_cites++;
+}
+
 /*
  * A point of a layer too dense to label, in its compact form (scene.h): what
  * add_uncertainty() and add_point_item() would make of it, a record and looks.
@@ -597,15 +664,22 @@ static int add_dense_point(builder *b, pst_group *g, const pst_feature *f, pst_l
 	memset(p, 0, sizeof(*p));
 	p->ax = x;
 	p->ay = y;
-	size_t ni = strlen(f->id);
-	if ((p->id = pst_pool_chars(s->pool, ni + 1)))
+	size_t ni = strlen(f->id), nn = strlen(f->name);
+	if ((p->id = pst_pool_chars(s->pool, ni + nn + 2))) { /* the id, then the name */
 		memcpy(p->id, f->id, ni + 1);
-	p->name = copy_in(s->pool, f->name, false);
-	p->cites = pooled_cites(f, s->pool, b->memo);
-	if (!p->id || !p->name || !p->cites ||
-	    (f->date && !(p->date = shared_in(b->memo, s->pool, f->date))) ||
-	    (f->precision && !(p->precision = shared_in(b->memo, s->pool, f->precision))))
+		memcpy(p->id + ni + 1, f->name, nn + 1);
+	}
+	pst_cites *c = pooled_cites(f, s->pool, b->memo);
+	char *date = f->date ? shared_in(b->memo, s->pool, f->date) : NULL;
+	char *precision = f->precision ? shared_in(b->memo, s->pool, f->precision) : NULL;
+	long ci = c ? dense_cites(d, c) : -1;
+	long ai = (!f->date || date) && (!f->precision || precision)
+	          ? dense_attrs(d, b->memo, date, precision)
+	          : -1;
+	if (!p->id || ci < 0 || ai < 0)
 		return POSTURE_ENOMEM;
+	p->cites = (uint32_t)ci;
+	p->attrs = (uint32_t)ai;
 	if (type != PST_LAYER_PLACES && imprecise(f)) { /* as add_uncertainty() */
 		const pst_kind_style *ks = pst_theme_kind(b->theme, f->kind);
 		pst_item disc = { .pooled = true, .closed = true, .style.fill = ks->fill };
@@ -900,6 +974,8 @@ static int add_layer_group(builder *b, const pst_layer *layer)
 	if (g && g->dense && !g->dense->n) { /* nothing of it on the map */
 		free(g->dense->pts);
 		free(g->dense->looks);
+		free(g->dense->cites);
+		free(g->dense->attrs);
 		free(g->dense);
 		g->dense = NULL;
 	}

@@ -287,15 +287,16 @@ void pst_dense_point_item(const pst_dense *d, size_t k, pst_item *out)
 	out->ax = p->ax;
 	out->ay = p->ay;
 	out->symbol_box = pst_dense_symbol_box(d, k);
+	const pst_cites *c = d->cites[p->cites];
 	out->id = p->id;
-	out->name = p->name;
-	out->date = p->date;
-	out->precision = p->precision;
-	out->cite_source = p->cites->source;
-	out->cite_locator = p->cites->locator;
-	out->cite_quote = p->cites->quote;
-	out->cite_number = p->cites->number;
-	out->n_cites = p->cites->n;
+	out->name = pst_dense_name(p);
+	out->date = d->attrs[p->attrs].date;
+	out->precision = d->attrs[p->attrs].precision;
+	out->cite_source = c->source;
+	out->cite_locator = c->locator;
+	out->cite_quote = c->quote;
+	out->cite_number = c->number;
+	out->n_cites = c->n;
 }
 
 void pst_dense_scratch_free(pst_dense_scratch *sc)
@@ -313,9 +314,9 @@ int pst_dense_disc_item(const pst_dense *d, size_t k, pst_item *out, pst_dense_s
 	*out = d->looks[p->disc - 1];
 	out->ax = p->ax;
 	out->ay = p->ay;
-	out->name = p->name;
-	out->date = p->date;
-	out->precision = p->precision;
+	out->name = pst_dense_name(p);
+	out->date = d->attrs[p->attrs].date;
+	out->precision = d->attrs[p->attrs].precision;
 	size_t n = strlen(p->id) + sizeof("area-");
 	if (n > sc->id_cap) {
 		char *id = realloc(sc->id, n);
@@ -380,6 +381,8 @@ static void free_dense(pst_dense *d)
 		free(d->looks[i].variant);
 	free(d->looks);
 	free(d->pts);
+	free(d->cites);
+	free(d->attrs);
 	free(d);
 }
 

@@ -14,6 +14,7 @@
 #define POSTURE_SCENE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "geom/geom.h"
 #include "internal.h"
@@ -126,16 +127,24 @@ typedef struct {
 	char **source, **locator, **quote; /* as pst_item's cite_* (n + 1 entries, NULL last) */
 	int *number;
 	size_t n;
+	const void *owner;      /* while a compact layer is made: the one that listed it… */
+	uint32_t index;         /* …at this index of its `cites` */
 } pst_cites;
 
+/* A record: 40 bytes (a million of them are the render's largest cost but the data's). */
 typedef struct {
 	double ax, ay;          /* the anchor, page units (a disc's centre too) */
-	char *id, *name;        /* in the scene's pool (the disc's id is "area-" and this) */
-	char *date, *precision; /* or NULL */
-	pst_cites *cites;       /* shared by points citing the same strings (items.c) */
-	uint32_t look;          /* its point's look: dense->looks[look] */
+	char *id;               /* in the scene's pool, the name after its NUL (pst_dense_name());
+	                           the disc's id is "area-" and this */
+	uint32_t cites;         /* its citations: cites[cites] (shared by points citing the same) */
+	uint32_t attrs;         /* its date and precision: attrs[attrs] */
+	uint32_t look;          /* its point's look: looks[look] */
 	uint32_t disc;          /* 0: no disc; else 1 + its disc's look */
 } pst_dense_point;
+
+typedef struct {
+	char *date, *precision; /* in the scene's pool, or NULL */
+} pst_dense_attrs;
 
 typedef struct {
 	pst_item *looks;        /* prototypes: every field an item of the look shares */
@@ -143,8 +152,18 @@ typedef struct {
 	pst_dense_point *pts;
 	size_t n, cap;
 	size_t n_discs;         /* records with a disc */
+	pst_cites **cites;      /* the distinct citation arrays (in the scene's pool) */
+	size_t n_cites, cap_cites;
+	pst_dense_attrs *attrs; /* the distinct dates and precisions */
+	size_t n_attrs, cap_attrs;
 	pst_box frame;          /* the scene's map_box: a disc is clipped to it */
 } pst_dense;
+
+/* The name of record @p p (after its id). */
+static inline char *pst_dense_name(const pst_dense_point *p)
+{
+	return p->id + strlen(p->id) + 1;
+}
 
 /*
  * A group is a layer of the map ("countries", "bases") or, when `furniture`
