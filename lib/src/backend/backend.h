@@ -37,6 +37,11 @@ void pst_cairo_fill_stroke_symbol(cairo_t *cr, const pst_item *look);
 /* A group of more than PST_SYMBOL_BATCH_MIN symbols, and its painting per look. */
 bool pst_cairo_dense(const pst_group *g);
 int pst_cairo_paint_dense(cairo_t *cr, const pst_group *g, const posture_scene *s, double tol);
+/* Whether compact group @p g (scene.h) can be painted from its records on @p cr's surface
+ * (an image, and as pst_cairo_dense() would paint its items)… */
+bool pst_cairo_compact(cairo_t *cr, const pst_group *g);
+/* …and so painted. */
+int pst_cairo_paint_compact(cairo_t *cr, const pst_group *g, const posture_scene *s);
 
 int pst_write_png(posture_ctx *ctx, const posture_scene *s, FILE *fp, const char *path,
                   double scale);

@@ -43,6 +43,9 @@ bool pst_cairo_dense(const pst_group *g)
 	size_t n = 0;
 	for (size_t i = 0; i < g->n_items && n <= PST_SYMBOL_BATCH_MIN; i++)
 		n += is_symbol(&g->items[i]);
+	const pst_dense *d = g->dense;
+	for (size_t i = 0; d && i < d->n && n <= PST_SYMBOL_BATCH_MIN; i++)
+		n += is_symbol(&d->looks[d->pts[i].look]);
 	return n > PST_SYMBOL_BATCH_MIN;
 }
 
@@ -124,16 +127,71 @@ static cairo_surface_t *make_stamp(const pst_item *it, double k, double *half)
  */
 typedef struct {
 	size_t n_looks;
-	size_t *first;  /* per look: its first item */
+	const pst_item **look; /* per look: its first item (or a compact layer's look) */
 	size_t *start;  /* n_looks + 1 offsets into item */
-	size_t *item;   /* item indices, look by look */
+	size_t *item;   /* item indices (records of a compact layer), look by look */
+	double *xy;     /* their anchors, look by look */
 } looks;
 
 static void looks_free(looks *l)
 {
-	free(l->first);
+	free(l->look);
 	free(l->start);
 	free(l->item);
+	free(l->xy);
+}
+
+/* Sort the members (@p look_of[i] their look, SIZE_MAX for others) of @p n by look, with
+ * their anchors from @p at. */
+static int looks_fill(looks *l, const size_t *look_of, size_t n, size_t members,
+                      void (*at)(const void *, size_t, double *), const void *user)
+{
+	l->start = calloc(l->n_looks + 2, sizeof(size_t));
+	l->item = malloc((members + 1) * sizeof(size_t));
+	l->xy = malloc((members + 1) * 2 * sizeof(double));
+	if (!l->start || !l->item || !l->xy)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (look_of[i] != SIZE_MAX)
+			l->start[look_of[i] + 2]++;
+	for (size_t k = 2; k <= l->n_looks + 1; k++)
+		l->start[k] += l->start[k - 1];
+	for (size_t i = 0; i < n; i++)
+		if (look_of[i] != SIZE_MAX) {
+			size_t m = l->start[look_of[i] + 1]++;
+			l->item[m] = i;
+			at(user, i, &l->xy[2 * m]);
+		}
+	return POSTURE_OK;
+}
+
+static void item_at(const void *user, size_t i, double *xy)
+{
+	const pst_group *g = user;
+	xy[0] = g->items[i].ax;
+	xy[1] = g->items[i].ay;
+}
+
+static void record_at(const void *user, size_t i, double *xy)
+{
+	const pst_dense *d = user;
+	xy[0] = d->pts[i].ax;
+	xy[1] = d->pts[i].ay;
+}
+
+/* The look of @p it among @p l's (added when new), by @p same; SIZE_MAX when out of memory. */
+static size_t look_index(looks *l, size_t *cap, size_t prev, const pst_item *it,
+                         bool (*same)(const pst_item *, const pst_item *))
+{
+	size_t k = prev < l->n_looks && same(l->look[prev], it) ? prev : 0;
+	while (k < l->n_looks && !same(l->look[k], it))
+		k++;
+	if (k == l->n_looks) {
+		if (pst_grow((void **)&l->look, cap, k + 1, sizeof(*l->look)))
+			return SIZE_MAX;
+		l->look[l->n_looks++] = it;
+	}
+	return k;
 }
 
 /* Group the items @p member takes (and not done) by @p same; POSTURE_ENOMEM or OK. */
@@ -150,35 +208,63 @@ static int looks_group(looks *l, const pst_group *g, const bool *done,
 		look_of[i] = SIZE_MAX;
 		if (done[i] || !member(it))
 			continue;
-		size_t k = prev < l->n_looks && same(&g->items[l->first[prev]], it) ? prev : 0;
-		while (k < l->n_looks && !same(&g->items[l->first[k]], it))
-			k++;
-		if (k == l->n_looks) {
-			if (pst_grow((void **)&l->first, &cap, k + 1, sizeof(size_t))) {
-				free(look_of);
-				return POSTURE_ENOMEM;
-			}
-			l->first[l->n_looks++] = i;
+		size_t k = look_index(l, &cap, prev, it, same);
+		if (k == SIZE_MAX) {
+			free(look_of);
+			return POSTURE_ENOMEM;
 		}
 		look_of[i] = prev = k;
 		n++;
 	}
-	l->start = calloc(l->n_looks + 2, sizeof(size_t));
-	l->item = malloc((n + 1) * sizeof(size_t));
-	if (!l->start || !l->item) {
-		free(look_of);
-		return POSTURE_ENOMEM;
-	}
-	for (size_t i = 0; i < g->n_items; i++)
-		if (look_of[i] != SIZE_MAX)
-			l->start[look_of[i] + 2]++;
-	for (size_t k = 2; k <= l->n_looks + 1; k++)
-		l->start[k] += l->start[k - 1];
-	for (size_t i = 0; i < g->n_items; i++)
-		if (look_of[i] != SIZE_MAX)
-			l->item[l->start[look_of[i] + 1]++] = i;
+	int rc = looks_fill(l, look_of, g->n_items, n, item_at, g);
 	free(look_of);
-	return POSTURE_OK;
+	return rc;
+}
+
+/*
+ * looks_group() for the records of compact group @p d (scene.h): its discs
+ * when @p discs (those with a part: a disc the frame cuts to nothing is not
+ * drawn), else its symbols; each record's look decides its group, found
+ * once per look.
+ */
+static int looks_group_compact(looks *l, const pst_dense *d, bool discs,
+                               bool (*member)(const pst_item *),
+                               bool (*same)(const pst_item *, const pst_item *))
+{
+	memset(l, 0, sizeof(*l));
+	size_t *look_of = malloc((d->n + 1) * sizeof(size_t)), cap = 0, n = 0, prev = 0;
+	size_t *group_of = malloc((d->n_looks + 1) * sizeof(size_t)); /* per look of d */
+	pst_dense_scratch sc = { 0 };
+	int rc = look_of && group_of ? POSTURE_OK : POSTURE_ENOMEM;
+	for (size_t k = 0; rc == POSTURE_OK && k < d->n_looks; k++)
+		group_of[k] = SIZE_MAX - 1; /* not met yet */
+	for (size_t i = 0; rc == POSTURE_OK && i < d->n; i++) {
+		const pst_dense_point *p = &d->pts[i];
+		look_of[i] = SIZE_MAX;
+		if (discs && !p->disc)
+			continue;
+		size_t look = discs ? p->disc - 1 : p->look;
+		const pst_item *it = &d->looks[look];
+		pst_item disc; /* a disc as an item: the frame may cut it (to nothing) */
+		if (discs && (rc = pst_dense_disc_item(d, i, &disc, &sc)) != POSTURE_OK)
+			break;
+		if (!member(discs ? &disc : it))
+			continue;
+		if (group_of[look] == SIZE_MAX - 1)
+			group_of[look] = look_index(l, &cap, prev, it, same);
+		if (group_of[look] == SIZE_MAX) {
+			rc = POSTURE_ENOMEM;
+			break;
+		}
+		look_of[i] = prev = group_of[look];
+		n++;
+	}
+	if (rc == POSTURE_OK)
+		rc = looks_fill(l, look_of, d->n, n, record_at, d);
+	pst_dense_scratch_free(&sc);
+	free(look_of);
+	free(group_of);
+	return rc;
 }
 
 /*
@@ -224,32 +310,33 @@ static int stamp_symbols(cairo_t *cr, const pst_group *g, const posture_scene *s
 	cairo_surface_t *target = cairo_get_target(cr);
 	int clip[4];
 	double k = device_frame(cr, s, target, clip);
-	int rc = looks_group(&l, g, done, is_symbol, same_look);
+	int rc = done ? looks_group(&l, g, done, is_symbol, same_look)
+	              : looks_group_compact(&l, g->dense, false, is_symbol, same_look);
 	if (rc == POSTURE_OK)
 		rc = spots_init(&sp, clip);
 	cairo_surface_flush(target);
-	bool *last = rc == POSTURE_OK ? calloc(g->n_items + 1, sizeof(bool)) : NULL;
+	size_t members = rc == POSTURE_OK ? l.start[l.n_looks] : 0;
+	bool *last = rc == POSTURE_OK ? calloc(members + 1, sizeof(bool)) : NULL;
 	if (rc == POSTURE_OK && !last)
 		rc = POSTURE_ENOMEM;
 	for (size_t lk = 0; rc == POSTURE_OK && lk < l.n_looks; lk++) {
 		double half;
-		cairo_surface_t *stamp = make_stamp(&g->items[l.first[lk]], k, &half);
+		cairo_surface_t *stamp = make_stamp(l.look[lk], k, &half);
 		spots_clear(&sp);
 		/* The last stamp at each pixel is the one on top: keep those, in drawing order,
 		 * so what covers what is as if every symbol were drawn. */
 		for (size_t m = l.start[lk + 1]; m-- > l.start[lk];) {
-			const pst_item *it = &g->items[l.item[m]];
-			double x = it->ax, y = it->ay;
+			double x = l.xy[2 * m], y = l.xy[2 * m + 1];
 			cairo_user_to_device(cr, &x, &y);
 			last[m] = spots_new(&sp, lround(x), lround(y));
 		}
 		for (size_t m = l.start[lk];
 		     cairo_surface_status(stamp) == CAIRO_STATUS_SUCCESS && m < l.start[lk + 1]; m++) {
-			const pst_item *it = &g->items[l.item[m]];
-			done[l.item[m]] = true;
+			if (done)
+				done[l.item[m]] = true;
 			if (!last[m])
 				continue;
-			double x = it->ax, y = it->ay;
+			double x = l.xy[2 * m], y = l.xy[2 * m + 1];
 			cairo_user_to_device(cr, &x, &y);
 			blend(target, stamp, (int)lround(x - half), (int)lround(y - half), clip);
 		}
@@ -309,7 +396,8 @@ static int stamp_discs(cairo_t *cr, const pst_group *g, const posture_scene *s, 
 	cairo_surface_t *target = cairo_get_target(cr);
 	int clip[4];
 	double k = device_frame(cr, s, target, clip);
-	int rc = looks_group(&l, g, done, is_disc, same_disc);
+	int rc = done ? looks_group(&l, g, done, is_disc, same_disc)
+	              : looks_group_compact(&l, g->dense, true, is_disc, same_disc);
 	if (rc == POSTURE_OK)
 		rc = spots_init(&sp, clip);
 	uint8_t *mask = rc == POSTURE_OK ? malloc((size_t)sp.w * (size_t)sp.h + 1) : NULL;
@@ -319,7 +407,7 @@ static int stamp_discs(cairo_t *cr, const pst_group *g, const posture_scene *s, 
 	unsigned char *dst = cairo_image_surface_get_data(target);
 	int ds = cairo_image_surface_get_stride(target);
 	for (size_t lk = 0; rc == POSTURE_OK && lk < l.n_looks; lk++) {
-		const pst_item *look = &g->items[l.first[lk]];
+		const pst_item *look = l.look[lk];
 		double r = look->symbol_size / 2 * k;
 		int side = (int)ceil(2 * r) + 2;
 		cairo_surface_t *stamp = cairo_image_surface_create(CAIRO_FORMAT_A8, side, side);
@@ -338,9 +426,9 @@ static int stamp_discs(cairo_t *cr, const pst_group *g, const posture_scene *s, 
 		memset(mask, 0, (size_t)sp.w * (size_t)sp.h);
 		int bx0 = sp.w, by0 = sp.h, bx1 = 0, by1 = 0; /* what the mask covers, frame pixels */
 		for (size_t m = l.start[lk]; m < l.start[lk + 1]; m++) {
-			const pst_item *it = &g->items[l.item[m]];
-			done[l.item[m]] = true;
-			double x = it->ax, y = it->ay;
+			if (done)
+				done[l.item[m]] = true;
+			double x = l.xy[2 * m], y = l.xy[2 * m + 1];
 			cairo_user_to_device(cr, &x, &y);
 			long x0 = lround(x - side / 2.0) - sp.x0, y0 = lround(y - side / 2.0) - sp.y0;
 			if (!spots_new(&sp, lround(x), lround(y)))
@@ -436,4 +524,32 @@ int pst_cairo_paint_dense(cairo_t *cr, const pst_group *g, const posture_scene *
 		path_symbols(cr, g, done);
 	free(done);
 	return rc;
+}
+
+/*
+ * A compact layer (scene.h) on an image surface, straight from its records:
+ * what pst_cairo_paint_dense() draws of its items.  Its discs are all plain
+ * areas (no outline, a size), so stamp_discs() draws every one that has a
+ * part and batch_areas() would find none left; its points are symbols or
+ * nothing.
+ */
+bool pst_cairo_compact(cairo_t *cr, const pst_group *g)
+{
+	cairo_surface_t *target = cairo_get_target(cr);
+	bool image = cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_IMAGE &&
+	             (cairo_image_surface_get_format(target) == CAIRO_FORMAT_RGB24 ||
+	              cairo_image_surface_get_format(target) == CAIRO_FORMAT_ARGB32);
+	for (size_t k = 0; image && k < g->dense->n_looks; k++) {
+		const pst_item *look = &g->dense->looks[k];
+		if (!look->has_anchor && !(look->symbol_size > 0 && !(look->style.stroke_width > 0) &&
+		                           look->closed && !strcmp(look->kind, "uncertainty")))
+			return false;
+	}
+	return image && pst_cairo_dense(g);
+}
+
+int pst_cairo_paint_compact(cairo_t *cr, const pst_group *g, const posture_scene *s)
+{
+	int rc = stamp_discs(cr, g, s, NULL);
+	return rc == POSTURE_OK ? stamp_symbols(cr, g, s, NULL) : rc;
 }

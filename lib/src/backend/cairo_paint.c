@@ -255,7 +255,17 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 		cairo_rectangle(cr, s->map_box.x0, s->map_box.y0, s->map_box.x1 - s->map_box.x0,
 		                s->map_box.y1 - s->map_box.y0);
 		cairo_clip(cr);
-		bool dense = pst_cairo_dense(grp) && pst_cairo_paint_dense(cr, grp, s, tol) == POSTURE_OK;
+		/* A compact layer (scene.h) is drawn from its records, or else from its items made
+		 * for the while (a vector surface, or too few symbols to draw per look). */
+		pst_group items = { 0 };
+		pst_pool *pool = NULL;
+		bool dense = grp->dense && pst_cairo_compact(cr, grp) &&
+		             pst_cairo_paint_compact(cr, grp, s) == POSTURE_OK;
+		if (grp->dense && !dense && (pool = pst_pool_new()) &&
+		    pst_group_expand(&items, grp, pool) == POSTURE_OK)
+			grp = &items;
+		dense = dense ||
+		        (pst_cairo_dense(grp) && pst_cairo_paint_dense(cr, grp, s, tol) == POSTURE_OK);
 		for (size_t i = 0; !dense && i < grp->n_items; i++)
 			if (grp->items[i].n_parts)
 				pst_cairo_paint_geometry(cr, &grp->items[i], tol);
@@ -263,6 +273,9 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 		for (size_t i = 0; !dense && i < grp->n_items; i++) /* dense: drawn per look, above */
 			if (grp->items[i].has_anchor && grp->items[i].symbol != PST_SYMBOL_NONE)
 				pst_cairo_paint_symbol(cr, &grp->items[i]);
+		if (pool)
+			pst_group_expanded_free(&items);
+		pst_pool_free(pool);
 	}
 	cairo_save(cr);
 	cairo_rectangle(cr, s->map_box.x0, s->map_box.y0, s->map_box.x1 - s->map_box.x0,

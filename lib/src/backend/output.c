@@ -27,6 +27,28 @@ static int make_parent(posture_ctx *ctx, const char *path)
 
 /* Write @p scene in @p format to @p fp, reporting problems against @p path. */
 static int write_format(posture_ctx *ctx, const posture_scene *scene, FILE *fp, const char *path,
+                        posture_format format, const posture_render_opts *opts);
+
+/*
+ * Only the PNG writer reads the compact form of a dense layer (scene.h); the
+ * others are given the scene with its items expanded (once the pass's data
+ * are freed: at a million points some 550 MB more for as long as they write).
+ */
+static int write_expanded(posture_ctx *ctx, const posture_scene *scene, FILE *fp,
+                          const char *path, posture_format format,
+                          const posture_render_opts *opts)
+{
+	if (format == POSTURE_FORMAT_PNG)
+		return write_format(ctx, scene, fp, path, format, opts);
+	const posture_scene *e;
+	if (pst_scene_expanded(scene, &e) != POSTURE_OK)
+		return pst_error(ctx, POSTURE_ENOMEM, path, "out of memory");
+	int rc = write_format(ctx, e, fp, path, format, opts);
+	pst_scene_expanded_free(scene, e);
+	return rc;
+}
+
+static int write_format(posture_ctx *ctx, const posture_scene *scene, FILE *fp, const char *path,
                         posture_format format, const posture_render_opts *opts)
 {
 	switch (format) {
@@ -58,7 +80,7 @@ static int write_temp(pst_atomic *out, posture_ctx *ctx, const posture_scene *sc
 		rc = pst_atomic_open(out, ctx, path);
 	if (rc != POSTURE_OK)
 		return rc;
-	rc = write_format(ctx, scene, out->fp, path, format, opts);
+	rc = write_expanded(ctx, scene, out->fp, path, format, opts);
 	if (rc != POSTURE_OK)
 		pst_atomic_abort(out);
 	return rc;
@@ -129,7 +151,7 @@ int posture_scene_write_buffer(char **out, size_t *len, posture_ctx *ctx,
 	FILE *fp = open_memstream(&data, &size);
 	if (!fp)
 		return pst_error(ctx, POSTURE_ENOMEM, name, "out of memory");
-	int rc = write_format(ctx, scene, fp, name, format, &o);
+	int rc = write_expanded(ctx, scene, fp, name, format, &o);
 	if (fclose(fp) != 0 && rc == POSTURE_OK)
 		rc = pst_error(ctx, POSTURE_ENOMEM, name, "out of memory");
 	if (rc != POSTURE_OK) {

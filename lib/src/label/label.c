@@ -99,6 +99,20 @@ static int add_dense(obstacles *ob, size_t *cap, const pst_group *grp)
 		b->x1 = fmax(b->x1, it->symbol_box.x1);
 		b->y1 = fmax(b->y1, it->symbol_box.y1);
 	}
+	const pst_dense *d = grp->dense; /* the compact form: every point too dense */
+	for (size_t i = 0; d && i < d->n; i++) {
+		const pst_dense_point *p = &d->pts[i];
+		const pst_item *look = &d->looks[p->look];
+		if (!look->has_anchor || look->symbol == PST_SYMBOL_NONE || p->ax < 0 || p->ay < 0 ||
+		    p->ax >= s->width || p->ay >= s->height)
+			continue;
+		pst_box *b = &cell[(size_t)(p->ay / DENSE_CELL) * cols + (size_t)(p->ax / DENSE_CELL)];
+		pst_box sb = pst_dense_symbol_box(d, i);
+		b->x0 = fmin(b->x0, sb.x0);
+		b->y0 = fmin(b->y0, sb.y0);
+		b->x1 = fmax(b->x1, sb.x1);
+		b->y1 = fmax(b->y1, sb.y1);
+	}
 	int rc = POSTURE_OK;
 	for (size_t c = 0; c < cols * rows && rc == POSTURE_OK; c++)
 		if (cell[c].x1 >= cell[c].x0)
@@ -119,7 +133,7 @@ static int collect_boxes(obstacles *ob)
 			rc = add_fixed(ob, &cap, grp->box, NULL, false);
 			continue;
 		}
-		bool dense = false;
+		bool dense = grp->dense != NULL;
 		for (size_t i = 0; rc == POSTURE_OK && i < grp->n_items; i++) {
 			const pst_item *it = &grp->items[i];
 			if (grp->furniture && it->label) /* loose furniture text: degree labels */
@@ -827,19 +841,23 @@ static int merge_sites(posture_scene *s)
 		pst_item *pl = &places->items[i];
 		if (!pl->label || !pl->has_anchor || pl->symbol == PST_SYMBOL_NONE)
 			continue;
-		for (size_t j = 0; j < bases->n_items; j++) {
-			const pst_item *b = &bases->items[j];
+		pst_group_iter bi = { 0 }; /* the bases' items, compact or not */
+		int rc = POSTURE_OK;
+		for (const pst_item *b; (b = pst_group_next(bases, &bi, &rc));) {
 			const pst_box *sb = &b->symbol_box;
 			if (!b->has_anchor || pl->ax < sb->x0 || pl->ax > sb->x1 || pl->ay < sb->y0 ||
 			    pl->ay > sb->y1 || !names_site(b->name, pl->name))
 				continue;
 			if (!(pl->named_by = pst_strdup(b->id)))
-				return POSTURE_ENOMEM;
+				rc = POSTURE_ENOMEM;
 			free(pl->label->text);
 			free(pl->label);
 			pl->label = NULL;
 			break;
 		}
+		pst_group_iter_free(&bi);
+		if (rc != POSTURE_OK)
+			return rc;
 	}
 	return POSTURE_OK;
 }

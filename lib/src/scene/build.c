@@ -401,7 +401,7 @@ static int place_labels(builder *b)
 		                .inputs = b->inputs };
 	size_t n_dense = 0;
 	for (size_t g = 0; g < s->n_groups; g++) { /* layers too dense to label (items.c) */
-		size_t dense = 0;
+		size_t dense = s->groups[g].dense ? s->groups[g].dense->n : 0; /* every one a point */
 		for (size_t i = 0; i < s->groups[g].n_items; i++)
 			dense += s->groups[g].items[i].too_dense && s->groups[g].items[i].has_anchor;
 		n_dense += dense;

@@ -131,11 +131,14 @@ static int set_locators(posture_scene *s)
 	const char *marked_loc[MARKED_SLOTS] = { 0 };
 	int marked_k[MARKED_SLOTS];
 	for (size_t g = 0; g < s->n_groups; g++) {
-		for (size_t i = 0; i < s->groups[g].n_items; i++) {
-			const pst_item *it = &s->groups[g].items[i];
-			for (size_t c = 0; c < it->n_cites; c++) {
-				int k = it->cite_number[c] - 1;
-				const char *loc = it->cite_locator[c];
+		const pst_dense *d = s->groups[g].dense;
+		for (size_t i = 0; i < s->groups[g].n_items + (d ? d->n : 0); i++) {
+			const pst_item *it = i < s->groups[g].n_items ? &s->groups[g].items[i] : NULL;
+			const pst_cites *dc = it ? NULL : d->cites[d->pts[i - s->groups[g].n_items].cites];
+			size_t n_cites = it ? it->n_cites : dc->n;
+			for (size_t c = 0; c < n_cites; c++) {
+				int k = (it ? it->cite_number : dc->number)[c] - 1;
+				const char *loc = (it ? it->cite_locator : dc->locator)[c];
 				size_t slot = (seen_slot(loc) * 31 + (size_t)k) % MARKED_SLOTS;
 				if (k < 0 || (size_t)k >= s->n_sources ||
 				    (marked_loc[slot] == loc && marked_k[slot] == k))
@@ -166,16 +169,10 @@ static int set_locators(posture_scene *s)
 	return rc;
 }
 
-/* Items with citations, most important first (stable within a priority); (size_t)-1
- * when out of memory. */
-static size_t ordered_items(const posture_scene *s, pst_item **out, size_t max)
+/* An item's place in the numbering: pst_sort_by_priority()'s key, most important first. */
+static size_t prio_key(int priority)
 {
-	size_t n = 0;
-	for (size_t g = 0; g < s->n_groups; g++)
-		for (size_t i = 0; i < s->groups[g].n_items && n < max; i++)
-			if (s->groups[g].items[i].n_cites)
-				out[n++] = &s->groups[g].items[i];
-	return pst_sort_by_priority((const pst_item **)out, n) == POSTURE_OK ? n : (size_t)-1;
+	return priority < 0 ? 0 : (size_t)priority % 256;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -234,34 +231,66 @@ static int append_marker(builder *b, pst_item *it)
 	return POSTURE_OK;
 }
 
+/* Number citations @p n of one item (source ids @p source) into @p number. */
+static int number_cites(builder *b, char **source, int *number, size_t n, size_t *last,
+                        seen_sources *seen)
+{
+	for (size_t c = 0; c < n; c++) {
+		pst_scene_source *src = source_for(b, source[c], last, seen);
+		if (!src)
+			return POSTURE_ENOMEM;
+		number[c] = src->number;
+	}
+	return POSTURE_OK;
+}
+
+/*
+ * Sources are numbered in order of first citation, going through the cited
+ * items most important first, in map order within a priority (the order
+ * pst_sort_by_priority() gives).  That order is walked priority by priority,
+ * so the points of a compact layer (scene.h), which are not items, take
+ * their place in it without a list of every cited item.
+ */
 int pst_number_citations(builder *b)
 {
 	posture_scene *s = b->scene;
-	size_t cap = 0;
-	for (size_t g = 0; g < s->n_groups; g++)
-		cap += s->groups[g].n_items;
-	pst_item **items = malloc((cap + 1) * sizeof(*items));
 	s->citations = pst_strdup(b->map->citations);
-	if (!items || !s->citations) {
-		free(items);
+	if (!s->citations)
 		return pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
+	bool present[256] = { false };
+	for (size_t g = 0; g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		for (size_t i = 0; i < grp->n_items; i++)
+			if (grp->items[i].n_cites)
+				present[prio_key(grp->items[i].priority)] = true;
+		for (size_t i = 0; grp->dense && i < grp->dense->n; i++)
+			if (grp->dense->cites[grp->dense->pts[i].cites]->n)
+				present[prio_key(grp->dense->looks[grp->dense->pts[i].look].priority)] = true;
 	}
-	size_t n = ordered_items(s, items, cap), last = 0;
+	size_t last = 0;
 	seen_sources seen = { 0 };
-	int rc = n == (size_t)-1 ? POSTURE_ENOMEM : POSTURE_OK;
-	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
-		for (size_t c = 0; c < items[i]->n_cites && rc == POSTURE_OK; c++) {
-			pst_scene_source *src = source_for(b, items[i]->cite_source[c], &last, &seen);
-			if (!src)
-				rc = POSTURE_ENOMEM;
-			else
-				items[i]->cite_number[c] = src->number;
+	int rc = POSTURE_OK;
+	for (size_t k = 256; k-- > 0 && rc == POSTURE_OK;) {
+		for (size_t g = 0; present[k] && g < s->n_groups && rc == POSTURE_OK; g++) {
+			pst_group *grp = &s->groups[g];
+			for (size_t i = 0; i < grp->n_items && rc == POSTURE_OK; i++) {
+				pst_item *it = &grp->items[i];
+				if (!it->n_cites || prio_key(it->priority) != k)
+					continue;
+				rc = number_cites(b, it->cite_source, it->cite_number, it->n_cites, &last,
+				                  &seen);
+				if (rc == POSTURE_OK)
+					rc = append_marker(b, it);
+			}
+			const pst_dense *d = grp->dense; /* no labels: no markers */
+			for (size_t i = 0; d && i < d->n && rc == POSTURE_OK; i++) {
+				const pst_cites *c = d->cites[d->pts[i].cites];
+				if (c->n && prio_key(d->looks[d->pts[i].look].priority) == k)
+					rc = number_cites(b, c->source, c->number, c->n, &last, &seen);
+			}
 		}
-		if (rc == POSTURE_OK)
-			rc = append_marker(b, items[i]);
 	}
 	if (rc == POSTURE_OK)
 		rc = set_locators(s);
-	free(items);
 	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, b->map->path, "out of memory");
 }

@@ -561,6 +561,47 @@ static int uncertainty_row(panel *p, builder *b, const char *text)
 }
 
 /*
+ * legend_candidates() for compact group @p d: its records in item order (a
+ * disc, then its point), each standing for its look's prototype, which
+ * carries every field a legend row reads.  A look met once is settled: it
+ * was kept or matched an earlier one, and will be again.  False when out of
+ * memory.
+ */
+static bool dense_candidates(const pst_dense *d, const pst_item **looks, size_t *n_looks,
+                             const pst_item **out, size_t *n, size_t max)
+{
+	enum { N_LOOKS = 64 };
+	bool *settled = calloc(d->n_looks + 1, sizeof(bool));
+	if (!settled)
+		return false;
+	for (size_t r = 0; r < 2 * d->n && *n < max; r++) {
+		const pst_dense_point *p = &d->pts[r / 2];
+		if (r % 2 == 0 && !p->disc)
+			continue;
+		size_t look = r % 2 ? p->look : p->disc - 1;
+		const pst_item *it = &d->looks[look];
+		if (settled[look] && *n_looks < N_LOOKS)
+			continue;
+		settled[look] = true;
+		bool symbol = it->has_anchor && it->symbol != PST_SYMBOL_NONE;
+		bool area = !strcmp(it->kind, "uncertainty"); /* a disc (no line in a compact layer) */
+		if (!(symbol || area) || !kind_words(it->kind))
+			continue;
+		size_t k = 0;
+		while (k < *n_looks && !(looks[k]->priority == it->priority &&
+		                         same_legend_look(looks[k], it)))
+			k++;
+		if (k < *n_looks)
+			continue;
+		if (*n_looks < N_LOOKS)
+			looks[(*n_looks)++] = it;
+		out[(*n)++] = it;
+	}
+	free(settled);
+	return true;
+}
+
+/*
  * Items that may get a legend row, most important first (stable within a priority);
  * (size_t)-1 when out of memory.  Of the items of one legend look and priority only
  * the first is kept: legend_rows() makes a row from the first item of a look and
@@ -597,6 +638,9 @@ static size_t legend_candidates(const posture_scene *s, const pst_item **out, si
 				looks[n_looks++] = it;
 			out[n++] = it;
 		}
+		const pst_dense *d = s->groups[g].furniture ? NULL : s->groups[g].dense;
+		if (d && !dense_candidates(d, looks, &n_looks, out, &n, max))
+			return (size_t)-1;
 	}
 	return pst_sort_by_priority((const pst_item **)out, n) == POSTURE_OK ? n : (size_t)-1;
 }
@@ -616,7 +660,7 @@ static int legend_list(const pst_item ***out, size_t *n, const posture_scene *s)
 {
 	size_t cap = 0;
 	for (size_t g = 0; g < s->n_groups; g++)
-		cap += s->groups[g].n_items;
+		cap += pst_group_count(&s->groups[g]);
 	*n = 0;
 	*out = malloc((cap + 1) * sizeof(**out));
 	if (!*out)
@@ -1162,7 +1206,12 @@ static bool line_meets_box(const pst_item *it, const pst_box *b)
  * scanned, with the same result.
  */
 typedef struct {
-	const pst_item **sym;   /* symbols, by cell */
+	uint32_t g, i;          /* group, and item (or in a compact group, record) */
+} sym_ref;
+
+typedef struct {
+	const posture_scene *s;
+	sym_ref *sym;           /* symbols, by cell */
 	size_t *start;          /* per cell: its first symbol; COST_CELLS^2 + 1 entries */
 	const pst_item **lines; /* discussed border segments */
 	size_t n_lines;
@@ -1186,11 +1235,58 @@ static int cell_of(double v, double o, double w)
 	return c < 0 ? 0 : c >= COST_CELLS ? COST_CELLS - 1 : (int)c;
 }
 
-static int cost_cell(const cost_index *ci, const pst_item *it)
+static int cost_cell(const cost_index *ci, const pst_box *b)
 {
-	const pst_box *b = &it->symbol_box;
 	return cell_of((b->y0 + b->y1) / 2, ci->y0, ci->ch) * COST_CELLS +
 	       cell_of((b->x0 + b->x1) / 2, ci->x0, ci->cw);
+}
+
+/* The symbol box and priority of a symbol in the index. */
+static pst_box ref_box(const posture_scene *s, sym_ref r, int *priority)
+{
+	const pst_group *grp = &s->groups[r.g];
+	if (grp->dense) {
+		*priority = grp->dense->looks[grp->dense->pts[r.i].look].priority;
+		return pst_dense_symbol_box(grp->dense, r.i);
+	}
+	*priority = grp->items[r.i].priority;
+	return grp->items[r.i].symbol_box;
+}
+
+/* Whether record @p k of compact group @p d is a symbol (hides_symbol()). */
+static bool dense_symbol(const pst_dense *d, size_t k)
+{
+	return hides_symbol(&d->looks[d->pts[k].look]);
+}
+
+/* Each symbol of @p s's map layers as @p visit(ci, ref, box) would take it, in order. */
+static void each_symbol(cost_index *ci, void (*visit)(cost_index *, sym_ref, const pst_box *))
+{
+	const posture_scene *s = ci->s;
+	for (size_t g = 0; g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		for (size_t i = 0; !grp->furniture && i < grp->n_items; i++)
+			if (hides_symbol(&grp->items[i]))
+				visit(ci, (sym_ref){ (uint32_t)g, (uint32_t)i }, &grp->items[i].symbol_box);
+		for (size_t i = 0; !grp->furniture && grp->dense && i < grp->dense->n; i++)
+			if (dense_symbol(grp->dense, i)) {
+				pst_box b = pst_dense_symbol_box(grp->dense, i);
+				visit(ci, (sym_ref){ (uint32_t)g, (uint32_t)i }, &b);
+			}
+	}
+}
+
+static void count_symbol(cost_index *ci, sym_ref r, const pst_box *b)
+{
+	(void)r;
+	ci->start[cost_cell(ci, b) + 1]++;
+	ci->reach_x = fmax(ci->reach_x, (b->x1 - b->x0) / 2);
+	ci->reach_y = fmax(ci->reach_y, (b->y1 - b->y0) / 2);
+}
+
+static void file_symbol(cost_index *ci, sym_ref r, const pst_box *b)
+{
+	ci->sym[ci->start[cost_cell(ci, b)]++] = r;
 }
 
 static void cost_index_free(cost_index *ci)
@@ -1205,13 +1301,18 @@ static void cost_index_free(cost_index *ci)
 static bool cost_index_build(cost_index *ci, const posture_scene *s)
 {
 	memset(ci, 0, sizeof(*ci));
+	ci->s = s;
 	size_t n_sym = 0, n_lines = 0;
-	for (size_t g = 0; g < s->n_groups; g++)
+	for (size_t g = 0; g < s->n_groups; g++) {
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
 			const pst_item *it = &s->groups[g].items[i];
 			n_sym += hides_symbol(it);
 			n_lines += !hides_symbol(it) && discussed_line(it);
 		}
+		const pst_dense *d = s->groups[g].dense; /* points only: no lines */
+		for (size_t i = 0; !s->groups[g].furniture && d && i < d->n; i++)
+			n_sym += dense_symbol(d, i);
+	}
 	ci->x0 = 0;
 	ci->y0 = 0;
 	ci->cw = fmax(s->width, 1) / COST_CELLS;
@@ -1223,25 +1324,16 @@ static bool cost_index_build(cost_index *ci, const posture_scene *s)
 		cost_index_free(ci);
 		return false;
 	}
+	each_symbol(ci, count_symbol);
 	for (size_t g = 0; g < s->n_groups; g++)
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
 			const pst_item *it = &s->groups[g].items[i];
-			if (hides_symbol(it)) {
-				ci->start[cost_cell(ci, it) + 1]++;
-				ci->reach_x = fmax(ci->reach_x, (it->symbol_box.x1 - it->symbol_box.x0) / 2);
-				ci->reach_y = fmax(ci->reach_y, (it->symbol_box.y1 - it->symbol_box.y0) / 2);
-			} else if (discussed_line(it)) {
+			if (!hides_symbol(it) && discussed_line(it))
 				ci->lines[ci->n_lines++] = it;
-			}
 		}
 	for (size_t c = 0; c < (size_t)COST_CELLS * COST_CELLS; c++)
 		ci->start[c + 1] += ci->start[c];
-	for (size_t g = 0; g < s->n_groups; g++)
-		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
-			const pst_item *it = &s->groups[g].items[i];
-			if (hides_symbol(it))
-				ci->sym[ci->start[cost_cell(ci, it)]++] = it;
-		}
+	each_symbol(ci, file_symbol);
 	for (size_t c = (size_t)COST_CELLS * COST_CELLS; c > 0; c--) /* back to each cell's first */
 		ci->start[c] = ci->start[c - 1];
 	ci->start[0] = 0;
@@ -1259,9 +1351,12 @@ static double indexed_cost(const cost_index *ci, const pst_box *box)
 	for (int cy = cy0; cy <= cy1; cy++)
 		for (int cx = cx0; cx <= cx1; cx++) {
 			size_t c = (size_t)cy * COST_CELLS + (size_t)cx;
-			for (size_t k = ci->start[c]; k < ci->start[c + 1]; k++)
-				if (pst_box_overlaps(box, &ci->sym[k]->symbol_box))
-					cost += ci->sym[k]->priority;
+			for (size_t k = ci->start[c]; k < ci->start[c + 1]; k++) {
+				int priority;
+				pst_box sb = ref_box(ci->s, ci->sym[k], &priority);
+				if (pst_box_overlaps(box, &sb))
+					cost += priority;
+			}
 		}
 	for (size_t k = 0; k < ci->n_lines; k++)
 		if (line_meets_box(ci->lines[k], box))
@@ -1292,6 +1387,12 @@ static double panel_cost(const posture_scene *s, const cost_index *ci, pst_box b
 				cost += it->priority; /* hiding a base costs more than hiding a town */
 			else if (!hides_symbol(it) && discussed_line(it) && line_meets_box(it, &box))
 				cost += COST_DISCUSSED_BORDER; /* a border segment the sources discuss */
+		}
+		const pst_dense *d = grp->dense;
+		for (size_t i = 0; !(ci && ci->start) && d && i < d->n; i++) {
+			pst_box sb = pst_dense_symbol_box(d, i);
+			if (dense_symbol(d, i) && pst_box_overlaps(&box, &sb))
+				cost += d->looks[d->pts[i].look].priority;
 		}
 	}
 	return cost;
@@ -1691,7 +1792,7 @@ static size_t count_items(const posture_scene *s, const char *name)
 	size_t n = 0;
 	for (size_t i = 0; g && i < g->n_items; i++)
 		n += strcmp(g->items[i].kind, "uncertainty") != 0;
-	return n;
+	return n + (g && g->dense ? g->dense->n : 0); /* compact: a record's point */
 }
 
 /*

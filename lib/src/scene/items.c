@@ -79,14 +79,14 @@ typedef struct {
 	void *value;       /* the scene's copy, or the citation arrays' entry */
 } memo_slot;
 
-typedef struct {
-	char **source, **locator, **quote; /* the items' arrays (n + 1 entries, NULL last) */
-	int *number;
-} cite_arrays;
+typedef pst_cites cite_arrays; /* the items' arrays (n + 1 entries, NULL last) */
 
 struct pst_item_memo {
 	memo_slot *strings, *cites; /* open addressing, at most half full */
 	size_t cap_strings, n_strings, cap_cites, n_cites;
+	uint32_t *attrs;            /* a compact layer's attrs by date and precision: index + 1 */
+	size_t cap_attrs;           /* (0: empty slot); at most half full */
+	const pst_dense *attrs_of;  /* the layer they index */
 };
 
 static uint64_t mix(uint64_t h, uintptr_t v)
@@ -161,6 +161,7 @@ static void memo_free(pst_item_memo *m)
 {
 	if (!m)
 		return;
+	free(m->attrs);
 	free(m->strings);
 	free(m->cites);
 	free(m);
@@ -225,6 +226,8 @@ static int new_cite_arrays(cite_arrays *a, const pst_feature *f, pst_pool *pool,
 	a->locator = zeroed_in(pool, n + 1, sizeof(char *));
 	a->quote = zeroed_in(pool, n + 1, sizeof(char *));
 	a->number = zeroed_in(pool, n + 1, sizeof(int));
+	a->n = n;
+	a->owner = NULL;
 	if (!a->source || !a->locator || !a->quote || !a->number)
 		return POSTURE_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -240,27 +243,39 @@ static int new_cite_arrays(cite_arrays *a, const pst_feature *f, pst_pool *pool,
 	return POSTURE_OK;
 }
 
-/* The arrays of @p f's citations in @p pool, shared with earlier items through @p m. */
-static int shared_cite_arrays(cite_arrays *out, const pst_feature *f, pst_pool *pool,
-                              pst_item_memo *m)
+/* The arrays of @p f's citations in @p pool, shared with earlier items through @p m;
+ * NULL when out of memory. */
+static cite_arrays *pooled_cites(const pst_feature *f, pst_pool *pool, pst_item_memo *m)
 {
-	if (!m)
-		return new_cite_arrays(out, f, pool, NULL);
-	int room = memo_room(&m->cites, &m->cap_cites, m->n_cites, true);
-	if (room < 0)
-		return POSTURE_ENOMEM;
-	memo_slot *sl = memo_find(m->cites, m->cap_cites, f->cites, f->n_cites);
-	if (!sl->key && !room)
-		return new_cite_arrays(out, f, pool, m);
-	if (!sl->key) {
-		cite_arrays *a = pst_pool_alloc(pool, sizeof(*a));
-		if (!a || new_cite_arrays(a, f, pool, m) != POSTURE_OK)
-			return POSTURE_ENOMEM;
+	memo_slot *sl = NULL;
+	if (m) {
+		int room = memo_room(&m->cites, &m->cap_cites, m->n_cites, true);
+		if (room < 0)
+			return NULL;
+		sl = memo_find(m->cites, m->cap_cites, f->cites, f->n_cites);
+		if (sl->key)
+			return sl->value;
+		if (!room)
+			sl = NULL;
+	}
+	cite_arrays *a = pst_pool_alloc(pool, sizeof(*a));
+	if (!a || new_cite_arrays(a, f, pool, m) != POSTURE_OK)
+		return NULL;
+	if (sl) {
 		*sl = (memo_slot){ .key = f->cites ? (const void *)f->cites : (const void *)"",
 			           .n_cites = f->n_cites, .value = a };
 		m->n_cites++;
 	}
-	*out = *(cite_arrays *)sl->value;
+	return a;
+}
+
+static int shared_cite_arrays(cite_arrays *out, const pst_feature *f, pst_pool *pool,
+                              pst_item_memo *m)
+{
+	cite_arrays *a = pooled_cites(f, pool, m);
+	if (!a)
+		return POSTURE_ENOMEM;
+	*out = *a;
 	return POSTURE_OK;
 }
 
@@ -535,6 +550,166 @@ static int set_base_symbol(builder *b, pst_item *it, const pst_feature *f)
 	return POSTURE_OK;
 }
 
+/* Whether two prototypes of a dense layer are one look: every field an item keeps. */
+static bool same_proto(const pst_item *a, const pst_item *b)
+{
+	const pst_style *s = &a->style, *t = &b->style;
+	return a->kind == b->kind && /* interned in the scene's pool */
+	       (a->variant == b->variant ||
+	        (a->variant && b->variant && !strcmp(a->variant, b->variant))) &&
+	       !memcmp(&s->fill, &t->fill, sizeof(s->fill)) &&
+	       !memcmp(&s->stroke, &t->stroke, sizeof(s->stroke)) &&
+	       s->stroke_width == t->stroke_width && s->dash[0] == t->dash[0] &&
+	       s->dash[1] == t->dash[1] && s->n_dash == t->n_dash && a->symbol == b->symbol &&
+	       a->symbol_size == b->symbol_size && a->symbol_half == b->symbol_half &&
+	       a->priority == b->priority && a->closed == b->closed &&
+	       a->has_anchor == b->has_anchor && a->too_dense == b->too_dense &&
+	       a->label_dropped == b->label_dropped;
+}
+
+/* The index of @p proto's look in @p d, added when new (its variant then belongs to the
+ * look, else it is freed); -1 when out of memory. */
+static long dense_look(pst_dense *d, pst_item *proto)
+{
+	for (size_t k = d->n_looks; k-- > 0;)
+		if (same_proto(&d->looks[k], proto)) {
+			free(proto->variant);
+			return (long)k;
+		}
+	if (d->n_looks >= UINT32_MAX - 1 ||
+	    pst_grow((void **)&d->looks, &d->cap_looks, d->n_looks + 1, sizeof(*d->looks))) {
+		free(proto->variant);
+		return -1;
+	}
+	d->looks[d->n_looks] = *proto;
+	return (long)d->n_looks++;
+}
+
+static size_t attrs_hash(const char *date, const char *precision, size_t cap)
+{
+	return (size_t)mix(mix(0, (uintptr_t)date), (uintptr_t)precision) & (cap - 1);
+}
+
+/* The index of the pair (@p date, @p precision) (the scene's interned copies) in @p d's
+ * attrs, added when new; -1 when out of memory. */
+static long dense_attrs(pst_dense *d, pst_item_memo *m, char *date, char *precision)
+{
+	if (m && m->attrs_of != d) { /* a new layer */
+		free(m->attrs);
+		m->attrs = NULL;
+		m->cap_attrs = 0;
+		m->attrs_of = d;
+	}
+	if (m && 2 * (d->n_attrs + 1) > m->cap_attrs) {
+		size_t cap = m->cap_attrs ? 2 * m->cap_attrs : 64;
+		uint32_t *grown = calloc(cap, sizeof(*grown));
+		if (!grown)
+			return -1;
+		for (size_t k = 0; k < d->n_attrs; k++) {
+			size_t h = attrs_hash(d->attrs[k].date, d->attrs[k].precision, cap);
+			while (grown[h])
+				h = (h + 1) & (cap - 1);
+			grown[h] = (uint32_t)k + 1;
+		}
+		free(m->attrs);
+		m->attrs = grown;
+		m->cap_attrs = cap;
+	}
+	size_t h = m ? attrs_hash(date, precision, m->cap_attrs) : 0;
+	for (size_t k = 0; !m && k < d->n_attrs; k++) /* no memo: searched */
+		if (d->attrs[k].date == date && d->attrs[k].precision == precision)
+			return (long)k;
+	for (; m && m->attrs[h]; h = (h + 1) & (m->cap_attrs - 1)) {
+		const pst_dense_attrs *a = &d->attrs[m->attrs[h] - 1];
+		if (a->date == date && a->precision == precision)
+			return (long)m->attrs[h] - 1;
+	}
+	if (d->n_attrs >= UINT32_MAX - 1 ||
+	    pst_grow((void **)&d->attrs, &d->cap_attrs, d->n_attrs + 1, sizeof(*d->attrs)))
+		return -1;
+	d->attrs[d->n_attrs] = (pst_dense_attrs){ date, precision };
+	if (m)
+		m->attrs[h] = (uint32_t)d->n_attrs + 1;
+	return (long)d->n_attrs++;
+}
+
+/* The index of citation arrays @p c in @p d's, added when new; -1 when out of memory. */
+static long dense_cites(pst_dense *d, pst_cites *c)
+{
+	if (c->owner == d)
+		return c->index;
+	if (d->n_cites >= UINT32_MAX - 1 ||
+	    pst_grow((void **)&d->cites, &d->cap_cites, d->n_cites + 1, sizeof(*d->cites)))
+		return -1;
+	d->cites[d->n_cites] = c;
+	c->owner = d;
+	c->index = (uint32_t)d->n_cites;
+	return (long)d->n_cites++;
+}
+
+/*
+ * A point of a layer too dense to label, in its compact form (scene.h): what
+ * add_uncertainty() and add_point_item() would make of it, a record and looks.
+ */
+static int add_dense_point(builder *b, pst_group *g, const pst_feature *f, pst_layer_type type,
+                           double x, double y)
+{
+	posture_scene *s = b->scene;
+	pst_dense *d = g->dense;
+	if (!s->pool && !(s->pool = pst_pool_new()))
+		return POSTURE_ENOMEM;
+	if (pst_grow((void **)&d->pts, &d->cap, d->n + 1, sizeof(*d->pts)) != POSTURE_OK)
+		return POSTURE_ENOMEM;
+	pst_dense_point *p = &d->pts[d->n];
+	memset(p, 0, sizeof(*p));
+	p->ax = x;
+	p->ay = y;
+	size_t ni = strlen(f->id), nn = strlen(f->name);
+	if ((p->id = pst_pool_chars(s->pool, ni + nn + 2))) { /* the id, then the name */
+		memcpy(p->id, f->id, ni + 1);
+		memcpy(p->id + ni + 1, f->name, nn + 1);
+	}
+	pst_cites *c = pooled_cites(f, s->pool, b->memo);
+	char *date = f->date ? shared_in(b->memo, s->pool, f->date) : NULL;
+	char *precision = f->precision ? shared_in(b->memo, s->pool, f->precision) : NULL;
+	long ci = c ? dense_cites(d, c) : -1;
+	long ai = (!f->date || date) && (!f->precision || precision)
+	          ? dense_attrs(d, b->memo, date, precision)
+	          : -1;
+	if (!p->id || ci < 0 || ai < 0)
+		return POSTURE_ENOMEM;
+	p->cites = (uint32_t)ci;
+	p->attrs = (uint32_t)ai;
+	if (type != PST_LAYER_PLACES && imprecise(f)) { /* as add_uncertainty() */
+		const pst_kind_style *ks = pst_theme_kind(b->theme, f->kind);
+		pst_item disc = { .pooled = true, .closed = true, .style.fill = ks->fill };
+		disc.style.fill.a = b->theme->uncertainty_alpha;
+		disc.symbol_size = 2 * (2.0 * ks->size * b->k * b->symbol_scale);
+		long k = (disc.kind = shared_in(b->memo, s->pool, "uncertainty")) ? dense_look(d, &disc)
+		                                                                   : -1;
+		if (k < 0)
+			return POSTURE_ENOMEM;
+		p->disc = (uint32_t)k + 1;
+		d->n_discs++;
+	}
+	pst_item pt = { .pooled = true, .has_anchor = true, .ax = x, .ay = y,
+		        .priority = priority_of(type, f->kind) };
+	if (!(pt.kind = shared_in(b->memo, s->pool, f->kind)) ||
+	    set_base_symbol(b, &pt, f) != POSTURE_OK) {
+		free(pt.variant);
+		return POSTURE_ENOMEM;
+	}
+	pt.label_dropped = pt.too_dense = true; /* see layer_labelled() */
+	pt.ax = pt.ay = 0; /* the record's */
+	pt.symbol_box = (pst_box){ 0, 0, 0, 0 };
+	long k = dense_look(d, &pt);
+	if (k < 0)
+		return POSTURE_ENOMEM;
+	p->look = (uint32_t)k;
+	d->n++;
+	return POSTURE_OK;
+}
+
 static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_layer_type type,
                           bool labelled)
 {
@@ -547,6 +722,8 @@ static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_la
 		return POSTURE_OK; /* outside the frame */
 	if (type == PST_LAYER_PLACES && !strcmp(f->kind, "country"))
 		return POSTURE_OK; /* country names come from the country shapes (furniture of the map) */
+	if (g->dense)
+		return add_dense_point(b, g, f, type, x, y);
 	char *name = NULL;
 	if (type != PST_LAYER_PLACES && imprecise(f) &&
 	    add_uncertainty(b, g, f, x, y, &name) != POSTURE_OK)
@@ -767,6 +944,24 @@ static int add_layer_group(builder *b, const pst_layer *layer)
 	pst_group *g = title ? pst_scene_add_group(b->scene, layer->name, title) : NULL;
 	free(title);
 	int rc = g ? POSTURE_OK : POSTURE_ENOMEM;
+	/* A layer too dense to label is kept compact (scene.h); not on a map of changes, whose
+	 * marks read the items. */
+	if (rc == POSTURE_OK && !labelled && !b->diff && layer->type != PST_LAYER_BORDERS) {
+		size_t n = 0;
+		for (size_t k = 0; k < layer->n_features; k++)
+			n += layer->features[k].has_point;
+		g->dense = calloc(1, sizeof(*g->dense));
+		if (g->dense) /* room for every point at once: no copies as it grows */
+			g->dense->pts = malloc((n + 1) * sizeof(pst_dense_point));
+		if (!g->dense || !g->dense->pts) {
+			free(g->dense);
+			g->dense = NULL;
+			rc = POSTURE_ENOMEM;
+		} else {
+			g->dense->cap = n + 1;
+			g->dense->frame = b->scene->map_box;
+		}
+	}
 	for (size_t k = 0; rc == POSTURE_OK && k < layer->n_features; k++) {
 		const pst_feature *f = &layer->features[k];
 		if (f->precision && !strcmp(f->precision, "unplaced"))
@@ -775,6 +970,14 @@ static int add_layer_group(builder *b, const pst_layer *layer)
 			rc = add_border_item(b, g, f);
 		else if (f->has_point)
 			rc = add_point_item(b, g, f, layer->type, labelled);
+	}
+	if (g && g->dense && !g->dense->n) { /* nothing of it on the map */
+		free(g->dense->pts);
+		free(g->dense->looks);
+		free(g->dense->cites);
+		free(g->dense->attrs);
+		free(g->dense);
+		g->dense = NULL;
 	}
 	/* A layer too dense to label is too dense to fan out: every symbol stays at its spot. */
 	if (rc == POSTURE_OK && layer->type == PST_LAYER_INCIDENTS && labelled)
@@ -889,9 +1092,13 @@ static void incidents_clear_of_bases(builder *b)
 			                         : NULL;
 			for (size_t k = 0; bases && k < inc->n_items; k++) {
 				pst_item *it = &inc->items[k];
-				for (size_t m = 0; fannable(it) && !it->too_dense && m < bases->n_items; m++)
-					if (fannable(&bases->items[m]))
-						clear_of_base(it, &bases->items[m]);
+				pst_group_iter bi = { 0 };
+				int rc = POSTURE_OK;
+				const pst_item *base;
+				while (fannable(it) && !it->too_dense && (base = pst_group_next(bases, &bi, &rc)))
+					if (fannable(base))
+						clear_of_base(it, base);
+				pst_group_iter_free(&bi);
 			}
 		}
 	}

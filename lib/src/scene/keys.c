@@ -101,7 +101,7 @@ static int slide_sums_build(slide_sums *ss, const posture_scene *s, bool vertica
 {
 	size_t cap = 0;
 	for (size_t g = 0; g < s->n_groups; g++)
-		cap += s->groups[g].furniture ? 0 : s->groups[g].n_items;
+		cap += s->groups[g].furniture ? 0 : pst_group_count(&s->groups[g]);
 	ss->lo = malloc((cap + 1) * sizeof(edge));
 	ss->hi = malloc((cap + 1) * sizeof(edge));
 	ss->n = 0;
@@ -119,6 +119,18 @@ static int slide_sums_build(slide_sums *ss, const posture_scene *s, bool vertica
 			double w = 10 + it->priority;
 			ss->lo[ss->n] = (edge){ vertical ? sb->y0 : sb->x0, w };
 			ss->hi[ss->n++] = (edge){ vertical ? sb->y1 : sb->x1, w };
+		}
+		const pst_dense *d = grp->dense; /* its compact form, in the same order */
+		for (size_t i = 0; d && i < d->n; i++) {
+			const pst_item *look = &d->looks[d->pts[i].look];
+			if (!look->has_anchor || look->symbol == PST_SYMBOL_NONE)
+				continue;
+			pst_box sb = pst_dense_symbol_box(d, i);
+			if (vertical ? !(b0 <= sb.x1 && sb.x0 <= b1) : !(b0 <= sb.y1 && sb.y0 <= b1))
+				continue;
+			double w = 10 + look->priority;
+			ss->lo[ss->n] = (edge){ vertical ? sb.y0 : sb.x0, w };
+			ss->hi[ss->n++] = (edge){ vertical ? sb.y1 : sb.x1, w };
 		}
 	}
 	qsort(ss->lo, ss->n, sizeof(edge), cmp_edge);
@@ -234,6 +246,8 @@ static char *unlabelled_words(const posture_scene *s, size_t total, size_t worst
 		for (size_t i = 0; !grp->furniture && i < grp->n_items; i++)
 			n += worst ? (n == 0 && grp->items[i].has_anchor) * worst
 			           : grp->items[i].label_dropped;
+		if (grp->dense && grp->dense->n) /* compact: every point unlabelled */
+			n += worst ? (n == 0) * worst : grp->dense->n;
 		if (!n)
 			continue;
 		said += n;

@@ -203,6 +203,8 @@ void pst_group_drop_last(pst_group *g)
 	free_item(&g->items[--g->n_items]);
 }
 
+static void free_dense(pst_dense *d);
+
 void posture_scene_destroy(posture_scene *s)
 {
 	if (!s)
@@ -211,6 +213,7 @@ void posture_scene_destroy(posture_scene *s)
 		for (size_t i = 0; i < s->groups[g].n_items; i++)
 			free_item(&s->groups[g].items[i]);
 		free(s->groups[g].items);
+		free_dense(s->groups[g].dense);
 		free(s->groups[g].name);
 		free(s->groups[g].title);
 	}
@@ -259,5 +262,214 @@ int pst_sort_by_priority(const pst_item **items, size_t n)
 			items[i];
 	memcpy(items, sorted, n * sizeof(*items));
 	free(sorted);
+	return POSTURE_OK;
+}
+
+/* --- the compact form of a dense layer ------------------------------------------ */
+
+size_t pst_group_count(const pst_group *g)
+{
+	return g->n_items + (g->dense ? g->dense->n + g->dense->n_discs : 0);
+}
+
+pst_box pst_dense_symbol_box(const pst_dense *d, size_t k)
+{
+	const pst_dense_point *p = &d->pts[k];
+	const pst_item *look = &d->looks[p->look];
+	double r = look->symbol_size / 2 + look->style.stroke_width / 2; /* as pst_set_symbol() */
+	return (pst_box){ p->ax - r, p->ay - r, p->ax + r, p->ay + r };
+}
+
+void pst_dense_point_item(const pst_dense *d, size_t k, pst_item *out)
+{
+	const pst_dense_point *p = &d->pts[k];
+	*out = d->looks[p->look];
+	out->ax = p->ax;
+	out->ay = p->ay;
+	out->symbol_box = pst_dense_symbol_box(d, k);
+	const pst_cites *c = d->cites[p->cites];
+	out->id = p->id;
+	out->name = pst_dense_name(p);
+	out->date = d->attrs[p->attrs].date;
+	out->precision = d->attrs[p->attrs].precision;
+	out->cite_source = c->source;
+	out->cite_locator = c->locator;
+	out->cite_quote = c->quote;
+	out->cite_number = c->number;
+	out->n_cites = c->n;
+}
+
+void pst_dense_scratch_free(pst_dense_scratch *sc)
+{
+	pst_pts_free(&sc->ring);
+	free(sc->id);
+	memset(sc, 0, sizeof(*sc));
+}
+
+/* The disc's geometry as items.c's add_uncertainty() made it: no ring stored when it is
+ * inside the frame, else its ring clipped to the frame (no part when nothing is left). */
+int pst_dense_disc_item(const pst_dense *d, size_t k, pst_item *out, pst_dense_scratch *sc)
+{
+	const pst_dense_point *p = &d->pts[k];
+	*out = d->looks[p->disc - 1];
+	out->ax = p->ax;
+	out->ay = p->ay;
+	out->name = pst_dense_name(p);
+	out->date = d->attrs[p->attrs].date;
+	out->precision = d->attrs[p->attrs].precision;
+	size_t n = strlen(p->id) + sizeof("area-");
+	if (n > sc->id_cap) {
+		char *id = realloc(sc->id, n);
+		if (!id)
+			return POSTURE_ENOMEM;
+		sc->id = id;
+		sc->id_cap = n;
+	}
+	memcpy(sc->id, "area-", 5);
+	memcpy(sc->id + 5, p->id, n - 5);
+	out->id = sc->id;
+	double x = p->ax, y = p->ay, r = out->symbol_size / 2, xy[2 * PST_DISC_CORNERS];
+	double span[4] = { x - r, y - r, x + r, y + r };
+	bool inside = pst_ring_inside(span, 2, &d->frame);
+	if (!inside)
+		pst_disc_corners(xy, x, y, r);
+	if (inside || pst_ring_inside(xy, PST_DISC_CORNERS, &d->frame)) {
+		pst_item_set_disc(out);
+		return POSTURE_OK;
+	}
+	if (pst_clip_ring(&sc->ring, xy, PST_DISC_CORNERS, &d->frame) != POSTURE_OK)
+		return POSTURE_ENOMEM;
+	if (sc->ring.n >= 3) {
+		out->xy = sc->ring.xy;
+		out->n_pts = sc->ring.n;
+		sc->part_end[0] = sc->ring.n;
+		out->part_end = sc->part_end;
+		out->n_parts = 1;
+	}
+	return POSTURE_OK;
+}
+
+const pst_item *pst_group_next(const pst_group *g, pst_group_iter *it, int *rc)
+{
+	*rc = POSTURE_OK;
+	if (!g->dense)
+		return it->i < g->n_items ? &g->items[it->i++] : NULL;
+	const pst_dense *d = g->dense;
+	if (it->i >= d->n)
+		return NULL;
+	if (!it->at_point && d->pts[it->i].disc) {
+		it->at_point = true;
+		*rc = pst_dense_disc_item(d, it->i, &it->item, &it->sc);
+		return *rc == POSTURE_OK ? &it->item : NULL;
+	}
+	pst_dense_point_item(d, it->i++, &it->item);
+	it->at_point = false;
+	return &it->item;
+}
+
+void pst_group_iter_free(pst_group_iter *it)
+{
+	pst_dense_scratch_free(&it->sc);
+}
+
+/* Free a group's compact form (its strings are in the scene's pool). */
+static void free_dense(pst_dense *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_looks; i++)
+		free(d->looks[i].variant);
+	free(d->looks);
+	free(d->pts);
+	free(d->cites);
+	free(d->attrs);
+	free(d);
+}
+
+int pst_group_expand(pst_group *out, const pst_group *g, pst_pool *pool)
+{
+	size_t n = pst_group_count(g);
+	out->items = calloc(n + 1, sizeof(pst_item));
+	out->cap_items = n + 1;
+	if (!out->items)
+		return POSTURE_ENOMEM;
+	pst_group_iter it = { 0 };
+	int rc = POSTURE_OK;
+	for (const pst_item *src; (src = pst_group_next(g, &it, &rc));) {
+		pst_item *dst = &out->items[out->n_items++];
+		*dst = *src;
+		if (!it.at_point) /* a point: nothing of its own */
+			continue;
+		/* A disc: its id, and the ring of one the frame cuts, are its own. */
+		if (!(dst->id = pst_pool_strn(pool, src->id, strlen(src->id)))) {
+			rc = POSTURE_ENOMEM;
+			break;
+		}
+		if (src->disc || !src->n_parts)
+			continue;
+		dst->xy = NULL;
+		dst->part_end = NULL;
+		dst->n_pts = dst->n_parts = 0;
+		if (pst_item_add_part(dst, src->xy, src->n_pts) != POSTURE_OK) {
+			rc = POSTURE_ENOMEM;
+			break;
+		}
+	}
+	pst_group_iter_free(&it);
+	return rc;
+}
+
+void pst_group_expanded_free(pst_group *g)
+{
+	for (size_t i = 0; i < g->n_items; i++)
+		if (!g->items[i].disc) {
+			free(g->items[i].xy);
+			free(g->items[i].part_end);
+		}
+	free(g->items);
+}
+
+void pst_scene_expanded_free(const posture_scene *s, const posture_scene *expanded)
+{
+	if (!expanded || expanded == s)
+		return;
+	posture_scene *e = (posture_scene *)expanded;
+	for (size_t g = 0; g < e->n_groups; g++)
+		if (s->groups[g].dense)
+			pst_group_expanded_free(&e->groups[g]);
+	free(e->groups);
+	pst_pool_free(e->pool);
+	free(e);
+}
+
+int pst_scene_expanded(const posture_scene *s, const posture_scene **out)
+{
+	*out = s;
+	bool any = false;
+	for (size_t g = 0; g < s->n_groups; g++)
+		any = any || s->groups[g].dense;
+	if (!any)
+		return POSTURE_OK;
+	posture_scene *e = malloc(sizeof(*e));
+	if (!e)
+		return POSTURE_ENOMEM;
+	*e = *s;
+	e->groups = calloc(s->n_groups + 1, sizeof(pst_group));
+	e->pool = pst_pool_new(); /* the discs' ids (the rest is borrowed from s) */
+	int rc = e->groups && e->pool ? POSTURE_OK : POSTURE_ENOMEM;
+	for (size_t g = 0; rc == POSTURE_OK && g < s->n_groups; g++) {
+		e->groups[g] = s->groups[g];
+		if (!s->groups[g].dense)
+			continue;
+		e->groups[g].items = NULL;
+		e->groups[g].n_items = e->groups[g].cap_items = 0;
+		e->groups[g].dense = NULL;
+		rc = pst_group_expand(&e->groups[g], &s->groups[g], e->pool);
+	}
+	if (rc != POSTURE_OK) {
+		pst_scene_expanded_free(s, e);
+		return rc;
+	}
+	*out = e;
 	return POSTURE_OK;
 }

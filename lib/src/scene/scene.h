@@ -13,6 +13,9 @@
 #ifndef POSTURE_SCENE_H
 #define POSTURE_SCENE_H
 
+#include <stdint.h>
+#include <string.h>
+
 #include "geom/geom.h"
 #include "internal.h"
 #include "posture/map.h"
@@ -109,6 +112,60 @@ typedef struct {
 } pst_item;
 
 /*
+ * The compact form of a layer too dense to label (PST_LABEL_LAYER_MAX, items.c):
+ * a million point items of 352 bytes would be the render's largest cost, so
+ * such a layer keeps a look table of prototype items and a small record per
+ * point instead.  An item of it is its look's prototype with the record's
+ * fields written in (pst_dense_point_item(), pst_dense_disc_item()); in item
+ * order each record stands for its uncertainty disc (when it has one), then
+ * its point.  The records are not in the group's `items` (which stays empty),
+ * so a reader not taught about them sees no items and shows as a difference
+ * in its output rather than as a wrong read.  Their strings and citation
+ * arrays live in the scene's pool; the prototypes' variants are their own.
+ */
+typedef struct {
+	char **source, **locator, **quote; /* as pst_item's cite_* (n + 1 entries, NULL last) */
+	int *number;
+	size_t n;
+	const void *owner;      /* while a compact layer is made: the one that listed it… */
+	uint32_t index;         /* …at this index of its `cites` */
+} pst_cites;
+
+/* A record: 40 bytes (a million of them are the render's largest cost but the data's). */
+typedef struct {
+	double ax, ay;          /* the anchor, page units (a disc's centre too) */
+	char *id;               /* in the scene's pool, the name after its NUL (pst_dense_name());
+	                           the disc's id is "area-" and this */
+	uint32_t cites;         /* its citations: cites[cites] (shared by points citing the same) */
+	uint32_t attrs;         /* its date and precision: attrs[attrs] */
+	uint32_t look;          /* its point's look: looks[look] */
+	uint32_t disc;          /* 0: no disc; else 1 + its disc's look */
+} pst_dense_point;
+
+typedef struct {
+	char *date, *precision; /* in the scene's pool, or NULL */
+} pst_dense_attrs;
+
+typedef struct {
+	pst_item *looks;        /* prototypes: every field an item of the look shares */
+	size_t n_looks, cap_looks;
+	pst_dense_point *pts;
+	size_t n, cap;
+	size_t n_discs;         /* records with a disc */
+	pst_cites **cites;      /* the distinct citation arrays (in the scene's pool) */
+	size_t n_cites, cap_cites;
+	pst_dense_attrs *attrs; /* the distinct dates and precisions */
+	size_t n_attrs, cap_attrs;
+	pst_box frame;          /* the scene's map_box: a disc is clipped to it */
+} pst_dense;
+
+/* The name of record @p p (after its id). */
+static inline char *pst_dense_name(const pst_dense_point *p)
+{
+	return p->id + strlen(p->id) + 1;
+}
+
+/*
  * A group is a layer of the map ("countries", "bases") or, when `furniture`
  * is set, a piece of furniture ("title", "legend", "credit") drawn on top of
  * the map, after every map label.  Furniture items are ordinary items: a
@@ -121,6 +178,7 @@ typedef struct {
 	pst_item *items;
 	size_t n_items;
 	size_t cap_items;
+	pst_dense *dense;   /* a layer too dense to label: its items, compact (items is empty) */
 	bool furniture;     /* drawn last; labels of the map keep clear of its box */
 	pst_box box;        /* furniture: the area it covers */
 } pst_group;
@@ -211,6 +269,58 @@ void pst_group_drop_last(pst_group *g);
 
 /* Sort @p items by priority, highest first, stable (O(n)); POSTURE_ENOMEM or OK. */
 int pst_sort_by_priority(const pst_item **items, size_t n);
+
+/* How many items @p g holds, its compact form's included. */
+size_t pst_group_count(const pst_group *g);
+
+/* The symbol box of record @p k of @p d, as pst_set_symbol() sets it. */
+pst_box pst_dense_symbol_box(const pst_dense *d, size_t k);
+
+/* Point @p k of @p d as an item in @p out (its strings borrowed from the scene). */
+void pst_dense_point_item(const pst_dense *d, size_t k, pst_item *out);
+
+/*
+ * Scratch for the disc of a record as an item: its id and, for a disc the
+ * frame cuts, its clipped ring (the disc's part borrows these).
+ */
+typedef struct {
+	pst_pts ring;
+	size_t part_end[1];
+	char *id;
+	size_t id_cap;
+} pst_dense_scratch;
+
+void pst_dense_scratch_free(pst_dense_scratch *sc);
+
+/* The disc of record @p k of @p d (which has one) as an item in @p out, borrowing from
+ * @p sc (until its next use); POSTURE_ENOMEM or OK. */
+int pst_dense_disc_item(const pst_dense *d, size_t k, pst_item *out, pst_dense_scratch *sc);
+
+/* The items of a group in order, its compact form's as items borrowed from @p it (valid
+ * until the next call): zero @p it, call until NULL (also when out of memory, with *rc
+ * set), then pst_group_iter_free(). */
+typedef struct {
+	size_t i;
+	bool at_point;       /* the record's disc is done */
+	pst_item item;
+	pst_dense_scratch sc;
+} pst_group_iter;
+
+const pst_item *pst_group_next(const pst_group *g, pst_group_iter *it, int *rc);
+void pst_group_iter_free(pst_group_iter *it);
+
+/* The items of compact group @p g into @p out (empty; its other fields are not set), the
+ * discs' ids in @p pool; free with pst_group_expanded_free(). */
+int pst_group_expand(pst_group *out, const pst_group *g, pst_pool *pool);
+void pst_group_expanded_free(pst_group *g);
+
+/*
+ * @p s with its compact layers as ordinary items, for the writers not yet
+ * taught the compact form (SVG, PDF, map data, HTML): @p s itself when it has
+ * none, else a copy sharing everything else; free with pst_scene_expanded_free().
+ */
+int pst_scene_expanded(const posture_scene *s, const posture_scene **out);
+void pst_scene_expanded_free(const posture_scene *s, const posture_scene *expanded);
 
 /* Find a group by name, or NULL. */
 const pst_group *pst_scene_group(const posture_scene *s, const char *name);
