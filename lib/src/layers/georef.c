@@ -46,7 +46,13 @@ typedef struct {
 	size_t *band_start;  /* n_bands + 1 offsets into band_edge */
 	uint32_t *band_edge; /* per band: edges (index of their second vertex) crossing it */
 	uint32_t *edge_prev; /* per vertex: the index of the vertex before it in its ring */
+	unsigned char *cell; /* GEO_CELLS x GEO_CELLS over bbox (cell_state), NULL until asked */
 } geo_country;
+
+/* A country's grid of cells, per side: each cell that no edge comes near is wholly
+ * inside or wholly outside, so the even-odd test of its points is answered once. */
+#define GEO_CELLS 512
+enum { CELL_UNKNOWN, CELL_IN, CELL_OUT, CELL_EDGE };
 
 struct pst_georef {
 	geo_country *countries;
@@ -258,6 +264,7 @@ void pst_georef_destroy(pst_georef *g)
 		free(g->countries[i].band_start);
 		free(g->countries[i].band_edge);
 		free(g->countries[i].edge_prev);
+		free(g->countries[i].cell);
 	}
 	if (g->pj_ctx)
 		proj_context_destroy(g->pj_ctx);
@@ -288,15 +295,9 @@ static bool in_bbox(const geo_country *c, double x, double y)
 	return x >= c->bbox.x0 && x <= c->bbox.x1 && y >= c->bbox.y0 && y <= c->bbox.y1;
 }
 
-/* Is (x, y) inside country @p i (even-odd over its rings)?  Reads them only
- * when the point is inside the box. */
-static bool inside(const pst_georef *g, size_t ci, double x, double y)
+/* Even-odd over the edges of (x, y)'s band: the same edges the full loop would count. */
+static bool inside_rings(const geo_country *c, double x, double y)
 {
-	if (g->countries[ci].state < 0 || !in_bbox(&g->countries[ci], x, y))
-		return false;
-	const geo_country *c = ready(g, ci);
-	if (c->state != 1)
-		return false;
 	bool in = false;
 	size_t b = band_of(c, y);
 	for (size_t e = c->band_start[b]; e < c->band_start[b + 1]; e++) {
@@ -307,6 +308,66 @@ static bool inside(const pst_georef *g, size_t ci, double x, double y)
 			in = !in;
 	}
 	return in;
+}
+
+/*
+ * Cell (@p cx, @p cy) of @p c's grid: CELL_EDGE when the box of some edge meets
+ * the cell's box widened by a margin, else CELL_IN or CELL_OUT as its centre is.
+ * Any point of such a cell joins the centre by a segment that crosses no edge, so
+ * it is on the same side; and each edge the even-odd test counts for it is wholly
+ * left or right of it by the margin (1e-6 degree, far above the rounding of the
+ * crossing), so the computed test gives that same answer for every point.
+ */
+static unsigned char cell_state(const geo_country *c, size_t cx, size_t cy)
+{
+	const double m = 1e-6;
+	double w = (c->bbox.x1 - c->bbox.x0) / GEO_CELLS, h = (c->bbox.y1 - c->bbox.y0) / GEO_CELLS;
+	double x0 = c->bbox.x0 + (double)cx * w, y0 = c->bbox.y0 + (double)cy * h;
+	double x1 = x0 + w, y1 = y0 + h;
+	size_t b0 = band_of(c, y0 - m), b1 = band_of(c, y1 + m);
+	for (size_t e = c->band_start[b0]; e < c->band_start[b1 + 1]; e++) {
+		size_t i = c->band_edge[e], j = c->edge_prev[i];
+		const double *a = &c->xy[2 * j], *b = &c->xy[2 * i];
+		if (!(fmin(a[0], b[0]) > x1 + m || fmax(a[0], b[0]) < x0 - m ||
+		      fmin(a[1], b[1]) > y1 + m || fmax(a[1], b[1]) < y0 - m))
+			return CELL_EDGE;
+	}
+	return inside_rings(c, (x0 + x1) / 2, (y0 + y1) / 2) ? CELL_IN : CELL_OUT;
+}
+
+/* Is (x, y) inside country @p i (even-odd over its rings)?  Reads them only
+ * when the point is inside the box; a point far from every edge is answered by
+ * its cell (cell_state), the others by their band's edges. */
+static bool inside(const pst_georef *g, size_t ci, double x, double y)
+{
+	if (g->countries[ci].state < 0 || !in_bbox(&g->countries[ci], x, y))
+		return false;
+	geo_country *c = (geo_country *)ready(g, ci); /* the cells are the cache's too */
+	if (c->state != 1)
+		return false;
+	double w = c->bbox.x1 - c->bbox.x0, h = c->bbox.y1 - c->bbox.y0;
+	if (!(w > 0 && h > 0))
+		return inside_rings(c, x, y);
+	if (!c->cell && !(c->cell = calloc(GEO_CELLS * GEO_CELLS, 1)))
+		return inside_rings(c, x, y); /* no memory for the cells: the long way */
+	double tx = (x - c->bbox.x0) / w * GEO_CELLS, ty = (y - c->bbox.y0) / h * GEO_CELLS;
+	size_t cx = tx >= GEO_CELLS ? GEO_CELLS - 1 : tx > 0 ? (size_t)tx : 0;
+	size_t cy = ty >= GEO_CELLS ? GEO_CELLS - 1 : ty > 0 ? (size_t)ty : 0;
+	unsigned char *st = &c->cell[cy * GEO_CELLS + cx];
+	if (*st == CELL_UNKNOWN)
+		*st = cell_state(c, cx, cy);
+	return *st == CELL_EDGE ? inside_rings(c, x, y) : *st == CELL_IN;
+}
+
+/* fmin and fmax, NaN and all, inline: the edge tests below make millions of calls. */
+static inline double min_of(double a, double b)
+{
+	return isnan(a) ? b : isnan(b) ? a : a < b ? a : b;
+}
+
+static inline double max_of(double a, double b)
+{
+	return isnan(a) ? b : isnan(b) ? a : a > b ? a : b;
 }
 
 #define EARTH_KM 6371.0 /* mean radius, for the flat approximation only */
@@ -329,8 +390,8 @@ static double approx_outline_km(const geo_country *c, double lon, double lat, do
 	for (size_t e = c->band_start[b0]; e < c->band_start[b1 + 1]; e++) {
 		size_t i = c->band_edge[e], j = c->edge_prev[i];
 		const double *a = &c->xy[2 * j], *b2 = &c->xy[2 * i];
-		if (fmin(a[0], b2[0]) > lon + dlon || fmax(a[0], b2[0]) < lon - dlon ||
-		    fmin(a[1], b2[1]) > lat + dlat || fmax(a[1], b2[1]) < lat - dlat)
+		if (min_of(a[0], b2[0]) > lon + dlon || max_of(a[0], b2[0]) < lon - dlon ||
+		    min_of(a[1], b2[1]) > lat + dlat || max_of(a[1], b2[1]) < lat - dlat)
 			continue;
 		double ax = (a[0] - lon) * kx, ay = (a[1] - lat) * ky;
 		double dx = (b2[0] - a[0]) * kx, dy = (b2[1] - a[1]) * ky, len2 = dx * dx + dy * dy;
@@ -419,8 +480,8 @@ bool pst_georef_within_km(const pst_georef *g, const char *iso, double lon, doub
 
 bool pst_georef_near_land(const pst_georef *g, double lon, double lat, double km)
 {
-	for (size_t i = 0; i < g->n_countries; i++)
-		if (inside(g, i, lon, lat))
+	for (size_t i = 0; i < g->n_countries; i++) /* the box first: most are far away */
+		if (in_bbox(&g->countries[i], lon, lat) && inside(g, i, lon, lat))
 			return true;
 	/* Only countries whose box comes near have their rings read. */
 	for (size_t i = 0; i < g->n_countries; i++)
