@@ -90,9 +90,18 @@ typedef struct {
 		*date_basis, *note;
 	bool geom_null;         /* geometry NULL or an empty point */
 	double lon, lat;        /* the point, when not geom_null */
-	const pst_row_cite *cites;
+	const pst_row_cite *cites; /* their texts interned in the layer's pool */
 	size_t n_cites;
+	bool interned;          /* kind, precision, country, operator_, status, date,
+	                           date_basis and note are interned in the layer's pool too */
 } pst_row;
+
+/* A date text parsed, and what it gave (pst_row_cache). */
+typedef struct {
+	char text[40];  /* "" when none */
+	bool ok;
+	int from, to, latest;
+} pst_date_memo;
 
 /* What rows of one table share: today, and each source's issued date (layer.c). */
 typedef struct {
@@ -101,6 +110,12 @@ typedef struct {
 	const char *last_id;    /* the last source id looked up (a pooled pointer) */
 	const pst_source *last_src;
 	int last_issued;
+	/* Date texts parsed lately, and what they gave (rows repeat a few dates), found
+	 * by a hash of the text; date_latest is the last one looked up's latest_day. */
+	pst_date_memo dates[64];
+	int date_latest;
+	/* Citations (source, locator: pooled pointers) found to pass their checks. */
+	struct { const char *source, *locator; } cite_ok[64];
 } pst_row_cache;
 
 int pst_row_cache_init(pst_row_cache *c, const posture_data *d);

@@ -46,7 +46,26 @@ typedef struct {
 	size_t *band_start;  /* n_bands + 1 offsets into band_edge */
 	uint32_t *band_edge; /* per band: edges (index of their second vertex) crossing it */
 	uint32_t *edge_prev; /* per vertex: the index of the vertex before it in its ring */
+	struct geo_cell *cells; /* the cells points were asked about (cell_of), a hash set */
+	size_t n_cells, cap_cells;
 } geo_country;
+
+/*
+ * Cells of 1/GEO_CELLS degree a side, met by the points asked about (big layers
+ * put thousands of points in the same few cells): a cell that no edge comes near
+ * is wholly inside or wholly outside, so the even-odd test of its points is
+ * answered once; and the distance from its centre to the outline bounds that of
+ * every point in it (near_by_cell).
+ */
+#define GEO_CELLS 64
+enum { CELL_UNKNOWN, CELL_IN, CELL_OUT, CELL_EDGE };
+
+typedef struct geo_cell {
+	uint32_t x, y;        /* 1 + the cell's column and row from (-180, -90); x 0: empty */
+	unsigned char state;  /* CELL_* */
+	bool has_near;
+	double near_km;       /* approx_outline_km of its centre (an upper bound: HUGE_VAL) */
+} geo_cell;
 
 struct pst_georef {
 	geo_country *countries;
@@ -258,6 +277,7 @@ void pst_georef_destroy(pst_georef *g)
 		free(g->countries[i].band_start);
 		free(g->countries[i].band_edge);
 		free(g->countries[i].edge_prev);
+		free(g->countries[i].cells);
 	}
 	if (g->pj_ctx)
 		proj_context_destroy(g->pj_ctx);
@@ -288,15 +308,9 @@ static bool in_bbox(const geo_country *c, double x, double y)
 	return x >= c->bbox.x0 && x <= c->bbox.x1 && y >= c->bbox.y0 && y <= c->bbox.y1;
 }
 
-/* Is (x, y) inside country @p i (even-odd over its rings)?  Reads them only
- * when the point is inside the box. */
-static bool inside(const pst_georef *g, size_t ci, double x, double y)
+/* Even-odd over the edges of (x, y)'s band: the same edges the full loop would count. */
+static bool inside_rings(const geo_country *c, double x, double y)
 {
-	if (g->countries[ci].state < 0 || !in_bbox(&g->countries[ci], x, y))
-		return false;
-	const geo_country *c = ready(g, ci);
-	if (c->state != 1)
-		return false;
 	bool in = false;
 	size_t b = band_of(c, y);
 	for (size_t e = c->band_start[b]; e < c->band_start[b + 1]; e++) {
@@ -307,6 +321,103 @@ static bool inside(const pst_georef *g, size_t ci, double x, double y)
 			in = !in;
 	}
 	return in;
+}
+
+/* The cell holding (x, y), added when new; NULL when out of memory. */
+static geo_cell *cell_of(geo_country *c, double x, double y)
+{
+	double tx = floor((x + 180) * GEO_CELLS), ty = floor((y + 90) * GEO_CELLS);
+	uint32_t cx = (uint32_t)(tx < 0 ? 0 : tx > 360 * GEO_CELLS ? 360 * GEO_CELLS : tx) + 1;
+	uint32_t cy = (uint32_t)(ty < 0 ? 0 : ty > 180 * GEO_CELLS ? 180 * GEO_CELLS : ty) + 1;
+	if (2 * (c->n_cells + 1) > c->cap_cells) {
+		size_t cap = c->cap_cells ? 2 * c->cap_cells : 256;
+		geo_cell *set = calloc(cap, sizeof(*set));
+		if (!set)
+			return NULL;
+		for (size_t i = 0; i < c->cap_cells; i++) {
+			if (!c->cells[i].x)
+				continue;
+			size_t k = ((size_t)c->cells[i].x * 73856093u ^ (size_t)c->cells[i].y * 19349663u) &
+			           (cap - 1);
+			while (set[k].x)
+				k = (k + 1) & (cap - 1);
+			set[k] = c->cells[i];
+		}
+		free(c->cells);
+		c->cells = set;
+		c->cap_cells = cap;
+	}
+	size_t k = ((size_t)cx * 73856093u ^ (size_t)cy * 19349663u) & (c->cap_cells - 1);
+	for (; c->cells[k].x; k = (k + 1) & (c->cap_cells - 1))
+		if (c->cells[k].x == cx && c->cells[k].y == cy)
+			return &c->cells[k];
+	c->cells[k] = (geo_cell){ .x = cx, .y = cy, .state = CELL_UNKNOWN };
+	c->n_cells++;
+	return &c->cells[k];
+}
+
+/* The box of cell @p e (lon/lat). */
+static void cell_box(const geo_cell *e, double *x0, double *y0, double *x1, double *y1)
+{
+	*x0 = (double)(e->x - 1) / GEO_CELLS - 180;
+	*y0 = (double)(e->y - 1) / GEO_CELLS - 90;
+	*x1 = (double)e->x / GEO_CELLS - 180;
+	*y1 = (double)e->y / GEO_CELLS - 90;
+}
+
+/*
+ * The state of cell @p e of @p c: CELL_EDGE when the box of some edge meets the
+ * cell's box widened by a margin, else CELL_IN or CELL_OUT as its centre is.
+ * Any point of such a cell joins the centre by a segment that crosses no edge, so
+ * it is on the same side; and each edge the even-odd test counts for it is wholly
+ * left or right of it by the margin (1e-6 degree, far above the rounding of the
+ * crossing), so the computed test gives that same answer for every point.
+ */
+static unsigned char cell_state(const geo_country *c, const geo_cell *e)
+{
+	const double m = 1e-6;
+	double x0, y0, x1, y1;
+	cell_box(e, &x0, &y0, &x1, &y1);
+	if (y1 + m >= c->bbox.y0 && y0 - m <= c->bbox.y1) {
+		size_t b0 = band_of(c, y0 - m), b1 = band_of(c, y1 + m);
+		for (size_t k = c->band_start[b0]; k < c->band_start[b1 + 1]; k++) {
+			size_t i = c->band_edge[k], j = c->edge_prev[i];
+			const double *a = &c->xy[2 * j], *b = &c->xy[2 * i];
+			if (!(fmin(a[0], b[0]) > x1 + m || fmax(a[0], b[0]) < x0 - m ||
+			      fmin(a[1], b[1]) > y1 + m || fmax(a[1], b[1]) < y0 - m))
+				return CELL_EDGE;
+		}
+	}
+	return inside_rings(c, (x0 + x1) / 2, (y0 + y1) / 2) ? CELL_IN : CELL_OUT;
+}
+
+/* Is (x, y) inside country @p i (even-odd over its rings)?  Reads them only
+ * when the point is inside the box; a point far from every edge is answered by
+ * its cell (cell_state), the others by their band's edges. */
+static bool inside(const pst_georef *g, size_t ci, double x, double y)
+{
+	if (g->countries[ci].state < 0 || !in_bbox(&g->countries[ci], x, y))
+		return false;
+	geo_country *c = (geo_country *)ready(g, ci); /* the cells are the cache's too */
+	if (c->state != 1)
+		return false;
+	geo_cell *e = cell_of(c, x, y);
+	if (!e)
+		return inside_rings(c, x, y); /* no memory for the cells: the long way */
+	if (e->state == CELL_UNKNOWN)
+		e->state = cell_state(c, e);
+	return e->state == CELL_EDGE ? inside_rings(c, x, y) : e->state == CELL_IN;
+}
+
+/* fmin and fmax, NaN and all, inline: the edge tests below make millions of calls. */
+static inline double min_of(double a, double b)
+{
+	return isnan(a) ? b : isnan(b) ? a : a < b ? a : b;
+}
+
+static inline double max_of(double a, double b)
+{
+	return isnan(a) ? b : isnan(b) ? a : a > b ? a : b;
 }
 
 #define EARTH_KM 6371.0 /* mean radius, for the flat approximation only */
@@ -329,8 +440,8 @@ static double approx_outline_km(const geo_country *c, double lon, double lat, do
 	for (size_t e = c->band_start[b0]; e < c->band_start[b1 + 1]; e++) {
 		size_t i = c->band_edge[e], j = c->edge_prev[i];
 		const double *a = &c->xy[2 * j], *b2 = &c->xy[2 * i];
-		if (fmin(a[0], b2[0]) > lon + dlon || fmax(a[0], b2[0]) < lon - dlon ||
-		    fmin(a[1], b2[1]) > lat + dlat || fmax(a[1], b2[1]) < lat - dlat)
+		if (min_of(a[0], b2[0]) > lon + dlon || max_of(a[0], b2[0]) < lon - dlon ||
+		    min_of(a[1], b2[1]) > lat + dlat || max_of(a[1], b2[1]) < lat - dlat)
 			continue;
 		double ax = (a[0] - lon) * kx, ay = (a[1] - lat) * ky;
 		double dx = (b2[0] - a[0]) * kx, dy = (b2[1] - a[1]) * ky, len2 = dx * dx + dy * dy;
@@ -339,6 +450,32 @@ static double approx_outline_km(const geo_country *c, double lon, double lat, do
 		best = fmin(best, hypot(ax + t * dx, ay + t * dy));
 	}
 	return best;
+}
+
+/*
+ * True when approx_outline_km(c, lon, lat, km) is sure to be under 0.95 km, from
+ * the point's cell: an edge point q lies within near_km of the cell's centre, so
+ * within near_km + the cell's diagonal of the point (q is then inside the point's
+ * box of half-side km too, so measured).  The factor and the 10 m cover the
+ * point's own cos(latitude), within 1e-3 of the centre's below 80 degrees, and
+ * rounding; a point near that limit is measured as before.
+ */
+static bool near_by_cell(const pst_georef *g, size_t ci, double lon, double lat, double km)
+{
+	geo_country *c = (geo_country *)ready(g, ci);
+	if (c->state != 1 || !(fabs(lat) < 80) || !(fabs(lon) <= 180))
+		return false;
+	geo_cell *e = cell_of(c, lon, lat);
+	if (!e)
+		return false;
+	if (!e->has_near) {
+		double x0, y0, x1, y1;
+		cell_box(e, &x0, &y0, &x1, &y1);
+		e->near_km = approx_outline_km(c, (x0 + x1) / 2, (y0 + y1) / 2, km);
+		e->has_near = true;
+	}
+	const double diag_km = EARTH_KM * PST_PI / 180 * sqrt(2.0) / GEO_CELLS;
+	return (e->near_km + diag_km) * 1.01 + 0.01 < 0.95 * km;
 }
 
 /* Shortest distance in km from (lon, lat) to the outline of @p c. */
@@ -407,7 +544,7 @@ bool pst_georef_within_km(const pst_georef *g, const char *iso, double lon, doub
 	bool known = false;
 	for (int i = first_of(g, iso); i; i = g->next_same[i - 1]) {
 		known = true;
-		if (inside(g, (size_t)i - 1, lon, lat) ||
+		if (inside(g, (size_t)i - 1, lon, lat) || near_by_cell(g, (size_t)i - 1, lon, lat, km) ||
 		    approx_outline_km(ready(g, (size_t)i - 1), lon, lat, km) < 0.95 * km)
 			return true;
 	}
@@ -419,13 +556,13 @@ bool pst_georef_within_km(const pst_georef *g, const char *iso, double lon, doub
 
 bool pst_georef_near_land(const pst_georef *g, double lon, double lat, double km)
 {
-	for (size_t i = 0; i < g->n_countries; i++)
-		if (inside(g, i, lon, lat))
+	for (size_t i = 0; i < g->n_countries; i++) /* the box first: most are far away */
+		if (in_bbox(&g->countries[i], lon, lat) && inside(g, i, lon, lat))
 			return true;
 	/* Only countries whose box comes near have their rings read. */
 	for (size_t i = 0; i < g->n_countries; i++)
 		if (bbox_near(&g->countries[i], lon, lat, km) &&
-		    approx_outline_km(ready(g, i), lon, lat, km) < 0.95 * km)
+		    (near_by_cell(g, i, lon, lat, km) || approx_outline_km(ready(g, i), lon, lat, km) < 0.95 * km))
 			return true;
 	for (size_t i = 0; i < g->n_countries; i++)
 		if (bbox_near(&g->countries[i], lon, lat, km) &&

@@ -318,25 +318,9 @@ typedef struct {
 	pst_row_cite *fast_cites;
 	size_t cap_fast_cites;
 	pst_known_texts known; /* citation texts met lately */
+	pst_known_texts known_cols; /* and the values of the columns that repeat (kind, ...) */
+	bool out_of_memory;    /* set by row_values */
 } table_reader;
-
-/*
- * Column @p i when it is text a string check passes (pst_check_string: valid
- * UTF-8, no NUL inside, not blank), else NULL (absent, or for the full check).
- */
-static const char *clean_text(sqlite3_stmt *st, int i, size_t *len)
-{
-	if (sqlite3_column_type(st, i) != SQLITE_TEXT)
-		return NULL;
-	const unsigned char *t = sqlite3_column_text(st, i);
-	size_t n = (size_t)sqlite3_column_bytes(st, i);
-	if (!t)
-		return NULL;
-	if (!pst_cell_plain(t, n))
-		return NULL;
-	*len = n;
-	return (const char *)t;
-}
 
 /*
  * Citation column @p i of r->cites interned in @p l's pool when it is clean
@@ -436,23 +420,49 @@ static json_t *row_feature(table_reader *r, bool *bad_geom)
 /*
  * The current row as a pst_row, for the fast check: false when some value
  * is not clean text or the geometry is not a plain point or empty (the full
- * check then says what is wrong).
+ * check then says what is wrong).  The columns whose values repeat from row
+ * to row are interned in @p l's pool on the way (through r->known_cols, so a
+ * value met lately is neither checked nor hashed again); the id and the
+ * name are checked in place.  Each column is looked up once, as an SQLite
+ * value (single-threaded: the reader's connection is its own).
  */
-static bool row_values(table_reader *r, pst_row *row)
+static bool row_values(table_reader *r, pst_layer *l, pst_row *row)
 {
 	sqlite3_stmt *st = r->rows;
 	memset(row, 0, sizeof(*row));
 	const char **field[] = { &row->id, &row->name, &row->kind, &row->precision, &row->country,
 		                 &row->operator_, &row->status, &row->date, &row->date_basis, NULL,
 		                 NULL, &row->note };
+	static const bool repeats[] = { false, false, true, true, true, true, true, true, true,
+		                        false, false, true };
 	for (int k = 0; columns[k]; k++) {
 		int i = r->col_of[k];
-		if (i < 0 || sqlite3_column_type(st, i) == SQLITE_NULL)
+		if (i < 0)
 			continue;
-		size_t n;
-		if (!field[k] || !(*field[k] = clean_text(st, i, &n)))
+		sqlite3_value *v = sqlite3_column_value(st, i);
+		int type = sqlite3_value_type(v);
+		if (type == SQLITE_NULL)
+			continue;
+		if (!field[k] || type != SQLITE_TEXT)
 			return false; /* a border column, or not text */
+		const unsigned char *t = sqlite3_value_text(v);
+		size_t n = (size_t)sqlite3_value_bytes(v);
+		if (!t)
+			return false;
+		if (repeats[k]) {
+			bool plain;
+			*field[k] = pst_known_text(&r->known_cols, l->pool, t, n, &plain);
+			if (!*field[k]) {
+				r->out_of_memory = plain;
+				return false;
+			}
+		} else {
+			if (!pst_cell_plain(t, n))
+				return false;
+			*field[k] = (const char *)t;
+		}
 	}
+	row->interned = true;
 	const unsigned char *blob = sqlite3_column_blob(st, 1);
 	size_t n = (size_t)sqlite3_column_bytes(st, 1);
 	if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
@@ -685,8 +695,10 @@ static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
 		rc = read_citations(r, l, fid);
 		pst_row row;
 		bool passed = false;
-		if (rc == POSTURE_OK && row_values(r, &row))
+		if (rc == POSTURE_OK && row_values(r, l, &row))
 			rc = pst_layer_row_feature(l, ft, &row, geo, data, &cache, &passed);
+		if (r->out_of_memory)
+			rc = POSTURE_ENOMEM;
 		if (rc == POSTURE_OK && !passed) {
 			snprintf(where, sizeof(where), "%s:%s:fid %lld", r->g->path, r->table,
 			         (long long)fid);

@@ -986,6 +986,35 @@ static const pst_source *cached_source(pst_row_cache *c, const posture_data *d, 
 	return src;
 }
 
+/* pst_date_parse() of @p date and its latest_day() (in c->date_latest), through the
+ * cache's dates. */
+static bool row_date(pst_row_cache *c, const char *date, int *from, int *to)
+{
+	size_t n = strlen(date);
+	size_t slots = PST_ARRAY_LEN(c->dates);
+	size_t k = (size_t)pst_hash_bytes(date, n, PST_HASH_SEED) % slots;
+	pst_date_memo *e = &c->dates[k], *e2 = &c->dates[(k + 1) % slots]; /* two ways */
+	if (n < sizeof(e->text) && strcmp(e->text, date) != 0 && !strcmp(e2->text, date))
+		e = e2;
+	else if (n < sizeof(e->text) && strcmp(e->text, date) != 0 && e->text[0] && !e2->text[0])
+		e = e2; /* a new date, its first slot taken: the second is free */
+	if (n >= sizeof(e->text) || strcmp(e->text, date) != 0) {
+		char why[128];
+		pst_feature probe = { .date_from = 0 };
+		e->ok = pst_date_parse(date, &e->from, &e->to, why, sizeof(why));
+		probe.date_from = e->from;
+		e->latest = e->ok ? latest_day(&probe, date) : 0;
+		if (n < sizeof(e->text))
+			memcpy(e->text, date, n + 1);
+		else
+			e->text[0] = '\0'; /* too long to keep */
+	}
+	*from = e->from;
+	*to = e->to;
+	c->date_latest = e->latest;
+	return e->ok;
+}
+
 /*
  * The row's checks, in the order and with the outcome of check_feature(),
  * answering only "does it pass without a word": any problem (or doubt) sends
@@ -1004,13 +1033,22 @@ static bool row_passes(const pst_layer *l, const pst_row *r, const pst_georef *g
 	bool sources_ok = d && d->sources_state == PST_SOURCES_OK;
 	for (size_t i = 0; i < r->n_cites; i++) {
 		const pst_row_cite *ci = &r->cites[i];
-		if (!ci->source || !ci->locator || !ci->quote || !valid_locator(ci->locator))
+		if (!ci->source || !ci->locator || !ci->quote)
+			return false;
+		/* Pooled texts: the same pair of pointers is the same pair of texts. */
+		uintptr_t h = ((uintptr_t)ci->source >> 3) * 31u + ((uintptr_t)ci->locator >> 3);
+		size_t k = (h ^ h >> 7) % PST_ARRAY_LEN(c->cite_ok);
+		if (c->cite_ok[k].source == ci->source && c->cite_ok[k].locator == ci->locator)
+			continue;
+		if (!valid_locator(ci->locator))
 			return false;
 		int issued;
 		const char *pages;
 		const pst_source *src = sources_ok ? cached_source(c, d, ci->source, &issued) : NULL;
 		if (sources_ok && (!src || !page_range_ok(src, ci->locator, &pages)))
 			return false;
+		c->cite_ok[k].source = ci->source;
+		c->cite_ok[k].locator = ci->locator;
 	}
 	if (r->country && (!is_iso3(r->country) || (geo && !pst_georef_has_country(geo, r->country))))
 		return false;
@@ -1021,13 +1059,10 @@ static bool row_passes(const pst_layer *l, const pst_row *r, const pst_georef *g
 			return false;
 		if (r->date_basis && !strcmp(r->date_basis, "inferred") && !r->note)
 			return false;
-		char why[128];
 		if (r->date) {
-			pst_feature probe = { .date_from = 0 };
-			if (!r->date_basis || !pst_date_parse(r->date, from, to, why, sizeof(why)))
+			if (!r->date_basis || !row_date(c, r->date, from, to))
 				return false;
-			probe.date_from = *from;
-			int latest = latest_day(&probe, r->date);
+			int latest = c->date_latest;
 			if (latest > c->today)
 				return false;
 			for (size_t i = 0; d && i < r->n_cites; i++) { /* as check_date_order() */
@@ -1061,6 +1096,12 @@ static char *pooled(pst_pool *p, const char *s, bool shared, bool *fail)
 	return out;
 }
 
+/* An interned copy of @p s, which is one already when @p interned (pst_row.interned). */
+static char *shared(pst_pool *p, const char *s, bool interned, bool *fail)
+{
+	return interned ? (char *)s : pooled(p, s, true, fail);
+}
+
 int pst_layer_row_feature(pst_layer *l, pst_feature *ft, const pst_row *r,
                           const pst_georef *geo, const posture_data *data, pst_row_cache *cache,
                           bool *passed)
@@ -1074,20 +1115,21 @@ int pst_layer_row_feature(pst_layer *l, pst_feature *ft, const pst_row *r,
 	memset(ft, 0, sizeof(*ft));
 	ft->id = pooled(p, r->id, false, &fail);
 	ft->name = pooled(p, r->name, false, &fail);
-	ft->kind = pooled(p, r->kind, true, &fail);
-	ft->precision = pooled(p, r->precision, true, &fail);
-	ft->country = pooled(p, r->country, true, &fail);
+	bool in = r->interned;
+	ft->kind = shared(p, r->kind, in, &fail);
+	ft->precision = shared(p, r->precision, in, &fail);
+	ft->country = shared(p, r->country, in, &fail);
 	if (l->type == PST_LAYER_BASES) {
-		ft->operator_ = pooled(p, r->operator_, true, &fail);
-		ft->status = pooled(p, r->status, true, &fail);
+		ft->operator_ = shared(p, r->operator_, in, &fail);
+		ft->status = shared(p, r->status, in, &fail);
 	}
 	if (l->type == PST_LAYER_INCIDENTS) {
-		ft->date = pooled(p, r->date, true, &fail);
-		ft->date_basis = pooled(p, r->date_basis, true, &fail);
+		ft->date = shared(p, r->date, in, &fail);
+		ft->date_basis = shared(p, r->date_basis, in, &fail);
 		ft->date_from = from;
 		ft->date_to = to;
 	}
-	ft->note = pooled(p, r->note, true, &fail);
+	ft->note = shared(p, r->note, in, &fail);
 	ft->has_point = !r->geom_null;
 	ft->lon = r->geom_null ? 0 : r->lon;
 	ft->lat = r->geom_null ? 0 : r->lat;
@@ -1381,7 +1423,10 @@ static void free_feature(pst_feature *f)
 
 static void free_layer(pst_layer *l)
 {
-	for (size_t i = 0; i < l->n_features; i++) {
+	/* A pooled layer's strings and citations go with its pool; only a border has lines
+	 * of its own, so a million points need not be walked to free nothing. */
+	bool walk = !l->pool || l->type == PST_LAYER_BORDERS;
+	for (size_t i = 0; walk && i < l->n_features; i++) {
 		if (!l->pool) {
 			free_feature(&l->features[i]);
 			continue;
@@ -1395,13 +1440,11 @@ static void free_layer(pst_layer *l)
 	free(l->path);
 }
 
-/* FNV-1a, for the id set below. */
+/* The id set's hash: eight bytes at a time (the pool's). */
 static size_t hash_id(const char *s)
 {
-	uint64_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return (size_t)(h ^ h >> 29);
+	size_t n = strlen(s);
+	return (size_t)pst_hash_bytes(s, n, PST_HASH_SEED ^ n);
 }
 
 /* The id set's slots (check_unique_ids): 8 bytes each, the set being twice the number of
@@ -1464,12 +1507,27 @@ static int check_unique_ids(posture_ctx *ctx, const posture_data *d, int *n_erro
 		free(start);
 		return POSTURE_ENOMEM;
 	}
+	/* The slots are met at random, a cache miss each in a set of megabytes: the
+	 * hashes of the next few ids are taken ahead and their slots fetched meanwhile. */
+	enum { AHEAD = 16 };
+	size_t ahead[AHEAD];
 	for (size_t a = 0; a < d->n_layers; a++) {
-		for (size_t i = 0; i < d->layers[a].n_features; i++) {
-			const pst_feature *f = &d->layers[a].features[i];
+		const pst_feature *fs = d->layers[a].features;
+		size_t n = d->layers[a].n_features;
+		for (size_t i = 0; i < n && i < AHEAD; i++)
+			ahead[i] = fs[i].id ? hash_id(fs[i].id) : 0;
+		for (size_t i = 0; i < n; i++) {
+			const pst_feature *f = &fs[i];
+			size_t h = ahead[i % AHEAD];
+			if (i + AHEAD < n) {
+				const char *next = fs[i + AHEAD].id;
+				size_t hn = next ? hash_id(next) : 0;
+				ahead[i % AHEAD] = hn;
+				__builtin_prefetch(&slot[hn & (cap - 1)]);
+			}
 			if (!f->id)
 				continue;
-			size_t h = hash_id(f->id), k = h & (cap - 1);
+			size_t k = h & (cap - 1);
 			uint32_t top = (uint32_t)((uint64_t)h >> 32);
 			const pst_layer *first_layer = NULL;
 			const pst_feature *g = NULL;
@@ -1610,6 +1668,13 @@ bool pst_cell_plain(const unsigned char *t, size_t n)
 	if (blank)
 		return false;
 	for (size_t k = 0; k < n;) {
+		/* Eight ASCII bytes at a time, none of them NUL (most cells are ASCII). */
+		uint64_t w;
+		if (n - k >= 8 && (memcpy(&w, t + k, 8), !(w & 0x8080808080808080u)) &&
+		    !((w - 0x0101010101010101u) & ~w & 0x8080808080808080u)) {
+			k += 8;
+			continue;
+		}
 		if (t[k] < 0x80 && t[k]) {
 			k++;
 			continue;
