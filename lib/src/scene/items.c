@@ -206,15 +206,7 @@ static void *zeroed_in(pst_pool *pool, size_t n, size_t size)
 /* Free malloc'd citation arrays of @p n entries, filled or not (zeroed when made). */
 static void free_cite_arrays(cite_arrays *a, size_t n)
 {
-	for (size_t i = 0; i < n && a->source && a->locator && a->quote; i++) {
-		free(a->source[i]);
-		free(a->locator[i]);
-		free(a->quote[i]);
-	}
-	free(a->source);
-	free(a->locator);
-	free(a->quote);
-	free(a->number);
+	pst_free_citations(a->source, a->locator, a->quote, a->number, n);
 }
 
 /* Citation arrays for @p f's citations: a new set, copied into @p pool or not. */

@@ -168,6 +168,19 @@ static void free_label(pst_label *l)
 	free(l);
 }
 
+void pst_free_citations(char **source, char **locator, char **quote, int *number, size_t n)
+{
+	for (size_t i = 0; i < n && source && locator && quote; i++) {
+		free(source[i]);
+		free(locator[i]);
+		free(quote[i]);
+	}
+	free(source);
+	free(locator);
+	free(quote);
+	free(number);
+}
+
 static void free_item(pst_item *it)
 {
 	free(it->xy);
@@ -185,15 +198,8 @@ static void free_item(pst_item *it)
 	free(it->id);
 	free(it->kind);
 	free(it->name);
-	for (size_t i = 0; i < it->n_cites; i++) {
-		free(it->cite_source[i]);
-		free(it->cite_locator[i]);
-		free(it->cite_quote[i]);
-	}
-	free(it->cite_source);
-	free(it->cite_locator);
-	free(it->cite_quote);
-	free(it->cite_number);
+	pst_free_citations(it->cite_source, it->cite_locator, it->cite_quote, it->cite_number,
+	                   it->n_cites);
 	free(it->date);
 	free(it->precision);
 }

@@ -270,6 +270,9 @@ void pst_group_drop_last(pst_group *g);
 /* Sort @p items by priority, highest first, stable (O(n)); POSTURE_ENOMEM or OK. */
 int pst_sort_by_priority(const pst_item **items, size_t n);
 
+/* Free an item's citation arrays of @p n entries (any of them NULL: a set half made). */
+void pst_free_citations(char **source, char **locator, char **quote, int *number, size_t n);
+
 /* How many items @p g holds, its compact form's included. */
 size_t pst_group_count(const pst_group *g);
 
