@@ -15,7 +15,13 @@ sed -e "s#^shapes .*#shapes = $SRC/shapes#; s#^sources .*#sources = layers/sourc
 	-e "s#^layers .*#layers = layers#" "$SRC/maps/central-asia.ini" >"$TMP/map.ini"
 
 run 0 "$POSTURE" render "$TMP/map.ini" -o "$TMP/d.png" -o "$TMP/d.svg" -o "$TMP/d.pdf" -o "$TMP/d.json"
-expect_err "layer 'incidents' shows 3000 items, more than 2000: drawn without labels"
+expect_err "layer 'incidents' has more than 2000 point items: the 3000 in the frame are drawn without labels"
+# A frame that shows only some of them: the warning counts those shown, the
+# layer is dense all the same (its size, not what the frame shows, decides).
+run 0 "$POSTURE" render "$TMP/map.ini" --extent 66,36,72,40 -o "$TMP/cut.json"
+grep -q "has more than 2000 point items: the [0-9]* in the frame" "$TMP/err" ||
+	{ cat "$TMP/err" >&2; fail "the warning of a frame that cuts the dense layer"; }
+grep -q "the 3000 in the frame" "$TMP/err" && fail "the warning counts incidents outside the frame"
 xmllint --noout "$TMP/d.svg" || fail "the dense SVG is not well-formed"
 pdfinfo "$TMP/d.pdf" >/dev/null || fail "the dense PDF does not open"
 # Every incident symbol is in exactly one per-kind path of the Incidents layer

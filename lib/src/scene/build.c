@@ -407,8 +407,9 @@ static int place_labels(builder *b)
 		n_dense += dense;
 		if (dense)
 			pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->path, 0, 0,
-			         "layer '%s' shows %zu items, more than %d: drawn without labels",
-			         s->groups[g].name, dense, PST_LABEL_LAYER_MAX);
+			         "layer '%s' has more than %d point items: the %zu in the frame are "
+			         "drawn without labels",
+			         s->groups[g].name, PST_LABEL_LAYER_MAX, dense);
 	}
 	opts.n_dense = n_dense; /* the key panel says so, as of any item without a label */
 	clock_t start = clock();
