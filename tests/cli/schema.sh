@@ -44,6 +44,7 @@ SEMANTIC = {
     "bases-citation-unknown-source": "a cited id must be in sources.json, another file",
     # Geography needs the shapes of shapes/.
     "bases-outside-country": "a point inside its country needs the country polygons",
+    "bases-far-outside-country": "a point inside its country needs the country polygons",
     "borders-no-shared-border": "a border pair needs shapes/borders.shp",
     "bases-swapped-coordinates": "a point inside its country needs the country polygons",
     "incidents-at-sea": "a point on land needs the country polygons",

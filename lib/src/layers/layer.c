@@ -760,7 +760,7 @@ static void check_placement(feat_ctx *f, pst_feature *feat)
 			return;
 		double km = pst_georef_distance_km(f->geo, feat->country, feat->lon, feat->lat);
 		bool swapped = km > 25 && fabs(feat->lat) <= 90 && feat->lon != feat->lat &&
-		               pst_georef_distance_km(f->geo, feat->country, feat->lat, feat->lon) <= 25;
+		               pst_georef_within_km(f->geo, feat->country, feat->lat, feat->lon, 25);
 		char hint[96] = "";
 		if (swapped)
 			snprintf(hint, sizeof(hint), "; did you swap longitude and latitude? [%g, %g] is "
