@@ -56,6 +56,18 @@ static inline double pst_lab_cost(const pst_lab *l, long k)
 	return k < 0 ? l->none_cost : l->c[k].cost * l->weight;
 }
 
+/* A candidate's box with its leader; whether two labels can hold these at once. */
+pst_box pst_cand_extent(const pst_cand *c);
+bool pst_cand_conflict(const pst_cand *a, const pst_cand *b);
+
+/*
+ * A complete branch and bound for a name for every item (exact.c), from
+ * the choices the labels hold, for at most @p budget nodes: *improved when
+ * it found a cheaper choice, which the labels then hold (pinned ones keep
+ * theirs).
+ */
+int pst_label_exact(pst_lab *labs, size_t n, size_t budget, bool *improved);
+
 /*
  * Choose one candidate (or none) per label: greedy in @p order, then local
  * improvement by ejection chains.  @p width, @p height: the page.  With

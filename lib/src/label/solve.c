@@ -33,6 +33,8 @@
 #define PASSES 6          /* improvement passes at most */
 #define EPS 1e-9
 #define GAIN 1.0          /* a move must gain this much: no churn for crumbs */
+#define EXACT_LABELS 80   /* maps of at most this many labels get the complete search… */
+#define EXACT_NODES 20000 /* …for at most this many nodes */
 
 typedef struct {
 	size_t label;
@@ -57,9 +59,10 @@ typedef struct {
 	size_t max_try;      /* cheaper candidates a label tries per pass */
 	int passes;          /* improvement passes at most */
 	size_t budget;       /* displacement trials left to this label's move (bounds dense clusters) */
+	double width, height; /* the page */
 } solver;
 
-static pst_box extent(const pst_cand *c)
+pst_box pst_cand_extent(const pst_cand *c)
 {
 	pst_box b = c->box;
 	if (c->leader) {
@@ -78,7 +81,7 @@ static bool lead_meets_box(const double *lead, const pst_box *b)
 }
 
 /* Can two labels hold these candidates at once? */
-static bool conflict(const pst_cand *a, const pst_cand *b)
+bool pst_cand_conflict(const pst_cand *a, const pst_cand *b)
 {
 	if (pst_box_overlaps(&a->box, &b->box))
 		return true;
@@ -93,7 +96,7 @@ static bool collect_hit(void *user, size_t j)
 {
 	solver *s = user;
 	const pst_lab *o = &s->labs[j];
-	if (j == s->self || o->chosen < 0 || !conflict(s->probe, &o->c[o->chosen]))
+	if (j == s->self || o->chosen < 0 || !pst_cand_conflict(s->probe, &o->c[o->chosen]))
 		return false;
 	if (s->n_hits == s->max_hits) {
 		s->overflow = true;
@@ -112,7 +115,7 @@ static bool conflicts(solver *s, size_t i, const pst_cand *c, size_t max)
 	s->n_hits = 0;
 	s->max_hits = max;
 	s->overflow = false;
-	pst_box e = extent(c);
+	pst_box e = pst_cand_extent(c);
 	pst_grid_query(&s->grid, &e, collect_hit, s);
 	return !s->overflow;
 }
@@ -121,13 +124,13 @@ static int choose(solver *s, size_t i, long k)
 {
 	pst_lab *l = &s->labs[i];
 	if (l->chosen >= 0) {
-		pst_box e = extent(&l->c[l->chosen]);
+		pst_box e = pst_cand_extent(&l->c[l->chosen]);
 		pst_grid_remove(&s->grid, &e, i);
 	}
 	l->chosen = k;
 	if (k < 0)
 		return POSTURE_OK;
-	pst_box e = extent(&l->c[k]);
+	pst_box e = pst_cand_extent(&l->c[k]);
 	return pst_grid_add(&s->grid, &e, i);
 }
 
@@ -263,7 +266,7 @@ static bool collect_open(void *user, size_t m)
 	crowd *w = user;
 	const crowd_cand *x = &w->c[m], *me = &w->c[w->self];
 	if (m < w->above || !x->open || x->lab == me->lab || !pst_box_overlaps(&x->e, &me->e) ||
-	    !conflict(crowd_cand_of(w, m), crowd_cand_of(w, w->self)))
+	    !pst_cand_conflict(crowd_cand_of(w, m), crowd_cand_of(w, w->self)))
 		return false;
 	if (pst_grow((void **)&w->buf, &w->cap_buf, w->n_buf + 1, sizeof(size_t))) {
 		w->nomem = true;
@@ -351,7 +354,7 @@ static int crowd_collect(crowd *w)
 				continue; /* shut out by a choice already made */
 			if (pst_grow((void **)&w->c, &cap, w->n + 1, sizeof(crowd_cand)))
 				return POSTURE_ENOMEM;
-			pst_box e = extent(&l->c[k]);
+			pst_box e = pst_cand_extent(&l->c[k]);
 			w->c[w->n] = (crowd_cand){ i, k, 0, pst_lab_cost(l, (long)k), e, true };
 			if (pst_grid_add(&w->grid, &e, w->n++))
 				return POSTURE_ENOMEM;
@@ -566,12 +569,57 @@ static int improve(solver *s, const size_t *order)
 	return rc;
 }
 
+/* --- small maps: the complete search ------------------------------------------------- */
+
+/* Does an item's label hold a key, or nothing? */
+static bool needs_keys(const pst_lab *labs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!labs[i].it->label_optional && labs[i].n > 0 &&
+		    (labs[i].chosen < 0 || labs[i].c[labs[i].chosen].key))
+			return true;
+	return false;
+}
+
+/*
+ * Where the local search leaves an item keyed on a small map, the complete
+ * search (exact.c); if it finds a cheaper choice, the local search runs once
+ * more from there (a name it left out may fit after all).
+ */
+static int exact(solver *s, const size_t *order)
+{
+	bool improved;
+	int rc = pst_label_exact(s->labs, s->n, EXACT_NODES, &improved);
+	if (rc != POSTURE_OK || !improved)
+		return rc;
+	long *items = malloc(s->n * sizeof(long) + 1);
+	if (!items)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < s->n; i++) { /* the grid forgets every choice… */
+		items[i] = s->labs[i].chosen;
+		s->labs[i].chosen = -1;
+	}
+	pst_grid_free(&s->grid);
+	s->n_journal = 0;
+	rc = pst_grid_init(&s->grid, s->width, s->height, CHOSEN_CELL);
+	for (size_t i = 0; i < s->n && rc == POSTURE_OK; i++) /* …and learns the new ones */
+		rc = choose(s, i, items[i]);
+	free(items);
+	s->depth = DEPTH;
+	s->max_try = MAX_TRY;
+	if (rc == POSTURE_OK)
+		rc = greedy(s, order);
+	if (rc == POSTURE_OK)
+		rc = improve(s, order);
+	return rc;
+}
+
 int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, double height,
                     bool resume)
 {
 	/* Crowded maps search less deep per label: the work stays near-linear. */
 	bool crowded = n > CROWDED;
-	solver s = { .labs = labs, .n = n, .depth = crowded ? 0 : DEPTH,
+	solver s = { .labs = labs, .n = n, .depth = crowded ? 0 : DEPTH, .width = width, .height = height,
 		     .max_try = crowded ? MAX_TRY / 3 : MAX_TRY, .passes = crowded ? 2 : PASSES,
 		     .budget = 0 };
 	size_t hits[MAX_EJECT + 1];
@@ -603,6 +651,8 @@ int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, 
 		rc = greedy(&s, order);
 	if (rc == POSTURE_OK)
 		rc = improve(&s, order);
+	if (rc == POSTURE_OK && !resume && n <= EXACT_LABELS && needs_keys(labs, n))
+		rc = exact(&s, order);
 	pst_grid_free(&s.grid);
 	free(s.journal);
 	free(s.locked);
