@@ -198,20 +198,20 @@ static void search(exact *x, size_t depth, double cost)
 	}
 }
 
-int pst_label_exact(pst_lab *labs, size_t n, size_t budget, bool *improved)
+int pst_label_exact(pst_lab *labs, size_t n, const pst_exact_opts *o, long *out, bool *improved)
 {
 	*improved = false;
-	exact x = { .labs = labs, .budget = budget };
-	size_t total = 0;
-	x.req = malloc(n * sizeof(size_t) + 1);
-	x.first = malloc(n * sizeof(size_t) + 1);
+	exact x = { .labs = labs, .budget = o->budget };
+	size_t total = 0, m = o->subset ? o->n_subset : n;
+	x.req = malloc(m * sizeof(size_t) + 1);
+	x.first = malloc(m * sizeof(size_t) + 1);
 	if (!x.req || !x.first) {
 		free(x.req);
 		free(x.first);
 		return POSTURE_ENOMEM;
 	}
-	/* The items' labels; pinned ones are fixed obstacles for the rest. */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t s = 0; s < m; s++) {
+		size_t i = o->subset ? o->subset[s] : s;
 		if (labs[i].pinned || labs[i].n == 0) /* fixed, or nothing to choose */
 			continue;
 		x.first[x.n_req] = total;
@@ -225,20 +225,17 @@ int pst_label_exact(pst_lab *labs, size_t n, size_t budget, bool *improved)
 	x.trail = malloc(total * sizeof(uint32_t) + 1);
 	x.pick = malloc(x.n_req * sizeof(uint32_t) + 1);
 	x.best = malloc(x.n_req * sizeof(uint32_t) + 1);
-	if (!x.owner || !x.ext || !x.dead || !x.trail || !x.pick || !x.best || total >= NONE)
+	if (!x.owner || !x.ext || !x.dead || !x.trail || !x.pick || !x.best || total >= BLANK)
 		rc = POSTURE_ENOMEM;
 	for (size_t r = 0; r < x.n_req && rc == POSTURE_OK; r++) {
 		const pst_lab *l = &labs[x.req[r]];
 		for (size_t k = 0; k < l->n; k++) {
 			x.owner[x.first[r] + k] = (uint32_t)r;
 			x.ext[x.first[r] + k] = pst_cand_extent(&l->c[k]);
-			/* Out from the start: keys (the search is for names), and
-			 * candidates that meet a pinned label. */
-			bool out = l->c[k].key;
-			for (size_t p = 0; p < n && !out; p++)
-				out = labs[p].pinned && labs[p].chosen >= 0 &&
-				      pst_cand_conflict(&l->c[k], &labs[p].c[labs[p].chosen]);
-			x.dead[x.first[r] + k] = out;
+			/* Out from the start: keys where the search is for names, and
+			 * candidates that meet a label the search does not move. */
+			x.dead[x.first[r] + k] = (!o->keys && l->c[k].key) ||
+			                         o->blocked(o->user, x.req[r], &l->c[k]);
 		}
 		x.pick[r] = NONE;
 		long ch = l->chosen;
@@ -251,9 +248,11 @@ int pst_label_exact(pst_lab *labs, size_t n, size_t budget, bool *improved)
 		x.best_cost -= 1.0; /* worth the change only if it gains (solve.c's GAIN) */
 		search(&x, 1, 0);
 	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = labs[i].chosen;
 	if (rc == POSTURE_OK && x.found) {
 		for (size_t r = 0; r < x.n_req; r++)
-			labs[x.req[r]].chosen = x.best[r] == BLANK ? -1 : (long)(x.best[r] - x.first[r]);
+			out[x.req[r]] = x.best[r] == BLANK ? -1 : (long)(x.best[r] - x.first[r]);
 		*improved = true;
 	}
 	free(x.req);

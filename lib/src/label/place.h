@@ -60,13 +60,24 @@ static inline double pst_lab_cost(const pst_lab *l, long k)
 pst_box pst_cand_extent(const pst_cand *c);
 bool pst_cand_conflict(const pst_cand *a, const pst_cand *b);
 
+/* What the complete search (exact.c) searches. */
+typedef struct {
+	const size_t *subset; /* the labels it may move (NULL: all but the pinned) */
+	size_t n_subset;
+	bool keys;            /* items may take keys (else only names) */
+	/* Does candidate @p c of label @p i meet a label the search does not move? */
+	bool (*blocked)(void *user, size_t i, const pst_cand *c);
+	void *user;
+	size_t budget;        /* nodes at most */
+} pst_exact_opts;
+
 /*
- * A complete branch and bound for a name for every item (exact.c), from
- * the choices the labels hold, for at most @p budget nodes: *improved when
- * it found a cheaper choice, which the labels then hold (pinned ones keep
- * theirs).
+ * A complete branch and bound (exact.c) over the labels @p o names, from
+ * the choices they hold: into @p out (n of them) every label's choice, and
+ * *improved when the search found a cheaper one than they hold.
  */
-int pst_label_exact(pst_lab *labs, size_t n, size_t budget, bool *improved);
+int pst_label_exact(pst_lab *labs, size_t n, const pst_exact_opts *o, long *out,
+                    bool *improved);
 
 /*
  * Choose one candidate (or none) per label: greedy in @p order, then local

@@ -581,35 +581,69 @@ static bool needs_keys(const pst_lab *labs, size_t n)
 	return false;
 }
 
+/* A candidate the complete search tries, against the labels it does not move. */
+typedef struct {
+	solver *s;
+	const bool *moving;   /* per label: the search may move it */
+	const pst_cand *c;
+	size_t self;
+} fixed_query;
+
+static bool fixed_hit(void *user, size_t j)
+{
+	fixed_query *q = user;
+	const pst_lab *o = &q->s->labs[j];
+	return j != q->self && !q->moving[j] && o->chosen >= 0 &&
+	       pst_cand_conflict(q->c, &o->c[o->chosen]);
+}
+
+static bool blocked_by_fixed(void *user, size_t i, const pst_cand *c)
+{
+	fixed_query *q = user;
+	q->c = c;
+	q->self = i;
+	pst_box e = pst_cand_extent(c);
+	return pst_grid_query(&q->s->grid, &e, fixed_hit, q);
+}
+
+/* The complete search over the labels @p moving marks; its choice, if cheaper, taken. */
+static int search_exact(solver *s, bool *moving, const size_t *subset, size_t n_subset,
+                        bool keys, size_t budget, bool *improved)
+{
+	long *out = malloc(s->n * sizeof(long) + 1);
+	if (!out)
+		return POSTURE_ENOMEM;
+	fixed_query q = { .s = s, .moving = moving };
+	pst_exact_opts o = { subset, n_subset, keys, blocked_by_fixed, &q, budget };
+	int rc = pst_label_exact(s->labs, s->n, &o, out, improved);
+	for (size_t i = 0; i < s->n && rc == POSTURE_OK && *improved; i++)
+		if (out[i] != s->labs[i].chosen)
+			rc = choose(s, i, out[i]);
+	free(out);
+	return rc;
+}
+
 /*
  * Where the local search leaves an item keyed on a small map, the complete
- * search (exact.c); if it finds a cheaper choice, the local search runs once
- * more from there (a name it left out may fit after all).
+ * search for a name for every item (exact.c); if it finds a cheaper choice,
+ * the local search runs once more from there (a name it left out may fit
+ * after all).
  */
 static int exact(solver *s, const size_t *order)
 {
-	bool improved;
-	int rc = pst_label_exact(s->labs, s->n, EXACT_NODES, &improved);
-	if (rc != POSTURE_OK || !improved)
-		return rc;
-	long *items = malloc(s->n * sizeof(long) + 1);
-	if (!items)
+	bool *moving = malloc(s->n * sizeof(bool) + 1), improved = false;
+	if (!moving)
 		return POSTURE_ENOMEM;
-	for (size_t i = 0; i < s->n; i++) { /* the grid forgets every choice… */
-		items[i] = s->labs[i].chosen;
-		s->labs[i].chosen = -1;
-	}
-	pst_grid_free(&s->grid);
+	for (size_t i = 0; i < s->n; i++)
+		moving[i] = !s->labs[i].pinned;
+	int rc = search_exact(s, moving, NULL, 0, false, EXACT_NODES, &improved);
+	free(moving);
 	s->n_journal = 0;
-	rc = pst_grid_init(&s->grid, s->width, s->height, CHOSEN_CELL);
-	for (size_t i = 0; i < s->n && rc == POSTURE_OK; i++) /* …and learns the new ones */
-		rc = choose(s, i, items[i]);
-	free(items);
 	s->depth = DEPTH;
 	s->max_try = MAX_TRY;
-	if (rc == POSTURE_OK)
+	if (rc == POSTURE_OK && improved)
 		rc = greedy(s, order);
-	if (rc == POSTURE_OK)
+	if (rc == POSTURE_OK && improved)
 		rc = improve(s, order);
 	return rc;
 }
