@@ -520,13 +520,15 @@ static bool near_by_cell(const pst_georef *g, size_t ci, double lon, double lat,
 	return (e->near_km + diag_km) * 1.01 + 0.01 < 0.95 * km;
 }
 
-/* The distance from the origin to the segment (ax, ay)-(bx, by). */
+/* The distance from the origin to the segment (ax, ay)-(bx, by), HUGE_VAL when
+ * it cannot be measured (a vertex that did not project). */
 static double segment_distance(double ax, double ay, double bx, double by)
 {
 	double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
 	double t = len2 > 0 ? -(ax * dx + ay * dy) / len2 : 0;
 	t = t < 0 ? 0 : t > 1 ? 1 : t;
-	return hypot(ax + t * dx, ay + t * dy);
+	double d = hypot(ax + t * dx, ay + t * dy);
+	return isfinite(d) ? d : HUGE_VAL;
 }
 
 #define FLAT_MAX_KM 3000.0 /* farther from the outline, every edge is measured */
@@ -582,15 +584,13 @@ static void aeqd_point(const geo_country *c, const aeqd_origin *o, size_t v, dou
 	*y = s12 * cos(azi1 * PST_PI / 180);
 }
 
-/* The distance in m in that projection to the edge from vertex j to i (HUGE_VAL
- * when it cannot be measured). */
+/* The distance in m in that projection to the edge from vertex j to i. */
 static double aeqd_distance(const geo_country *c, const aeqd_origin *o, size_t i, size_t j)
 {
 	double ax, ay, bx, by;
 	aeqd_point(c, o, j, &ax, &ay);
 	aeqd_point(c, o, i, &bx, &by);
-	double d = segment_distance(ax, ay, bx, by);
-	return isfinite(d) ? d : HUGE_VAL;
+	return segment_distance(ax, ay, bx, by);
 }
 
 /* The centre of a spherical azimuthal equidistant projection. */
@@ -628,14 +628,12 @@ static double sphere_distance(const geo_country *c, const sphere_origin *o, size
 	double ax, ay, bx, by;
 	sphere_point(c, o, j, &ax, &ay);
 	sphere_point(c, o, i, &bx, &by);
-	double d = segment_distance(ax, ay, bx, by);
-	return isfinite(d) ? d : HUGE_VAL;
+	return segment_distance(ax, ay, bx, by);
 }
 
 /*
  * The nearest edge measured in @p o's projection (azimuthal, centred on the
- * point), trying @p c's edges in the order of their flat distance and stopping
- * when no edge left can be nearer: in m, or NAN when the flat approximation
+ * point), measuring only the edges of @p c that can be the nearest: in m, or NAN when the flat approximation
  * cannot be trusted here (flat_ratio) or the point lies more than FLAT_MAX_KM
  * from the outline.  The nearest flat distance d bounds the true nearest
  * one by ratio d, whose flat distance is at most ratio squared d: the edges
