@@ -409,11 +409,12 @@ static int push(gen *g, double x, double y, double w, double h, double cost, boo
                 const double *lead)
 {
 	const pst_item *it = g->l->it;
-	double halo = it->label->halo_width;
+	double halo = key ? pst_key_halo(it->label)
+	                  : it->label->halo_width;
 	/* (x, y) is the box's corner; a key's text starts above its ink. */
 	pst_cand c = { { x - halo, y - halo, x + w + halo, y + h + halo }, x, key ? y - g->l->ky : y,
 		       cost, key, g->alt, lead != NULL, { 0, 0, 0, 0 }, g->seq++ };
-	double size = key ? pst_key_size(it->label->size) : it->label->size; /* of its own text */
+	double size = key ? pst_key_size(it->label) : it->label->size; /* of its own text */
 	reach(g, &c.box, lead != NULL, size, lead);
 	if (!box_ok(g->ob, it, &c.box, lead != NULL, size, &c.cost))
 		return POSTURE_OK;
@@ -878,7 +879,7 @@ static void key_size(PangoContext *pc, pst_lab *l, size_t bound)
 	digits[d] = '\0';
 	pst_label key = *l->it->label;
 	key.text = digits;
-	key.size = pst_key_size(key.size);
+	key.size = pst_key_size(&key);
 	key.wrap = 0;
 	double ink_top, ink_h;
 	pst_text_measure(pc, &key, &l->kw, &l->kh);
@@ -1168,7 +1169,8 @@ static int apply(obstacles *ob, pst_lab *labs, size_t n, pst_label_stats *st)
 				return POSTURE_ENOMEM;
 			it->key_text = label->text; /* the panel lists the name */
 			label->text = num;
-			label->size = pst_key_size(label->size);
+			label->halo_width = pst_key_halo(label);
+			label->size = pst_key_size(label);
 			label->wrap = 0;
 			it->key = next_key++;
 			st->n_keyed++;

@@ -17,12 +17,20 @@
 
 #include "scene/scene.h"
 
-/* A key's text size for a name of @p size: smaller than the name, never
- * below 6.5 pt (or the name's own size if that is smaller). */
-static inline double pst_key_size(double size)
+/* A key's text size for label @p l: smaller than the name (smaller still on
+ * crowded maps, l->key_scale), never below 6.5 pt (or the name's own size if
+ * that is smaller). */
+static inline double pst_key_size(const pst_label *l)
 {
-	double k = 0.55 * size, floor = size < 6.5 ? size : 6.5;
+	double scale = l->key_scale > 0 ? l->key_scale : 1;
+	double k = 0.55 * scale * l->size, floor = l->size < 6.5 ? l->size : 6.5;
 	return k > floor ? k : floor;
+}
+
+/* A key's halo: in proportion to its text, as the name's is to the name. */
+static inline double pst_key_halo(const pst_label *l)
+{
+	return l->size > 0 ? l->halo_width * pst_key_size(l) / l->size : l->halo_width;
 }
 
 /* A label pinned by the map file's [labels] section. */

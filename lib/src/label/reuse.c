@@ -123,8 +123,9 @@ static void cands_key(pst_buf *k, const pst_label_reuse *r, const pst_lab *l, si
 	put_str(k, lb->family);
 	bool flags[6] = { lb->bold, lb->italic, l->names, l->keys, l->pinned, it->label_optional };
 	put(k, flags, sizeof(flags));
-	const double d[12] = { lb->letter_spacing, lb->wrap, lb->size, lb->halo_width, l->w, l->h,
-		               l->kw, l->kh, l->ky, l->weight, l->none_cost, (double)l->n_alt };
+	const double d[13] = { lb->letter_spacing, lb->wrap, lb->size, lb->halo_width, lb->key_scale,
+		               l->w, l->h, l->kw, l->kh, l->ky, l->weight, l->none_cost,
+		               (double)l->n_alt };
 	put(k, d, sizeof(d));
 	for (int a = 0; a < l->n_alt; a++) {
 		put_str(k, l->alt[a].text);

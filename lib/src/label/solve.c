@@ -35,6 +35,9 @@
 #define GAIN 1.0          /* a move must gain this much: no churn for crumbs */
 #define EXACT_LABELS 80   /* maps of at most this many labels get the complete search… */
 #define EXACT_NODES 20000 /* …for at most this many nodes */
+#define CHAIN_DEPTH 40    /* labels one chain may move, for a label left with nothing… */
+#define CHAIN_EJECT 2     /* …moving at most this many out of each one's way… */
+#define CHAIN_QUERIES 5000 /* …and the conflict queries it may make */
 
 typedef struct {
 	size_t label;
@@ -59,6 +62,9 @@ typedef struct {
 	size_t max_try;      /* cheaper candidates a label tries per pass */
 	int passes;          /* improvement passes at most */
 	size_t budget;       /* displacement trials left to this label's move (bounds dense clusters) */
+	unsigned *seen;      /* per label: the chain search that last tried to move it */
+	unsigned epoch;      /* the chain search in progress */
+	size_t queries;      /* conflict queries left to it */
 	double width, height; /* the page */
 } solver;
 
@@ -534,6 +540,8 @@ static int improve_label(solver *s, size_t i, bool *moved)
 	return rc;
 }
 
+static int chains(solver *s, const size_t *order);
+
 static int improve(solver *s, const size_t *order)
 {
 	int rc = POSTURE_OK;
@@ -565,6 +573,93 @@ static int improve(solver *s, const size_t *order)
 			continue;
 		bool moved;
 		rc = improve_label(s, i, &moved);
+	}
+	if (rc == POSTURE_OK)
+		rc = chains(s, order);
+	return rc;
+}
+
+/* --- labels left with nothing: chains of single moves ------------------------------- */
+
+/*
+ * Label @p i, without a place, takes a candidate that no choice is in the
+ * way of, or else one that one label (then two) is in the way of, which is
+ * then moved on the same terms, and so on down a chain (an augmenting path,
+ * as in bipartite matching): each label is tried once per chain search,
+ * those on the chain stay where it put them.  *delta: the change of the total
+ * cost.  false when no chain ends; the caller rolls back.
+ */
+static bool chain(solver *s, size_t i, int depth, double *delta, int *rc)
+{
+	pst_lab *l = &s->labs[i];
+	s->seen[i] = s->epoch;
+	for (size_t k = 0; k < l->n && s->queries; k++) { /* a free place first */
+		s->queries--;
+		if (conflicts(s, i, &l->c[k], 0)) {
+			*delta += pst_lab_cost(l, (long)k) - l->none_cost;
+			*rc = set(s, i, (long)k);
+			return true;
+		}
+	}
+	if (depth == 0)
+		return false;
+	for (size_t t = 0; t < l->n * CHAIN_EJECT && s->queries && *rc == POSTURE_OK; t++) {
+		size_t k = t % l->n, want = t / l->n + 1; /* one label in the way, then two */
+		s->queries--;
+		size_t who[CHAIN_EJECT], n_who;
+		if (!conflicts(s, i, &l->c[k], want) || s->n_hits != want || !take_hits(s, who, &n_who))
+			continue;
+		bool fresh = true;
+		for (size_t e = 0; e < n_who; e++)
+			fresh = fresh && s->seen[who[e]] != s->epoch;
+		if (!fresh)
+			continue;
+		size_t mark = s->n_journal;
+		double d = pst_lab_cost(l, (long)k) - l->none_cost;
+		for (size_t e = 0; e < n_who && *rc == POSTURE_OK; e++) {
+			pst_lab *o = &s->labs[who[e]];
+			d += o->none_cost - pst_lab_cost(o, o->chosen);
+			*rc = set(s, who[e], -1);
+		}
+		if (*rc == POSTURE_OK)
+			*rc = set(s, i, (long)k);
+		s->locked[i] = true;
+		bool done = *rc == POSTURE_OK;
+		for (size_t e = 0; e < n_who && done; e++)
+			done = s->labs[who[e]].it->label_optional ||
+			       (chain(s, who[e], depth - 1, &d, rc) && *rc == POSTURE_OK);
+		s->locked[i] = false;
+		if (done) {
+			*delta += d;
+			return true;
+		}
+		if (*rc == POSTURE_OK)
+			*rc = rollback(s, mark);
+	}
+	return false;
+}
+
+/* Each item left with nothing gets a place where a chain of moves makes one
+ * (and the map's total cost falls). */
+static int chains(solver *s, const size_t *order)
+{
+	if (!s->seen && !(s->seen = calloc(s->n + 1, sizeof(unsigned))))
+		return POSTURE_ENOMEM;
+	int rc = POSTURE_OK;
+	for (size_t o = 0; o < s->n && rc == POSTURE_OK; o++) {
+		size_t i = order[o];
+		pst_lab *l = &s->labs[i];
+		if (l->pinned || l->chosen >= 0 || l->n == 0 || l->it->label_optional ||
+		    (s->movers && !s->movers[i]))
+			continue;
+		s->epoch++;
+		s->queries = CHAIN_QUERIES;
+		size_t mark = s->n_journal;
+		double delta = 0;
+		bool done = chain(s, i, CHAIN_DEPTH, &delta, &rc);
+		if (rc == POSTURE_OK && (!done || delta > -GAIN))
+			rc = rollback(s, mark);
+		s->n_journal = 0;
 	}
 	return rc;
 }
@@ -691,5 +786,6 @@ int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, 
 	free(s.journal);
 	free(s.locked);
 	free(s.movers);
+	free(s.seen);
 	return rc;
 }

@@ -587,7 +587,7 @@ int posture_scene_build(posture_scene **out, posture_ctx *ctx, const posture_map
 int posture_scene_build_with(posture_scene **out, posture_ctx *ctx, const posture_map *map,
                              posture_inputs *inputs)
 {
-	builder b = { .ctx = ctx, .map = map, .inputs = inputs, .symbol_scale = 1 };
+	builder b = { .ctx = ctx, .map = map, .inputs = inputs, .symbol_scale = 1, .key_scale = 1 };
 	return run_build(out, &b);
 }
 
@@ -596,7 +596,7 @@ int posture_scene_build_diff(posture_scene **out, posture_ctx *ctx, const postur
                              const char *old_label)
 {
 	builder b = { .ctx = ctx, .map = map, .given_data = data, .diff = diff,
-		      .diff_label = old_label, .symbol_scale = 1 };
+		      .diff_label = old_label, .symbol_scale = 1, .key_scale = 1 };
 	return run_build(out, &b);
 }
 

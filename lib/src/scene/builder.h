@@ -69,6 +69,7 @@ typedef struct {
 	                        one line each, no inset); PST_HID_BESIDE: the furniture goes
 	                        beside the frame */
 	double symbol_scale; /* point symbols' size against the theme's: smaller on crowded maps */
+	double key_scale;    /* keys' size against their usual one: smaller on crowded maps */
 	double column_x;     /* with beside: the left edge of the column's panels… */
 	double column_w;     /* …their widest… */
 	double column_y;     /* …the top of the column's free room… */

@@ -437,6 +437,7 @@ static int style_label(builder *b, pst_item *it, const pst_feature *f, pst_layer
 		return POSTURE_ENOMEM;
 	it->label->halo = t->halo;
 	it->label->halo_width = t->halo_width * b->k;
+	it->label->key_scale = b->key_scale;
 	return POSTURE_OK;
 }
 

@@ -54,6 +54,7 @@ typedef struct {
 	pst_rgba color;     /* text colour */
 	pst_rgba halo;      /* halo colour (a = 0: none) */
 	double halo_width;  /* pt, each side of the glyph outline */
+	double key_scale;   /* a key's text against its usual size (0: 1; smaller on crowded maps) */
 	double x, y;        /* top left of the text's logical box */
 	pst_box box;        /* logical box grown by the halo: what must not overlap */
 	bool has_leader;    /* placed away from its symbol, joined by a leader line */
