@@ -382,6 +382,15 @@ static void test_label_100_scattered_over_the_default_map(void **state)
 	run_crowd(100, scattered, "attack", DEFAULT_MAP, "100 incidents over the default map", true);
 }
 
+static void test_label_1000_scattered_over_the_default_map(void **state)
+{
+	(void)state;
+	/* Keys at 0.85 of their size past 600 points, their halo in proportion,
+	 * and chains of moves for the last few: each of 1,000 named or keyed. */
+	run_crowd(1000, scattered, "attack", DEFAULT_MAP, "1,000 incidents over the default map",
+	          true);
+}
+
 static void test_label_every_shipped_map_and_layout(void **state)
 {
 	(void)state;
@@ -422,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_label_cluster_of_200),
 		cmocka_unit_test(test_label_along_a_border),
 		cmocka_unit_test(test_label_100_scattered_over_the_default_map),
+		cmocka_unit_test(test_label_1000_scattered_over_the_default_map),
 		cmocka_unit_test(test_label_points_on_a_line),
 		cmocka_unit_test(test_label_points_at_the_frame_edge),
 		cmocka_unit_test(test_label_every_shipped_map_and_layout),
