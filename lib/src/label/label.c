@@ -409,8 +409,7 @@ static int push(gen *g, double x, double y, double w, double h, double cost, boo
                 const double *lead)
 {
 	const pst_item *it = g->l->it;
-	double halo = key ? pst_key_halo(it->label)
-	                  : it->label->halo_width;
+	double halo = key ? pst_key_halo(it->label) : it->label->halo_width;
 	/* (x, y) is the box's corner; a key's text starts above its ink. */
 	pst_cand c = { { x - halo, y - halo, x + w + halo, y + h + halo }, x, key ? y - g->l->ky : y,
 		       cost, key, g->alt, lead != NULL, { 0, 0, 0, 0 }, g->seq++ };
