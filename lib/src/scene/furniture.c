@@ -999,8 +999,8 @@ static int add_north(builder *b, double x, double y)
 #define BUSY_SCALE 0.7
 #define CROWDED_POINTS 600
 #define CROWDED_SCALE 0.5
-#define CROWDED_KEY_SCALE 0.85 /* …and past CROWDED_POINTS, keys too (at 1,000 scattered
-                                  incidents, 9 items had no room for a key at full size) */
+#define CROWDED_KEY_SCALE 0.85 /* …and past CROWDED_POINTS, keys too (of 1,000 scattered
+                                  incidents, 8 had no room for a key at full size) */
 #define BESIDE_SHARE 0.24  /* the column's share of the page's width… */
 #define BESIDE_MIN_PT 220.0 /* …and its least width, in points at the page's size factor */
 #define HANDOUT_MARGIN 36.0 /* pt: half an inch, over the 12 mm a photocopier needs */
