@@ -633,9 +633,9 @@ static double sphere_distance(const geo_country *c, const sphere_origin *o, size
 
 /*
  * The nearest edge measured in @p o's projection (azimuthal, centred on the
- * point), measuring only the edges of @p c that can be the nearest: in m, or NAN when the flat approximation
- * cannot be trusted here (flat_ratio) or the point lies more than FLAT_MAX_KM
- * from the outline.  The nearest flat distance d bounds the true nearest
+ * point), measuring only the edges of @p c that can be the nearest: in m,
+ * or NAN when the flat approximation cannot be trusted here (flat_ratio) or
+ * the point lies more than FLAT_MAX_KM from the outline.  The nearest flat distance d bounds the true nearest
  * one by ratio d, whose flat distance is at most ratio squared d: the edges
  * searched lie within that (plus 5 km), the ratio taken for that reach.
  */
