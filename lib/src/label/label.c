@@ -29,7 +29,6 @@
 #define FIXED_CELL 32.0       /* pt: cells of the symbol and furniture grid */
 #define LINE_CELL 24.0        /* pt: cells of the line grids */
 #define DENSE_CELL 12.0       /* pt: cells a dense layer's symbols are merged in */
-#define LEADER_SHARE 0.075    /* longest leader, as a share of the page width */
 #define OWN_MARGIN 1.0        /* pt: how much nearer its own symbol a label must be… */
 #define OWN_RATIO 1.5         /* …and by what factor: another symbol at most this much farther misleads */
 #define RIVAL_CLEAR 1.0       /* another symbol within this many text sizes of a label misleads… */
@@ -228,7 +227,7 @@ static int obstacles_init(obstacles *ob, const posture_scene *s)
 {
 	memset(ob, 0, sizeof(*ob));
 	ob->s = s;
-	ob->leader_max = LEADER_SHARE * s->width;
+	ob->leader_max = PST_LEADER_SHARE * s->width;
 	int rc = pst_grid_init(&ob->fixed, s->width, s->height, FIXED_CELL);
 	if (rc == POSTURE_OK)
 		rc = pst_grid_init(&ob->hard_grid, s->width, s->height, LINE_CELL);

@@ -18,6 +18,7 @@
 #include "scene/scene.h"
 
 #define PST_MAX_ALTS 2   /* the name broken over up to this many more lines */
+#define PST_LEADER_SHARE 0.075 /* the longest leader, as a share of the page's width */
 
 typedef struct {
 	pst_box box;       /* label box including the halo */
@@ -79,11 +80,39 @@ typedef struct {
 int pst_label_exact(pst_lab *labs, size_t n, const pst_exact_opts *o, long *out,
                     bool *improved);
 
+/* How a search starts. */
+typedef enum {
+	PST_START_EMPTY,  /* from no choice at all */
+	PST_START_RESUME, /* labels keep their choices; those without one start the moves */
+	PST_START_REFINE, /* labels keep their choices; every label may start a move */
+} pst_start;
+
 /*
- * Choose one candidate (or none) per label: greedy in @p order, then local
- * improvement by ejection chains.  @p width, @p height: the page.  With
- * @p resume, labels keep the choices they hold (which must be free of
- * conflicts) and only the others are placed greedily before improving.
+ * Choose one candidate (or none) per label: greedy in @p order for the
+ * labels without a choice, then local improvement by ejection chains
+ * (solve.c), over all @p n labels at once.  @p width, @p height: the page.
+ * Choices kept from before must be free of conflicts.
+ */
+int pst_label_search(pst_lab *labs, size_t n, const size_t *order, double width, double height,
+                     pst_start start);
+
+/* Maps of at most this many labels are solved group by group, and get the
+ * complete search where the local search leaves items keyed. */
+#define PST_SMALL_MAP 80
+
+/*
+ * Where labels of a small map hold keys (or nothing) for items, the
+ * complete search (exact.c) for a name for each, moving only the items
+ * whose symbols lie within @p reach pt of theirs; the choices they hold stay
+ * if it finds none.
+ */
+int pst_label_name_near(pst_lab *labs, size_t n, double width, double height, double reach);
+
+/*
+ * Choose one candidate (or none) per label.  On a small map, group by group
+ * (groups.c): labels whose choices meet are solved together, the rest apart,
+ * so that one added item moves only its own group; crowded maps, and
+ * resumed runs (@p resume: see PST_START_RESUME), go to pst_label_search().
  */
 int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, double height,
                     bool resume);

@@ -33,8 +33,7 @@
 #define PASSES 6          /* improvement passes at most */
 #define EPS 1e-9
 #define GAIN 1.0          /* a move must gain this much: no churn for crumbs */
-#define EXACT_LABELS 80   /* maps of at most this many labels get the complete search… */
-#define EXACT_NODES 20000 /* …for at most this many nodes */
+#define EXACT_NODES 20000 /* the complete search's nodes at most (small maps) */
 #define CHAIN_DEPTH 40    /* labels one chain may move, for a label left with nothing… */
 #define CHAIN_EJECT 2     /* …moving at most this many out of each one's way… */
 #define CHAIN_QUERIES 5000 /* …and the conflict queries it may make */
@@ -718,57 +717,51 @@ static int search_exact(solver *s, bool *moving, const size_t *subset, size_t n_
 	return rc;
 }
 
-/*
- * Where the local search leaves an item keyed on a small map, the complete
- * search for a name for every item (exact.c); if it finds a cheaper choice,
- * the local search runs once more from there (a name it left out may fit
- * after all).
- */
-static int exact(solver *s, const size_t *order)
-{
-	bool *moving = malloc(s->n * sizeof(bool) + 1), improved = false;
-	if (!moving)
-		return POSTURE_ENOMEM;
-	for (size_t i = 0; i < s->n; i++)
-		moving[i] = !s->labs[i].pinned;
-	int rc = search_exact(s, moving, NULL, 0, false, EXACT_NODES, &improved);
-	free(moving);
-	s->n_journal = 0;
-	s->depth = DEPTH;
-	s->max_try = MAX_TRY;
-	if (rc == POSTURE_OK && improved)
-		rc = greedy(s, order);
-	if (rc == POSTURE_OK && improved)
-		rc = improve(s, order);
-	return rc;
-}
-
-int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, double height,
-                    bool resume)
+/* A solver over @p labs, started as @p start says. */
+static int solver_open(solver *s, pst_lab *labs, size_t n, double width, double height,
+                       pst_start start)
 {
 	/* Crowded maps search less deep per label: the work stays near-linear. */
 	bool crowded = n > CROWDED;
-	solver s = { .labs = labs, .n = n, .depth = crowded ? 0 : DEPTH, .width = width, .height = height,
-		     .max_try = crowded ? MAX_TRY / 3 : MAX_TRY, .passes = crowded ? 2 : PASSES,
-		     .budget = 0 };
-	size_t hits[MAX_EJECT + 1];
-	s.hits = hits;
-	int rc = pst_grid_init(&s.grid, width, height, CHOSEN_CELL);
-	s.locked = calloc(n + 1, sizeof(bool));
-	if (!s.locked)
+	*s = (solver){ .labs = labs, .n = n, .depth = crowded ? 0 : DEPTH, .width = width,
+		       .height = height, .max_try = crowded ? MAX_TRY / 3 : MAX_TRY,
+		       .passes = crowded ? 2 : PASSES, .budget = 0 };
+	int rc = pst_grid_init(&s->grid, width, height, CHOSEN_CELL);
+	s->locked = calloc(n + 1, sizeof(bool));
+	if (!s->locked)
 		rc = POSTURE_ENOMEM;
 	/* Resuming, only the labels without a place start moves (they may still
 	 * displace their neighbours): the rest of the map stays as it was. */
-	if (resume && !(s.movers = calloc(n + 1, sizeof(bool))))
+	if (start == PST_START_RESUME && !(s->movers = calloc(n + 1, sizeof(bool))))
 		rc = POSTURE_ENOMEM;
 	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
-		long k = resume ? labs[i].chosen : -1;
+		long k = start != PST_START_EMPTY ? labs[i].chosen : -1;
 		labs[i].chosen = -1;
 		if (k >= 0)
-			rc = choose(&s, i, k);
-		else if (resume)
-			s.movers[i] = true;
+			rc = choose(s, i, k);
+		else if (s->movers)
+			s->movers[i] = true;
 	}
+	return rc;
+}
+
+static void solver_close(solver *s)
+{
+	pst_grid_free(&s->grid);
+	free(s->journal);
+	free(s->locked);
+	free(s->movers);
+	free(s->seen);
+}
+
+int pst_label_search(pst_lab *labs, size_t n, const size_t *order, double width, double height,
+                     pst_start start)
+{
+	solver s;
+	size_t hits[MAX_EJECT + 1];
+	int rc = solver_open(&s, labs, n, width, height, start);
+	s.hits = hits;
+	bool crowded = n > CROWDED;
 	if (rc == POSTURE_OK && crowded) {
 		for (size_t i = 0; i < n && rc == POSTURE_OK; i++) /* pins first, as ever */
 			if (labs[i].pinned && labs[i].chosen < 0)
@@ -780,12 +773,39 @@ int pst_label_solve(pst_lab *labs, size_t n, const size_t *order, double width, 
 		rc = greedy(&s, order);
 	if (rc == POSTURE_OK)
 		rc = improve(&s, order);
-	if (rc == POSTURE_OK && !resume && n <= EXACT_LABELS && needs_keys(labs, n))
-		rc = exact(&s, order);
-	pst_grid_free(&s.grid);
-	free(s.journal);
-	free(s.locked);
-	free(s.movers);
-	free(s.seen);
+	solver_close(&s);
+	return rc;
+}
+
+int pst_label_name_near(pst_lab *labs, size_t n, double width, double height, double reach)
+{
+	if (n > PST_SMALL_MAP || !needs_keys(labs, n))
+		return POSTURE_OK;
+	solver s;
+	size_t hits[MAX_EJECT + 1];
+	int rc = solver_open(&s, labs, n, width, height, PST_START_REFINE);
+	s.hits = hits;
+	bool *moving = calloc(n + 1, sizeof(bool)), improved = false;
+	size_t *subset = malloc((n + 1) * sizeof(size_t)), n_subset = 0;
+	if (!moving || !subset)
+		rc = POSTURE_ENOMEM;
+	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
+		const pst_lab *l = &labs[i];
+		if (l->pinned || l->it->label_optional || l->n == 0 || !l->it->has_anchor)
+			continue;
+		for (size_t k = 0; k < n && !moving[i]; k++) {
+			const pst_lab *w = &labs[k];
+			moving[i] = !w->it->label_optional && w->n > 0 && w->it->has_anchor &&
+			            (w->chosen < 0 || w->c[w->chosen].key) &&
+			            pst_box_distance(&l->it->symbol_box, &w->it->symbol_box) <= reach;
+		}
+		if (moving[i])
+			subset[n_subset++] = i;
+	}
+	if (rc == POSTURE_OK)
+		rc = search_exact(&s, moving, subset, n_subset, false, EXACT_NODES, &improved);
+	free(moving);
+	free(subset);
+	solver_close(&s);
 	return rc;
 }
