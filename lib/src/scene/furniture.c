@@ -182,12 +182,17 @@ pst_item *pst_new_item(pst_group *g, const char *id, const char *kind, const cha
 	return it->id && it->kind && it->name ? it : NULL;
 }
 
+/* Text item @p id in @p g, placed at (x, y): it takes @p label, which is
+ * freed if the item cannot be added. */
 static int add_text(pst_group *g, const char *id, pst_label *label, double x, double y, double w,
                     double h)
 {
 	pst_item *it = pst_new_item(g, id, "text", label->text);
-	if (!it)
+	if (!it) {
+		free(label->text);
+		free(label);
 		return POSTURE_ENOMEM;
+	}
 	pst_place_label(label, x, y, w, h);
 	it->label = label;
 	return POSTURE_OK;
@@ -323,10 +328,9 @@ static int emit_panel(builder *b, panel *p, const char *name, const char *title,
 			r->label = NULL;
 		} else if (rc == POSTURE_OK) {
 			rc = add_text(g, id, r->label, tx, cy, r->tw, r->th);
-			if (rc == POSTURE_OK) {
-				r->label = NULL; /* the group owns it now */
+			r->label = NULL; /* the group owns it now, or it is gone */
+			if (rc == POSTURE_OK)
 				rc = set_link(g, r->link);
-			}
 		}
 	}
 	return rc;
