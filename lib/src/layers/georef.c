@@ -343,6 +343,16 @@ static bool inside_rings(const geo_country *c, double x, double y)
 	return in;
 }
 
+/* The slot of cell (cx, cy) in a set of @p cap slots (a power of two): its
+ * own, or the free one where it would go. */
+static size_t cell_slot(const geo_cell *set, size_t cap, uint32_t cx, uint32_t cy)
+{
+	size_t k = ((size_t)cx * 73856093u ^ (size_t)cy * 19349663u) & (cap - 1);
+	while (set[k].x && (set[k].x != cx || set[k].y != cy))
+		k = (k + 1) & (cap - 1);
+	return k;
+}
+
 /* The cell holding (x, y), added when new; NULL when out of memory. */
 static geo_cell *cell_of(geo_country *c, double x, double y)
 {
@@ -354,26 +364,19 @@ static geo_cell *cell_of(geo_country *c, double x, double y)
 		geo_cell *set = calloc(cap, sizeof(*set));
 		if (!set)
 			return NULL;
-		for (size_t i = 0; i < c->cap_cells; i++) {
-			if (!c->cells[i].x)
-				continue;
-			size_t k = ((size_t)c->cells[i].x * 73856093u ^ (size_t)c->cells[i].y * 19349663u) &
-			           (cap - 1);
-			while (set[k].x)
-				k = (k + 1) & (cap - 1);
-			set[k] = c->cells[i];
-		}
+		for (size_t i = 0; i < c->cap_cells; i++)
+			if (c->cells[i].x)
+				set[cell_slot(set, cap, c->cells[i].x, c->cells[i].y)] = c->cells[i];
 		free(c->cells);
 		c->cells = set;
 		c->cap_cells = cap;
 	}
-	size_t k = ((size_t)cx * 73856093u ^ (size_t)cy * 19349663u) & (c->cap_cells - 1);
-	for (; c->cells[k].x; k = (k + 1) & (c->cap_cells - 1))
-		if (c->cells[k].x == cx && c->cells[k].y == cy)
-			return &c->cells[k];
-	c->cells[k] = (geo_cell){ .x = cx, .y = cy, .state = CELL_UNKNOWN };
-	c->n_cells++;
-	return &c->cells[k];
+	geo_cell *e = &c->cells[cell_slot(c->cells, c->cap_cells, cx, cy)];
+	if (!e->x) {
+		*e = (geo_cell){ .x = cx, .y = cy, .state = CELL_UNKNOWN };
+		c->n_cells++;
+	}
+	return e;
 }
 
 /* The box of cell @p e (lon/lat). */
