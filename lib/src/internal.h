@@ -118,6 +118,23 @@ int pst_grow(void **items, size_t *cap, size_t need, size_t elem);
  */
 void *pst_big_alloc(size_t n);
 
+/**
+ * Ask the kernel to back the whole pages of [@p p, @p p + @p n) with memory
+ * now, in one call, before they are first written (MADV_POPULATE_WRITE,
+ * Linux 5.14; elsewhere, or when refused, nothing happens and the pages
+ * fault in one by one as before).  For memory about to be filled anyway:
+ * on a virtual machine each first-touch fault costs some 10 us, a batch
+ * populated in one call a tenth of that.  Ranges under 64 KiB are left alone.
+ */
+void pst_prefault(void *p, size_t n);
+
+/**
+ * pst_prefault() for an array being filled one element at a time: when
+ * element @p n (of @p cap, @p elem bytes each) starts a new run of 4096, the
+ * run's memory is populated (no more than the array's capacity).
+ */
+void pst_prefault_next(void *items, size_t n, size_t cap, size_t elem);
+
 char *pst_strdup(const char *s);
 char *pst_strndup(const char *s, size_t n);
 char *pst_asprintf(const char *fmt, ...) PST_PRINTF(1, 2);

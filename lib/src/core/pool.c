@@ -59,6 +59,7 @@ static void *pool_take(pst_pool *p, size_t n, size_t align)
 		b = malloc(sizeof(block) + size);
 		if (!b)
 			return NULL;
+		pst_prefault(b->data, size); /* it is filled before the next one is taken */
 		b->next = p->head;
 		b->used = 0;
 		b->size = size;

@@ -7,6 +7,7 @@
  */
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,33 @@ int pst_grow(void **items, size_t *cap, size_t need, size_t elem)
 }
 
 #define HUGE_PAGE ((size_t)2 << 20)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels say EINVAL */
+#endif
+#define PREFAULT_RUN 1024
+
+void pst_prefault(void *p, size_t n)
+{
+#ifdef __linux__
+	if (n < ((size_t)64 << 10))
+		return;
+	uintptr_t page = 4096, a = ((uintptr_t)p + page - 1) & ~(page - 1),
+	          b = ((uintptr_t)p + n) & ~(page - 1);
+	if (b > a)
+		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* only advice */
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
+void pst_prefault_next(void *items, size_t n, size_t cap, size_t elem)
+{
+	if (n % PREFAULT_RUN || n >= cap)
+		return;
+	size_t run = cap - n < PREFAULT_RUN ? cap - n : PREFAULT_RUN;
+	pst_prefault((char *)items + n * elem, run * elem);
+}
 
 void *pst_big_alloc(size_t n)
 {

@@ -690,6 +690,7 @@ static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
 			rc = POSTURE_ENOMEM;
 			break;
 		}
+		pst_prefault_next(l->features, l->n_features, cap, sizeof(pst_feature));
 		pst_feature *ft = &l->features[l->n_features];
 		memset(ft, 0, sizeof(*ft));
 		rc = read_citations(r, l, fid);

@@ -653,6 +653,7 @@ static int add_dense_point(builder *b, pst_group *g, const pst_feature *f, pst_l
 		return POSTURE_ENOMEM;
 	if (pst_grow((void **)&d->pts, &d->cap, d->n + 1, sizeof(*d->pts)) != POSTURE_OK)
 		return POSTURE_ENOMEM;
+	pst_prefault_next(d->pts, d->n, d->cap, sizeof(*d->pts));
 	pst_dense_point *p = &d->pts[d->n];
 	memset(p, 0, sizeof(*p));
 	p->ax = x;
