@@ -32,6 +32,7 @@
 #include <sqlite3.h>
 
 #include "check.h"
+#include "sql_ahead.h"
 
 #define GPKG_APPLICATION_ID 0x47504B47 /* "GPKG" */
 
@@ -45,6 +46,15 @@ typedef struct {
 	const char *path;  /* the .gpkg file */
 	sqlite3 *db;
 } gpkg;
+
+/* db_error() for an error met on the reading thread: its code and message. */
+static int read_error(gpkg *g, const char *table, const char *what, int code, const char *msg)
+{
+	bool damaged = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR;
+	return pst_diag(g->ctx, POSTURE_ERROR, damaged ? POSTURE_EDATA : POSTURE_EIO, g->path, 0,
+	                0, "table '%s': %s: %s%s", table, what, msg,
+	                damaged ? " (the file is truncated or damaged)" : "");
+}
 
 static int db_error(gpkg *g, const char *table, const char *what)
 {
@@ -277,23 +287,23 @@ static json_t *decode_geometry(const unsigned char *blob, size_t n, bool is_null
 
 /* --- rows ---------------------------------------------------------------------- */
 
-/* The SQLite value of column @p i as JSON (NULL: absent; numbers stay numbers). */
-static json_t *column_json(sqlite3_stmt *st, int i, const char *name)
+/* An SQLite value as JSON (NULL: absent; numbers stay numbers). */
+static json_t *column_json(const pst_sql_value *v, const char *name)
 {
-	switch (sqlite3_column_type(st, i)) {
+	switch (v->type) {
 	case SQLITE_NULL: return NULL;
-	case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
-	case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
+	case SQLITE_INTEGER: return json_integer(v->i);
+	case SQLITE_FLOAT: return json_real(v->d);
 	default: break;
 	}
-	const char *text = (const char *)sqlite3_column_text(st, i);
-	size_t n = (size_t)sqlite3_column_bytes(st, i);
-	json_t *v = NULL;
+	const char *text = (const char *)v->p;
+	size_t n = v->n;
+	json_t *j = NULL;
 	if (!strcmp(name, "countries")) /* a JSON array of two codes, as in GeoJSON */
-		v = json_loadb(text, n, 0, NULL);
-	if (!v)
-		v = json_stringn(text, n);
-	return v ? v : json_false(); /* not UTF-8 (or NUL inside): "must be a string" */
+		j = json_loadb(text, n, 0, NULL);
+	if (!j)
+		j = json_stringn(text, n);
+	return j ? j : json_false(); /* not UTF-8 (or NUL inside): "must be a string" */
 }
 
 typedef struct {
@@ -305,12 +315,17 @@ typedef struct {
 	cite_value v[3];   /* source, locator, quote */
 } cite_row;
 
+/* The statements of a table_reader as pst_sql_ahead knows them. */
+enum { ROWS, CITES };
+
 typedef struct {
 	gpkg *g;
 	const char *table;
 	sqlite3_stmt *rows;   /* fid, geom, then the columns present */
 	int col_of[16];       /* per entry of columns[]: its index in rows, or -1 */
 	sqlite3_stmt *cites;  /* feature_fid, source, locator, quote; by fid, seq */
+	pst_sql_ahead *ahead; /* while the rows are read: rows and cites, stepped ahead */
+	const pst_sql_value *row, *cite; /* their current rows */
 	bool cite_row;        /* cites is on a row not yet used */
 	bool has_cites_table;
 	cite_row *row_cites;  /* the current row's citations */
@@ -330,19 +345,30 @@ typedef struct {
 static const char *cite_text(table_reader *r, pst_layer *l, int i, bool *is_text)
 {
 	*is_text = false;
-	if (sqlite3_column_type(r->cites, i) != SQLITE_TEXT)
+	if (r->cite[i].type != SQLITE_TEXT)
 		return NULL;
-	const unsigned char *t = sqlite3_column_text(r->cites, i);
-	size_t n = (size_t)sqlite3_column_bytes(r->cites, i);
-	return pst_known_text(&r->known, l->pool, t, n, is_text);
+	return pst_known_text(&r->known, l->pool, r->cite[i].p, r->cite[i].n, is_text);
+}
+
+/* Step the citations: r->cite_row says whether there is a row, r->cite is it. */
+static int next_citation(table_reader *r)
+{
+	int step = pst_sql_ahead_step(r->ahead, CITES);
+	r->cite_row = step == SQLITE_ROW;
+	r->cite = r->cite_row ? pst_sql_ahead_row(r->ahead, CITES) : NULL;
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return read_error(r->g, "posture_citations", "cannot read the citations",
+		                  pst_sql_ahead_errcode(r->ahead, CITES),
+		                  pst_sql_ahead_errmsg(r->ahead, CITES));
+	return POSTURE_OK;
 }
 
 /* The citations of feature @p fid, from the merge-joined citations cursor, into r->row_cites. */
 static int read_citations(table_reader *r, pst_layer *l, sqlite3_int64 fid)
 {
 	r->n_row_cites = 0;
-	while (r->cite_row && sqlite3_column_int64(r->cites, 0) <= fid) {
-		if (sqlite3_column_int64(r->cites, 0) == fid) {
+	while (r->cite_row && r->cite[0].i <= fid) {
+		if (r->cite[0].i == fid) {
 			if (pst_grow((void **)&r->row_cites, &r->cap_row_cites, r->n_row_cites + 1,
 			             sizeof(cite_row)))
 				return POSTURE_ENOMEM;
@@ -351,15 +377,14 @@ static int read_citations(table_reader *r, pst_layer *l, sqlite3_int64 fid)
 			for (int k = 0; k < 3; k++) {
 				bool text;
 				c->v[k].text = cite_text(r, l, k + 1, &text);
-				c->v[k].json = text ? NULL : column_json(r->cites, k + 1, keys[k]);
+				c->v[k].json = text ? NULL : column_json(&r->cite[k + 1], keys[k]);
 				if (text && !c->v[k].text)
 					return POSTURE_ENOMEM;
 			}
 		}
-		int step = sqlite3_step(r->cites);
-		r->cite_row = step == SQLITE_ROW;
-		if (step != SQLITE_ROW && step != SQLITE_DONE)
-			return db_error(r->g, "posture_citations", "cannot read the citations");
+		int rc = next_citation(r);
+		if (rc != POSTURE_OK)
+			return rc;
 	}
 	return POSTURE_OK;
 }
@@ -401,16 +426,15 @@ static int row_citations(table_reader *r, json_t *props)
 /* Row as a GeoJSON Feature; *bad_geom when its blob is not GeoPackage binary. */
 static json_t *row_feature(table_reader *r, bool *bad_geom)
 {
-	sqlite3_stmt *st = r->rows;
+	const pst_sql_value *row = r->row;
 	json_t *props = json_object();
 	for (int k = 0; props && columns[k]; k++) {
-		json_t *v = r->col_of[k] >= 0 ? column_json(st, r->col_of[k], columns[k]) : NULL;
+		json_t *v = r->col_of[k] >= 0 ? column_json(&row[r->col_of[k]], columns[k]) : NULL;
 		if (v)
 			json_object_set_new_nocheck(props, columns[k], v);
 	}
-	bool is_null = sqlite3_column_type(st, 1) == SQLITE_NULL;
-	json_t *geom = decode_geometry(sqlite3_column_blob(st, 1),
-	                               (size_t)sqlite3_column_bytes(st, 1), is_null);
+	bool is_null = row[1].type == SQLITE_NULL;
+	json_t *geom = decode_geometry(row[1].p, row[1].n, is_null);
 	*bad_geom = !geom;
 	json_t *f = json_pack("{s:s, s:o, s:o}", "type", "Feature", "geometry",
 	                      geom ? geom : json_null(), "properties", props);
@@ -423,12 +447,11 @@ static json_t *row_feature(table_reader *r, bool *bad_geom)
  * check then says what is wrong).  The columns whose values repeat from row
  * to row are interned in @p l's pool on the way (through r->known_cols, so a
  * value met lately is neither checked nor hashed again); the id and the
- * name are checked in place.  Each column is looked up once, as an SQLite
- * value (single-threaded: the reader's connection is its own).
+ * name are checked in place (in the copy of the row read ahead).
  */
 static bool row_values(table_reader *r, pst_layer *l, pst_row *row)
 {
-	sqlite3_stmt *st = r->rows;
+	const pst_sql_value *vals = r->row;
 	memset(row, 0, sizeof(*row));
 	const char **field[] = { &row->id, &row->name, &row->kind, &row->precision, &row->country,
 		                 &row->operator_, &row->status, &row->date, &row->date_basis, NULL,
@@ -439,16 +462,13 @@ static bool row_values(table_reader *r, pst_layer *l, pst_row *row)
 		int i = r->col_of[k];
 		if (i < 0)
 			continue;
-		sqlite3_value *v = sqlite3_column_value(st, i);
-		int type = sqlite3_value_type(v);
-		if (type == SQLITE_NULL)
+		const pst_sql_value *v = &vals[i];
+		if (v->type == SQLITE_NULL)
 			continue;
-		if (!field[k] || type != SQLITE_TEXT)
+		if (!field[k] || v->type != SQLITE_TEXT)
 			return false; /* a border column, or not text */
-		const unsigned char *t = sqlite3_value_text(v);
-		size_t n = (size_t)sqlite3_value_bytes(v);
-		if (!t)
-			return false;
+		const unsigned char *t = v->p;
+		size_t n = v->n;
 		if (repeats[k]) {
 			bool plain;
 			*field[k] = pst_known_text(&r->known_cols, l->pool, t, n, &plain);
@@ -463,9 +483,9 @@ static bool row_values(table_reader *r, pst_layer *l, pst_row *row)
 		}
 	}
 	row->interned = true;
-	const unsigned char *blob = sqlite3_column_blob(st, 1);
-	size_t n = (size_t)sqlite3_column_bytes(st, 1);
-	if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+	const unsigned char *blob = vals[1].p;
+	size_t n = vals[1].n;
+	if (vals[1].type == SQLITE_NULL) {
 		row->geom_null = true;
 	} else {
 		/* GP, version 0, little-endian, no envelope or a 2D one, then a WKB Point. */
@@ -628,10 +648,6 @@ static int prepare_reads(table_reader *r, const char *geom_col)
 		                       "seq", -1, &r->cites, NULL) != SQLITE_OK)
 			return db_error(r->g, "posture_citations", "cannot read the citations");
 		sqlite3_bind_text(r->cites, 1, r->table, -1, SQLITE_STATIC);
-		int step = sqlite3_step(r->cites);
-		r->cite_row = step == SQLITE_ROW;
-		if (step != SQLITE_ROW && step != SQLITE_DONE)
-			return db_error(r->g, "posture_citations", "cannot read the citations");
 	}
 	return rc;
 }
@@ -675,8 +691,21 @@ static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
 	pst_row_cache cache;
 	if (pst_row_cache_init(&cache, data) != POSTURE_OK)
 		return pst_error(r->g->ctx, POSTURE_ENOMEM, r->g->path, "out of memory");
-	while (rc == POSTURE_OK && (step = sqlite3_step(r->rows)) == SQLITE_ROW) {
-		sqlite3_int64 fid = sqlite3_column_int64(r->rows, 0);
+	sqlite3_stmt *const stmts[] = { r->rows, r->cites };
+	if (!(r->ahead = pst_sql_ahead_start(r->g->db, stmts, r->cites ? 2 : 1))) {
+		pst_row_cache_free(&cache);
+		return pst_error(r->g->ctx, POSTURE_ENOMEM, r->g->path, "out of memory");
+	}
+	if (r->cites && (rc = next_citation(r)) != POSTURE_OK) { /* its first row, before any */
+		pst_sql_ahead_stop(r->ahead);
+		r->ahead = NULL;
+		pst_row_cache_free(&cache);
+		return rc;
+	}
+	step = SQLITE_DONE;
+	while (rc == POSTURE_OK && (step = pst_sql_ahead_step(r->ahead, ROWS)) == SQLITE_ROW) {
+		r->row = pst_sql_ahead_row(r->ahead, ROWS);
+		sqlite3_int64 fid = r->row[0].i;
 		last_fid = fid;
 		if (l->n_features >= PST_MAX_GPKG_FEATURES) {
 			snprintf(where, sizeof(where), "%s:%s:fid %lld", r->g->path, r->table,
@@ -716,22 +745,26 @@ static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
 			ft->cites[k].line = ft->line, ft->cites[k].column = 0;
 	}
 	pst_row_cache_free(&cache);
-	if (rc == POSTURE_ENOMEM)
-		return pst_error(r->g->ctx, POSTURE_ENOMEM, r->g->path, "out of memory");
+	if (rc == POSTURE_OK && step == SQLITE_NOMEM)
+		rc = POSTURE_ENOMEM; /* a copy failed (or SQLite's memory) */
 	if (rc == POSTURE_OK && step != SQLITE_DONE) {
 		char at[600];
 		snprintf(at, sizeof(at), "%s:%s:fid %lld", r->g->path, r->table, (long long)last_fid);
 		rc = pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, at, 0, 0,
 		              "cannot read the row after this one: %s (the file is truncated or "
-		              "damaged)", sqlite3_errmsg(r->g->db));
+		              "damaged)", pst_sql_ahead_errmsg(r->ahead, ROWS));
 	}
 	if (rc == POSTURE_OK && r->cite_row) {
 		snprintf(where, sizeof(where), "%s:posture_citations", r->g->path);
 		pst_diag(r->g->ctx, POSTURE_ERROR, POSTURE_EDATA, where, 0, 0, "a citation of table "
 		         "'%s' names feature fid %lld, which is not in it", r->table,
-		         (long long)sqlite3_column_int64(r->cites, 0));
+		         (long long)r->cite[0].i);
 		(*n_errors)++;
 	}
+	pst_sql_ahead_stop(r->ahead);
+	r->ahead = NULL;
+	if (rc == POSTURE_ENOMEM)
+		return pst_error(r->g->ctx, POSTURE_ENOMEM, r->g->path, "out of memory");
 	*n_errors += c.n_errors;
 	return rc == POSTURE_EDATA ? POSTURE_OK : rc;
 }
