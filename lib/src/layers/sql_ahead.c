@@ -81,22 +81,23 @@ static size_t keep_bytes(batch *b, const void *p, size_t n)
 	return at;
 }
 
-/* The values of @p st's current row into @p v; false when out of memory. */
+/* The values of @p st's current row into @p v (each column looked up once); false when
+ * out of memory. */
 static bool copy_row(batch *b, sqlite3_stmt *st, int n_cols, pst_sql_value *v)
 {
 	for (int i = 0; i < n_cols; i++) {
 		pst_sql_value *c = &v[i];
-		memset(c, 0, sizeof(*c));
-		c->type = sqlite3_column_type(st, i);
+		sqlite3_value *sv = sqlite3_column_value(st, i);
+		*c = (pst_sql_value){ .type = sqlite3_value_type(sv) };
 		if (c->type == SQLITE_INTEGER || i == 0)
-			c->i = sqlite3_column_int64(st, i);
+			c->i = sqlite3_value_int64(sv);
 		if (c->type == SQLITE_FLOAT)
-			c->d = sqlite3_column_double(st, i);
+			c->d = sqlite3_value_double(sv);
 		if (c->type != SQLITE_TEXT && c->type != SQLITE_BLOB)
 			continue;
-		const void *p = c->type == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, i)
-		                                       : sqlite3_column_blob(st, i);
-		c->n = (size_t)sqlite3_column_bytes(st, i);
+		const void *p = c->type == SQLITE_TEXT ? (const void *)sqlite3_value_text(sv)
+		                                       : sqlite3_value_blob(sv);
+		c->n = (size_t)sqlite3_value_bytes(sv);
 		if (!p && c->n)
 			return false; /* SQLite ran out of memory converting it */
 		size_t at = keep_bytes(b, p, c->n);
