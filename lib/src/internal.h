@@ -130,8 +130,8 @@ void pst_prefault(void *p, size_t n);
 
 /**
  * pst_prefault() for an array being filled one element at a time: when
- * element @p n (of @p cap, @p elem bytes each) starts a new run of 4096, the
- * run's memory is populated (no more than the array's capacity).
+ * element @p n (of @p cap, @p elem bytes each) starts a new run of 256 KiB,
+ * the run's memory is populated (no more than the array's capacity).
  */
 void pst_prefault_next(void *items, size_t n, size_t cap, size_t elem);
 

@@ -39,7 +39,7 @@ int pst_grow(void **items, size_t *cap, size_t need, size_t elem)
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels say EINVAL */
 #endif
-#define PREFAULT_RUN 1024
+#define PREFAULT_RUN ((size_t)256 << 10) /* bytes */
 
 void pst_prefault(void *p, size_t n)
 {
@@ -58,9 +58,10 @@ void pst_prefault(void *p, size_t n)
 
 void pst_prefault_next(void *items, size_t n, size_t cap, size_t elem)
 {
-	if (n % PREFAULT_RUN || n >= cap)
+	size_t per = PREFAULT_RUN / elem + 1; /* elements in a run of at least PREFAULT_RUN bytes */
+	if (n % per || n >= cap)
 		return;
-	size_t run = cap - n < PREFAULT_RUN ? cap - n : PREFAULT_RUN;
+	size_t run = cap - n < per ? cap - n : per;
 	pst_prefault((char *)items + n * elem, run * elem);
 }
 

@@ -156,6 +156,9 @@ typedef struct {
 const char *pst_known_text(pst_known_texts *k, pst_pool *pool, const unsigned char *t, size_t n,
                            bool *plain);
 
+/* The hash the id check sets ids by (never 0: 0 stands for no id in pst_layer.id_hashes). */
+size_t pst_id_hash(const char *id);
+
 /* Move a feature checked by pst_layer_check_feature() into l->pool. */
 int pst_layer_pool_feature(pst_layer *l, pst_feature *ft);
 

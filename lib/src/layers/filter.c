@@ -383,6 +383,7 @@ int pst_data_filter(posture_data **out, posture_ctx *ctx, const posture_data *d,
 			continue;
 		pst_layer *c = &v->layers[v->n_layers++];
 		*c = *l;
+		c->id_hashes = NULL;
 		size_t kept = 0;
 		for (size_t k = 0; k < l->n_features; k++)
 			kept += keep_feature(f, l, &l->features[k], to_day);

@@ -683,7 +683,7 @@ static int check_row_json(table_reader *r, pst_layer *l, pst_feature *ft, pst_ch
 static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
                      const posture_data *data, int *n_errors)
 {
-	size_t cap = 0;
+	size_t cap = 0, cap_hashes = 0;
 	int rc = POSTURE_OK, step;
 	char where[600];
 	pst_checker c = { .ctx = r->g->ctx, .path = where };
@@ -715,11 +715,13 @@ static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
 			(*n_errors)++;
 			break;
 		}
-		if (pst_grow((void **)&l->features, &cap, l->n_features + 1, sizeof(pst_feature))) {
+		if (pst_grow((void **)&l->features, &cap, l->n_features + 1, sizeof(pst_feature)) ||
+		    pst_grow((void **)&l->id_hashes, &cap_hashes, l->n_features + 1, sizeof(size_t))) {
 			rc = POSTURE_ENOMEM;
 			break;
 		}
 		pst_prefault_next(l->features, l->n_features, cap, sizeof(pst_feature));
+		pst_prefault_next(l->id_hashes, l->n_features, cap_hashes, sizeof(size_t));
 		pst_feature *ft = &l->features[l->n_features];
 		memset(ft, 0, sizeof(*ft));
 		rc = read_citations(r, l, fid);
@@ -736,6 +738,7 @@ static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
 			rc = check_row_json(r, l, ft, &c, geo, data);
 		}
 		drop_citations(r);
+		l->id_hashes[l->n_features] = ft->id ? pst_id_hash(ft->id) : 0; /* while it is hot */
 		l->n_features++;
 		ft->line = (int)(fid > INT32_MAX ? INT32_MAX : fid); /* where: table:fid */
 		ft->column = 0;

@@ -1436,15 +1436,27 @@ static void free_layer(pst_layer *l)
 	}
 	pst_pool_free(l->pool);
 	free(l->features);
+	free(l->id_hashes);
 	free(l->name);
 	free(l->path);
 }
 
 /* The id set's hash: eight bytes at a time (the pool's). */
-static size_t hash_id(const char *s)
+size_t pst_id_hash(const char *s)
 {
 	size_t n = strlen(s);
-	return (size_t)pst_hash_bytes(s, n, PST_HASH_SEED ^ n);
+	size_t h = (size_t)pst_hash_bytes(s, n, PST_HASH_SEED ^ n);
+	return h ? h : 1;
+}
+
+/* Feature @p i's id hash (0: it has no id), from the layer's id_hashes when it has them
+ * (then the feature itself is read only for an id whose hash is met twice). */
+static size_t id_hash_at(const pst_layer *l, size_t i)
+{
+	if (l->id_hashes && l->id_hashes[i])
+		return l->id_hashes[i];
+	const char *id = l->features[i].id;
+	return id ? pst_id_hash(id) : 0;
 }
 
 /* The id set's slots (check_unique_ids): 8 bytes each, the set being twice the number of
@@ -1507,26 +1519,27 @@ static int check_unique_ids(posture_ctx *ctx, const posture_data *d, int *n_erro
 		free(start);
 		return POSTURE_ENOMEM;
 	}
+	pst_prefault(slot, cap * sizeof(*slot)); /* written all over: 16 MB for a million ids */
 	/* The slots are met at random, a cache miss each in a set of megabytes: the
 	 * hashes of the next few ids are taken ahead and their slots fetched meanwhile. */
 	enum { AHEAD = 16 };
 	size_t ahead[AHEAD];
 	for (size_t a = 0; a < d->n_layers; a++) {
-		const pst_feature *fs = d->layers[a].features;
-		size_t n = d->layers[a].n_features;
+		const pst_layer *ly = &d->layers[a];
+		const pst_feature *fs = ly->features;
+		size_t n = ly->n_features;
 		for (size_t i = 0; i < n && i < AHEAD; i++)
-			ahead[i] = fs[i].id ? hash_id(fs[i].id) : 0;
+			ahead[i] = id_hash_at(ly, i);
 		for (size_t i = 0; i < n; i++) {
 			const pst_feature *f = &fs[i];
 			size_t h = ahead[i % AHEAD];
 			if (i + AHEAD < n) {
-				const char *next = fs[i + AHEAD].id;
-				size_t hn = next ? hash_id(next) : 0;
+				size_t hn = id_hash_at(ly, i + AHEAD);
 				ahead[i % AHEAD] = hn;
 				__builtin_prefetch(&slot[hn & (cap - 1)]);
 			}
-			if (!f->id)
-				continue;
+			if (!h)
+				continue; /* no id */
 			size_t k = h & (cap - 1);
 			uint32_t top = (uint32_t)((uint64_t)h >> 32);
 			const pst_layer *first_layer = NULL;
@@ -1620,6 +1633,10 @@ static int load(posture_data *d, posture_ctx *ctx, const char *sources,
 		rc = pst_georef_status(geo); /* a country record the checks needed is unreadable */
 	if (rc == POSTURE_OK)
 		rc = check_unique_ids(ctx, d, &n_errors);
+	for (size_t i = 0; i < d->n_layers; i++) { /* needed no more */
+		free(d->layers[i].id_hashes);
+		d->layers[i].id_hashes = NULL;
+	}
 	if (rc == POSTURE_OK && d->sources_state == PST_SOURCES_NONE)
 		n_errors += report_missing_sources(ctx, d);
 	if (rc == POSTURE_OK && opts->documents_dir)

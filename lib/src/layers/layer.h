@@ -65,6 +65,8 @@ typedef struct {
 	size_t n_features;
 	pst_pool *pool;   /* when set, its features' strings and citations live here (big
 	                     GeoPackage layers): freed with the pool, not one by one */
+	size_t *id_hashes; /* while it is loaded, or NULL: pst_id_hash() of each feature's id
+	                     (0: none, or look), taken as it was read, for the id check */
 	bool shared_features; /* in a view (posture_data.view): `features` is the viewed
 	                         layer's own array, every feature kept (not freed here) */
 } pst_layer;
