@@ -327,6 +327,13 @@ static bool keep_feature(const posture_filter *f, const pst_layer *l, const pst_
 	return true;
 }
 
+/* True when keep_feature() keeps every feature whatever it holds (a million need not be read). */
+static bool keeps_every_feature(const posture_filter *f, int to_day)
+{
+	return to_day == INT_MAX && (!f || (!f->drop_undated && !f->set[KEY_FROM] &&
+	                                    !f->set[KEY_KINDS] && !f->set[KEY_COUNTRIES]));
+}
+
 int pst_filter_check(const posture_filter *f, posture_ctx *ctx, const posture_data *d)
 {
 	int rc = POSTURE_OK;
@@ -384,8 +391,8 @@ int pst_data_filter(posture_data **out, posture_ctx *ctx, const posture_data *d,
 		pst_layer *c = &v->layers[v->n_layers++];
 		*c = *l;
 		c->id_hashes = NULL;
-		size_t kept = 0;
-		for (size_t k = 0; k < l->n_features; k++)
+		size_t kept = keeps_every_feature(f, to_day) ? l->n_features : 0;
+		for (size_t k = 0; kept < l->n_features && k < l->n_features; k++)
 			kept += keep_feature(f, l, &l->features[k], to_day);
 		c->shared_features = kept == l->n_features; /* all of it: no copy (a big layer) */
 		if (c->shared_features)
