@@ -941,11 +941,11 @@ static int add_layer_group(builder *b, const pst_layer *layer)
 	/* A layer too dense to label is kept compact (scene.h); not on a map of changes, whose
 	 * marks read the items. */
 	if (rc == POSTURE_OK && !labelled && !b->diff && layer->type != PST_LAYER_BORDERS) {
-		size_t n = 0;
-		for (size_t k = 0; k < layer->n_features; k++)
-			n += layer->features[k].has_point;
+		/* Room for every feature (the pages of those without a point, or outside the
+		 * frame, are never touched): no copies as it grows, and no walk to count them. */
+		size_t n = layer->n_features;
 		g->dense = calloc(1, sizeof(*g->dense));
-		if (g->dense) /* room for every point at once: no copies as it grows */
+		if (g->dense)
 			g->dense->pts = malloc((n + 1) * sizeof(pst_dense_point));
 		if (!g->dense || !g->dense->pts) {
 			free(g->dense);
