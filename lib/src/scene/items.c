@@ -81,12 +81,23 @@ typedef struct {
 
 typedef pst_cites cite_arrays; /* the items' arrays (n + 1 entries, NULL last) */
 
+/* A dense record's look and disc as add_dense_point() found them for the feature strings
+ * they depend on (by address: the data's interned copies), in one layer. */
+typedef struct {
+	const pst_dense *of;  /* the layer (NULL: empty entry) */
+	const char *kind, *operator_, *status, *precision;
+	uint32_t look, disc;  /* pst_dense_point's */
+} look_memo;
+
+#define LOOK_MEMO 32
+
 struct pst_item_memo {
 	memo_slot *strings, *cites; /* open addressing, at most half full */
 	size_t cap_strings, n_strings, cap_cites, n_cites;
 	uint32_t *attrs;            /* a compact layer's attrs by date and precision: index + 1 */
 	size_t cap_attrs;           /* (0: empty slot); at most half full */
 	const pst_dense *attrs_of;  /* the layer they index */
+	look_memo looks[LOOK_MEMO]; /* direct-mapped by the strings' addresses */
 };
 
 static uint64_t mix(uint64_t h, uintptr_t v)
@@ -665,6 +676,7 @@ static int add_dense_point(builder *b, pst_group *g, const pst_feature *f, pst_l
 	}
 	pst_cites *c = pooled_cites(f, s->pool, b->memo);
 	char *date = f->date ? shared_in(b->memo, s->pool, f->date) : NULL;
+	look_memo *lm = NULL;
 	char *precision = f->precision ? shared_in(b->memo, s->pool, f->precision) : NULL;
 	long ci = c ? dense_cites(d, c) : -1;
 	long ai = (!f->date || date) && (!f->precision || precision)
@@ -674,6 +686,19 @@ static int add_dense_point(builder *b, pst_group *g, const pst_feature *f, pst_l
 		return POSTURE_ENOMEM;
 	p->cites = (uint32_t)ci;
 	p->attrs = (uint32_t)ai;
+	if (b->memo) { /* the look and disc depend on these strings only (and the layer) */
+		uint64_t h = mix(mix(mix(mix(0, (uintptr_t)f->kind), (uintptr_t)f->operator_),
+		                     (uintptr_t)f->status), (uintptr_t)f->precision);
+		lm = &b->memo->looks[(h >> 32) % LOOK_MEMO];
+		if (lm->of == d && lm->kind == f->kind && lm->operator_ == f->operator_ &&
+		    lm->status == f->status && lm->precision == f->precision) {
+			p->look = lm->look;
+			p->disc = lm->disc;
+			d->n_discs += p->disc != 0;
+			d->n++;
+			return POSTURE_OK;
+		}
+	}
 	if (type != PST_LAYER_PLACES && imprecise(f)) { /* as add_uncertainty() */
 		const pst_kind_style *ks = pst_theme_kind(b->theme, f->kind);
 		pst_item disc = { .pooled = true, .closed = true, .style.fill = ks->fill };
@@ -700,6 +725,9 @@ static int add_dense_point(builder *b, pst_group *g, const pst_feature *f, pst_l
 	if (k < 0)
 		return POSTURE_ENOMEM;
 	p->look = (uint32_t)k;
+	if (lm)
+		*lm = (look_memo){ d, f->kind, f->operator_, f->status, f->precision, p->look,
+			           p->disc };
 	d->n++;
 	return POSTURE_OK;
 }
