@@ -47,6 +47,8 @@ struct pst_proj {
 	PJ_CONTEXT *pj_ctx; /* PROJ context owned by this transformation */
 	PJ *pj;             /* lon/lat → map CRS, normalised for display */
 	char *definition;   /* the target CRS as a PROJ string */
+	char *standalone;   /* when made without the database (without_database): the
+	                       string it was made from, for pst_proj_twin(); else NULL */
 };
 
 char *pst_proj_auto_definition(const double e[4])
@@ -253,7 +255,7 @@ int pst_proj_create(pst_proj **out, posture_ctx *ctx, const char *projection,
 	if (!def)
 		return pst_error_at(ctx, POSTURE_ENOMEM, at, "out of memory");
 	if (self_contained(def) && (*out = without_database(def))) {
-		free(def);
+		(*out)->standalone = def;
 		return POSTURE_OK;
 	}
 	pst_proj *p = calloc(1, sizeof(*p));
@@ -288,8 +290,14 @@ void pst_proj_destroy(pst_proj *p)
 		return;
 	proj_destroy(p->pj);
 	free(p->definition);
+	free(p->standalone);
 	proj_context_destroy(p->pj_ctx);
 	free(p);
+}
+
+pst_proj *pst_proj_twin(const pst_proj *p)
+{
+	return p->standalone ? without_database(p->standalone) : NULL;
 }
 
 const char *pst_proj_definition(const pst_proj *p)

@@ -21,6 +21,43 @@ int pst_proj_create(pst_proj **out, posture_ctx *ctx, const char *projection,
                     const double extent[4], const pst_where *at);
 void pst_proj_destroy(pst_proj *p);
 
+/**
+ * The same transformation again, in a PROJ context of its own (for another
+ * thread: a PJ and its context are one thread's at a time), built the same
+ * way from the same string, so it gives the same numbers.  NULL when out of
+ * memory or when @p p needed PROJ's database (EPSG codes, WKT): then there is
+ * no twin.  Freed with pst_proj_destroy().
+ */
+pst_proj *pst_proj_twin(const pst_proj *p);
+
+/*
+ * Points projected on a second thread ahead of their reader (proj_ahead.c):
+ * for a layer of a million points, whose projection one at a time is a
+ * tenth of the render.
+ */
+typedef struct pst_proj_ahead pst_proj_ahead;
+
+/**
+ * Start projecting @p n points (lon/lat → map units, as pst_proj_trans() of
+ * one point with @p p) on a second thread, through pst_proj_twin(p).  Point i's
+ * longitude is the double at @p lon + i * @p stride bytes, its latitude at
+ * @p lat + i * @p stride; they must not change until pst_proj_ahead_stop().
+ * NULL when there is no twin or no thread: project them as before.
+ */
+pst_proj_ahead *pst_proj_ahead_start(const pst_proj *p, const double *lon, const double *lat,
+                                     size_t stride, size_t n);
+
+/**
+ * Point @p i (asked for in ascending order) into *x, *y: true when its
+ * projection succeeded and is finite; false otherwise (project it again with
+ * the original transformation, which then fails the same way and keeps PROJ's
+ * message).
+ */
+bool pst_proj_ahead_point(pst_proj_ahead *a, size_t i, double *x, double *y);
+
+/** Stop the thread and free @p a (NULL-safe). */
+void pst_proj_ahead_stop(pst_proj_ahead *a);
+
 /** The target CRS as a PROJ string (borrowed). */
 const char *pst_proj_definition(const pst_proj *p);
 

@@ -732,12 +732,16 @@ static int add_dense_point(builder *b, pst_group *g, const pst_feature *f, pst_l
 	return POSTURE_OK;
 }
 
+/* @p ahead: the layer's points being projected ahead (feature @p k's), or NULL. */
 static int add_point_item(builder *b, pst_group *g, const pst_feature *f, pst_layer_type type,
-                          bool labelled)
+                          bool labelled, pst_proj_ahead *ahead, size_t k)
 {
 	double x = f->lon, y = f->lat;
-	if (pst_proj_trans(b->proj, false, &x, &y, 1) != POSTURE_OK || x == HUGE_VAL)
-		return POSTURE_OK; /* not representable in this projection: not drawn */
+	if (!ahead || !pst_proj_ahead_point(ahead, k, &x, &y)) {
+		x = f->lon, y = f->lat; /* (a point the twin failed fails here the same way) */
+		if (pst_proj_trans(b->proj, false, &x, &y, 1) != POSTURE_OK || x == HUGE_VAL)
+			return POSTURE_OK; /* not representable in this projection: not drawn */
+	}
 	pst_to_page(b->scene, &x, &y, 1);
 	const pst_box *mb = &b->scene->map_box;
 	if (x < mb->x0 || y < mb->y0 || x > mb->x1 || y > mb->y1)
@@ -984,6 +988,12 @@ static int add_layer_group(builder *b, const pst_layer *layer)
 			g->dense->frame = b->scene->map_box;
 		}
 	}
+	/* A dense layer's points are projected on a second thread, ahead of the records. */
+	pst_proj_ahead *ahead = rc == POSTURE_OK && g->dense && layer->n_features
+	                        ? pst_proj_ahead_start(b->proj, &layer->features[0].lon,
+	                                               &layer->features[0].lat,
+	                                               sizeof(pst_feature), layer->n_features)
+	                        : NULL;
 	for (size_t k = 0; rc == POSTURE_OK && k < layer->n_features; k++) {
 		const pst_feature *f = &layer->features[k];
 		if (f->precision && !strcmp(f->precision, "unplaced"))
@@ -991,8 +1001,9 @@ static int add_layer_group(builder *b, const pst_layer *layer)
 		if (layer->type == PST_LAYER_BORDERS)
 			rc = add_border_item(b, g, f);
 		else if (f->has_point)
-			rc = add_point_item(b, g, f, layer->type, labelled);
+			rc = add_point_item(b, g, f, layer->type, labelled, ahead, k);
 	}
+	pst_proj_ahead_stop(ahead);
 	if (g && g->dense && !g->dense->n) { /* nothing of it on the map */
 		free(g->dense->pts);
 		free(g->dense->looks);
