@@ -17,7 +17,11 @@
  * GeoJSON reader would produce and handed to pst_layer_check_feature(), so
  * its problems are reported in the same words, at FILE:TABLE:fid N (through
  * the checker's `path`; there is no line).  Citations are read beside the
- * rows through one cursor ordered by fid (a merge join).
+ * rows through one cursor ordered by fid (a merge join).  Both cursors are
+ * stepped on a second thread, a few hundred rows ahead, their values copied
+ * out of SQLite (sql_ahead.c): the rows are checked while the next ones are
+ * read, and the reader sees the same rows, in the same order, with the same
+ * errors as stepping them itself.
  *
  * Geometry is GeoPackage binary: "GP", version, flags (byte order, envelope
  * size, empty), srs_id, envelope, then ISO WKB.  posture decodes Points,
