@@ -108,7 +108,13 @@ char *pst_path_dir(const char *path);
 /* --- memory --------------------------------------------------------------- */
 
 /** Grow *items (of *cap elements of size @p elem) to hold at least @p need. */
-int pst_grow(void **items, size_t *cap, size_t need, size_t elem);
+int pst_grow_to(void **items, size_t *cap, size_t need, size_t elem);
+
+/* pst_grow_to() with its common case, room already, inline (called per row of big layers). */
+static inline int pst_grow(void **items, size_t *cap, size_t need, size_t elem)
+{
+	return need <= *cap ? POSTURE_OK : pst_grow_to(items, cap, need, elem);
+}
 
 /**
  * @p n bytes for a big buffer (an image, a whole file), freed with free().

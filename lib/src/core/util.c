@@ -15,7 +15,7 @@
 
 #include "internal.h"
 
-int pst_grow(void **items, size_t *cap, size_t need, size_t elem)
+int pst_grow_to(void **items, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return POSTURE_OK;

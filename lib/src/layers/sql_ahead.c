@@ -30,7 +30,7 @@
 #include "internal.h"
 #include "sql_ahead.h"
 
-#define AHEAD_ROWS 256
+#define AHEAD_ROWS 1024
 #define AHEAD_SLOTS 4
 
 typedef struct {
