@@ -8,6 +8,7 @@
 #ifndef POSTURE_INTERNAL_H
 #define POSTURE_INTERNAL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -140,6 +141,10 @@ void pst_prefault(void *p, size_t n);
  * the run's memory is populated (no more than the array's capacity).
  */
 void pst_prefault_next(void *items, size_t n, size_t cap, size_t elem);
+
+/* Stop a worker thread that waits on @p cv under @p mu until *@p stop: set
+ * it, wake the worker, join it, and destroy @p mu and @p cv. */
+void pst_thread_stop(pthread_t thread, pthread_mutex_t *mu, pthread_cond_t *cv, bool *stop);
 
 char *pst_strdup(const char *s);
 char *pst_strndup(const char *s, size_t n);

@@ -275,15 +275,8 @@ void pst_sql_ahead_stop(pst_sql_ahead *a)
 {
 	if (!a)
 		return;
-	if (a->threaded) {
-		pthread_mutex_lock(&a->mu);
-		a->stop = true;
-		pthread_cond_broadcast(&a->cv);
-		pthread_mutex_unlock(&a->mu);
-		pthread_join(a->thread, NULL);
-		pthread_cond_destroy(&a->cv);
-		pthread_mutex_destroy(&a->mu);
-	}
+	if (a->threaded)
+		pst_thread_stop(a->thread, &a->mu, &a->cv, &a->stop);
 	for (size_t k = 0; k < a->n; k++) {
 		for (size_t i = 0; i < AHEAD_SLOTS; i++) {
 			free(a->s[k].slot[i].vals);

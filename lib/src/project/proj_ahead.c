@@ -130,13 +130,7 @@ void pst_proj_ahead_stop(pst_proj_ahead *a)
 {
 	if (!a)
 		return;
-	pthread_mutex_lock(&a->mu);
-	a->stop = true;
-	pthread_cond_broadcast(&a->cv);
-	pthread_mutex_unlock(&a->mu);
-	pthread_join(a->thread, NULL);
-	pthread_cond_destroy(&a->cv);
-	pthread_mutex_destroy(&a->mu);
+	pst_thread_stop(a->thread, &a->mu, &a->cv, &a->stop);
 	pst_proj_destroy(a->twin);
 	free(a);
 }
