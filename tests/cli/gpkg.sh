@@ -123,6 +123,20 @@ for cut in 8192 $(($(wc -c <"$G") - 100)); do
 	run 1 "$POSTURE" check "$TMP/bad"
 	expect_err "$TMP/bad/x.gpkg: error: the file is truncated: $cut bytes"
 done
+# Damaged inside a table (one page of its rows overwritten): the row before
+# the damage named, and check fails (it once printed the error, then "no errors").
+rm -f "$TMP/bad/x.gpkg"
+python3 "$SRC/tests/tools/make-incidents.py" 5000 "$TMP/big.gpkg"
+python3 - "$TMP/big.gpkg" "$TMP/bad/x.gpkg" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+a = len(d) * 3 // 10 // 4096 * 4096
+d[a:a + 4096] = b"\xab" * 4096
+open(sys.argv[2], "wb").write(d)
+PY
+run 1 "$POSTURE" check "$TMP/bad"
+expect_err "$TMP/bad/x.gpkg:incidents:fid "
+expect_err "error: cannot read the row after this one"
 # A failed export leaves no file.
 run 3 "$POSTURE" export "$SRC/layers" -o "$TMP/no/such/dir/x.gpkg"
 [ ! -e "$TMP/no/such/dir/x.gpkg" ] || fail "a failed export left a file"

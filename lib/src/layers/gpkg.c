@@ -51,26 +51,21 @@ typedef struct {
 	sqlite3 *db;
 } gpkg;
 
-/* db_error() for an error met on the reading thread: its code and message. */
+/* An SQLite error of code @p code, message @p msg, about @p table (NULL: the file):
+ * a damaged file is a data error, anything else an I/O one. */
 static int read_error(gpkg *g, const char *table, const char *what, int code, const char *msg)
 {
 	bool damaged = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR;
 	return pst_diag(g->ctx, POSTURE_ERROR, damaged ? POSTURE_EDATA : POSTURE_EIO, g->path, 0,
-	                0, "table '%s': %s: %s%s", table, what, msg,
+	                0, "%s%s%s%s: %s%s", table ? "table '" : "", table ? table : "",
+	                table ? "': " : "", what, msg,
 	                damaged ? " (the file is truncated or damaged)" : "");
 }
 
+/* The connection's last error (read_error()). */
 static int db_error(gpkg *g, const char *table, const char *what)
 {
-	int code = sqlite3_errcode(g->db);
-	bool damaged = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR;
-	if (table)
-		return pst_diag(g->ctx, POSTURE_ERROR, damaged ? POSTURE_EDATA : POSTURE_EIO, g->path, 0,
-		                0, "table '%s': %s: %s%s", table, what, sqlite3_errmsg(g->db),
-		                damaged ? " (the file is truncated or damaged)" : "");
-	return pst_diag(g->ctx, POSTURE_ERROR, damaged ? POSTURE_EDATA : POSTURE_EIO, g->path, 0, 0,
-	                "%s: %s%s", what, sqlite3_errmsg(g->db),
-	                damaged ? " (the file is truncated or damaged)" : "");
+	return read_error(g, table, what, sqlite3_errcode(g->db), sqlite3_errmsg(g->db));
 }
 
 /* Open read-only and make sure it is an SQLite file that says it is a GeoPackage. */
@@ -772,7 +767,7 @@ static int read_rows(table_reader *r, pst_layer *l, const pst_georef *geo,
 	r->ahead = NULL;
 	if (rc == POSTURE_ENOMEM)
 		return pst_error(r->g->ctx, POSTURE_ENOMEM, r->g->path, "out of memory");
-	*n_errors += c.n_errors;
+	*n_errors += c.n_errors + (rc == POSTURE_EDATA); /* a damaged row or citation is one */
 	return rc == POSTURE_EDATA ? POSTURE_OK : rc;
 }
 
