@@ -288,10 +288,18 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 				paint_leader(cr, l, s->leader_color, s->leader_width);
 		}
 	}
-	for (size_t g = 0; g < s->n_groups; g++)
-		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
-			if (s->groups[g].items[i].label)
-				paint_label(cr, pc, s->groups[g].items[i].label);
+	/* A label wholly outside the surface (a band of a PNG: png.c) is not laid out;
+	 * its ink may pass its logical box, so the box is grown by the text size first. */
+	pst_box clip;
+	cairo_clip_extents(cr, &clip.x0, &clip.y0, &clip.x1, &clip.y1);
+	for (size_t g = 0; g < s->n_groups; g++) {
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
+			const pst_label *l = s->groups[g].items[i].label;
+			if (l && l->box.y1 + l->size >= clip.y0 && l->box.y0 - l->size <= clip.y1 &&
+			    l->box.x1 + l->size >= clip.x0 && l->box.x0 - l->size <= clip.x1)
+				paint_label(cr, pc, l);
+		}
+	}
 	cairo_restore(cr);
 	/* Furniture over the map, each piece whole. */
 	for (size_t g = 0; g < s->n_groups; g++)
