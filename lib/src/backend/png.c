@@ -1,5 +1,7 @@
 /*
- * png.c — raster output: Cairo paints into an image surface, libpng writes it.
+ * png.c — raster output: Cairo paints into an image surface in two bands of
+ * rows, on two threads; zlib deflates each band; libpng writes the file's
+ * chunks around the joined stream (see "two bands" below).
  *
  * Cairo's own PNG writer compresses at zlib's default level with adaptive
  * filtering, which costs several times the painting itself on a 2000×1400
@@ -11,7 +13,8 @@
  *
  * The image's pixels come from pst_big_alloc (huge pages where the kernel
  * allows them): first-touch page faults of an 11 MB image were a tenth of a
- * small render.
+ * small render.  The README's dependency list names libpng-dev, which
+ * brings zlib's headers (zlib1g-dev).
  */
 #include <errno.h>
 #include <pthread.h>
