@@ -295,8 +295,10 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 	for (size_t g = 0; g < s->n_groups; g++) {
 		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++) {
 			const pst_label *l = s->groups[g].items[i].label;
-			if (l && l->box.y1 + l->size >= clip.y0 && l->box.y0 - l->size <= clip.y1 &&
-			    l->box.x1 + l->size >= clip.x0 && l->box.x0 - l->size <= clip.x1)
+			pst_box ink = l ? (pst_box){ l->box.x0 - l->size, l->box.y0 - l->size,
+			                             l->box.x1 + l->size, l->box.y1 + l->size }
+			                : clip;
+			if (l && pst_box_overlaps(&ink, &clip))
 				paint_label(cr, pc, l);
 		}
 	}
