@@ -165,6 +165,18 @@ void pst_buf_add(pst_buf *b, const void *data, size_t n);
 void pst_buf_puts(pst_buf *b, const char *s);
 void pst_buf_printf(pst_buf *b, const char *fmt, ...) PST_PRINTF(2, 3);
 
+/* --- labels kept from an earlier render (mapdef/keep.c) ------------------- */
+
+/* Where an earlier render put one item's label (name or key), from its map data. */
+typedef struct {
+	char *key;      /* "LAYER\x1fID": the layer's name, a unit separator, the item's id */
+	double box[4];  /* x0, y0, x1, y1 in pt, halo included, as the map data gives it */
+} pst_label_ref;
+
+/* The entry for item @p id of layer @p layer in @p refs (sorted by key), or NULL. */
+const pst_label_ref *pst_label_ref_find(const pst_label_ref *refs, size_t n, const char *layer,
+                                        const char *id);
+
 /* --- files ---------------------------------------------------------------- */
 
 /**

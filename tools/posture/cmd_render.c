@@ -56,6 +56,10 @@ static const char usage[] =
 	"                        a4-portrait, a4-landscape, letter-portrait,\n"
 	"                        letter-landscape\n"
 	CLI_FILTER_HELP
+	"      --keep-labels FILE  keep labels where FILE, the map data (.json) of an\n"
+	"                        earlier render of this map, has them: after an edit\n"
+	"                        of the layers only the labels it leaves no room for\n"
+	"                        move (the output names stay the same)\n"
 	"      --stats FILE      write label placement figures as JSON to FILE ('-': stderr),\n"
 	"                        one object per map, in the order the maps were named\n"
 	"      --allow-path DIR  let layer, theme and sources files that are symbolic\n"
@@ -92,6 +96,7 @@ typedef struct {
 	override sets[MAX_SETS];
 	size_t n_sets;
 	const char *stats_path;           /* --stats, or NULL */
+	const char *keep_labels;          /* --keep-labels: an earlier render's map data */
 	bool strict;                      /* --strict */
 	bool explain;                     /* --explain: print the SQL, draw nothing */
 	long jobs;                        /* -j: maps drawn at once */
@@ -191,6 +196,12 @@ static int parse_option(render_args *a, int argc, char **argv, int *i)
 		a->stats_path = v;
 		return *v ? EXIT_OK : cli_usage_error("render", "--stats needs a file name (or -)");
 	}
+	if ((v = cli_option_value(argc, argv, i, "--keep-labels"))) {
+		a->keep_labels = v;
+		return *v ? EXIT_OK
+		          : cli_usage_error("render", "--keep-labels needs the map data (.json) of an "
+		                                      "earlier render");
+	}
 	if ((v = cli_option_value(argc, argv, i, "--allow-path"))) {
 		if (a->n_allow >= MAX_ALLOW)
 			return cli_usage_error("render", "at most %d --allow-path folders", MAX_ALLOW);
@@ -238,6 +249,9 @@ static int parse_args(render_args *a, int argc, char **argv)
 		return cli_usage_error("render", "-o names the files of one map; with %zu maps, each "
 		                       "writes its own outputs (choose the folder with --output-dir)",
 		                       a->n_maps);
+	if (a->n_maps > 1 && a->keep_labels)
+		return cli_usage_error("render", "--keep-labels gives the labels of one map; name one "
+		                       "map with it, not %zu", a->n_maps);
 	return EXIT_OK;
 }
 
@@ -480,6 +494,8 @@ static int render_one(posture_ctx *ctx, const render_args *a, const char *path,
 	int rc = posture_map_load(&map, ctx, path);
 	if (rc == POSTURE_OK)
 		rc = apply_overrides(ctx, map, a);
+	if (rc == POSTURE_OK && a->keep_labels)
+		rc = posture_map_keep_labels(map, ctx, a->keep_labels);
 	if (rc == POSTURE_OK && a->explain) {
 		char *sql = NULL;
 		rc = posture_map_explain(&sql, ctx, map);

@@ -95,6 +95,18 @@ POSTURE_API int posture_map_set(posture_map *map, posture_ctx *ctx, const char *
 POSTURE_API int posture_map_set_filter(posture_map *map, posture_ctx *ctx, const char *origin,
                                        const char *key, const char *value);
 
+/**
+ * Hold the labels where an earlier render of this map put them: @p path is
+ * the map data that render wrote (`-o FILE.json`).  A label whose place is
+ * still legal (same text, page and layout, nothing new in the way) prefers it
+ * strongly, so an edit of the layers moves only the labels the change leaves
+ * no room for; a new item takes free room first.  Items the file does not
+ * list are placed as usual.  Replaces an earlier call's file.
+ * @return POSTURE_OK, POSTURE_EDATA (not map data; reported against @p path),
+ *         POSTURE_EIO, POSTURE_ENOMEM
+ */
+POSTURE_API int posture_map_keep_labels(posture_map *map, posture_ctx *ctx, const char *path);
+
 /** The map's filter (its [filter] section and overrides).  Borrowed. */
 POSTURE_API const posture_filter *posture_map_filter(const posture_map *map);
 

@@ -74,7 +74,12 @@ static bool meet(void *user, size_t j)
 		g->oom = true;
 		return true;
 	}
-	bool i_first = g->rank[i] < g->rank[j];
+	/* The earlier in the greedy order keeps its place, unless only the other
+	 * holds the place an earlier render gave it (--keep-labels). */
+	const pst_lab *self = &g->labs[i];
+	bool i_kept = self->chosen >= 0 && self->chosen == self->kept;
+	bool j_kept = o->chosen == o->kept;
+	bool i_first = i_kept != j_kept ? i_kept : g->rank[i] < g->rank[j];
 	size_t f = i_first ? i : j, t = i_first ? j : i;
 	g->meets[g->n_meets++] = (meeting){ f, t, g->rank[f], g->rank[t] };
 	return false;

@@ -43,6 +43,8 @@
 #define ALT_COST 1.0          /* the name broken over one more line */
 #define KEY_LEADER_GROWTH 1.4 /* a key's next leader length, as a multiple of the last */
 #define LEADER_HALF 1.0       /* pt: half the width a leader keeps clear of symbols */
+#define KEEP_COST 12.0        /* every place but the one an earlier render gave (--keep-labels) */
+#define KEEP_MATCH 0.02       /* pt: a box the same as the earlier one (the map data rounds to 0.01) */
 
 /* --- obstacles --------------------------------------------------------------- */
 
@@ -737,6 +739,43 @@ static int candidates(obstacles *ob, pst_label_reuse *r, pst_lab *l, size_t n_la
 	return rc;
 }
 
+/* --- places kept from an earlier render -------------------------------------------- */
+
+/*
+ * Label @p l had the box @p r in the render before (mapdef/keep.c): if a
+ * candidate has that box, every other one costs KEEP_COST more (a charge
+ * larger than most gains a neighbour could make, smaller than a key's), so
+ * the label leaves its place only for a neighbour that would otherwise lose
+ * its name, or a neighbour's own place taken.  A country or region name,
+ * which gives way rather than pay, gets no charge: its earlier place is made
+ * its cheapest instead.  A key kept is not made cheaper than the name: an
+ * item keyed before takes its name back when room opens.
+ */
+static bool keep_place(pst_lab *l, const pst_label_ref *r)
+{
+	long at = -1;
+	for (size_t k = 0; k < l->n && at < 0; k++) {
+		const pst_box *b = &l->c[k].box;
+		if (fabs(b->x0 - r->box[0]) <= KEEP_MATCH && fabs(b->y0 - r->box[1]) <= KEEP_MATCH &&
+		    fabs(b->x1 - r->box[2]) <= KEEP_MATCH && fabs(b->y1 - r->box[3]) <= KEEP_MATCH)
+			at = (long)k;
+	}
+	if (at < 0)
+		return false;
+	if (l->it->label_optional) {
+		l->c[at].cost = 0;
+	} else {
+		for (size_t k = 0; k < l->n; k++)
+			l->c[k].cost += (long)k == at ? 0 : KEEP_COST;
+	}
+	unsigned seq = l->c[at].seq;
+	qsort(l->c, l->n, sizeof(pst_cand), by_cost);
+	for (size_t k = 0; k < l->n; k++)
+		if (l->c[k].seq == seq)
+			l->kept = (long)k;
+	return true;
+}
+
 /* --- pins ------------------------------------------------------------------------ */
 
 const char *pst_label_mode_of(const pst_label_opts *opts, const char *layer)
@@ -960,7 +999,8 @@ static int collect_labels(posture_scene *s, const pst_label_opts *opts, pst_lab 
 			if (pst_grow((void **)labs, &cap, *n + 1, sizeof(pst_lab)))
 				return POSTURE_ENOMEM;
 			bool optional = it->label_optional;
-			pst_lab l = { .it = it, .weight = 1.0 + it->priority / 25.0, .chosen = -1 };
+			pst_lab l = { .it = it, .layer = grp->name, .weight = 1.0 + it->priority / 25.0,
+			              .chosen = -1, .kept = -1 };
 			l.names = optional || strcmp(mode, "keys") != 0;
 			l.keys = !optional && it->symbol != PST_SYMBOL_NONE &&
 			         (!strcmp(mode, "auto") || !strcmp(mode, "keys"));
@@ -1237,6 +1277,12 @@ int pst_label_place(posture_scene *s, PangoContext *pc, pst_label_opts *opts,
 			rc = pin_label(&ob, l, pin);
 		else if (rc == POSTURE_OK)
 			rc = candidates(&ob, &reuse, l, n);
+		const pst_label_ref *r = rc == POSTURE_OK && !pin && opts && opts->n_keep
+		                                 ? pst_label_ref_find(opts->keep, opts->n_keep,
+		                                                      l->layer, l->it->id)
+		                                 : NULL;
+		if (r && keep_place(l, r))
+			opts->n_kept++;
 	}
 	if (rc == POSTURE_OK && n && !(order = priority_order(labs, n)))
 		rc = POSTURE_ENOMEM;

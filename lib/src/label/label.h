@@ -66,6 +66,9 @@ typedef struct {
 	size_t n_dense;                /* items of layers too dense to label: the key panel says so */
 	pst_box keys_box;              /* out: the box reserved */
 	posture_inputs *inputs;        /* remembers placements between builds (reuse.c); NULL: none */
+	const pst_label_ref *keep;     /* an earlier render's labels, sorted (--keep-labels)… */
+	size_t n_keep;
+	size_t n_kept;                 /* …out: the labels whose place was among their candidates */
 } pst_label_opts;
 
 /* The mode of layer @p layer (its own, else the map's, else "auto"). */

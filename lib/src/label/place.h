@@ -33,6 +33,7 @@ typedef struct {
 
 typedef struct {
 	pst_item *it;
+	const char *layer; /* its layer's name (the group's) */
 	double w, h;       /* name text size */
 	double kw, kh;     /* key box: the ink of its widest possible number (0: no key allowed)… */
 	double ky;         /* …which starts this far below the top of the key's text */
@@ -47,6 +48,7 @@ typedef struct {
 	size_t n;
 	long chosen;       /* index into c, or -1: no label */
 	bool pinned;       /* placed by the map file: never moved */
+	long kept;         /* the candidate an earlier render gave it (--keep-labels), or -1 */
 	bool names;        /* its mode allows the name */
 	bool keys;         /* its mode allows a key */
 } pst_lab;

@@ -791,7 +791,10 @@ int pst_label_name_near(pst_lab *labs, size_t n, double width, double height, do
 		rc = POSTURE_ENOMEM;
 	for (size_t i = 0; i < n && rc == POSTURE_OK; i++) {
 		const pst_lab *l = &labs[i];
-		if (l->pinned || l->it->label_optional || l->n == 0 || !l->it->has_anchor)
+		/* A label at the place an earlier render gave it stays there
+		 * (--keep-labels): an item that finds no name round it keeps its key. */
+		if (l->pinned || l->it->label_optional || l->n == 0 || !l->it->has_anchor ||
+		    (l->chosen >= 0 && l->chosen == l->kept))
 			continue;
 		for (size_t k = 0; k < n && !moving[i]; k++) {
 			const pst_lab *w = &labs[k];

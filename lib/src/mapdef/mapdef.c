@@ -820,6 +820,8 @@ void posture_map_destroy(posture_map *m)
 	}
 	posture_filter_destroy(m->filter);
 	pst_pg_conf_free(&m->pg);
+	pst_label_refs_free(m->keep, m->n_keep);
+	free(m->keep_path);
 	free(m->labels);
 	for (size_t i = 0; i < m->n_layer_labels; i++) {
 		free(m->layer_labels[i].key);

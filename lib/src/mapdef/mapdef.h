@@ -80,10 +80,16 @@ struct posture_map {
 	pst_map_label_line pins[PST_MAX_LABEL_LINES];        /* [labels] ITEM-ID = position */
 	size_t n_pins;
 	pst_pg_conf pg;     /* [postgis]: where the pg:NAME layers are */
+	pst_label_ref *keep; /* posture_map_keep_labels(): an earlier render's labels, by key */
+	size_t n_keep;
+	char *keep_path;    /* the map data they were read from, for warnings */
 };
 
 /** Parse a [labels] pin value: compass point (0..7 from N) or offset (compass -1). */
 bool pst_map_pin_parse(const char *v, int *compass, double *dx, double *dy);
+
+/** Free what posture_map_keep_labels() read. */
+void pst_label_refs_free(pst_label_ref *refs, size_t n);
 
 /** Where @p key ("projection", "shapes", …) was set, for errors found later. */
 pst_where pst_map_where(const posture_map *m, const char *key);

@@ -398,7 +398,7 @@ static int place_labels(builder *b)
 	pst_label_opts opts = { .mode = m->labels, .layer_names = names, .layer_modes = modes,
 		                .n_layers = m->n_layer_labels, .pins = pins, .n_pins = m->n_pins,
 		                .reserve_keys = pst_keys_reserve, .user = b,
-		                .inputs = b->inputs };
+		                .inputs = b->inputs, .keep = m->keep, .n_keep = m->n_keep };
 	size_t n_dense = 0;
 	for (size_t g = 0; g < s->n_groups; g++) { /* layers too dense to label (items.c) */
 		size_t dense = s->groups[g].dense ? s->groups[g].dense->n : 0; /* every one a point */
@@ -422,6 +422,10 @@ static int place_labels(builder *b)
 		rc = pst_keys_fill(b, &opts.keys_box);
 	if (rc == POSTURE_OK)
 		warn_label_lines(b, &opts);
+	if (rc == POSTURE_OK && m->n_keep && !opts.n_kept)
+		pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->keep_path, 0, 0,
+		         "no label of this map has a place this file gives (was it drawn at another "
+		         "size, layout or theme?): every label is placed afresh");
 	free(pins);
 	if (rc != POSTURE_OK)
 		return pst_error(b->ctx, rc, m->path, "out of memory");
