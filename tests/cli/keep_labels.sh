@@ -68,6 +68,32 @@ edit remove
 run 0 "$POSTURE" render "$TMP/edit.ini" -o "$TMP/after.json" --keep-labels "$TMP/before.json"
 moved 0 || fail "taking one incident out moved other labels"
 
+# watch --hold-labels: each draw holds the labels of the one before; without
+# the option watch draws what a fresh render does.
+make_project "$TMP/proj"
+sed -i 's/^outputs .*/outputs = json/' "$TMP/proj/maps/central-asia.ini"
+(cd "$TMP/proj" && exec "$POSTURE" watch --hold-labels maps/central-asia.ini -d out) \
+	>"$TMP/log" 2>"$TMP/errlog" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+wait_for 1 "wrote out/central-asia.json"
+cp "$TMP/proj/out/central-asia.json" "$TMP/before.json"
+python3 - "$TMP/proj/layers/incidents.geojson" <<'PY'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+f = json.loads(json.dumps(d["features"][0]))
+f["properties"].update(id="added-one", name="Added incident", precision="site")
+f["properties"].pop("country", None)
+f["geometry"]["coordinates"] = [63.67, 41.5]
+d["features"].append(f)
+json.dump(d, open(sys.argv[1] + ".new", "w"), indent=2)
+os.rename(sys.argv[1] + ".new", sys.argv[1])
+PY
+wait_for 2 "wrote out/central-asia.json"
+cp "$TMP/proj/out/central-asia.json" "$TMP/after.json"
+moved 5 || fail "watch --hold-labels moved too many labels for one incident added"
+stop_cleanly $pid watch
+
 # Unedited, the map is the same as without the option (the PNG too).
 "$POSTURE" render "$SRC/maps/central-asia.ini" -o "$TMP/plain.png" >/dev/null 2>&1 || fail "png"
 run 0 "$POSTURE" render "$SRC/maps/central-asia.ini" -o "$TMP/kept.png" -o "$TMP/kept.json" \

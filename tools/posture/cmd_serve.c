@@ -69,6 +69,8 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  -p, --port N          TCP port on 127.0.0.1 (default: 8000; 0 picks a free one)\n"
+	"      --hold-labels     hold each label where the draw before put it: after an\n"
+	"                        edit, only the labels it leaves no room for move\n"
 	"      --allow-path DIR  let layer, theme and sources files that are symbolic\n"
 	"                        links lead into DIR (repeatable)\n"
 	"  -h, --help            show this help\n"
@@ -119,6 +121,7 @@ typedef struct {
 	long port;
 	const char *allow[MAX_ALLOW];
 	size_t n_allow;
+	bool hold_labels; /* --hold-labels */
 } serve_args;
 
 static int parse_port(serve_args *a, const char *text)
@@ -142,6 +145,8 @@ static int parse_args(serve_args *a, int argc, char **argv)
 		} else if ((v = cli_option_value(argc, argv, &i, "-p")) ||
 		           (v = cli_option_value(argc, argv, &i, "--port"))) {
 			rc = parse_port(a, v);
+		} else if (!strcmp(arg, "--hold-labels")) {
+			a->hold_labels = true;
 		} else if ((v = cli_option_value(argc, argv, &i, "--allow-path"))) {
 			if (!*v)
 				return cli_usage_error("serve", "--allow-path needs a folder");
@@ -592,6 +597,8 @@ static int serve(const serve_args *a, server *srv, int wake_r)
 {
 	renderer r = { .srv = srv, .map_path = a->map };
 	int status = cli_live_create(&r.lw, "serve", 1, a->allow, a->n_allow);
+	if (status == EXIT_OK && a->hold_labels)
+		cli_live_hold_labels(r.lw);
 	struct MHD_Daemon *d = NULL;
 	unsigned port = 0;
 	int fd = status == EXIT_OK ? listen_on(a->port, &port) : -1;

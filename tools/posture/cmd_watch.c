@@ -26,6 +26,8 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  -d, --output-dir DIR  directory for the outputs (default: output)\n"
+	"      --hold-labels     hold each label where the draw before put it: after an\n"
+	"                        edit, only the labels it leaves no room for move\n"
 	"      --allow-path DIR  let layer, theme and sources files that are symbolic\n"
 	"                        links lead into DIR (repeatable)\n"
 	"  -h, --help            show this help\n"
@@ -40,6 +42,7 @@ typedef struct {
 	const char *output_dir;
 	const char *allow[MAX_ALLOW];
 	size_t n_allow;
+	bool hold_labels; /* --hold-labels */
 } watch_args;
 
 static int parse_args(watch_args *a, int argc, char **argv)
@@ -54,6 +57,8 @@ static int parse_args(watch_args *a, int argc, char **argv)
 			if (!*v)
 				return cli_usage_error("watch", "--output-dir needs a directory");
 			a->output_dir = v;
+		} else if (!strcmp(arg, "--hold-labels")) {
+			a->hold_labels = true;
 		} else if ((v = cli_option_value(argc, argv, &i, "--allow-path"))) {
 			if (!*v)
 				return cli_usage_error("watch", "--allow-path needs a folder");
@@ -166,6 +171,8 @@ static int run_watch(posture_ctx *ctx, int argc, char **argv)
 	cli_live *lw = NULL;
 	if (status == EXIT_OK)
 		status = cli_live_create(&lw, "watch", a.n_maps, a.allow, a.n_allow);
+	if (status == EXIT_OK && a.hold_labels)
+		cli_live_hold_labels(lw);
 	if (status == EXIT_OK)
 		status = watch_loop(lw, &a);
 	else if (status < 0)

@@ -111,6 +111,11 @@ int cli_live_create(cli_live **out, const char *cmd, size_t n_maps,
 	return EXIT_OK;
 }
 
+void cli_live_hold_labels(cli_live *lw)
+{
+	posture_inputs_hold_labels(lw->inputs, true);
+}
+
 void cli_live_destroy(cli_live *lw)
 {
 	if (!lw)

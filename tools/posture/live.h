@@ -30,6 +30,9 @@ typedef enum {
 int cli_live_create(cli_live **out, const char *cmd, size_t n_maps,
                     const char *const *allow, size_t n_allow);
 
+/** Each build holds its labels where the build before put them (--hold-labels). */
+void cli_live_hold_labels(cli_live *lw);
+
 /** Stop watching; restores the signal mask.  NULL is allowed. */
 void cli_live_destroy(cli_live *lw);
 

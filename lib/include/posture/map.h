@@ -175,6 +175,16 @@ POSTURE_API void posture_inputs_destroy(posture_inputs *inputs);
 POSTURE_API void posture_inputs_forget(posture_inputs *inputs, const char *path);
 
 /**
+ * With @p hold, each build through @p inputs holds its labels where the
+ * last build of the same map (file, layout, theme, size and paper) put them,
+ * as posture_map_keep_labels() does with an earlier render's map data: a live
+ * preview whose labels do not jump at each save.  A map given its own file
+ * with posture_map_keep_labels() keeps that one.  Off by default: then every
+ * build places its labels as a fresh render would.
+ */
+POSTURE_API void posture_inputs_hold_labels(posture_inputs *inputs, bool hold);
+
+/**
  * Read and validate what @p map needs (its layers and sources, and the base
  * geography) into @p inputs now, so that later builds find them there.
  * Problems are reported to @p ctx, as a build would report them.

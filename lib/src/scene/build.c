@@ -18,11 +18,13 @@
  * margin, so backends never receive coordinates far outside the surface.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "builder.h"
+#include "inputs.h"
 #include "keys.h"
 #include "label/label.h"
 #include "layers/diff.h"
@@ -398,7 +400,8 @@ static int place_labels(builder *b)
 	pst_label_opts opts = { .mode = m->labels, .layer_names = names, .layer_modes = modes,
 		                .n_layers = m->n_layer_labels, .pins = pins, .n_pins = m->n_pins,
 		                .reserve_keys = pst_keys_reserve, .user = b,
-		                .inputs = b->inputs, .keep = m->keep, .n_keep = m->n_keep };
+		                .inputs = b->inputs, .keep = m->n_keep ? m->keep : b->held,
+		                .n_keep = m->n_keep ? m->n_keep : b->n_held };
 	size_t n_dense = 0;
 	for (size_t g = 0; g < s->n_groups; g++) { /* layers too dense to label (items.c) */
 		size_t dense = s->groups[g].dense ? s->groups[g].dense->n : 0; /* every one a point */
@@ -588,11 +591,114 @@ int posture_scene_build(posture_scene **out, posture_ctx *ctx, const posture_map
 	return posture_scene_build_with(out, ctx, map, NULL);
 }
 
+/* --- labels held between builds (posture_inputs_hold_labels) ------------------------ */
+
+#define HELD_KIND "held-labels"
+
+/* The memo key of map @p m's held labels: what makes its label boxes comparable. */
+static char *held_key(const posture_map *m)
+{
+	return pst_asprintf("%s\x1f%s\x1f%s\x1f%s\x1f%.17gx%.17g", m->path, m->layout, m->theme,
+	                    m->paper ? m->paper : "", m->width, m->height);
+}
+
+/* The labels the last build of @p b's map held, into b->held (none when not remembered). */
+static void held_load(builder *b)
+{
+	char *key = held_key(b->map);
+	size_t len = 0;
+	const unsigned char *v = key ? pst_inputs_memo_get(b->inputs, HELD_KIND, key, strlen(key),
+	                                                   &len)
+	                             : NULL;
+	free(key);
+	uint64_t n = 0;
+	if (!v || len < sizeof(n))
+		return;
+	memcpy(&n, v, sizeof(n));
+	size_t at = sizeof(n);
+	pst_label_ref *refs = n && n < len ? calloc(n, sizeof(*refs)) : NULL;
+	size_t got = 0;
+	while (refs && got < n) {
+		uint32_t kl;
+		if (len - at < sizeof(kl))
+			break;
+		memcpy(&kl, v + at, sizeof(kl));
+		at += sizeof(kl);
+		if (len - at < kl + sizeof(refs[got].box) || !(refs[got].key = malloc(kl + 1)))
+			break;
+		memcpy(refs[got].key, v + at, kl);
+		refs[got].key[kl] = '\0';
+		memcpy(refs[got].box, v + at + kl, sizeof(refs[got].box));
+		at += kl + sizeof(refs[got].box);
+		got++;
+	}
+	if (got < n) { /* cannot happen (it was written so): hold nothing */
+		pst_label_refs_free(refs, got);
+		return;
+	}
+	b->held = refs;
+	b->n_held = got;
+}
+
+static int by_ref_key(const void *pa, const void *pb)
+{
+	return strcmp(((const pst_label_ref *)pa)->key, ((const pst_label_ref *)pb)->key);
+}
+
+/* Remember scene @p s's labels (as its map data gives them) for the next build of its map. */
+static void held_store(builder *b, const posture_scene *s)
+{
+	size_t n = 0, cap = 0;
+	pst_label_ref *refs = NULL;
+	bool ok = true;
+	for (size_t g = 0; ok && g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		for (size_t i = 0; ok && !grp->furniture && i < grp->n_items; i++) {
+			const pst_item *it = &grp->items[i];
+			if (!it->label)
+				continue;
+			char *key = pst_asprintf("%s\x1f%s", grp->name, it->id);
+			ok = key && !pst_grow((void **)&refs, &cap, n + 1, sizeof(*refs));
+			if (!ok) {
+				free(key);
+				break;
+			}
+			const pst_box *bx = &it->label->box;
+			refs[n++] = (pst_label_ref){ key, { bx->x0, bx->y0, bx->x1, bx->y1 } };
+		}
+	}
+	if (n)
+		qsort(refs, n, sizeof(*refs), by_ref_key);
+	pst_buf v;
+	pst_buf_init(&v);
+	uint64_t count = n;
+	pst_buf_add(&v, &count, sizeof(count));
+	for (size_t i = 0; ok && i < n; i++) {
+		uint32_t kl = (uint32_t)strlen(refs[i].key);
+		pst_buf_add(&v, &kl, sizeof(kl));
+		pst_buf_add(&v, refs[i].key, kl);
+		pst_buf_add(&v, refs[i].box, sizeof(refs[i].box));
+	}
+	char *key = held_key(b->map);
+	if (ok && key && !v.failed)
+		pst_inputs_memo_put(b->inputs, HELD_KIND, key, strlen(key), v.data, v.len);
+	free(key);
+	pst_buf_free(&v);
+	pst_label_refs_free(refs, n);
+}
+
 int posture_scene_build_with(posture_scene **out, posture_ctx *ctx, const posture_map *map,
                              posture_inputs *inputs)
 {
 	builder b = { .ctx = ctx, .map = map, .inputs = inputs, .symbol_scale = 1, .key_scale = 1 };
-	return run_build(out, &b);
+	bool hold = pst_inputs_holds_labels(inputs);
+	if (hold)
+		held_load(&b);
+	int rc = run_build(out, &b);
+	if (hold && rc == POSTURE_OK)
+		held_store(&b, *out);
+	pst_label_refs_free(b.held, b.n_held);
+	return rc;
 }
 
 int posture_scene_build_diff(posture_scene **out, posture_ctx *ctx, const posture_map *map,

@@ -61,6 +61,8 @@ typedef struct {
 	pst_handout_plan plan;   /* handout layout (kept across passes) */
 	pst_handout_needs needs; /* measured by this pass (handout) */
 	bool planning;       /* a measuring pass: no label placement */
+	pst_label_ref *held; /* the labels of the last build of this map (posture_inputs_hold_labels) */
+	size_t n_held;
 	int fold;            /* how far the map layout's furniture is folded (0: not; see furniture.c) */
 	bool beside;         /* a crowded map: the furniture sits in a column beside the
 	                        frame, where it hides no symbol (furniture.c) */

@@ -72,7 +72,19 @@ struct posture_inputs {
 	memo_entry *memo;
 	size_t n_memo, cap_memo, memo_bytes;
 	unsigned long serial;  /* the last number pst_inputs_serial() gave */
+	bool hold_labels;      /* posture_inputs_hold_labels() */
 };
+
+void posture_inputs_hold_labels(posture_inputs *inputs, bool hold)
+{
+	if (inputs)
+		inputs->hold_labels = hold;
+}
+
+bool pst_inputs_holds_labels(const posture_inputs *in)
+{
+	return in && in->hold_labels;
+}
 
 int posture_inputs_create(posture_inputs **out)
 {

@@ -56,4 +56,7 @@ unsigned long pst_inputs_serial(posture_inputs *in);
 void pst_inputs_memo_put(posture_inputs *in, const char *kind, const void *key, size_t key_len,
                          const void *value, size_t value_len);
 
+/** Whether builds through @p in hold their labels (posture_inputs_hold_labels). */
+bool pst_inputs_holds_labels(const posture_inputs *in);
+
 #endif
