@@ -12,6 +12,8 @@ the same render, and prints one JSON object:
                     are not counted, here and for leaders)
   long_leaders      leaders longer than 7.5% of the page width
   leader_over_symbol leaders passing over another item's symbol
+  leader_touching   names at the end of a leader within 1 pt of another item's
+                    symbol (the label reads as that symbol's)
   crossing_leaders  pairs of leaders that cross
   under_furniture   labels under a furniture panel (title, legend, key, …)
   offenders         the ids behind each count, for the test's message
@@ -131,7 +133,7 @@ def main():
     symbols = [it for it in items if "symbol_box" in it]
     labels = [it for it in items if "label_box" in it and "anchor" in it]
     out = {k: [] for k in ("crossed", "nearer_other", "long_leaders", "leader_over_symbol",
-                           "crossing_leaders", "under_furniture")}
+                           "leader_touching", "crossing_leaders", "under_furniture")}
     panels = [g["box"] for g in data["furniture"] if g["box"][2] > g["box"][0]]
     for it in labels:
         box = it["label_box"]
@@ -156,6 +158,11 @@ def main():
                     and seg_meets_box(ld, o["symbol_box"])]
             if over:
                 out["leader_over_symbol"].append("%s (over %s)" % (it["id"], over[0]))
+            touching = [o["id"] for o in symbols
+                        if "key" not in it and o is not it and not same_spot(o, it)
+                        and box_distance(box, o["symbol_box"]) < 1.0]
+            if touching:
+                out["leader_touching"].append("%s (at %s)" % (it["id"], touching[0]))
     leadered = [it for it in labels if "leader" in it]
     for i, a in enumerate(leadered):
         for b in leadered[i + 1:]:

@@ -32,7 +32,8 @@
 #define OWN_MARGIN 1.0        /* pt: how much nearer its own symbol a label must be… */
 #define OWN_RATIO 1.5         /* …and by what factor: another symbol at most this much farther misleads */
 #define RIVAL_CLEAR 1.0       /* another symbol within this many text sizes of a label misleads… */
-#define LEADER_CLEAR 1.0      /* …and a label with a leader pays for one within this share of it */
+#define LEADER_CLEAR 1.0      /* …and a label with a leader pays for one within this share of it… */
+#define LEADER_TOUCH 0.2      /* …and may not have one within this share (it would read as its) */
 #define LINE_CLEARANCE 0.6    /* pt kept between a hard line's stroke and a label */
 #define SOFT_LINE_COST 0.7    /* per soft line under a label (at most 4 counted) */
 #define N_DIRS 24             /* leader directions */
@@ -325,7 +326,7 @@ static pst_box lead_box(const pst_seg *sg)
 /* Is a box at this place, for a text of @p size, legal for item @p it?  *cost
  * gets its soft costs. */
 static bool box_ok(obstacles *ob, const pst_item *it, const pst_box *box, bool leader,
-                   double size, double *cost)
+                   bool key, double size, double *cost)
 {
 	const pst_box *mb = &ob->s->map_box;
 	if (box->x0 < mb->x0 || box->y0 < mb->y0 || box->x1 > mb->x1 || box->y1 > mb->y1)
@@ -346,6 +347,11 @@ static bool box_ok(obstacles *ob, const pst_item *it, const pst_box *box, bool l
 		if (!leader)
 			return false;
 		*cost += 3; /* a label at the end of a leader, against another symbol */
+		/* A name touching it reads as its (a key's number, at density, may). */
+		p.within = LEADER_TOUCH * size;
+		around = grown(box, p.within);
+		if (!key && pst_grid_query(&ob->fixed, &around, rival_nearer, &p))
+			return false;
 	}
 	return true;
 }
@@ -416,7 +422,7 @@ static int push(gen *g, double x, double y, double w, double h, double cost, boo
 		       cost, key, g->alt, lead != NULL, { 0, 0, 0, 0 }, g->seq++ };
 	double size = key ? pst_key_size(it->label) : it->label->size; /* of its own text */
 	reach(g, &c.box, lead != NULL, size, lead);
-	if (!box_ok(g->ob, it, &c.box, lead != NULL, size, &c.cost))
+	if (!box_ok(g->ob, it, &c.box, lead != NULL, key, size, &c.cost))
 		return POSTURE_OK;
 	if (lead) {
 		if (!leader_ok(g->ob, it, lead, &c.cost))
@@ -831,7 +837,7 @@ static int pin_label(obstacles *ob, pst_lab *l, pst_label_pin_def *pin)
 		c.lead[3] = py;
 	}
 	double cost = 0;
-	pin->collides = !box_ok(ob, it, &c.box, c.leader, it->label->size, &cost) ||
+	pin->collides = !box_ok(ob, it, &c.box, c.leader, false, it->label->size, &cost) ||
 	                (c.leader && !leader_ok(ob, it, c.lead, &cost));
 	pin->used = true;
 	if (!(l->c = malloc(sizeof(pst_cand))))
