@@ -70,6 +70,13 @@ run 0 "$POSTURE" render proj/maps/ca.ini --countries KGZ -o kgz.json
 run 0 "$POSTURE" render proj/maps/ca.ini --countries TKM -o tkm.json
 ids borders tkm.json | grep -q border-afg-tkm || fail "--countries TKM left out the Afghan-Turkmen border"
 ids borders tkm.json | grep -q border-afg-tjk && fail "--countries TKM kept the Afghan-Tajik border"
+# A code no country has is refused, with the nearest one (not an empty map).
+run 2 "$POSTURE" render proj/maps/ca.ini --countries TJX -o tjx.png
+grep -q "no country 'TJX' in .*countries.shp; did you mean 'TJK'?" "$TMP/err" ||
+	fail "--countries TJX: $(cat "$TMP/err")"
+[ ! -e tjx.png ] || fail "--countries TJX drew a map"
+run 2 "$POSTURE" render proj/maps/ca.ini --set focus=TJK,AFX -o afx.png
+grep -q "focus: no country 'AFX'.*did you mean 'AFG'?" "$TMP/err" || fail "focus AFX: $(cat "$TMP/err")"
 
 # 5. The map's date is the default end.
 sed 's/^\[data\]/date = 2014-12\n\n[data]/' proj/maps/ca.ini >proj/maps/ca-2014.ini

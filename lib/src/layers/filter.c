@@ -482,3 +482,13 @@ bool pst_filter_has_dates(const posture_filter *f)
 {
 	return f && (f->set[KEY_FROM] || f->set[KEY_TO]);
 }
+
+size_t pst_filter_countries(const posture_filter *f, const char *const **names, pst_where *at)
+{
+	if (!f || !f->set[KEY_COUNTRIES])
+		return 0;
+	*names = (const char *const *)f->lists[KEY_COUNTRIES].names;
+	*at = (pst_where){ f->origin[KEY_COUNTRIES], f->line[KEY_COUNTRIES],
+		           f->column[KEY_COUNTRIES] };
+	return f->lists[KEY_COUNTRIES].n;
+}

@@ -38,4 +38,7 @@ void pst_filter_day_range(const posture_filter *f, const char *default_to, int *
 /** Does @p f set a date range (from or to)? */
 bool pst_filter_has_dates(const posture_filter *f);
 
+/** The countries the filter keeps (none: 0) and where they were given, into *at. */
+size_t pst_filter_countries(const posture_filter *f, const char *const **names, pst_where *at);
+
 #endif

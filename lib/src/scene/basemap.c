@@ -19,6 +19,7 @@
 
 #include "builder.h"
 #include "inputs.h"
+#include "layers/filter.h"
 #include "shapes/shapefile.h"
 
 static bool object_in_box(const SHPObject *o, const pst_box *box)
@@ -285,9 +286,60 @@ static void style_border(builder *b, pst_shapefile *sf, int i, pst_item *it)
 	it->style.dash[1] *= b->k;
 }
 
+/* One code of @p what ("focus", "countries") that no country of @p sf has: an error. */
+static int unknown_country(builder *b, const pst_shapefile *sf, const char *what, const char *code,
+                           const pst_where *at, const char *const *known, size_t n_known)
+{
+	const char *near = posture_nearest_word(code, known, n_known);
+	return pst_error_at(b->ctx, at->line ? POSTURE_EDATA : POSTURE_EUSAGE, at,
+	                    "%s: no country '%s' in %s%s%s%s", what, code, sf->path,
+	                    near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+}
+
+/* Every country the map's focus and its filter name is one of the shapefile's. */
+static int check_country_codes(builder *b)
+{
+	const posture_map *m = b->map;
+	const char *const *kept = NULL;
+	pst_where kept_at = { 0 };
+	size_t n_kept = pst_filter_countries(m->filter, &kept, &kept_at);
+	if (!m->n_focus && !n_kept)
+		return POSTURE_OK;
+	pst_shapefile *sf;
+	int rc = pst_inputs_shapefile(&sf, b->ctx, b->inputs, m->shapes_dir, "countries", SHPT_POLYGON);
+	if (rc != POSTURE_OK)
+		return rc;
+	const char **known = calloc((size_t)sf->n_records + 1, sizeof(*known));
+	char (*codes)[4] = calloc((size_t)sf->n_records + 1, sizeof(*codes));
+	size_t n = 0;
+	if (!known || !codes)
+		rc = pst_error(b->ctx, POSTURE_ENOMEM, sf->path, "out of memory");
+	for (int i = 0; rc == POSTURE_OK && i < sf->n_records; i++) {
+		snprintf(codes[n], sizeof(codes[n]), "%s", pst_shapefile_string(sf, i, "iso_a3"));
+		known[n] = codes[n];
+		n++;
+	}
+	pst_where focus_at = pst_map_where(m, "focus");
+	for (size_t f = 0; rc == POSTURE_OK && f < m->n_focus + n_kept; f++) {
+		const char *code = f < m->n_focus ? m->focus[f] : kept[f - m->n_focus];
+		bool found = false;
+		for (size_t k = 0; k < n && !found; k++)
+			found = !strcmp(known[k], code);
+		if (!found)
+			rc = f < m->n_focus ? unknown_country(b, sf, "focus", code, &focus_at, known, n)
+			                    : unknown_country(b, sf, "countries", code, &kept_at, known, n);
+	}
+	free(known);
+	free(codes);
+	pst_inputs_release_shapefile(b->inputs, sf);
+	return rc;
+}
+
 int pst_add_base_geography(builder *b)
 {
-	int rc = add_shapes(b, "countries", SHPT_POLYGON, "countries", "Countries", style_country);
+	int rc = check_country_codes(b);
+	if (rc == POSTURE_OK)
+		rc = add_shapes(b, "countries", SHPT_POLYGON, "countries", "Countries", style_country);
 	if (rc == POSTURE_OK)
 		rc = add_shapes(b, "lakes", SHPT_POLYGON, "lakes", "Lakes", style_lake);
 	if (rc == POSTURE_OK)
