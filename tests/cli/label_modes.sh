@@ -28,6 +28,7 @@ run 0 "$POSTURE" render "$TMP/m.ini" -o "$TMP/none.json" --stats "$TMP/none.stat
 grep -q 'shown without labels' "$TMP/none.json" || fail "the map does not say how many are unlabelled"
 run 1 "$POSTURE" render "$TMP/m.ini" -o "$TMP/none.png" --strict
 grep -q 'without a name or key (--strict)' "$TMP/err" || fail "--strict did not say why"
+grep -q '(--strict): .*russia-201st-kulob' "$TMP/err" || fail "--strict did not name the items"
 [ ! -e "$TMP/none.png" ] || fail "--strict wrote the map"
 
 # More keys than the key panel holds: the panel says where they continue, and

@@ -471,8 +471,15 @@ static int check_strict(const posture_scene *scene)
 	size_t n = st.unlabelled + st.dropped;
 	if (n == 0)
 		return POSTURE_OK;
-	fprintf(stderr, "posture render: %zu item%s shown without a name or key (--strict)\n", n,
+	fprintf(stderr, "posture render: %zu item%s shown without a name or key (--strict)", n,
 	        n == 1 ? "" : "s");
+	size_t listed = 0;
+	for (const char *id; listed < 10 && (id = posture_scene_unlabelled_id(scene, listed));
+	     listed++)
+		fprintf(stderr, "%s%s", listed ? ", " : ": ", id);
+	if (listed && listed < n)
+		fprintf(stderr, " and %zu more", n - listed);
+	fputc('\n', stderr);
 	return POSTURE_EDATA;
 }
 

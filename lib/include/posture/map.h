@@ -230,6 +230,13 @@ typedef struct {
 POSTURE_API void posture_scene_label_stats(const posture_scene *scene, posture_label_stats *out);
 
 /** Free a scene.  NULL is allowed. */
+/**
+ * The id of the @p index-th item (0, 1, …, in layer order) that @p scene
+ * shows with neither its name nor a key, or NULL past the last.  Borrowed.
+ * Items of layers too dense to label are not listed.
+ */
+POSTURE_API const char *posture_scene_unlabelled_id(const posture_scene *scene, size_t index);
+
 POSTURE_API void posture_scene_destroy(posture_scene *scene);
 
 /**

@@ -249,6 +249,17 @@ void posture_scene_label_stats(const posture_scene *s, posture_label_stats *out)
 		                      st->n_keyed,    st->n_unlabelled, st->cpu_seconds };
 }
 
+const char *posture_scene_unlabelled_id(const posture_scene *s, size_t index)
+{
+	for (size_t g = 0; g < s->n_groups; g++) {
+		const pst_group *grp = &s->groups[g];
+		for (size_t i = 0; !grp->furniture && i < grp->n_items; i++)
+			if (grp->items[i].label_dropped && index-- == 0)
+				return grp->items[i].id;
+	}
+	return NULL;
+}
+
 int pst_sort_by_priority(const pst_item **items, size_t n)
 {
 	/* Stable by priority, in O(n) whatever n is: priorities are small numbers, so
