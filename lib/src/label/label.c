@@ -1193,7 +1193,7 @@ static int share_or_drop(obstacles *ob, pst_lab *l, pst_label_stats *st)
 }
 
 /* Keys are numbered in data order (layer by layer, file order), so an item
- * added at the end of a layer renumbers no other. */
+ * added at the end of a layer renumbers none of that layer or those before. */
 static int apply(obstacles *ob, pst_lab *labs, size_t n, pst_label_stats *st)
 {
 	double total = 0;
