@@ -15,6 +15,7 @@ the same render, and prints one JSON object:
   leader_touching   names at the end of a leader within 1 pt of another item's
                     symbol (the label reads as that symbol's)
   crossing_leaders  pairs of leaders that cross
+  degree_on_symbol  degree labels of the frame lying on an item's symbol
   under_furniture   labels under a furniture panel (title, legend, key, …)
   offenders         the ids behind each count, for the test's message
 
@@ -133,7 +134,8 @@ def main():
     symbols = [it for it in items if "symbol_box" in it]
     labels = [it for it in items if "label_box" in it and "anchor" in it]
     out = {k: [] for k in ("crossed", "nearer_other", "long_leaders", "leader_over_symbol",
-                           "leader_touching", "crossing_leaders", "under_furniture")}
+                           "leader_touching", "crossing_leaders", "under_furniture",
+                           "degree_on_symbol")}
     panels = [g["box"] for g in data["furniture"] if g["box"][2] > g["box"][0]]
     for it in labels:
         box = it["label_box"]
@@ -163,6 +165,11 @@ def main():
                         and box_distance(box, o["symbol_box"]) < 1.0]
             if touching:
                 out["leader_touching"].append("%s (at %s)" % (it["id"], touching[0]))
+    for g in data["furniture"]:
+        for deg in g["items"] if g["name"] == "graticule-labels" else []:
+            on = [o["id"] for o in symbols if boxes_overlap(deg["label_box"], o["symbol_box"])]
+            if on:
+                out["degree_on_symbol"].append("%s (on %s)" % (deg["id"], on[0]))
     leadered = [it for it in labels if "leader" in it]
     for i, a in enumerate(leadered):
         for b in leadered[i + 1:]:

@@ -1751,7 +1751,7 @@ static int furniture_handout(builder *b)
 	return rc;
 }
 
-/* Degree labels that the boxed furniture now covers are left out. */
+/* Degree labels that the boxed furniture now covers, or that lie on a symbol, are left out. */
 static void drop_covered_degrees(posture_scene *s)
 {
 	pst_group *deg = NULL;
@@ -1760,9 +1760,18 @@ static void drop_covered_degrees(posture_scene *s)
 			deg = &s->groups[g];
 	for (size_t i = 0; deg && i < deg->n_items;) {
 		bool covered = false;
-		for (size_t g = 0; g < s->n_groups && !covered; g++)
-			covered = s->groups[g].furniture && s->groups[g].box.x1 > s->groups[g].box.x0 &&
-			          pst_box_overlaps(&s->groups[g].box, &deg->items[i].label->box);
+		const pst_box *lb = &deg->items[i].label->box;
+		for (size_t g = 0; g < s->n_groups && !covered; g++) {
+			const pst_group *grp = &s->groups[g];
+			covered = grp->furniture && grp->box.x1 > grp->box.x0 &&
+			          pst_box_overlaps(&grp->box, lb);
+			/* a degree over a symbol would hide it, or read as its label */
+			for (size_t k = 0; !grp->furniture && !covered && k < grp->n_items; k++) {
+				const pst_item *it = &grp->items[k];
+				covered = it->has_anchor && it->symbol != PST_SYMBOL_NONE &&
+				          pst_box_overlaps(&it->symbol_box, lb);
+			}
+		}
 		if (!covered) {
 			i++;
 			continue;
