@@ -11,22 +11,15 @@ sed -e "s|\.\./shapes|$SRC/shapes|" -e "s|\.\./layers|$TMP/edit-layers|" \
 	"$SRC/maps/central-asia.ini" >"$TMP/edit.ini"
 
 # edit PLACE: the shipped layers, one incident added at PLACE ("lon,lat"), or
-# with "remove" the first incident taken out.
+# with "drop-first" the first incident taken out.
 edit() {
 	cp "$SRC"/layers/*.geojson "$SRC/layers/sources.json" "$TMP/edit-layers/"
-	python3 - "$TMP/edit-layers/incidents.geojson" "$1" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-if sys.argv[2] == "remove":
-    del d["features"][0]
-else:
-    f = json.loads(json.dumps(d["features"][0]))
-    f["properties"].update(id="added-one", name="Added incident", precision="site")
-    f["properties"].pop("country", None)
-    f["geometry"]["coordinates"] = [float(v) for v in sys.argv[2].split(",")]
-    d["features"].append(f)
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-PY
+	case $1 in
+	drop-first) what=drop-first ;;
+	*) what="added=$1" ;;
+	esac
+	python3 "$SRC/tests/tools/edit-layer.py" in-place "$what" "$TMP/edit-layers/incidents.geojson"
+	rm -f "$TMP/edit-layers/incidents.geojson.orig"
 }
 
 # moved MAX: at most MAX labels of before.json other than the added one moved
@@ -64,7 +57,7 @@ for place in 63.67,41.5 73.0,38.5 63.67,44.5; do
 done
 
 # One incident taken out: no other label moves.
-edit remove
+edit drop-first
 run 0 "$POSTURE" render "$TMP/edit.ini" -o "$TMP/after.json" --keep-labels "$TMP/before.json"
 moved 0 || fail "taking one incident out moved other labels"
 
@@ -78,17 +71,7 @@ pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 wait_for 1 "wrote out/central-asia.json"
 cp "$TMP/proj/out/central-asia.json" "$TMP/before.json"
-python3 - "$TMP/proj/layers/incidents.geojson" <<'PY'
-import json, os, sys
-d = json.load(open(sys.argv[1]))
-f = json.loads(json.dumps(d["features"][0]))
-f["properties"].update(id="added-one", name="Added incident", precision="site")
-f["properties"].pop("country", None)
-f["geometry"]["coordinates"] = [63.67, 41.5]
-d["features"].append(f)
-json.dump(d, open(sys.argv[1] + ".new", "w"), indent=2)
-os.rename(sys.argv[1] + ".new", sys.argv[1])
-PY
+python3 "$SRC/tests/tools/edit-layer.py" rename added=63.67,41.5 "$TMP/proj/layers/incidents.geojson"
 wait_for 2 "wrote out/central-asia.json"
 cp "$TMP/proj/out/central-asia.json" "$TMP/after.json"
 moved 5 || fail "watch --hold-labels moved too many labels for one incident added"

@@ -109,16 +109,8 @@ fi
 mkdir -p "$TMP/edit-layers"
 for place in 60.5,43.5 59.0,38.5; do
 	cp "$SRC"/layers/*.geojson "$SRC/layers/sources.json" "$TMP/edit-layers/"
-	python3 - "$TMP/edit-layers/incidents.geojson" "$place" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-f = json.loads(json.dumps(d["features"][0]))
-f["properties"].update(id="added-one", name="Added incident", precision="site")
-f["properties"].pop("country", None)
-f["geometry"]["coordinates"] = [float(v) for v in sys.argv[2].split(",")]
-d["features"].append(f)
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-PY
+	python3 "$SRC/tests/tools/edit-layer.py" in-place "added=$place" "$TMP/edit-layers/incidents.geojson"
+	rm -f "$TMP/edit-layers/incidents.geojson.orig"
 	sed -e "s|\.\./shapes|$SRC/shapes|" -e "s|\.\./layers|$TMP/edit-layers|" "$SRC/maps/central-asia.ini" >"$TMP/edit.ini"
 	run 0 "$POSTURE" render "$TMP/edit.ini" -o "$TMP/after.json"
 	python3 - "$TMP/before.json" "$TMP/after.json" <<'PY' || fail "one incident added at $place moved too many labels"

@@ -10,7 +10,10 @@ WHAT: add (an item 'live-test-drill', named "Live test drill"), rename (its
 name becomes "Live drill, renamed"), fix (a valid file again, the item named
 "Live drill, fixed"), break (a JSON syntax error in the middle of the file),
 remove (the item goes), or name=TEXT (the item, added if missing, is named TEXT),
-or name=TEXT@LON,LAT (the same, moved to LON, LAT).
+or name=TEXT@LON,LAT (the same, moved to LON, LAT); for the edit-stability
+tests (tests/cli/label_modes.sh, keep_labels.sh) and bench/stability,
+added=LON,LAT (an incident 'added-one', "Added incident", at LON, LAT, of no
+country) and drop-first (the layer's first item goes).
 """
 import copy
 import json
@@ -49,6 +52,14 @@ elif what.startswith('name='):
     data['features'] = with_item(what[5:])
 elif what == 'remove':
     data['features'] = features
+elif what.startswith('added='):
+    item = copy.deepcopy(features[0])
+    item['properties'].update(id='added-one', name='Added incident', precision='site')
+    item['properties'].pop('country', None)
+    item['geometry'] = {'type': 'Point', 'coordinates': [float(v) for v in what[6:].split(',')]}
+    data['features'] = features + [item]
+elif what == 'drop-first':
+    data['features'] = features[1:]
 out = json.dumps(data, indent=1, ensure_ascii=False) + '\n'
 if what == 'break':
     lines = out.split('\n')
