@@ -31,6 +31,17 @@ grep -q 'without a name or key (--strict)' "$TMP/err" || fail "--strict did not 
 grep -q '(--strict): .*russia-201st-kulob' "$TMP/err" || fail "--strict did not name the items"
 [ ! -e "$TMP/none.png" ] || fail "--strict wrote the map"
 
+# A map of keys only has the room its names would have taken: the default
+# map's panel lists all its keys (it listed 13 of 29 when sized as for a few).
+run 0 "$POSTURE" render "$SRC/maps/central-asia.ini" --set labels=keys -o "$TMP/all-keys.json"
+python3 - "$TMP/all-keys.json" <<'PY' || fail "the default map's key panel does not list every key"
+import json, sys
+d = json.load(open(sys.argv[1]))
+keys = {i["key"] for l in d["layers"] for i in l["items"] if "key" in i}
+rows = {r["id"] for p in d["furniture"] if p["name"] == "keys" for r in p["items"]}
+sys.exit(len(keys) < 20 or "keys-more" in rows or any("keys--%d" % k not in rows for k in keys))
+PY
+
 # More keys than the key panel holds: the panel says where they continue, and
 # the PDF lists them on a page after the map.
 run 0 "$POSTURE" render "$SRC/maps/central-asia.ini" --layout handout --set labels=keys \

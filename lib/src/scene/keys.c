@@ -292,6 +292,18 @@ static bool notes_height(builder *b, size_t n_keys, const char *note, double wra
 	return *more_h >= 0 && *note_h >= 0;
 }
 
+/*
+ * How much more of the frame than KEY_PANEL_AREA and KEY_PANEL_TALL the
+ * panel may take: up to twice, as keys take the place of names (a map of
+ * keys only, `labels = keys`, has the room its names would have taken, and
+ * its panel should list every key).
+ */
+static double panel_share(const pst_key_request *req)
+{
+	size_t names = req->n_labels > req->n_keys ? req->n_labels - req->n_keys : 0;
+	return req->n_keys ? 1 + (double)req->n_keys / (double)(req->n_keys + names) : 1;
+}
+
 int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 {
 	builder *b = user;
@@ -315,7 +327,8 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	if (line < 0 || title < 0)
 		return POSTURE_ENOMEM;
 	double max_h = b->beside ? b->column_bottom - b->column_y
-	                         : fmin(KEY_PANEL_TALL * mh, KEY_PANEL_AREA * mw * mh / w);
+	                         : fmin(KEY_PANEL_TALL * mh * panel_share(req),
+	                                KEY_PANEL_AREA * panel_share(req) * mw * mh / w);
 	/* The closing notes: the unlabelled items, and a "continues" line when
 	 * the rows do not all fit. */
 	char *note = req->n_unlabelled ? unlabelled_note(s, req->n_unlabelled, req->n_unlabelled) : NULL;
