@@ -1119,7 +1119,7 @@ static int with_key_panel(obstacles *ob, pst_lab *labs, size_t n, pst_label_opts
 		if (l->pinned)
 			continue;
 		size_t out = 0;
-		long chosen = -1;
+		long chosen = -1, kept = -1;
 		for (size_t k = 0; k < l->n; k++) {
 			const pst_cand *c = &l->c[k];
 			pst_seg lead = { c->lead[0], c->lead[1], c->lead[2], c->lead[3], 1.0 };
@@ -1127,10 +1127,13 @@ static int with_key_panel(obstacles *ob, pst_lab *labs, size_t n, pst_label_opts
 				continue;
 			if ((long)k == l->chosen)
 				chosen = (long)out;
+			if ((long)k == l->kept)
+				kept = (long)out;
 			l->c[out++] = *c;
 		}
 		l->n = out;
 		l->chosen = chosen;
+		l->kept = kept;
 	}
 	if (rc == POSTURE_OK && n)
 		rc = pst_label_reuse_solve(opts->inputs, labs, n, order, ob->s->width, ob->s->height,

@@ -213,8 +213,8 @@ static void put_cand(pst_buf *k, const pst_cand *c)
 }
 
 /* Everything pst_label_solve() reads (solve.c): labels' candidates, weights,
- * costs, pins, whether their item's label is optional and, resuming,
- * choices; the order; the page. */
+ * costs, pins, whether their item's label is optional, the candidate kept
+ * from an earlier render and, resuming, choices; the order; the page. */
 static void solve_key(pst_buf *k, const pst_lab *labs, size_t n, const size_t *order,
                       double width, double height, bool resume)
 {
@@ -229,6 +229,7 @@ static void solve_key(pst_buf *k, const pst_lab *labs, size_t n, const size_t *o
 		bool flags[4] = { l->pinned, l->names, l->keys, l->it->label_optional };
 		put(k, flags, sizeof(flags));
 		put(k, &chosen, sizeof(chosen));
+		put(k, &l->kept, sizeof(l->kept));
 		put_d(k, l->weight);
 		put_d(k, l->none_cost);
 		put_z(k, l->n);
