@@ -754,8 +754,9 @@ static int candidates(obstacles *ob, pst_label_reuse *r, pst_lab *l, size_t n_la
  * the label leaves its place only for a neighbour that would otherwise lose
  * its name, or a neighbour's own place taken.  A country or region name,
  * which gives way rather than pay, gets no charge: its earlier place is made
- * its cheapest instead.  A key kept is not made cheaper than the name: an
- * item keyed before takes its name back when room opens.
+ * its cheapest instead.  A key kept keeps its own cost, KEY_COST more than a
+ * name's, against the KEEP_COST its names now pay: an item keyed before takes
+ * its name back when room opens.
  */
 static bool keep_place(pst_lab *l, const pst_label_ref *r)
 {
