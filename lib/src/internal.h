@@ -83,6 +83,9 @@ void pst_ctx_truncate_diags(posture_ctx *ctx, size_t n);
 /** Did this run read file @p id? */
 bool pst_ctx_is_input(const posture_ctx *ctx, pst_file_id id);
 
+/** The file is no longer an input of this run (outputs may replace it). */
+void pst_ctx_forget_input(posture_ctx *ctx, pst_file_id id);
+
 /** How many files this run has read, and the @p i-th (for replaying a cached read). */
 size_t pst_ctx_input_count(const posture_ctx *ctx);
 pst_file_id pst_ctx_input(const posture_ctx *ctx, size_t i);

@@ -56,6 +56,12 @@ for place in 63.67,41.5 73.0,38.5 63.67,44.5; do
 	grep -q '"added-one"' "$TMP/after.json" || fail "the added incident is not on the map"
 done
 
+# The analyst's loop: the map data kept is the one each render replaces.
+cp "$TMP/before.json" "$TMP/loop.json"
+run 0 "$POSTURE" render "$TMP/edit.ini" -o "$TMP/loop.json" --keep-labels "$TMP/loop.json"
+cp "$TMP/loop.json" "$TMP/after.json"
+moved 5 || fail "--keep-labels F -o F moved too many labels"
+
 # One incident taken out: no other label moves.
 edit drop-first
 run 0 "$POSTURE" render "$TMP/edit.ini" -o "$TMP/after.json" --keep-labels "$TMP/before.json"

@@ -125,6 +125,15 @@ bool pst_ctx_is_input(const posture_ctx *ctx, pst_file_id id)
 	return false;
 }
 
+void pst_ctx_forget_input(posture_ctx *ctx, pst_file_id id)
+{
+	for (size_t i = 0; ctx && i < ctx->n_inputs; i++)
+		if (ctx->inputs[i].dev == id.dev && ctx->inputs[i].ino == id.ino) {
+			ctx->inputs[i] = ctx->inputs[--ctx->n_inputs];
+			return;
+		}
+}
+
 size_t pst_ctx_input_count(const posture_ctx *ctx)
 {
 	return ctx->n_inputs;

@@ -13,6 +13,7 @@
  * new line through it) or when staying would cost a neighbour its name.
  */
 #include <jansson.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,7 +142,17 @@ int posture_map_keep_labels(posture_map *map, posture_ctx *ctx, const char *path
 {
 	char *text = NULL;
 	size_t len = 0, skip = 0;
+	/* Read, it is not an input the outputs must spare: the map data of this
+	 * render may replace it (`--keep-labels map.json -o map.json`, the
+	 * analyst's loop), and it is read whole before anything is written. */
+	struct stat st;
+	bool was_input = stat(path, &st) == 0 &&
+	                 pst_ctx_is_input(ctx, (pst_file_id){ (unsigned long long)st.st_dev,
+	                                                      (unsigned long long)st.st_ino });
 	int rc = pst_read_file(&text, &len, ctx, path, PST_MAX_LAYER_FILE);
+	if (!was_input && stat(path, &st) == 0)
+		pst_ctx_forget_input(ctx, (pst_file_id){ (unsigned long long)st.st_dev,
+		                                         (unsigned long long)st.st_ino });
 	if (rc == POSTURE_OK)
 		rc = pst_json_precheck(ctx, path, text, len, &skip);
 	void *root = NULL;
