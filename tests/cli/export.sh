@@ -11,7 +11,7 @@ command -v ogrinfo >/dev/null || fail "ogrinfo (Debian's gdal-bin) is needed for
 cd "$TMP"
 
 run 0 "$POSTURE" export "$SRC/layers" -o all.geojson -o all.csv -o all.shp
-expect_err "wrote all.shp"
+expect_err "wrote all-points.shp"
 for f in all-points.shp all-points.shx all-points.dbf all-points.prj all-points.cpg; do
 	[ -s "$f" ] || fail "$f was not written"
 done

@@ -5,6 +5,8 @@
  * of them).
  */
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "filter_opts.h"
@@ -59,6 +61,21 @@ static const struct {
 	{ ".shp", posture_data_export_shapefile },
 	{ ".gpkg", posture_data_export_gpkg },
 };
+
+/* `-o NAME.shp` writes NAME-points.* and, with lines, NAME-lines.*: name the
+ * sets this export wrote (a lines set from before @p start is an earlier
+ * one's; a second of slack, as file times are coarser than the clock). */
+static void say_shapefiles(const char *path, const struct timespec *start)
+{
+	const char *kinds[] = { "points", "lines" };
+	for (size_t i = 0; i < 2; i++) {
+		char name[4200];
+		snprintf(name, sizeof(name), "%.*s-%s.shp", (int)(strlen(path) - 4), path, kinds[i]);
+		struct stat st;
+		if (stat(name, &st) == 0 && st.st_mtim.tv_sec >= start->tv_sec - 1)
+			fprintf(stderr, "wrote %s\n", name);
+	}
+}
 
 #define MAX_OUTPUTS 16
 
@@ -138,8 +155,12 @@ static int run_export(posture_ctx *ctx, int argc, char **argv)
 	if (rc == POSTURE_OK)
 		rc = posture_data_filter(&kept, ctx, data, filter);
 	for (int k = 0; rc == POSTURE_OK && k < n_out; k++) {
+		struct timespec start;
+		clock_gettime(CLOCK_REALTIME, &start);
 		rc = formats[fmt[k]].write(ctx, kept, outputs[k]);
-		if (rc == POSTURE_OK)
+		if (rc == POSTURE_OK && !strcmp(formats[fmt[k]].ext, ".shp"))
+			say_shapefiles(outputs[k], &start);
+		else if (rc == POSTURE_OK)
 			fprintf(stderr, "wrote %s\n", outputs[k]);
 	}
 	if (rc == POSTURE_OK && to) {
