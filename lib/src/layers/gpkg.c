@@ -37,6 +37,7 @@
 
 #include "check.h"
 #include "sql_ahead.h"
+#include "sql_window.h"
 
 #define GPKG_APPLICATION_ID 0x47504B47 /* "GPKG" */
 
@@ -98,7 +99,8 @@ static int gpkg_open(gpkg *g, posture_ctx *ctx, const char *path)
 	if (!memcmp(head + 24, head + 92, 4) && size >= 0 && (unsigned long long)size < bytes)
 		return pst_error(ctx, POSTURE_EDATA, path, "the file is truncated: %ld bytes, its "
 		                 "header says %llu", size, bytes);
-	if (sqlite3_open_v2(path, &g->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &g->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+	                    pst_sql_window_vfs()) != SQLITE_OK) {
 		rc = db_error(g, NULL, "cannot open the GeoPackage");
 		sqlite3_close(g->db);
 		g->db = NULL;
