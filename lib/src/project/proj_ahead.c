@@ -9,8 +9,12 @@
  * there is reported as failed and the builder projects it again with the
  * original, which fails the same way and keeps PROJ's message where it
  * always was.  Runs of AHEAD_RUN points go round AHEAD_SLOTS slots; one
- * mutex and condition variable hand them over.  What the builder sees never
- * depends on the thread's timing, only how long it waits.
+ * mutex and condition variable hand them over.  Projecting costs more than
+ * making the records, so a builder that would wait for a run projects the
+ * next run no one has taken yet itself, with a second twin of its own: the
+ * runs are taken in order by whichever side is free, each into its own
+ * slot.  What the builder sees never depends on the thread's timing, only
+ * how long it waits.
  */
 #include <math.h>
 #include <pthread.h>
@@ -28,13 +32,14 @@ typedef struct {
 } slot;
 
 struct pst_proj_ahead {
-	pst_proj *twin;
+	pst_proj *twin;        /* the thread's */
+	pst_proj *own_twin;    /* the builder's, for the runs it projects itself (or NULL) */
 	const char *lon, *lat; /* the first point's coordinates */
 	size_t stride, n;
 	size_t n_runs;
 	slot slots[AHEAD_SLOTS];
-	size_t next_fill;      /* the run the thread projects next */
-	size_t done;           /* runs projected so far (the thread's count) */
+	size_t slot_run[AHEAD_SLOTS]; /* the run each slot holds projected (SIZE_MAX: none) */
+	size_t next_fill;      /* the next run no one has taken: whoever is free projects it */
 	size_t released;       /* runs before this one the reader is finished with */
 	size_t cur_run;        /* the reader's: the run it reads (SIZE_MAX: none yet) */
 	bool stop;
@@ -43,14 +48,14 @@ struct pst_proj_ahead {
 	pthread_cond_t cv;
 };
 
-static void project_run(pst_proj_ahead *a, slot *s, size_t run)
+static void project_run(pst_proj_ahead *a, pst_proj *twin, slot *s, size_t run)
 {
 	size_t first = run * AHEAD_RUN;
 	size_t n = a->n - first < AHEAD_RUN ? a->n - first : AHEAD_RUN;
 	for (size_t i = 0; i < n; i++) {
 		double x = *(const double *)(const void *)(a->lon + (first + i) * a->stride);
 		double y = *(const double *)(const void *)(a->lat + (first + i) * a->stride);
-		s->ok[i] = pst_proj_trans(a->twin, false, &x, &y, 1) == POSTURE_OK && x != HUGE_VAL;
+		s->ok[i] = pst_proj_trans(twin, false, &x, &y, 1) == POSTURE_OK && x != HUGE_VAL;
 		s->x[i] = x;
 		s->y[i] = y;
 	}
@@ -67,9 +72,9 @@ static void *projecting_thread(void *arg)
 		}
 		size_t run = a->next_fill++;
 		pthread_mutex_unlock(&a->mu);
-		project_run(a, &a->slots[run % AHEAD_SLOTS], run);
+		project_run(a, a->twin, &a->slots[run % AHEAD_SLOTS], run);
 		pthread_mutex_lock(&a->mu);
-		a->done = run + 1;
+		a->slot_run[run % AHEAD_SLOTS] = run;
 		pthread_cond_broadcast(&a->cv);
 	}
 	pthread_mutex_unlock(&a->mu);
@@ -83,6 +88,9 @@ pst_proj_ahead *pst_proj_ahead_start(const pst_proj *p, const double *lon, const
 	if (!a)
 		return NULL;
 	a->twin = pst_proj_twin(p);
+	a->own_twin = a->twin ? pst_proj_twin(p) : NULL;
+	for (size_t k = 0; k < AHEAD_SLOTS; k++)
+		a->slot_run[k] = SIZE_MAX;
 	a->lon = (const char *)lon;
 	a->lat = (const char *)lat;
 	a->stride = stride;
@@ -100,6 +108,7 @@ pst_proj_ahead *pst_proj_ahead_start(const pst_proj *p, const double *lon, const
 			pthread_mutex_destroy(&a->mu);
 	}
 	if (!started) {
+		pst_proj_destroy(a->own_twin);
 		pst_proj_destroy(a->twin);
 		free(a);
 		return NULL;
@@ -114,8 +123,19 @@ bool pst_proj_ahead_point(pst_proj_ahead *a, size_t i, double *x, double *y)
 		pthread_mutex_lock(&a->mu);
 		a->released = run;
 		pthread_cond_broadcast(&a->cv);
-		while (a->done <= run)
-			pthread_cond_wait(&a->cv, &a->mu);
+		while (a->slot_run[run % AHEAD_SLOTS] != run) {
+			if (!a->own_twin || a->next_fill >= a->n_runs ||
+			    a->next_fill - a->released >= AHEAD_SLOTS) {
+				pthread_cond_wait(&a->cv, &a->mu);
+				continue;
+			}
+			size_t mine = a->next_fill++; /* rather than wait: the next run no one has */
+			pthread_mutex_unlock(&a->mu);
+			project_run(a, a->own_twin, &a->slots[mine % AHEAD_SLOTS], mine);
+			pthread_mutex_lock(&a->mu);
+			a->slot_run[mine % AHEAD_SLOTS] = mine;
+			pthread_cond_broadcast(&a->cv);
+		}
 		pthread_mutex_unlock(&a->mu);
 		a->cur_run = run;
 	}
@@ -131,6 +151,7 @@ void pst_proj_ahead_stop(pst_proj_ahead *a)
 	if (!a)
 		return;
 	pst_thread_stop(a->thread, &a->mu, &a->cv, &a->stop);
+	pst_proj_destroy(a->own_twin);
 	pst_proj_destroy(a->twin);
 	free(a);
 }
