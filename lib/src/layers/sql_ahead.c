@@ -68,22 +68,38 @@ struct pst_sql_ahead {
 	pthread_cond_t cv;
 };
 
-/* Copy @p n bytes into @p b's arena; their offset, or (size_t)-1 when out of memory. */
-static size_t keep_bytes(batch *b, const void *p, size_t n)
+/*
+ * Copy @p n bytes into @p b's arena: false when out of memory.  When the
+ * arena has to move, the values of the batch's rows so far (@p n_done of
+ * them, and @p row's first @p n_row) are moved with it; it grows to the
+ * biggest batch met, so after the first few batches it no longer moves.
+ */
+static bool keep_bytes(batch *b, size_t n_done, pst_sql_value *row, int n_row, const void *p,
+                       size_t n, const unsigned char **out)
 {
+	uintptr_t old = (uintptr_t)b->bytes;
 	if (pst_grow((void **)&b->bytes, &b->cap_bytes, b->n_bytes + n + 1, 1) != POSTURE_OK)
-		return (size_t)-1;
-	size_t at = b->n_bytes;
+		return false;
+	if ((uintptr_t)b->bytes != old) { /* offsets kept as numbers: the old block is gone */
+		for (size_t i = 0; i < n_done; i++)
+			if (b->vals[i].p)
+				b->vals[i].p = b->bytes + ((uintptr_t)b->vals[i].p - old);
+		for (int i = 0; i < n_row; i++)
+			if (row[i].p)
+				row[i].p = b->bytes + ((uintptr_t)row[i].p - old);
+	}
+	unsigned char *at = b->bytes + b->n_bytes;
 	if (n)
-		memcpy(b->bytes + at, p, n);
-	b->bytes[at + n] = '\0';
+		memcpy(at, p, n);
+	at[n] = '\0';
 	b->n_bytes += n + 1;
-	return at;
+	*out = at;
+	return true;
 }
 
-/* The values of @p st's current row into @p v (each column looked up once); false when
- * out of memory. */
-static bool copy_row(batch *b, sqlite3_stmt *st, int n_cols, pst_sql_value *v)
+/* The values of @p st's current row into @p v, the batch's row after its first
+ * @p n_done values (each column looked up once); false when out of memory. */
+static bool copy_row(batch *b, size_t n_done, sqlite3_stmt *st, int n_cols, pst_sql_value *v)
 {
 	for (int i = 0; i < n_cols; i++) {
 		pst_sql_value *c = &v[i];
@@ -91,19 +107,17 @@ static bool copy_row(batch *b, sqlite3_stmt *st, int n_cols, pst_sql_value *v)
 		*c = (pst_sql_value){ .type = sqlite3_value_type(sv) };
 		if (c->type == SQLITE_INTEGER || i == 0)
 			c->i = sqlite3_value_int64(sv);
-		if (c->type == SQLITE_FLOAT)
+		else if (c->type == SQLITE_FLOAT)
 			c->d = sqlite3_value_double(sv);
 		if (c->type != SQLITE_TEXT && c->type != SQLITE_BLOB)
 			continue;
 		const void *p = c->type == SQLITE_TEXT ? (const void *)sqlite3_value_text(sv)
 		                                       : sqlite3_value_blob(sv);
-		c->n = (size_t)sqlite3_value_bytes(sv);
+		c->n = (unsigned)sqlite3_value_bytes(sv);
 		if (!p && c->n)
 			return false; /* SQLite ran out of memory converting it */
-		size_t at = keep_bytes(b, p, c->n);
-		if (at == (size_t)-1)
+		if (!keep_bytes(b, n_done, v, i, p, c->n, &c->p))
 			return false;
-		c->p = (const unsigned char *)(uintptr_t)(at + 1); /* an offset + 1 until fixed */
 	}
 	return true;
 }
@@ -116,6 +130,12 @@ static void fill(sqlite3 *db, stream *s, batch *b)
 	free(b->errmsg);
 	b->errmsg = NULL;
 	size_t cols = (size_t)s->n_cols;
+	if (pst_grow((void **)&b->vals, &b->cap_vals, AHEAD_ROWS * cols,
+	             sizeof(pst_sql_value)) != POSTURE_OK) {
+		b->end = b->errcode = SQLITE_NOMEM;
+		b->errmsg = pst_strdup("out of memory");
+		return;
+	}
 	while (b->n_rows < AHEAD_ROWS) {
 		int rc = sqlite3_step(s->st);
 		if (rc != SQLITE_ROW) {
@@ -126,18 +146,14 @@ static void fill(sqlite3 *db, stream *s, batch *b)
 			}
 			break;
 		}
-		if (pst_grow((void **)&b->vals, &b->cap_vals, (b->n_rows + 1) * cols,
-		             sizeof(pst_sql_value)) != POSTURE_OK ||
-		    !copy_row(b, s->st, s->n_cols, b->vals + b->n_rows * cols)) {
+		size_t done = b->n_rows * cols;
+		if (!copy_row(b, done, s->st, s->n_cols, b->vals + done)) {
 			b->end = b->errcode = SQLITE_NOMEM;
 			b->errmsg = pst_strdup("out of memory");
 			break;
 		}
 		b->n_rows++;
 	}
-	for (size_t i = 0; i < b->n_rows * cols; i++) /* the arena has stopped moving */
-		if (b->vals[i].p)
-			b->vals[i].p = b->bytes + ((uintptr_t)b->vals[i].p - 1);
 }
 
 /* The statement to fill next: the one with the fewest batches ready, or NULL. */
