@@ -92,7 +92,8 @@ static bool fill_window(wfile *f, window *w, sqlite3_int64 off, int need)
 	int rc = f->real->pMethods->xRead(f->real, w->data, amount, off);
 	if (rc == SQLITE_IOERR_SHORT_READ) { /* the end of the file: read up to it */
 		sqlite3_int64 size = 0;
-		if (f->real->pMethods->xFileSize(f->real, &size) != SQLITE_OK || size - off < need)
+		if (f->real->pMethods->xFileSize(f->real, &size) != SQLITE_OK || size - off < need ||
+		    size - off >= WINDOW_BYTES) /* (longer now: read it as it comes) */
 			return false;
 		amount = (int)(size - off);
 		rc = f->real->pMethods->xRead(f->real, w->data, amount, off);
