@@ -21,7 +21,8 @@
  * stepped on a second thread, a few hundred rows ahead, their values copied
  * out of SQLite (sql_ahead.c): the rows are checked while the next ones are
  * read, and the reader sees the same rows, in the same order, with the same
- * errors as stepping them itself.
+ * errors as stepping them itself.  The file is opened through sql_window.c's
+ * VFS, which reads a cursor's next pages in one system call, not one a page.
  *
  * Geometry is GeoPackage binary: "GP", version, flags (byte order, envelope
  * size, empty), srs_id, envelope, then ISO WKB.  posture decodes Points,
