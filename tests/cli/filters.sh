@@ -75,6 +75,14 @@ run 2 "$POSTURE" render proj/maps/ca.ini --countries TJX -o tjx.png
 grep -q "no country 'TJX' in .*countries.shp; did you mean 'TJK'?" "$TMP/err" ||
 	fail "--countries TJX: $(cat "$TMP/err")"
 [ ! -e tjx.png ] || fail "--countries TJX drew a map"
+# 'list' has no shapefile to check against: a code no item lies in is a
+# warning naming the nearest code the items use (the list is empty, exit 0).
+run 0 "$POSTURE" list --countries TJX proj/layers
+expect_err "--countries: warning: no item lies in country 'TJX'; did you mean 'TJK'?"
+grep -q russia- "$TMP/out" && fail "list --countries TJX listed items"
+run 0 "$POSTURE" list --countries KGZ proj/layers
+grep -q warning "$TMP/err" && fail "list --countries KGZ warned: $(cat "$TMP/err")"
+grep -q russia-kant-air-base "$TMP/out" || fail "list --countries KGZ left out Kant"
 run 2 "$POSTURE" render proj/maps/ca.ini --set focus=TJK,AFX -o afx.png
 grep -q "focus: no country 'AFX'.*did you mean 'AFG'?" "$TMP/err" || fail "focus AFX: $(cat "$TMP/err")"
 

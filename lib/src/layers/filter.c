@@ -284,6 +284,53 @@ static int check_kinds(const posture_filter *f, posture_ctx *ctx)
 	return POSTURE_OK;
 }
 
+/* Does any feature of @p d lie in (or, for a border, along) country @p code? */
+static bool country_used(const posture_data *d, const char *code)
+{
+	for (size_t i = 0; i < d->n_layers; i++)
+		for (size_t j = 0; j < d->layers[i].n_features; j++) {
+			const pst_feature *x = &d->layers[i].features[j];
+			if (x->has_countries ? !strcmp(x->countries[0], code) || !strcmp(x->countries[1], code)
+			                     : x->country && !strcmp(x->country, code))
+				return true;
+		}
+	return false;
+}
+
+/*
+ * A country no item lies in keeps nothing of the layers: a warning, not an
+ * error (the code may be right, and a map still draws that country), with the
+ * nearest code the items use when it is a likely slip.
+ */
+static void warn_unused_countries(const posture_filter *f, posture_ctx *ctx, const posture_data *d)
+{
+	const name_list *c = &f->lists[KEY_COUNTRIES];
+	pst_where at = { f->origin[KEY_COUNTRIES], f->line[KEY_COUNTRIES], f->column[KEY_COUNTRIES] };
+	for (size_t i = 0; i < c->n; i++) {
+		if (country_used(d, c->names[i]))
+			continue;
+		const char *used[PST_MAX_CANDIDATES];
+		size_t n = 0;
+		for (size_t l = 0; l < d->n_layers; l++)
+			for (size_t j = 0; j < d->layers[l].n_features && n < PST_MAX_CANDIDATES; j++) {
+				const pst_feature *x = &d->layers[l].features[j];
+				const char *codes[] = { x->has_countries ? x->countries[0] : x->country,
+					                x->has_countries ? x->countries[1] : NULL };
+				for (int k = 0; k < 2 && n < PST_MAX_CANDIDATES; k++) {
+					bool seen = !codes[k];
+					for (size_t u = 0; u < n && !seen; u++)
+						seen = !strcmp(used[u], codes[k]);
+					if (!seen)
+						used[n++] = codes[k];
+				}
+			}
+		const char *near = posture_nearest_word(c->names[i], used, n);
+		pst_diag(ctx, POSTURE_WARNING, POSTURE_EDATA, at.file, at.line, at.column,
+		         "no item lies in country '%s'%s%s%s", c->names[i],
+		         near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+	}
+}
+
 /* --- keeping items ------------------------------------------------------------- */
 
 /* Does the kinds list name a kind of layer type @p t? */
@@ -343,6 +390,8 @@ int pst_filter_check(const posture_filter *f, posture_ctx *ctx, const posture_da
 		rc = check_layers(f, ctx, d, KEY_HIDE);
 	if (rc == POSTURE_OK && f && f->set[KEY_KINDS])
 		rc = check_kinds(f, ctx);
+	if (rc == POSTURE_OK && f && f->set[KEY_COUNTRIES])
+		warn_unused_countries(f, ctx, d);
 	return rc;
 }
 
