@@ -80,4 +80,19 @@ if [ "$(id -u)" -ne 0 ]; then
 	expect_err "ro/x.png: error: cannot write file"
 fi
 run 3 "$POSTURE" render maps/ok.ini -o keep.png/x.png
+
+# A layer's path in a message is the short one ("layers/…", not
+# "maps/../layers/…") when both name the file, and the long one when the
+# maps folder is a symbolic link (then "maps/.." is not ".").
+mkdir -p short/maps short/layers real/maps real/layers
+cp "$SRC/layers/sources.json" short/layers/
+printf '{"type": "FeatureCollection", "features": [}\n' >short/layers/bases.geojson
+sed "s|^shapes .*|shapes = $SRC/shapes|" "$SRC/maps/central-asia.ini" >short/maps/m.ini
+( cd short && run 1 "$POSTURE" render maps/m.ini -o x.png )
+grep -q '^layers/bases\.geojson:1:' "$TMP/err" || fail "long path in: $(cat "$TMP/err")"
+cp short/maps/m.ini real/maps/m.ini
+ln -s ../real/maps short/maps-link
+( cd short && run 1 "$POSTURE" render maps-link/m.ini -o x.png )
+grep -q "the layers directory 'maps-link/\.\./layers' holds no" "$TMP/err" ||
+	fail "a symbolic link's parent shortened away: $(cat "$TMP/err")"
 pass

@@ -29,7 +29,7 @@ rm out.svg
 # --- 1. symbolic links out of the project --------------------------------------
 ln -s "$TMP/outside/passwd" proj/layers/bases-evil.geojson
 run 1 render
-expect_err "proj/maps/../layers/bases-evil.geojson: error: is a symbolic link to '$TMP/outside/passwd', outside '$TMP/proj'"
+expect_err "proj/layers/bases-evil.geojson: error: is a symbolic link to '$TMP/outside/passwd', outside '$TMP/proj'"
 expect_err "--allow-path"
 no_secret "render, layer link"
 [ ! -e out.svg ] || fail "a refused run wrote its output"
@@ -46,7 +46,7 @@ run 1 "$POSTURE" export --allow-path outside proj/layers -o export.geojson
 expect_err "proj/layers/bases-evil.geojson:1:1: error: this is not a JSON object or array"
 # Allowed with --allow-path: then read, and refused as not JSON, quoting nothing.
 run 1 render --allow-path outside
-expect_err "proj/maps/../layers/bases-evil.geojson:1:1: error: this is not a JSON object or array"
+expect_err "proj/layers/bases-evil.geojson:1:1: error: this is not a JSON object or array"
 no_secret "render --allow-path"
 run 1 "$POSTURE" check --allow-path "$TMP/outside" proj/layers
 expect_err "proj/layers/bases-evil.geojson:1:1: error: this is not a JSON object or array"
@@ -59,7 +59,7 @@ rm proj/layers/bases-evil.geojson
 # A GeoPackage layer is a layer file too: refused when it links out.
 ln -s "$TMP/outside/passwd" proj/layers/incidents-evil.gpkg
 run 1 render
-expect_err "proj/maps/../layers/incidents-evil.gpkg: error: is a symbolic link to '$TMP/outside/passwd', outside '$TMP/proj'"
+expect_err "proj/layers/incidents-evil.gpkg: error: is a symbolic link to '$TMP/outside/passwd', outside '$TMP/proj'"
 no_secret "render, GeoPackage link"
 rm proj/layers/incidents-evil.gpkg
 
@@ -75,7 +75,7 @@ rm out.svg
 mv proj/layers/sources.json proj/store/sources.json
 ln -s "$TMP/outside/passwd" proj/layers/sources.json
 run 1 render
-expect_err "proj/maps/../layers/sources.json: error: is a symbolic link to '$TMP/outside/passwd'"
+expect_err "proj/layers/sources.json: error: is a symbolic link to '$TMP/outside/passwd'"
 no_secret "sources link"
 run 1 "$POSTURE" check proj/layers
 expect_err "proj/layers/sources.json: error: is a symbolic link to '$TMP/outside/passwd'"

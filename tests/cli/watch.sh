@@ -34,7 +34,7 @@ grep -q 'Live drill, renamed' out/central-asia.html || fail "a save by rename wa
 cat out/* | cksum > before.txt
 edit in-place break
 wait_for 1 "not drawn"
-grep -Eq '^maps/\.\./layers/incidents\.geojson:[0-9]+:[0-9]+: error: ' "$TMP/errlog" ||
+grep -Eq '^layers/incidents\.geojson:[0-9]+:[0-9]+: error: ' "$TMP/errlog" ||
 	{ cat "$TMP/errlog" >&2; fail "the broken layer's error has no FILE:LINE:COLUMN"; }
 cat out/* | cksum > after.txt
 cmp -s before.txt after.txt || fail "a broken edit changed the last good outputs"

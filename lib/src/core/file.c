@@ -20,6 +20,7 @@
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,55 @@ int pst_check_link(posture_ctx *ctx, const char *path, const char *tree)
 	return rc;
 }
 
+/*
+ * @p path with each "DIR/.." dropped and "./" left out ("maps/../layers" is
+ * "layers"), in place.  Lexical only: the caller checks that both name the
+ * same file, which they do not when DIR is a symbolic link.
+ */
+static void drop_dot_dots(char *path)
+{
+	char *out = path, *in = path;
+	bool absolute = *in == '/';
+	if (absolute)
+		*out++ = *in++;
+	char *start = out; /* the first component */
+	while (*in) {
+		char *end = strchr(in, '/');
+		size_t n = end ? (size_t)(end - in) : strlen(in);
+		if (n == 0 || (n == 1 && in[0] == '.')) {
+			/* an empty component or ".": left out */
+		} else if (n == 2 && in[0] == '.' && in[1] == '.' && out > start) {
+			char *prev = out - 1; /* out ends with '/' */
+			while (prev > start && prev[-1] != '/')
+				prev--;
+			if (!(out - prev == 3 && prev[0] == '.' && prev[1] == '.'))
+				out = prev; /* "DIR/.." cancels out */
+			else {
+				memcpy(out, "../", 3);
+				out += 3;
+			}
+		} else {
+			memmove(out, in, n);
+			out += n;
+			*out++ = '/';
+		}
+		in += n + (end ? 1 : 0);
+	}
+	if (out > start && out[-1] == '/')
+		out--;
+	if (out == path)
+		*out++ = '.';
+	*out = '\0';
+}
+
+/* Do @p a and @p b name the same existing file? */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 char *pst_path_relative_to(const char *base_file, const char *rel)
 {
 	if (rel[0] == '/')
@@ -189,7 +239,18 @@ char *pst_path_relative_to(const char *base_file, const char *rel)
 	const char *slash = strrchr(base_file, '/');
 	if (!slash)
 		return pst_strdup(rel);
-	return pst_asprintf("%.*s/%s", (int)(slash - base_file), base_file, rel);
+	char *joined = pst_asprintf("%.*s/%s", (int)(slash - base_file), base_file, rel);
+	char *short_ = joined && strstr(joined, "..") ? pst_strdup(joined) : NULL;
+	if (short_) {
+		drop_dot_dots(short_);
+		/* The short name where it is the same file (error messages read better). */
+		if (same_file(joined, short_)) {
+			free(joined);
+			return short_;
+		}
+		free(short_);
+	}
+	return joined;
 }
 
 int pst_atomic_open(pst_atomic *out, posture_ctx *ctx, const char *path)
