@@ -152,6 +152,8 @@ void pst_thread_stop(pthread_t thread, pthread_mutex_t *mu, pthread_cond_t *cv, 
 char *pst_strdup(const char *s);
 char *pst_strndup(const char *s, size_t n);
 char *pst_asprintf(const char *fmt, ...) PST_PRINTF(1, 2);
+/** @p n with its thousands grouped for a reader ("10,000"); returns @p buf. */
+const char *pst_count_text(char buf[32], size_t n);
 
 /* --- text buffer --------------------------------------------------------- */
 

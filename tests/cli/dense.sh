@@ -60,7 +60,7 @@ for g in boxed:
     assert g["box"][0] >= mb[2], ("over the frame", g["name"], g["box"], mb)
 # The map itself says how many items it shows without a label.
 keys = [i.get("label", "") for g in d["furniture"] if g["name"] == "keys" for i in g["items"]]
-assert any("3000 incidents shown without labels" in t for t in keys), keys
+assert any("3,000 incidents shown without labels" in t for t in keys), keys
 PY
 # A PNG cut of the frame: symbols drawn, inside the frame only.
 [ "$(wc -c <"$TMP/d.png")" -gt 100000 ] || fail "the dense PNG is suspiciously small"
@@ -85,8 +85,18 @@ for g in groups.values():
     assert not over, ("over the map", g["name"], b, mb)
     assert b[2] <= page["width"] - 30 and b[3] <= page["height"] - 30, ("off the page", g["name"], b)
 texts = [i.get("label", "") for i in groups["keys"]["items"]]
-assert any("3000 incidents shown without labels" in t for t in texts), texts
+assert any("3,000 incidents shown without labels" in t for t in texts), texts
 PY
+
+# The text alternative counts every incident layer, whatever its file's name.
+mv "$TMP/layers/incidents.geojson" "$TMP/layers/incidents-log.geojson"
+run 0 "$POSTURE" render "$TMP/map.ini" -o "$TMP/log.json"
+python3 - "$TMP/log.json" <<'PY' || fail "the description leaves out the incidents-log layer"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert "3,000 incidents" in d["description"], d["description"]
+PY
+rm "$TMP/layers/incidents-log.geojson"
 
 python3 "$SRC/tests/tools/make-incidents.py" 20001 "$TMP/layers/incidents.geojson"
 run 1 "$POSTURE" render "$TMP/map.ini" -o "$TMP/d.html"

@@ -96,6 +96,20 @@ char *pst_strdup(const char *s)
 	return pst_strndup(s, strlen(s));
 }
 
+const char *pst_count_text(char buf[32], size_t n)
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%zu", n);
+	char *o = buf;
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			*o++ = ',';
+		*o++ = digits[i];
+	}
+	*o = '\0';
+	return buf;
+}
+
 char *pst_asprintf(const char *fmt, ...)
 {
 	va_list ap;

@@ -1838,9 +1838,14 @@ int pst_describe(builder *b)
 		                                 { "places", "reference places" } };
 	bool first = true;
 	for (size_t i = 0; i < PST_ARRAY_LEN(layers); i++) {
-		size_t n = count_items(s, layers[i][0]);
+		size_t n = 0; /* over every layer of the type (incidents-2019 too) */
+		for (size_t l = 0; b->data && l < b->data->n_layers; l++)
+			if (b->data->layers[l].type == (pst_layer_type)i)
+				n += count_items(s, b->data->layers[l].name);
+		char count[32];
 		if (n)
-			pst_buf_printf(&d, "%s%zu %s", first ? " Shown: " : ", ", n, layers[i][1]);
+			pst_buf_printf(&d, "%s%s %s", first ? " Shown: " : ", ", pst_count_text(count, n),
+			               layers[i][1]);
 		first = first && !n;
 	}
 	pst_buf_puts(&d, first ? "" : ".");

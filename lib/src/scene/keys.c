@@ -252,8 +252,9 @@ static char *unlabelled_words(const posture_scene *s, size_t total, size_t worst
 			continue;
 		said += n;
 		char *title = g_utf8_strdown(grp->title, -1);
-		char *next = pst_asprintf("%s%s%zu %s", out, *out ? (said == total && !worst ? " and " : ", ") : "",
-		                          n, title);
+		char count[32];
+		char *next = pst_asprintf("%s%s%s %s", out, *out ? (said == total && !worst ? " and " : ", ") : "",
+		                          pst_count_text(count, n), title);
 		g_free(title);
 		free(out);
 		out = next;
