@@ -111,14 +111,15 @@ if grep -q "pinned label of 'russia-201st-kulob' covers" "$TMP/err"; then
 	grep -q "m.ini:11:22: warning: the pinned label" "$TMP/err" || fail "collision warning without position"
 fi
 
-# Stable under edits: an incident added by the Aral Sea, or by Ashgabat (13
-# labels moved there before labels were solved group by group), moves at most
-# five other labels by more than 2 pt (see DESIGN.md for where this does not
-# hold yet).
+# Stable under edits: an incident added by the Aral Sea, by Ashgabat (13
+# labels moved there before labels were solved group by group), or under the
+# sources panel, which folds to clear it (15 moved before the labels of the
+# build before the fold were held), moves at most five other labels by more
+# than 2 pt (see DESIGN.md for where this does not hold yet).
 "$POSTURE" render "$SRC/maps/central-asia.ini" -o "$TMP/before.json" >/dev/null 2>&1 ||
 	fail "default map"
 mkdir -p "$TMP/edit-layers"
-for place in 60.5,43.5 59.0,38.5; do
+for place in 60.5,43.5 59.0,38.5 68.33,44.5; do
 	cp "$SRC"/layers/*.geojson "$SRC/layers/sources.json" "$TMP/edit-layers/"
 	python3 "$SRC/tests/tools/edit-layer.py" in-place "added=$place" "$TMP/edit-layers/incidents.geojson"
 	rm -f "$TMP/edit-layers/incidents.geojson.orig"

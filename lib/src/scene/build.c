@@ -645,8 +645,9 @@ static int by_ref_key(const void *pa, const void *pb)
 	return strcmp(((const pst_label_ref *)pa)->key, ((const pst_label_ref *)pb)->key);
 }
 
-/* Remember scene @p s's labels (as its map data gives them) for the next build of its map. */
-static void held_store(builder *b, const posture_scene *s)
+/* Scene @p s's labels as its map data gives them, sorted by key, into *out
+ * (false when out of memory: then nothing). */
+static bool scene_label_refs(const posture_scene *s, pst_label_ref **out, size_t *n_out)
 {
 	size_t n = 0, cap = 0;
 	pst_label_ref *refs = NULL;
@@ -667,8 +668,23 @@ static void held_store(builder *b, const posture_scene *s)
 			refs[n++] = (pst_label_ref){ key, { bx->x0, bx->y0, bx->x1, bx->y1 } };
 		}
 	}
+	if (!ok) {
+		pst_label_refs_free(refs, n);
+		return false;
+	}
 	if (n)
 		qsort(refs, n, sizeof(*refs), by_ref_key);
+	*out = refs;
+	*n_out = n;
+	return true;
+}
+
+/* Remember scene @p s's labels (as its map data gives them) for the next build of its map. */
+static void held_store(builder *b, const posture_scene *s)
+{
+	size_t n = 0;
+	pst_label_ref *refs = NULL;
+	bool ok = scene_label_refs(s, &refs, &n);
 	pst_buf v;
 	pst_buf_init(&v);
 	uint64_t count = n;
@@ -751,18 +767,36 @@ static int run_build(posture_scene **out, builder *bp)
 	 * furniture goes beside the frame, as on a crowded map. */
 	bool beside_layout = handout || !strcmp(b.map->layout, "map");
 	unsigned hid = 0;
+	/* The labels of the build before a panel moved: held in the next build
+	 * (as --keep-labels holds them), so that a panel folding to clear one
+	 * symbol moves the labels it now covers or uncovers and not, through
+	 * the space it frees, the rest of the map.  Not when the caller holds
+	 * labels already (--keep-labels, watch and serve). */
+	pst_label_ref *was_refs = NULL;
+	size_t n_was_refs = 0;
+	bool hold = !bp->n_held && !b.map->n_keep;
 	while (rc == POSTURE_OK && beside_layout && !b.beside && (hid = hiding_panels(b.scene))) {
 		bool first = !b.hid;
+		if (hold && first && !scene_label_refs(b.scene, &was_refs, &n_was_refs))
+			rc = pst_error(b.ctx, POSTURE_ENOMEM, b.map->path, "out of memory");
 		posture_scene_destroy(b.scene);
+		b.scene = NULL;
+		if (rc != POSTURE_OK)
+			break;
 		pst_ctx_truncate_diags(b.ctx, n_diags);
 		unsigned was = b.hid;
 		b = *bp;
+		if (hold) {
+			b.held = was_refs;
+			b.n_held = n_was_refs;
+		}
 		if (first && !(hid & PST_HID_OTHER))
 			b.hid = hid;
 		else
 			b.hid = was | hid | PST_HID_BESIDE;
 		rc = handout ? plan_handout(&b) : build_pass(&b);
 	}
+	pst_label_refs_free(was_refs, n_was_refs);
 	if (rc != POSTURE_OK)
 		return rc;
 	*out = b.scene;
