@@ -28,11 +28,6 @@ void pst_pts_free(pst_pts *p)
 	memset(p, 0, sizeof(*p));
 }
 
-bool pst_box_overlaps(const pst_box *a, const pst_box *b)
-{
-	return a->x0 <= b->x1 && b->x0 <= a->x1 && a->y0 <= b->y1 && b->y0 <= a->y1;
-}
-
 /* Edge e of the box: 0 left, 1 right, 2 bottom (y0), 3 top (y1). */
 static bool inside_edge(double x, double y, const pst_box *b, int e)
 {
@@ -133,30 +128,6 @@ int pst_clip_ring(pst_pts *out, const double *in, size_t n, const pst_box *box)
 }
 
 /* Liang–Barsky: clip segment p→q to box; returns false when invisible. */
-bool pst_clip_segment(double *t0, double *t1, double px, double py, double dx, double dy,
-                         const pst_box *b)
-{
-	double p[4] = { -dx, dx, -dy, dy };
-	double q[4] = { px - b->x0, b->x1 - px, py - b->y0, b->y1 - py };
-	*t0 = 0;
-	*t1 = 1;
-	for (int i = 0; i < 4; i++) {
-		if (p[i] == 0) {
-			if (q[i] < 0)
-				return false;
-			continue;
-		}
-		double r = q[i] / p[i];
-		if (p[i] < 0 && r > *t0)
-			*t0 = r;
-		else if (p[i] > 0 && r < *t1)
-			*t1 = r;
-		if (*t0 > *t1)
-			return false;
-	}
-	return true;
-}
-
 int pst_clip_line(const double *in, size_t n, const pst_box *box,
                   int (*piece)(void *user, const double *xy, size_t n), void *user)
 {

@@ -22,7 +22,11 @@ typedef struct {
 int pst_pts_push(pst_pts *p, double x, double y);
 void pst_pts_free(pst_pts *p);
 
-bool pst_box_overlaps(const pst_box *a, const pst_box *b);
+/* Do the closed boxes meet?  Inline: the label search asks it millions of times. */
+static inline bool pst_box_overlaps(const pst_box *a, const pst_box *b)
+{
+	return a->x0 <= b->x1 && b->x0 <= a->x1 && a->y0 <= b->y1 && b->y0 <= a->y1;
+}
 
 /**
  * Clip the closed ring @p in (n points, last point need not repeat the first)
@@ -46,8 +50,29 @@ int pst_clip_line(const double *in, size_t n, const pst_box *box,
  * Clip the segment from (px, py) along (dx, dy) to @p box (Liang–Barsky):
  * the visible part runs from parameter *t0 to *t1; false when none is.
  */
-bool pst_clip_segment(double *t0, double *t1, double px, double py, double dx, double dy,
-                      const pst_box *box);
+static inline bool pst_clip_segment(double *t0, double *t1, double px, double py, double dx,
+                                    double dy, const pst_box *b)
+{
+	double p[4] = { -dx, dx, -dy, dy };
+	double q[4] = { px - b->x0, b->x1 - px, py - b->y0, b->y1 - py };
+	*t0 = 0;
+	*t1 = 1;
+	for (int i = 0; i < 4; i++) {
+		if (p[i] == 0) {
+			if (q[i] < 0)
+				return false;
+			continue;
+		}
+		double r = q[i] / p[i];
+		if (p[i] < 0 && r > *t0)
+			*t0 = r;
+		else if (p[i] > 0 && r < *t1)
+			*t1 = r;
+		if (*t0 > *t1)
+			return false;
+	}
+	return true;
+}
 
 /** Insert points so that no segment is longer than @p max_step. */
 int pst_densify(pst_pts *out, const double *in, size_t n, bool closed, double max_step);

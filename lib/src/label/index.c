@@ -126,17 +126,6 @@ bool pst_grid_query(pst_grid *g, const pst_box *b, bool (*fn)(void *user, size_t
 	return false;
 }
 
-bool pst_seg_meets_box(const pst_seg *s, const pst_box *b)
-{
-	pst_box grown = { b->x0 - s->half, b->y0 - s->half, b->x1 + s->half, b->y1 + s->half };
-	/* Most segments a query reports are nowhere near: their extents tell. */
-	if (fmax(s->x0, s->x1) < grown.x0 || fmin(s->x0, s->x1) > grown.x1 ||
-	    fmax(s->y0, s->y1) < grown.y0 || fmin(s->y0, s->y1) > grown.y1)
-		return false;
-	double t0, t1;
-	return pst_clip_segment(&t0, &t1, s->x0, s->y0, s->x1 - s->x0, s->y1 - s->y0, &grown);
-}
-
 static double orient(double ax, double ay, double bx, double by, double cx, double cy)
 {
 	return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);

@@ -46,8 +46,28 @@ typedef struct {
 	double half;       /* half the stroke width plus clearance, pt */
 } pst_seg;
 
-/* Does segment @p s, widened by its half width, meet box @p b? */
-bool pst_seg_meets_box(const pst_seg *s, const pst_box *b);
+static inline double pst_min2(double a, double b)
+{
+	return b < a ? b : a;
+}
+
+static inline double pst_max2(double a, double b)
+{
+	return b > a ? b : a;
+}
+
+/* Does segment @p s, widened by its half width, meet box @p b?  Inline: the
+ * label search asks it of every leader near every label. */
+static inline bool pst_seg_meets_box(const pst_seg *s, const pst_box *b)
+{
+	pst_box grown = { b->x0 - s->half, b->y0 - s->half, b->x1 + s->half, b->y1 + s->half };
+	/* Most segments a query reports are nowhere near: their extents tell. */
+	if (pst_max2(s->x0, s->x1) < grown.x0 || pst_min2(s->x0, s->x1) > grown.x1 ||
+	    pst_max2(s->y0, s->y1) < grown.y0 || pst_min2(s->y0, s->y1) > grown.y1)
+		return false;
+	double t0, t1;
+	return pst_clip_segment(&t0, &t1, s->x0, s->y0, s->x1 - s->x0, s->y1 - s->y0, &grown);
+}
 
 /* Do the segments a and b (x0, y0, x1, y1) cross properly? */
 bool pst_segs_cross(const double *a, const double *b);

@@ -71,10 +71,10 @@ pst_box pst_cand_extent(const pst_cand *c)
 {
 	pst_box b = c->box;
 	if (c->leader) {
-		b.x0 = fmin(b.x0, fmin(c->lead[0], c->lead[2]));
-		b.y0 = fmin(b.y0, fmin(c->lead[1], c->lead[3]));
-		b.x1 = fmax(b.x1, fmax(c->lead[0], c->lead[2]));
-		b.y1 = fmax(b.y1, fmax(c->lead[1], c->lead[3]));
+		b.x0 = pst_min2(b.x0, pst_min2(c->lead[0], c->lead[2]));
+		b.y0 = pst_min2(b.y0, pst_min2(c->lead[1], c->lead[3]));
+		b.x1 = pst_max2(b.x1, pst_max2(c->lead[0], c->lead[2]));
+		b.y1 = pst_max2(b.y1, pst_max2(c->lead[1], c->lead[3]));
 	}
 	return b;
 }
