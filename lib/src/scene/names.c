@@ -57,10 +57,12 @@ static double room(const rings *r, double x, double y)
 			double len2 = dx * dx + dy * dy;
 			double t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
 			t = t < 0 ? 0 : t > 1 ? 1 : t;
-			best = fmin(best, hypot(ax + t * dx - x, ay + t * dy - y));
+			double ex = ax + t * dx - x, ey = ay + t * dy - y, d2 = ex * ex + ey * ey;
+			best = d2 < best ? d2 : best; /* squared: one root at the end */
 		}
 		start = r->end[k];
 	}
+	best = sqrt(best);
 	return inside(r, x, y) ? best : -best;
 }
 
