@@ -1,6 +1,7 @@
 /*
  * test_core.c — diagnostics, UTF-8 checks, positions and atomic writes.
  */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -142,6 +143,70 @@ static void test_core_nearest_word_counts_a_swap_as_one_edit(void **state)
 	assert_null(posture_nearest_word("", props, 0));
 }
 
+/*
+ * A map's relative path names its file by the shortest name that is the same
+ * file ("maps/../layers/x" is "layers/x"); ".." that cannot cancel stays.  The
+ * odd ones ("../..", a trailing "..") once read past the string's end.
+ */
+static void test_core_relative_path_drops_dir_dot_dot(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/posture-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char sub[64], file[64], base[64];
+	snprintf(sub, sizeof(sub), "%s/maps", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(sub, sizeof(sub), "%s/layers", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(file, sizeof(file), "%s/layers/x.geojson", dir);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	snprintf(base, sizeof(base), "%s/maps/m.ini", dir);
+
+	char *p = pst_path_relative_to(base, "../layers/x.geojson");
+	assert_string_equal(p, file);
+	free(p);
+	p = pst_path_relative_to(base, "./.././layers//x.geojson");
+	assert_string_equal(p, file);
+	free(p);
+	/* Up out of the folder: the same directory, by its plain name. */
+	static const char *const up[] = {"..", "../..", "../../..", "../layers/..",
+	                                 "../layers/../..", "../maps/../layers"};
+	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		char longer[128];
+		snprintf(longer, sizeof(longer), "%s/maps/%s", dir, up[i]);
+		char *want = realpath(longer, NULL);
+		assert_non_null(want);
+		p = pst_path_relative_to(base, up[i]);
+		assert_string_equal(p, want);
+		free(p);
+		free(want);
+	}
+	/*
+	 * Names with nothing to drop come back as they were, to the last byte
+	 * (the walk once ran past the string's end on these).
+	 */
+	static const char *const kept[][3] = {
+		{"maps/m.ini", "a..b", "maps/a..b"},
+		{"../maps/m.ini", "x", "../maps/x"},
+		{"../../m.ini", "..", "../../.."},
+		{"m/m.ini", "../../../..", "m/../../../.."},
+	};
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		p = pst_path_relative_to(kept[i][0], kept[i][1]);
+		assert_string_equal(p, kept[i][2]);
+		free(p);
+	}
+
+	remove(file);
+	snprintf(sub, sizeof(sub), "%s/layers", dir);
+	rmdir(sub);
+	snprintf(sub, sizeof(sub), "%s/maps", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_core_read_file_refuses_fifo_and_dir),
 		cmocka_unit_test(test_core_text_clean_removes_controls_and_bidi),
 		cmocka_unit_test(test_core_nearest_word_counts_a_swap_as_one_edit),
+		cmocka_unit_test(test_core_relative_path_drops_dir_dot_dot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -190,14 +190,19 @@ int pst_check_link(posture_ctx *ctx, const char *path, const char *tree)
  */
 static void drop_dot_dots(char *path)
 {
-	char *out = path, *in = path;
-	bool absolute = *in == '/';
-	if (absolute)
+	/*
+	 * The output never runs ahead of the input by more than the terminator:
+	 * a last component gets its '/' (and a "../" its third byte) where the
+	 * '\0' was.  So the walk is bounded by @c stop, never by a '\0' it may
+	 * have overwritten.
+	 */
+	char *out = path, *in = path, *stop = path + strlen(path);
+	if (*in == '/')
 		*out++ = *in++;
 	char *start = out; /* the first component */
-	while (*in) {
-		char *end = strchr(in, '/');
-		size_t n = end ? (size_t)(end - in) : strlen(in);
+	while (in < stop) {
+		char *end = memchr(in, '/', (size_t)(stop - in));
+		size_t n = end ? (size_t)(end - in) : (size_t)(stop - in);
 		if (n == 0 || (n == 1 && in[0] == '.')) {
 			/* an empty component or ".": left out */
 		} else if (n == 2 && in[0] == '.' && in[1] == '.' && out > start) {
