@@ -531,6 +531,8 @@ static void end_pass(builder *b)
 	b->view = NULL;
 	b->owned_data = NULL;
 	b->text = NULL;
+	b->as_of_known = false;
+	b->as_of = NULL;
 }
 
 /* One pass: a new scene in b->scene (destroyed on failure). */

@@ -54,6 +54,8 @@ typedef struct {
 	posture_inputs *inputs; /* the run's shared inputs, or NULL */
 	const posture_data *data; /* the map's validated layers and sources, filtered (= view) */
 	posture_data *view;       /* the items the map's filter keeps, borrowing from the data */
+	bool as_of_known;         /* pst_as_of() has walked this pass's data: its answer */
+	const char *as_of;
 	posture_data *owned_data; /* data read for this build alone (no shared inputs), or NULL */
 	const posture_data *given_data; /* the diff map: the new version, instead of the map's */
 	const posture_diff *diff;  /* the diff map: the changes to mark, or NULL */
@@ -137,7 +139,7 @@ int pst_layout_page(builder *b);
 int pst_map_geo_envelope(double out[4], posture_ctx *ctx, const posture_map *m);  /* page size and where the frame sits, by layout */
 void pst_handout_choose(builder *b); /* the handout plan from what a pass measured */
 int pst_add_furniture(builder *b);
-const char *pst_as_of(const builder *b);  /* the map's date, else the latest incident's */
+const char *pst_as_of(builder *b);  /* the map's date, else the latest incident's (once a pass) */
 int pst_describe(builder *b);             /* the text alternative and the as-of date */
 
 #endif

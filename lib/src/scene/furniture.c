@@ -357,11 +357,18 @@ static void human_date(char *out, size_t n, const char *iso)
 		snprintf(out, n, "%d", y);
 }
 
-/* The map's "as of" date: its `date`, else the latest incident date; NULL when neither. */
-const char *pst_as_of(const builder *b)
+/*
+ * The map's "as of" date: its `date`, else the latest incident date; NULL when
+ * neither.  The walk over the incidents is made once a pass (the title panel is
+ * measured several times while the furniture folds; a million incidents take
+ * tens of milliseconds each time).
+ */
+const char *pst_as_of(builder *b)
 {
 	if (b->map->date)
 		return b->map->date;
+	if (b->as_of_known)
+		return b->as_of;
 	const char *latest = NULL;
 	int latest_day = 0;
 	for (size_t l = 0; b->data && l < b->data->n_layers; l++) {
@@ -374,6 +381,8 @@ const char *pst_as_of(const builder *b)
 			}
 		}
 	}
+	b->as_of_known = b->data != NULL; /* read before the data is loaded: not kept */
+	b->as_of = latest;
 	return latest;
 }
 
@@ -383,7 +392,7 @@ const char *pst_as_of(const builder *b)
  * places left out" (a date range replaces the "as of" date, which it
  * says better).  Caller frees; "" when there is nothing to say.
  */
-static char *as_of_line(const builder *b)
+static char *as_of_line(builder *b)
 {
 	pst_buf line;
 	pst_buf_init(&line);
