@@ -19,6 +19,7 @@
 
 #define PST_MAX_ALTS 2   /* the name broken over up to this many more lines */
 #define PST_LEADER_SHARE 0.075 /* the longest leader, as a share of the page's width */
+#define PST_LEAD_HALF 0.5 /* pt: a leader meets a label box this near it */
 
 typedef struct {
 	pst_box box;       /* label box including the halo */

@@ -47,8 +47,10 @@ typedef struct {
 	pst_lab *labs;
 	size_t n;
 	pst_grid grid;       /* labels by the extent of their current choice */
+	pst_box *ext;        /* per label: the extent of its current choice (when it has one) */
 	/* scratch of one conflict query */
 	const pst_cand *probe;
+	pst_box probe_ext;   /* the probe's extent */
 	size_t self;
 	size_t *hits;
 	size_t n_hits, max_hits;
@@ -81,7 +83,7 @@ pst_box pst_cand_extent(const pst_cand *c)
 
 static bool lead_meets_box(const double *lead, const pst_box *b)
 {
-	pst_seg s = { lead[0], lead[1], lead[2], lead[3], 0.5 };
+	pst_seg s = { lead[0], lead[1], lead[2], lead[3], PST_LEAD_HALF };
 	return pst_seg_meets_box(&s, b);
 }
 
@@ -97,11 +99,24 @@ bool pst_cand_conflict(const pst_cand *a, const pst_cand *b)
 	return a->leader && b->leader && pst_segs_cross(a->lead, b->lead);
 }
 
+/*
+ * Two candidates conflict only when their extents come within a leader's
+ * half width (PST_LEAD_HALF) of each other; a choice the grid reports whose
+ * extent is farther off is passed over without reading its candidate (most
+ * of them in a crowd, where extents with long leaders span many cells).
+ */
+static inline bool extents_apart(const pst_box *a, const pst_box *b)
+{
+	const double m = 2 * PST_LEAD_HALF;
+	return a->x1 + m < b->x0 || b->x1 + m < a->x0 || a->y1 + m < b->y0 || b->y1 + m < a->y0;
+}
+
 static bool collect_hit(void *user, size_t j)
 {
 	solver *s = user;
 	const pst_lab *o = &s->labs[j];
-	if (j == s->self || o->chosen < 0 || !pst_cand_conflict(s->probe, &o->c[o->chosen]))
+	if (j == s->self || o->chosen < 0 || extents_apart(&s->probe_ext, &s->ext[j]) ||
+	    !pst_cand_conflict(s->probe, &o->c[o->chosen]))
 		return false;
 	if (s->n_hits == s->max_hits) {
 		s->overflow = true;
@@ -120,23 +135,21 @@ static bool conflicts(solver *s, size_t i, const pst_cand *c, size_t max)
 	s->n_hits = 0;
 	s->max_hits = max;
 	s->overflow = false;
-	pst_box e = pst_cand_extent(c);
-	pst_grid_query(&s->grid, &e, collect_hit, s);
+	s->probe_ext = pst_cand_extent(c);
+	pst_grid_query(&s->grid, &s->probe_ext, collect_hit, s);
 	return !s->overflow;
 }
 
 static int choose(solver *s, size_t i, long k)
 {
 	pst_lab *l = &s->labs[i];
-	if (l->chosen >= 0) {
-		pst_box e = pst_cand_extent(&l->c[l->chosen]);
-		pst_grid_remove(&s->grid, &e, i);
-	}
+	if (l->chosen >= 0)
+		pst_grid_remove(&s->grid, &s->ext[i], i);
 	l->chosen = k;
 	if (k < 0)
 		return POSTURE_OK;
-	pst_box e = pst_cand_extent(&l->c[k]);
-	return pst_grid_add(&s->grid, &e, i);
+	s->ext[i] = pst_cand_extent(&l->c[k]);
+	return pst_grid_add(&s->grid, &s->ext[i], i);
 }
 
 /* The cheapest candidate of label @p i free of conflicts, or -1. */
@@ -728,7 +741,8 @@ static int solver_open(solver *s, pst_lab *labs, size_t n, double width, double 
 		       .passes = crowded ? 2 : PASSES, .budget = 0 };
 	int rc = pst_grid_init(&s->grid, width, height, CHOSEN_CELL);
 	s->locked = calloc(n + 1, sizeof(bool));
-	if (!s->locked)
+	s->ext = malloc((n + 1) * sizeof(pst_box));
+	if (!s->locked || !s->ext)
 		rc = POSTURE_ENOMEM;
 	/* Resuming, only the labels without a place start moves (they may still
 	 * displace their neighbours): the rest of the map stays as it was. */
@@ -748,6 +762,7 @@ static int solver_open(solver *s, pst_lab *labs, size_t n, double width, double 
 static void solver_close(solver *s)
 {
 	pst_grid_free(&s->grid);
+	free(s->ext);
 	free(s->journal);
 	free(s->locked);
 	free(s->movers);
