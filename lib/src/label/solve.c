@@ -102,8 +102,9 @@ bool pst_cand_conflict(const pst_cand *a, const pst_cand *b)
 /*
  * Two candidates conflict only when their extents come within a leader's
  * half width (PST_LEAD_HALF) of each other; a choice the grid reports whose
- * extent is farther off is passed over without reading its candidate (most
- * of them in a crowd, where extents with long leaders span many cells).
+ * extent is farther off (by twice that, a margin against rounding) is passed
+ * over without reading its candidate (most of them in a crowd, where extents
+ * with long leaders span many cells).
  */
 static inline bool extents_apart(const pst_box *a, const pst_box *b)
 {
