@@ -76,6 +76,14 @@ expect_err "error: citation member 'container' is 'Comillas Journal', but source
 run 0 "$POSTURE" export "$SRC/layers" --only bases --countries KGZ -o kgz.csv
 [ "$(tail -n +2 kgz.csv | cut -d, -f1 | tr -d '\r' | tr '\n' ' ')" = "russia-kant-air-base russia-bases-north-kyrgyzstan us-manas-air-base " ] ||
 	fail "--only bases --countries KGZ: $(tail -n +2 kgz.csv | cut -d, -f1 | tr '\n' ' ')"
+# --to DATE is the date filter; only a value that starts with pg: is a PostGIS target.
+run 0 "$POSTURE" export "$SRC/layers" --only incidents --from 2015-03 --to 2015-06 --undated no -o spring.csv
+[ "$(tail -n +2 spring.csv | cut -d, -f5 | tr -d '\r' | tr '\n' ' ')" = "2015-03-01/2015-03-15 2015-03 2015-03/2015-04 2015-03-19/2015-03-31 " ] ||
+	fail "--from 2015-03 --to 2015-06: $(tail -n +2 spring.csv | cut -d, -f5 | tr '\n' ' ')"
+run 2 "$POSTURE" export "$SRC/layers" --to 2015-13 -o x.csv
+expect_err "2015-13"
+run 2 "$POSTURE" export "$SRC/layers" --to pg:a --to pg:b
+expect_err "one PostGIS target at a time"
 
 # 6. Long texts are cut for the DBF at a character boundary, with "…".
 mkdir -p long/layers

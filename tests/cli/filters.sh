@@ -75,6 +75,9 @@ run 2 "$POSTURE" render proj/maps/ca.ini --countries TJX -o tjx.png
 grep -q "no country 'TJX' in .*countries.shp; did you mean 'TJK'?" "$TMP/err" ||
 	fail "--countries TJX: $(cat "$TMP/err")"
 [ ! -e tjx.png ] || fail "--countries TJX drew a map"
+# ... and that error is all it says: no warning before it with another suggestion.
+[ "$(cat "$TMP/err")" = "--countries: error: no country 'TJX' in proj/shapes/countries.shp; did you mean 'TJK'?" ] ||
+	fail "--countries TJX said more than its error: $(cat "$TMP/err")"
 # 'list' has no shapefile to check against: a code no item lies in is a
 # warning naming the nearest code the items use (the list is empty, exit 0).
 run 0 "$POSTURE" list --countries TJX proj/layers

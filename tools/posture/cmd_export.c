@@ -39,7 +39,8 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  -o, --output FILE     write FILE (repeatable)\n"
-	"      --to pg:[TABLE]   load the layers into PostGIS (see above)\n"
+	"      --to pg:[TABLE]   load the layers into PostGIS (see above); a --to\n"
+	"                        value that does not start with pg: is --to DATE\n"
 	"      --replace         with --to: drop and recreate a table that exists\n"
 	"                        (in the same transaction)\n"
 	"      --shapes DIR      base geography to check positions against\n"
@@ -114,10 +115,16 @@ static int run_export(posture_ctx *ctx, int argc, char **argv)
 				                       "extension (use .geojson, .csv, .shp or .gpkg)", v);
 			outputs[n_out++] = v;
 		} else if ((v = cli_option_value(argc, argv, &i, "--to"))) {
-			if (strncmp(v, "pg:", 3) != 0)
-				return cli_usage_error("export", "--to wants pg:TABLE (or pg: for a table "
-				                       "per layer), not '%s'", v);
-			to = v;
+			/* Two options share the name: a value that starts with pg: is the
+			 * PostGIS target, any other the date filter's end. */
+			if (!strncmp(v, "pg:", 3)) {
+				if (to)
+					return cli_usage_error("export", "one PostGIS target at a time ('%s' "
+					                       "and '%s')", to, v);
+				to = v;
+			} else if ((filter = cli_filter_add(&filters, "export", "to", v)) != EXIT_OK) {
+				return filter;
+			}
 		} else if (!strcmp(arg, "--replace")) {
 			replace = true;
 		} else if ((v = cli_option_value(argc, argv, &i, "--allow-path"))) {

@@ -17,16 +17,20 @@ int cli_filter_parse(cli_filters *f, const char *cmd, int argc, char **argv, int
 		char name[16];
 		snprintf(name, sizeof(name), "--%s", keys[k]);
 		const char *v = cli_option_value(argc, argv, i, name);
-		if (!v)
-			continue;
-		if (!*v)
-			return cli_usage_error(cmd, "%s needs a value", name);
-		if (f->n == CLI_MAX_FILTERS)
-			return cli_usage_error(cmd, "too many filter options (at most %d)", CLI_MAX_FILTERS);
-		f->opts[f->n++] = (cli_filter_opt){ keys[k], v, NULL };
-		return EXIT_OK;
+		if (v)
+			return cli_filter_add(f, cmd, keys[k], v);
 	}
 	return 1;
+}
+
+int cli_filter_add(cli_filters *f, const char *cmd, const char *key, const char *value)
+{
+	if (!*value)
+		return cli_usage_error(cmd, "--%s needs a value", key);
+	if (f->n == CLI_MAX_FILTERS)
+		return cli_usage_error(cmd, "too many filter options (at most %d)", CLI_MAX_FILTERS);
+	f->opts[f->n++] = (cli_filter_opt){ key, value, NULL };
+	return EXIT_OK;
 }
 
 int cli_filter_apply(const cli_filters *f, posture_ctx *ctx, posture_filter *filter)

@@ -41,6 +41,13 @@ typedef struct {
  */
 int cli_filter_parse(cli_filters *f, const char *cmd, int argc, char **argv, int *i);
 
+/**
+ * Add the filter option --KEY VALUE, for a command that has read the option
+ * itself (export tells its --to DATE from --to pg:TABLE).  @p key must be a
+ * string that outlives @p f.  EXIT_OK or EXIT_USAGE.
+ */
+int cli_filter_add(cli_filters *f, const char *cmd, const char *key, const char *value);
+
 /** Set every option of @p f in @p filter, in order; a POSTURE_* code. */
 int cli_filter_apply(const cli_filters *f, posture_ctx *ctx, posture_filter *filter);
 

@@ -291,13 +291,15 @@ static int unknown_country(builder *b, const pst_shapefile *sf, const char *what
                            const pst_where *at, const char *const *known, size_t n_known)
 {
 	const char *near = posture_nearest_word(code, known, n_known);
+	/* The option --countries names itself in the diagnostic's prefix. */
+	bool named = at->file && !strncmp(at->file, "--", 2) && !strcmp(at->file + 2, what);
 	return pst_error_at(b->ctx, at->line ? POSTURE_EDATA : POSTURE_EUSAGE, at,
-	                    "%s: no country '%s' in %s%s%s%s", what, code, sf->path,
+	                    "%s%sno country '%s' in %s%s%s%s", named ? "" : what, named ? "" : ": ",
+	                    code, sf->path,
 	                    near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
-/* Every country the map's focus and its filter name is one of the shapefile's. */
-static int check_country_codes(builder *b)
+int pst_check_country_codes(builder *b)
 {
 	const posture_map *m = b->map;
 	const char *const *kept = NULL;
@@ -337,9 +339,7 @@ static int check_country_codes(builder *b)
 
 int pst_add_base_geography(builder *b)
 {
-	int rc = check_country_codes(b);
-	if (rc == POSTURE_OK)
-		rc = add_shapes(b, "countries", SHPT_POLYGON, "countries", "Countries", style_country);
+	int rc = add_shapes(b, "countries", SHPT_POLYGON, "countries", "Countries", style_country);
 	if (rc == POSTURE_OK)
 		rc = add_shapes(b, "lakes", SHPT_POLYGON, "lakes", "Lakes", style_lake);
 	if (rc == POSTURE_OK)

@@ -464,6 +464,8 @@ static int build(builder *b)
 		rc = pst_error(b->ctx, POSTURE_ENOMEM, m->path, "out of memory");
 	if (rc == POSTURE_OK)
 		rc = pst_text_check_font(b->ctx, b->text, s->font, m->path);
+	if (rc == POSTURE_OK) /* before the filter warns that no item lies in an unknown country */
+		rc = pst_check_country_codes(b);
 	if (rc == POSTURE_OK)
 		rc = pst_load_data(b); /* a map is never drawn from invalid data */
 	if (rc != POSTURE_OK)

@@ -93,6 +93,8 @@ int pst_add_object(builder *b, pst_item *it, pst_item *outline, const SHPObject 
 
 /* basemap.c */
 int pst_add_base_geography(builder *b);
+/* Every country code the map's focus and filter name is one of shapes/countries.shp's. */
+int pst_check_country_codes(builder *b);
 /* The parts of @p it appended to @p v as bytes (for the store's memo)… */
 void pst_parts_put(pst_buf *v, const pst_item *it);
 /* …and read back at *at into @p it (which has none); false when out of memory or short. */
