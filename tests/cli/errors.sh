@@ -27,6 +27,11 @@ run 2 "$POSTURE" render "$SRC/maps/central-asia.ini" --bogus
 expect_err "unknown option '--bogus'"
 run 2 "$POSTURE" render "$SRC/maps/central-asia.ini" --set sise=10x10 -o x.png
 expect_err "unknown map key 'sise'; did you mean 'size'?"
+# A mistake in a --set theme key or --theme is a usage error too, as a map key is.
+run 2 "$POSTURE" render "$SRC/maps/central-asia.ini" --set theme.text.lable-size=10 -o x.png
+expect_err "--set: error: unknown theme property 'text.lable-size'; did you mean 'text.label-size'?"
+run 2 "$POSTURE" render "$SRC/maps/central-asia.ini" --theme nosuch -o x.png
+expect_err "--theme: error: theme 'nosuch' not found"
 
 # I/O errors: exit 3.
 run 3 "$POSTURE" render no-such-map.ini

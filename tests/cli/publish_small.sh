@@ -14,7 +14,7 @@ for map in central-asia tajik-afghan-border; do
 done
 run 0 "$POSTURE" render "$SRC/maps/central-asia.ini" --size 1200x800 \
 	--set theme.text.credit-size=8 --set theme.text.title-size=20 -o set.json
-run 1 "$POSTURE" render "$SRC/maps/central-asia.ini" --set theme.text.label-size=big -o bad.json
+run 2 "$POSTURE" render "$SRC/maps/central-asia.ini" --set theme.text.label-size=big -o bad.json
 expect_err "--set: error: text.label-size wants a size in points"
 python3 - <<'PY' || fail "furniture on small pages"
 import glob, json, re, subprocess

@@ -29,9 +29,10 @@ int pst_ini_error(posture_ctx *ctx, const pst_where *at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	pst_vdiag(ctx, POSTURE_ERROR, POSTURE_EDATA, at->file, at->line, at->column, fmt, ap);
+	int code = at->line ? POSTURE_EDATA : POSTURE_EUSAGE;
+	pst_vdiag(ctx, POSTURE_ERROR, code, at->file, at->line, at->column, fmt, ap);
 	va_end(ap);
-	return POSTURE_EDATA;
+	return code;
 }
 
 static char *read_line(char *str, int num, void *stream)

@@ -46,7 +46,10 @@ typedef int (*pst_ini_handler)(void *user, const char *section, const char *key,
 int pst_ini_read(posture_ctx *ctx, const char *path, const char *kind, size_t max_size,
                  pst_ini_handler fn, void *user);
 
-/** Report an error at @p at; returns POSTURE_EDATA. */
+/**
+ * Report an error at @p at: POSTURE_EDATA in a file (@p at has a line),
+ * POSTURE_EUSAGE in an option (--set theme.KEY=VALUE, --theme NAME).
+ */
 int pst_ini_error(posture_ctx *ctx, const pst_where *at, const char *fmt, ...) PST_PRINTF(3, 4);
 
 #endif

@@ -350,15 +350,14 @@ static int load_file(reader *r, const char *name, const pst_where *name_at)
 	if (!path) {
 		char names[64][32];
 		const char *near = nearest_theme(r->map_path, name, builtin, names, 64);
-		if (near)
-			pst_ini_error(r->ctx, name_at, "theme '%s' not found; did you mean '%s'? "
-			              "(looked for themes/%s.ini beside the map and in %s)", name, near,
-			              name, builtin);
-		else
-			pst_ini_error(r->ctx, name_at, "theme '%s' not found (looked for themes/%s.ini "
-			              "beside the map and in %s)", name, name, builtin);
+		int rc = near ? pst_ini_error(r->ctx, name_at, "theme '%s' not found; did you mean '%s'? "
+		                              "(looked for themes/%s.ini beside the map and in %s)",
+		                              name, near, name, builtin)
+		              : pst_ini_error(r->ctx, name_at, "theme '%s' not found (looked for "
+		                              "themes/%s.ini beside the map and in %s)", name, name,
+		                              builtin);
 		free(builtin);
-		return POSTURE_EDATA;
+		return rc;
 	}
 	free(builtin);
 	char *tree = beside ? pst_path_dir(r->map_path) : NULL;
