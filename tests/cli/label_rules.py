@@ -9,9 +9,12 @@ the same render, and prints one JSON object:
   crossed           label boxes (halo included) crossed by a border line
   nearer_other      labels without a leader nearer another symbol than their own
                     (symbols overlapping the label's own mark the same spot and
-                    are not counted, here and for leaders)
+                    are not counted, here and for a name at a leader's end)
   long_leaders      leaders longer than 7.5% of the page width
-  leader_over_symbol leaders passing over another item's symbol
+  leader_over_symbol leaders passing over another item's symbol, unless the
+                    two symbols mark one spot (the centre of one under the other,
+                    or both drawn apart from one position: map data's "spot")
+  incident_hides    incident symbols over a place's marker or under a base's
   leader_touching   names at the end of a leader within 1 pt of another item's
                     symbol (the label reads as that symbol's)
   crossing_leaders  pairs of leaders that cross
@@ -114,6 +117,37 @@ def same_spot(other, it):
     return "symbol_box" in it and boxes_overlap(other["symbol_box"], it["symbol_box"])
 
 
+def one_spot(other, it):
+    """Symbols one of whose centres lies under the other mark one spot: a leader
+    leaves them all.  Symbols that only touch are two spots."""
+    def holds_centre(a, b):
+        x, y = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        return a[0] < x < a[2] and a[1] < y < a[3]
+    if "symbol_box" not in it:
+        return False
+    a, b = other["symbol_box"], it["symbol_box"]
+    return holds_centre(a, b) or holds_centre(b, a)
+
+
+def spot(it):
+    return it.get("spot", it.get("anchor"))
+
+
+def inside(p, b):
+    return b[0] <= p[0] <= b[2] and b[1] <= p[1] <= b[3]
+
+
+def shares_spot(a, b):
+    """Symbols fanned out from one position (several events in one city round
+    its marker) share that spot."""
+    if "spot" not in a and "spot" not in b:
+        return False
+    pa, pb = spot(a), spot(b)
+    return (math.hypot(pa[0] - pb[0], pa[1] - pb[1]) < 1.0
+            or ("spot" not in b and inside(pb, a["symbol_box"]))
+            or ("spot" not in a and inside(pa, b["symbol_box"])))
+
+
 def orient(ax, ay, bx, by, cx, cy):
     return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
 
@@ -135,7 +169,7 @@ def main():
     labels = [it for it in items if "label_box" in it and "anchor" in it]
     out = {k: [] for k in ("crossed", "nearer_other", "long_leaders", "leader_over_symbol",
                            "leader_touching", "crossing_leaders", "under_furniture",
-                           "degree_on_symbol")}
+                           "degree_on_symbol", "incident_hides")}
     panels = [g["box"] for g in data["furniture"] if g["box"][2] > g["box"][0]]
     for it in labels:
         box = it["label_box"]
@@ -156,7 +190,7 @@ def main():
             if math.hypot(ld[2] - ld[0], ld[3] - ld[1]) > 0.075 * page_w:
                 out["long_leaders"].append(it["id"])
             over = [o["id"] for o in symbols
-                    if o is not it and not same_spot(o, it)
+                    if o is not it and not one_spot(o, it) and not shares_spot(o, it)
                     and seg_meets_box(ld, o["symbol_box"])]
             if over:
                 out["leader_over_symbol"].append("%s (over %s)" % (it["id"], over[0]))
@@ -170,6 +204,13 @@ def main():
             on = [o["id"] for o in symbols if boxes_overlap(deg["label_box"], o["symbol_box"])]
             if on:
                 out["degree_on_symbol"].append("%s (on %s)" % (deg["id"], on[0]))
+    for it in symbols:
+        if it.get("layer") != "incidents":
+            continue
+        under = [o["id"] for o in symbols if o.get("layer") in ("places", "bases")
+                 and boxes_overlap(it["symbol_box"], o["symbol_box"])]
+        if under:
+            out["incident_hides"].append("%s (with %s)" % (it["id"], under[0]))
     leadered = [it for it in labels if "leader" in it]
     for i, a in enumerate(leadered):
         for b in leadered[i + 1:]:

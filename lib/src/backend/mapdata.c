@@ -56,6 +56,9 @@ static json_t *item_json(const pst_item *it, const char *layer)
 		json_object_set_new(o, "anchor", json_pack("[oo]", num(it->ax), num(it->ay)));
 		if (it->symbol != PST_SYMBOL_NONE)
 			json_object_set_new(o, "symbol_box", box_json(&it->symbol_box));
+		if (it->fanned) /* drawn beside its position: the position itself */
+			json_object_set_new(o, "spot", json_pack("[oo]", num(it->spot_x),
+			                                         num(it->spot_y)));
 	}
 	if (it->label) {
 		const pst_label *l = it->label;

@@ -43,6 +43,7 @@
 #define MAX_KEY_CANDS 48      /* …and keys */
 #define ALT_COST 1.0          /* the name broken over one more line */
 #define KEY_LEADER_GROWTH 1.4 /* a key's next leader length, as a multiple of the last */
+#define TOUCH_CROSS_COST 12.0 /* a leader through a symbol touching its own or sharing its spot */
 #define LEADER_HALF 1.0       /* pt: half the width a leader keeps clear of symbols */
 #define KEEP_COST 12.0        /* every place but the one an earlier render gave (--keep-labels) */
 #define KEEP_MATCH 0.02       /* pt: a box the same as the earlier one (the map data rounds to 0.01) */
@@ -252,6 +253,7 @@ typedef struct {
 	const pst_item *self;
 	double within;   /* ownership: distance a rival symbol must exceed */
 	size_t count;
+	size_t touching; /* symbols touching the label's own that its leader crosses */
 } probe;
 
 static bool box_hits_fixed(void *user, size_t id)
@@ -282,13 +284,59 @@ static bool rival_nearer(void *user, size_t id)
 	       pst_box_distance(p->box, &f->box) <= p->within;
 }
 
+static bool holds_centre(const pst_box *a, const pst_box *b)
+{
+	double x = (b->x0 + b->x1) / 2, y = (b->y0 + b->y1) / 2;
+	return x > a->x0 && x < a->x1 && y > a->y0 && y < a->y1;
+}
+
+/* Do two symbols mark one spot (the centre of either under the other)? */
+static bool one_spot(const pst_box *a, const pst_box *b)
+{
+	return holds_centre(a, b) || holds_centre(b, a);
+}
+
+/* Where @p it's data puts it (its anchor, unless it was fanned off that spot). */
+static void spot_of(const pst_item *it, double *x, double *y)
+{
+	*x = it->fanned ? it->spot_x : it->ax;
+	*y = it->fanned ? it->spot_y : it->ay;
+}
+
+/* Were two symbols drawn apart from one spot (within 1 pt, or one's under the other's symbol)? */
+static bool shares_spot(const pst_item *a, const pst_item *b)
+{
+	double ax, ay, bx, by;
+	spot_of(a, &ax, &ay);
+	spot_of(b, &bx, &by);
+	const pst_box *ab = &a->symbol_box, *bb = &b->symbol_box;
+	return (a->fanned || b->fanned) &&
+	       (hypot(ax - bx, ay - by) < 1.0 ||
+	        (bx >= ab->x0 && bx <= ab->x1 && by >= ab->y0 && by <= ab->y1 && !b->fanned) ||
+	        (ax >= bb->x0 && ax <= bb->x1 && ay >= bb->y0 && ay <= bb->y1 && !a->fanned));
+}
+
 static bool lead_hits_fixed(void *user, size_t id)
 {
 	probe *p = user;
 	const fixed_box *f = &p->ob->boxes[id];
-	/* Symbols over its own mark the same spot: the leader may leave them. */
-	bool same_spot = (f->owner || f->dense) && pst_box_overlaps(&f->box, &p->self->symbol_box);
-	return f->owner != p->self && !same_spot && pst_seg_meets_box(p->lead, &f->box);
+	/* Symbols on one spot (one's centre under the other) are one mark: a
+	 * leader leaves them all, as it leaves the symbols of a layer too dense to
+	 * label.  Through a symbol fanned out from its own spot ("in Tashkent"),
+	 * or one touching its own (in a clump of them there is no other way out),
+	 * a leader may pass at a price (leader_ok); through any other it would
+	 * seem to start there (Manas air base's through Bishkek's). */
+	if (f->owner == p->self || !pst_seg_meets_box(p->lead, &f->box))
+		return false;
+	if (f->dense ? pst_box_overlaps(&f->box, &p->self->symbol_box)
+	             : f->owner && one_spot(&f->box, &p->self->symbol_box))
+		return false;
+	if (f->owner && (pst_box_overlaps(&f->box, &p->self->symbol_box) ||
+	                 shares_spot(f->owner, p->self))) {
+		p->touching++;
+		return false;
+	}
+	return true;
 }
 
 static bool lead_hits_hard(void *user, size_t id)
@@ -366,7 +414,7 @@ static bool leader_ok(obstacles *ob, const pst_item *it, const double *lead, dou
 	if (pst_grid_query(&ob->fixed, &b, lead_hits_fixed, &p))
 		return false;
 	pst_grid_query(&ob->hard_grid, &b, lead_hits_hard, &p);
-	*cost += 1.0 * (double)p.count;
+	*cost += 1.0 * (double)p.count + TOUCH_CROSS_COST * (double)p.touching;
 	return true;
 }
 
@@ -599,7 +647,8 @@ static int make_candidates(obstacles *ob, pst_lab *l, size_t n_labels, pst_box *
 
 typedef struct {
 	double box[4];
-	int owner; /* 0: furniture or dense symbols, 1: the label's own symbol, 2: another */
+	int owner; /* 0: furniture or dense symbols, 1: the label's own symbol, 2: another,
+	              3: another drawn apart from the same spot (shares_spot) */
 	int dense;
 } near_box;
 
@@ -623,7 +672,11 @@ static bool add_near(void *user, size_t id)
 		return true;
 	}
 	q->near[q->n++] = (near_box){ { f->box.x0, f->box.y0, f->box.x1, f->box.y1 },
-		                      !f->owner ? 0 : f->owner == q->self ? 1 : 2, f->dense };
+		                      !f->owner              ? 0
+		                      : f->owner == q->self  ? 1
+		                      : shares_spot(f->owner, q->self) ? 3
+		                                             : 2,
+		                      f->dense };
 	return false;
 }
 
@@ -641,7 +694,7 @@ static int near_cmp(const void *pa, const void *pb)
 /*
  * Into @p out, the symbol and furniture boxes that meet @p reach, as what
  * candidate generation reads of them: the box, whether it is a symbol and
- * whether the label's own, whether dense.  Sorted, so that the same boxes
+ * whether the label's own or one sharing its spot, whether dense.  Sorted, so that the same boxes
  * give the same bytes whatever their order of collection.
  */
 static void fixed_near(obstacles *ob, const pst_item *self, const pst_box *reach, pst_buf *out)

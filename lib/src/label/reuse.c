@@ -114,6 +114,9 @@ static void cands_key(pst_buf *k, const pst_label_reuse *r, const pst_lab *l, si
 	put_d(k, it->ax);
 	put_d(k, it->ay);
 	put_box(k, &it->symbol_box);
+	put(k, &it->fanned, sizeof(it->fanned));
+	put_d(k, it->fanned ? it->spot_x : 0);
+	put_d(k, it->fanned ? it->spot_y : 0);
 	put_d(k, it->symbol_size);
 	int ints[2] = { (int)it->symbol, it->priority };
 	put(k, ints, sizeof(ints));

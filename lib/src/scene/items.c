@@ -811,6 +811,274 @@ static char *title_case(const char *name)
 }
 
 /*
+ * The hook that keeps label placement within reach at any density: a point
+ * layer of more than PST_LABEL_LAYER_MAX placed items gets no labels, and
+ * every item of it is marked unlabelled (label_dropped, too_dense), so the
+ * map's count of items shown without a label includes them; nor is it
+ * fanned out (fan circles of dozens of symbols would move them far).  Placement costs grow
+ * faster than linearly with the number of labels, and a name per item is
+ * unreadable long before this density anyway.
+ */
+static bool layer_labelled(const pst_layer *layer)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < layer->n_features && n <= PST_LABEL_LAYER_MAX; k++)
+		n += layer->features[k].has_point;
+	return n <= PST_LABEL_LAYER_MAX;
+}
+
+static int add_layer_group(builder *b, const pst_layer *layer)
+{
+	bool labelled = layer_labelled(layer);
+	char *title = title_case(layer->name);
+	pst_group *g = title ? pst_scene_add_group(b->scene, layer->name, title) : NULL;
+	free(title);
+	int rc = g ? POSTURE_OK : POSTURE_ENOMEM;
+	/* A layer too dense to label is kept compact (scene.h); not on a map of changes, whose
+	 * marks read the items. */
+	if (rc == POSTURE_OK && !labelled && !b->diff && layer->type != PST_LAYER_BORDERS) {
+		/* Room for every feature (the pages of those without a point, or outside the
+		 * frame, are never touched): no copies as it grows, and no walk to count them. */
+		size_t n = layer->n_features;
+		g->dense = calloc(1, sizeof(*g->dense));
+		if (g->dense)
+			g->dense->pts = malloc((n + 1) * sizeof(pst_dense_point));
+		if (!g->dense || !g->dense->pts) {
+			free(g->dense);
+			g->dense = NULL;
+			rc = POSTURE_ENOMEM;
+		} else {
+			g->dense->cap = n + 1;
+			g->dense->frame = b->scene->map_box;
+		}
+	}
+	/* A dense layer's points are projected on a second thread, ahead of the records. */
+	pst_proj_ahead *ahead = rc == POSTURE_OK && g->dense && layer->n_features
+	                        ? pst_proj_ahead_start(b->proj, &layer->features[0].lon,
+	                                               &layer->features[0].lat,
+	                                               sizeof(pst_feature), layer->n_features)
+	                        : NULL;
+	for (size_t k = 0; rc == POSTURE_OK && k < layer->n_features; k++) {
+		const pst_feature *f = &layer->features[k];
+		if (f->precision && !strcmp(f->precision, "unplaced"))
+			continue; /* listed as not on the map (add_unplaced) */
+		if (layer->type == PST_LAYER_BORDERS)
+			rc = add_border_item(b, g, f);
+		else if (f->has_point)
+			rc = add_point_item(b, g, f, layer->type, labelled, ahead, k);
+	}
+	pst_proj_ahead_stop(ahead);
+	if (g && g->dense && !g->dense->n) { /* nothing of it on the map */
+		free(g->dense->pts);
+		free(g->dense->looks);
+		free(g->dense->cites);
+		free(g->dense->attrs);
+		free(g->dense);
+		g->dense = NULL;
+	}
+	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, layer->path, "out of memory");
+}
+
+/* Read and validate the map's layers (a map is never drawn from invalid data),
+ * then add them ground first, figure last: places, borders, incidents, bases. */
+int pst_load_data(builder *b)
+{
+	const posture_data *all = b->given_data;
+	int rc = all ? POSTURE_OK : pst_inputs_data(&all, &b->owned_data, b->ctx, b->inputs, b->map);
+	if (rc == POSTURE_OK)
+		rc = pst_data_filter(&b->view, b->ctx, all, b->map->filter, b->map->date);
+	b->data = b->view;
+	return rc;
+}
+
+/* The name of the country with ISO code @p iso among the map's countries, or NULL. */
+static const char *country_name(const builder *b, const char *iso)
+{
+	const pst_group *g = pst_scene_group(b->scene, "countries");
+	for (size_t i = 0; g && iso && i < g->n_items; i++)
+		if (!strcmp(g->items[i].id, iso) && g->items[i].name[0])
+			return g->items[i].name;
+	return NULL;
+}
+
+/*
+ * Items the data cannot place (precision "unplaced": the sources name no
+ * site) go to a group of their own, "not-on-map", with their citations but
+ * no geometry: they are numbered with the rest, listed in the furniture's
+ * "Not on the map" note, in the map data and in the HTML page, and drawn
+ * nowhere.  The country they name is kept for the note (an item whose
+ * country is not on the page is not listed); the map does not pretend to a
+ * country-level position the sources do not give.
+ */
+static int add_unplaced(builder *b)
+{
+	const posture_data *data = b->data;
+	pst_group *g = NULL;
+	for (size_t l = 0; l < data->n_layers; l++) {
+		const pst_layer *layer = &data->layers[l];
+		for (size_t k = 0; k < layer->n_features; k++) {
+			const pst_feature *f = &layer->features[k];
+			if (!f->precision || strcmp(f->precision, "unplaced") != 0)
+				continue; /* (items after the map's date are already filtered out) */
+			const char *country = country_name(b, f->country);
+			if (f->country && !country)
+				continue; /* its country is not on this map either */
+			if (!g && !(g = pst_scene_add_group(b->scene, "not-on-map", "Not on the map")))
+				return POSTURE_ENOMEM;
+			pst_item *it = pst_group_add_item(g);
+			if (!it)
+				return POSTURE_ENOMEM;
+			it->id = pst_strdup(f->id);
+			it->kind = pst_strdup(f->kind);
+			it->name = pst_strdup(f->name);
+			it->priority = priority_of(layer->type, f->kind);
+			if (!it->id || !it->kind || !it->name || pst_copy_citations(it, f) != POSTURE_OK ||
+			    (country && !(it->country = pst_strdup(country))))
+				return POSTURE_ENOMEM;
+		}
+	}
+	return POSTURE_OK;
+}
+
+static bool fannable(const pst_item *it)
+{
+	return it->has_anchor && it->symbol != PST_SYMBOL_NONE;
+}
+
+/*
+ * An incident held at a base ("drills at the Kant air base") falls on the
+ * base's symbol, which is drawn over it; one in a city ("an attack in
+ * Kabul") falls on the city's marker and hides it.  Either is moved out,
+ * from the other symbol's centre through its own (straight up when they
+ * coincide), until the two boxes are apart, as a fan moves symbols sharing
+ * one spot.  A fan round a city's point is pushed out the same way, member
+ * by member, so the ring clears the marker at its centre.
+ */
+#define CLEAR_GAP 0.5 /* pt between the boxes along the direction of the move */
+
+typedef struct {
+	double x, y, half; /* a marker's box: centre and half width */
+} marker;
+
+typedef struct {
+	marker *m;
+	size_t n, cap;
+	double x0, y0, cell;
+	size_t nx, ny;
+	size_t *start; /* nx * ny + 1 offsets into order */
+	size_t *order; /* marker indices by cell */
+} marker_grid;
+
+static void marker_grid_free(marker_grid *g)
+{
+	free(g->m);
+	free(g->start);
+	free(g->order);
+}
+
+static size_t marker_cell(const marker_grid *g, double x, double y)
+{
+	double fx = fmax(0, (x - g->x0) / g->cell), fy = fmax(0, (y - g->y0) / g->cell);
+	size_t cx = fx < (double)g->nx ? (size_t)fx : g->nx - 1;
+	size_t cy = fy < (double)g->ny ? (size_t)fy : g->ny - 1;
+	return cy * g->nx + cx;
+}
+
+/* Add the symbols of @p under to @p g's markers (index them after the last). */
+static int marker_grid_add(marker_grid *g, const pst_group *under)
+{
+	pst_group_iter gi = { 0 };
+	int rc = POSTURE_OK;
+	for (const pst_item *u; (u = pst_group_next(under, &gi, &rc));) {
+		if (!fannable(u))
+			continue;
+		if (g->n == g->cap) {
+			size_t cap = g->cap ? 2 * g->cap : 16;
+			marker *m = realloc(g->m, cap * sizeof(*m));
+			if (!m) {
+				rc = POSTURE_ENOMEM;
+				break;
+			}
+			g->m = m;
+			g->cap = cap;
+		}
+		const pst_box *b = &u->symbol_box;
+		g->m[g->n++] = (marker){ (b->x0 + b->x1) / 2, (b->y0 + b->y1) / 2, (b->x1 - b->x0) / 2 };
+	}
+	pst_group_iter_free(&gi);
+	return rc;
+}
+
+/* Index the markers in cells no narrower than @p reach or any marker. */
+static int marker_grid_index(marker_grid *g, double reach)
+{
+	if (!g->n)
+		return POSTURE_OK;
+	double x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+	g->x0 = g->y0 = HUGE_VAL;
+	for (size_t i = 0; i < g->n; i++) {
+		const marker *m = &g->m[i];
+		reach = fmax(reach, 2 * m->half);
+		g->x0 = fmin(g->x0, m->x), g->y0 = fmin(g->y0, m->y);
+		x1 = fmax(x1, m->x), y1 = fmax(y1, m->y);
+	}
+	/* No narrower than the reach (a 3 x 3 search finds every box that can meet
+	 * the probe's), nor so narrow that the cells outnumber the markers. */
+	g->cell = fmax(reach, sqrt((x1 - g->x0 + 1) * (y1 - g->y0 + 1) / (double)g->n));
+	g->nx = (size_t)((x1 - g->x0) / g->cell) + 1;
+	g->ny = (size_t)((y1 - g->y0) / g->cell) + 1;
+	size_t cells = g->nx * g->ny;
+	g->start = calloc(cells + 2, sizeof(size_t));
+	g->order = malloc(g->n * sizeof(size_t));
+	if (!g->start || !g->order)
+		return POSTURE_ENOMEM;
+	for (size_t i = 0; i < g->n; i++)
+		g->start[marker_cell(g, g->m[i].x, g->m[i].y) + 2]++;
+	for (size_t c = 2; c <= cells + 1; c++)
+		g->start[c] += g->start[c - 1];
+	for (size_t i = 0; i < g->n; i++)
+		g->order[g->start[marker_cell(g, g->m[i].x, g->m[i].y) + 1]++] = i;
+	return POSTURE_OK;
+}
+
+/* Move @p it's symbol by (dx, dy), remembering the spot it leaves. */
+static void move_symbol(pst_item *it, double dx, double dy)
+{
+	if (!it->fanned) {
+		it->spot_x = it->ax;
+		it->spot_y = it->ay;
+		it->fanned = true;
+	}
+	it->ax += dx;
+	it->ay += dy;
+	it->symbol_box = (pst_box){ it->symbol_box.x0 + dx, it->symbol_box.y0 + dy,
+		                    it->symbol_box.x1 + dx, it->symbol_box.y1 + dy };
+}
+
+/* Move @p it off marker @p m if their boxes meet; whether it moved. */
+static bool clear_of(pst_item *it, const marker *m)
+{
+	double hi = (it->symbol_box.x1 - it->symbol_box.x0) / 2, reach = m->half + hi + CLEAR_GAP;
+	double ix = (it->symbol_box.x0 + it->symbol_box.x1) / 2;
+	double iy = (it->symbol_box.y0 + it->symbol_box.y1) / 2;
+	double dx = ix - m->x, dy = iy - m->y, len = hypot(dx, dy);
+	if (fmax(fabs(dx), fabs(dy)) >= reach - 1e-9)
+		return false;
+	if (len < 0.5) {
+		dx = 0;
+		dy = -1;
+	} else {
+		dx /= len;
+		dy /= len;
+	}
+	/* Far enough that the two boxes are CLEAR_GAP apart along that direction. */
+	double t = fmin(fabs(dx) > 1e-9 ? reach / fabs(dx) : HUGE_VAL,
+	                fabs(dy) > 1e-9 ? reach / fabs(dy) : HUGE_VAL);
+	move_symbol(it, m->x + t * dx - ix, m->y + t * dy - iy);
+	return true;
+}
+
+/*
  * Symbols that fall on the same spot (several events "in Tashkent") are
  * fanned out on a small circle round it, so each stays visible and
  * clickable.  The circle is just wide enough for the symbols not to touch;
@@ -831,11 +1099,6 @@ typedef struct {
 	size_t *front;       /* per cell: entries before it are done (fanned or passed) */
 	size_t *idx;         /* item indices, grouped by cell, ascending */
 } fan_grid;
-
-static bool fannable(const pst_item *it)
-{
-	return it->has_anchor && it->symbol != PST_SYMBOL_NONE;
-}
 
 static size_t fan_cell(const fan_grid *fg, double x, double y)
 {
@@ -912,7 +1175,24 @@ static size_t fan_members(fan_grid *fg, const pst_group *g, size_t i, size_t *me
 	return n;
 }
 
-static int fan_out(pst_group *g)
+/* Is (x, y) under a marker of @p places? */
+static bool on_marker(const marker_grid *places, double x, double y)
+{
+	if (!places->n)
+		return false;
+	size_t c0 = marker_cell(places, x, y), cx = c0 % places->nx, cy = c0 / places->nx;
+	for (size_t gy = cy ? cy - 1 : 0; gy <= cy + 1 && gy < places->ny; gy++)
+		for (size_t gx = cx ? cx - 1 : 0; gx <= cx + 1 && gx < places->nx; gx++)
+			for (size_t k = places->start[gy * places->nx + gx];
+			     k < places->start[gy * places->nx + gx + 1]; k++) {
+				const marker *m = &places->m[places->order[k]];
+				if (fabs(m->x - x) <= m->half && fabs(m->y - y) <= m->half)
+					return true;
+			}
+	return false;
+}
+
+static int fan_out(pst_group *g, const marker_grid *places)
 {
 	fan_grid fg = { 0 };
 	int rc = fan_grid_build(&fg, g);
@@ -929,15 +1209,16 @@ static int fan_out(pst_group *g)
 			size = fmax(size, c->symbol_box.x1 - c->symbol_box.x0);
 		}
 		double r = 0.6 * size / sin(PST_PI / (double)n), cx = a->ax, cy = a->ay;
+		/* Round a city's marker, wide enough for the city's leader (1 pt on
+		 * each side) to pass diagonally between two symbols: the corners of
+		 * neighbouring boxes are then (r - size) / sqrt 2 from the diagonal.
+		 * clear_of_markers then pushes out any member still on the marker. */
+		if (on_marker(places, cx, cy))
+			r = fmax(r, size + 1.5);
 		for (size_t k = 0; k < n; k++) {
 			pst_item *c = &g->items[members[k]];
 			double t = -PST_PI / 2 + 2 * PST_PI * (double)k / (double)n;
-			double dx = r * cos(t), dy = r * sin(t);
-			c->ax = cx + dx;
-			c->ay = cy + dy;
-			c->symbol_box = (pst_box){ c->symbol_box.x0 + dx, c->symbol_box.y0 + dy,
-				                   c->symbol_box.x1 + dx, c->symbol_box.y1 + dy };
-			c->fanned = true;
+			move_symbol(c, cx + r * cos(t) - c->ax, cy + r * sin(t) - c->ay);
 		}
 	}
 	free(fg.start);
@@ -946,195 +1227,82 @@ static int fan_out(pst_group *g)
 	return rc;
 }
 
-/*
- * The hook that keeps label placement within reach at any density: a point
- * layer of more than PST_LABEL_LAYER_MAX placed items gets no labels, and
- * every item of it is marked unlabelled (label_dropped, too_dense), so the
- * map's count of items shown without a label includes them; nor is it
- * fanned out (fan circles of dozens of symbols would move them far).  Placement costs grow
- * faster than linearly with the number of labels, and a name per item is
- * unreadable long before this density anyway.
- */
-static bool layer_labelled(const pst_layer *layer)
+/* Move each labelled symbol of @p g off every marker of @p mg it meets. */
+static void clear_of_markers(pst_group *g, const marker_grid *mg)
 {
-	size_t n = 0;
-	for (size_t k = 0; k < layer->n_features && n <= PST_LABEL_LAYER_MAX; k++)
-		n += layer->features[k].has_point;
-	return n <= PST_LABEL_LAYER_MAX;
-}
-
-static int add_layer_group(builder *b, const pst_layer *layer)
-{
-	bool labelled = layer_labelled(layer);
-	char *title = title_case(layer->name);
-	pst_group *g = title ? pst_scene_add_group(b->scene, layer->name, title) : NULL;
-	free(title);
-	int rc = g ? POSTURE_OK : POSTURE_ENOMEM;
-	/* A layer too dense to label is kept compact (scene.h); not on a map of changes, whose
-	 * marks read the items. */
-	if (rc == POSTURE_OK && !labelled && !b->diff && layer->type != PST_LAYER_BORDERS) {
-		/* Room for every feature (the pages of those without a point, or outside the
-		 * frame, are never touched): no copies as it grows, and no walk to count them. */
-		size_t n = layer->n_features;
-		g->dense = calloc(1, sizeof(*g->dense));
-		if (g->dense)
-			g->dense->pts = malloc((n + 1) * sizeof(pst_dense_point));
-		if (!g->dense || !g->dense->pts) {
-			free(g->dense);
-			g->dense = NULL;
-			rc = POSTURE_ENOMEM;
-		} else {
-			g->dense->cap = n + 1;
-			g->dense->frame = b->scene->map_box;
-		}
-	}
-	/* A dense layer's points are projected on a second thread, ahead of the records. */
-	pst_proj_ahead *ahead = rc == POSTURE_OK && g->dense && layer->n_features
-	                        ? pst_proj_ahead_start(b->proj, &layer->features[0].lon,
-	                                               &layer->features[0].lat,
-	                                               sizeof(pst_feature), layer->n_features)
-	                        : NULL;
-	for (size_t k = 0; rc == POSTURE_OK && k < layer->n_features; k++) {
-		const pst_feature *f = &layer->features[k];
-		if (f->precision && !strcmp(f->precision, "unplaced"))
-			continue; /* listed as not on the map (add_unplaced) */
-		if (layer->type == PST_LAYER_BORDERS)
-			rc = add_border_item(b, g, f);
-		else if (f->has_point)
-			rc = add_point_item(b, g, f, layer->type, labelled, ahead, k);
-	}
-	pst_proj_ahead_stop(ahead);
-	if (g && g->dense && !g->dense->n) { /* nothing of it on the map */
-		free(g->dense->pts);
-		free(g->dense->looks);
-		free(g->dense->cites);
-		free(g->dense->attrs);
-		free(g->dense);
-		g->dense = NULL;
-	}
-	/* A layer too dense to label is too dense to fan out: every symbol stays at its spot. */
-	if (rc == POSTURE_OK && layer->type == PST_LAYER_INCIDENTS && labelled)
-		rc = fan_out(g);
-	return rc == POSTURE_OK ? rc : pst_error(b->ctx, rc, layer->path, "out of memory");
-}
-
-/* Read and validate the map's layers (a map is never drawn from invalid data),
- * then add them ground first, figure last: places, borders, incidents, bases. */
-int pst_load_data(builder *b)
-{
-	const posture_data *all = b->given_data;
-	int rc = all ? POSTURE_OK : pst_inputs_data(&all, &b->owned_data, b->ctx, b->inputs, b->map);
-	if (rc == POSTURE_OK)
-		rc = pst_data_filter(&b->view, b->ctx, all, b->map->filter, b->map->date);
-	b->data = b->view;
-	return rc;
-}
-
-/* The name of the country with ISO code @p iso among the map's countries, or NULL. */
-static const char *country_name(const builder *b, const char *iso)
-{
-	const pst_group *g = pst_scene_group(b->scene, "countries");
-	for (size_t i = 0; g && iso && i < g->n_items; i++)
-		if (!strcmp(g->items[i].id, iso) && g->items[i].name[0])
-			return g->items[i].name;
-	return NULL;
-}
-
-/*
- * Items the data cannot place (precision "unplaced": the sources name no
- * site) go to a group of their own, "not-on-map", with their citations but
- * no geometry: they are numbered with the rest, listed in the furniture's
- * "Not on the map" note, in the map data and in the HTML page, and drawn
- * nowhere.  The country they name is kept for the note (an item whose
- * country is not on the page is not listed); the map does not pretend to a
- * country-level position the sources do not give.
- */
-static int add_unplaced(builder *b)
-{
-	const posture_data *data = b->data;
-	pst_group *g = NULL;
-	for (size_t l = 0; l < data->n_layers; l++) {
-		const pst_layer *layer = &data->layers[l];
-		for (size_t k = 0; k < layer->n_features; k++) {
-			const pst_feature *f = &layer->features[k];
-			if (!f->precision || strcmp(f->precision, "unplaced") != 0)
-				continue; /* (items after the map's date are already filtered out) */
-			const char *country = country_name(b, f->country);
-			if (f->country && !country)
-				continue; /* its country is not on this map either */
-			if (!g && !(g = pst_scene_add_group(b->scene, "not-on-map", "Not on the map")))
-				return POSTURE_ENOMEM;
-			pst_item *it = pst_group_add_item(g);
-			if (!it)
-				return POSTURE_ENOMEM;
-			it->id = pst_strdup(f->id);
-			it->kind = pst_strdup(f->kind);
-			it->name = pst_strdup(f->name);
-			it->priority = priority_of(layer->type, f->kind);
-			if (!it->id || !it->kind || !it->name || pst_copy_citations(it, f) != POSTURE_OK ||
-			    (country && !(it->country = pst_strdup(country))))
-				return POSTURE_ENOMEM;
-		}
-	}
-	return POSTURE_OK;
-}
-
-/*
- * An incident held at a base ("drills at the Kant air base") falls on the
- * base's symbol, which is drawn over it: it is moved out, from the base's
- * centre through its own (straight up when they coincide), until its symbol
- * clears the base's, as a fan moves symbols sharing one spot.
- */
-static void clear_of_base(pst_item *inc, const pst_item *base)
-{
-	const pst_box *bb = &base->symbol_box;
-	if (inc->ax < bb->x0 || inc->ax > bb->x1 || inc->ay < bb->y0 || inc->ay > bb->y1)
-		return;
-	double dx = inc->ax - base->ax, dy = inc->ay - base->ay, len = hypot(dx, dy);
-	if (len < 0.5) {
-		dx = 0;
-		dy = -1;
-	} else {
-		dx /= len;
-		dy /= len;
-	}
-	/* Far enough that the two boxes meet along that direction at most with a 0.5 pt gap. */
-	double hb = (bb->x1 - bb->x0) / 2, hi = (inc->symbol_box.x1 - inc->symbol_box.x0) / 2;
-	double reach = hb + hi + 0.5;
-	double t = fmin(fabs(dx) > 1e-9 ? reach / fabs(dx) : HUGE_VAL,
-	                fabs(dy) > 1e-9 ? reach / fabs(dy) : HUGE_VAL);
-	double nx = base->ax + t * dx, ny = base->ay + t * dy;
-	double mx = nx - inc->ax, my = ny - inc->ay;
-	inc->ax = nx;
-	inc->ay = ny;
-	inc->symbol_box = (pst_box){ inc->symbol_box.x0 + mx, inc->symbol_box.y0 + my,
-		                     inc->symbol_box.x1 + mx, inc->symbol_box.y1 + my };
-	inc->fanned = true;
-}
-
-static void incidents_clear_of_bases(builder *b)
-{
-	const posture_data *data = b->data;
-	for (size_t i = 0; i < data->n_layers; i++) {
-		if (data->layers[i].type != PST_LAYER_INCIDENTS)
+	for (size_t i = 0; mg->n && i < g->n_items; i++) {
+		pst_item *it = &g->items[i];
+		if (!fannable(it) || it->too_dense)
 			continue;
-		pst_group *inc = (pst_group *)pst_scene_group(b->scene, data->layers[i].name);
-		for (size_t j = 0; inc && j < data->n_layers; j++) {
-			const pst_group *bases = data->layers[j].type == PST_LAYER_BASES
-			                         ? pst_scene_group(b->scene, data->layers[j].name)
-			                         : NULL;
-			for (size_t k = 0; bases && k < inc->n_items; k++) {
-				pst_item *it = &inc->items[k];
-				pst_group_iter bi = { 0 };
-				int rc = POSTURE_OK;
-				const pst_item *base;
-				while (fannable(it) && !it->too_dense && (base = pst_group_next(bases, &bi, &rc)))
-					if (fannable(base))
-						clear_of_base(it, base);
-				pst_group_iter_free(&bi);
-			}
+		/* A move can bring it onto another marker: look again, a few times at most. */
+		for (int round = 0, moved = 1; moved && round < 4; round++) {
+			moved = 0;
+			size_t c0 = marker_cell(mg, it->ax, it->ay), cx = c0 % mg->nx, cy = c0 / mg->nx;
+			for (size_t y = cy ? cy - 1 : 0; y <= cy + 1 && y < mg->ny; y++)
+				for (size_t x = cx ? cx - 1 : 0; x <= cx + 1 && x < mg->nx; x++)
+					for (size_t k = mg->start[y * mg->nx + x];
+					     k < mg->start[y * mg->nx + x + 1]; k++)
+						moved |= clear_of(it, &mg->m[mg->order[k]]);
 		}
 	}
+}
+
+/* The widest symbol of the labelled incidents of @p data (0: none). */
+static double incident_reach(builder *b)
+{
+	double reach = 0;
+	for (size_t i = 0; i < b->data->n_layers; i++) {
+		const pst_group *g = b->data->layers[i].type == PST_LAYER_INCIDENTS
+		                     ? pst_scene_group(b->scene, b->data->layers[i].name)
+		                     : NULL;
+		for (size_t k = 0; g && k < g->n_items; k++)
+			if (fannable(&g->items[k]) && !g->items[k].too_dense)
+				reach = fmax(reach, g->items[k].symbol_box.x1 - g->items[k].symbol_box.x0);
+	}
+	return reach;
+}
+
+/* The markers of every layer of type @p t, in one grid. */
+static int markers_of(marker_grid *mg, builder *b, pst_layer_type t, double reach)
+{
+	int rc = POSTURE_OK;
+	for (size_t j = 0; rc == POSTURE_OK && j < b->data->n_layers; j++) {
+		const pst_group *g = b->data->layers[j].type == t
+		                     ? pst_scene_group(b->scene, b->data->layers[j].name)
+		                     : NULL;
+		if (g)
+			rc = marker_grid_add(mg, g);
+	}
+	return rc == POSTURE_OK ? marker_grid_index(mg, reach + CLEAR_GAP) : rc;
+}
+
+/*
+ * Incidents sharing a spot fanned out (a layer too dense to label is too
+ * dense to fan out: every symbol stays at its spot), then moved off the city
+ * markers under them and the bases drawn over them.
+ */
+static int place_incidents(builder *b)
+{
+	double reach = incident_reach(b);
+	if (reach <= 0)
+		return POSTURE_OK;
+	marker_grid places = { 0 }, bases = { 0 };
+	int rc = markers_of(&places, b, PST_LAYER_PLACES, reach);
+	if (rc == POSTURE_OK)
+		rc = markers_of(&bases, b, PST_LAYER_BASES, reach);
+	for (size_t i = 0; rc == POSTURE_OK && i < b->data->n_layers; i++) {
+		pst_group *g = b->data->layers[i].type == PST_LAYER_INCIDENTS
+		               ? (pst_group *)pst_scene_group(b->scene, b->data->layers[i].name)
+		               : NULL;
+		if (!g || !layer_labelled(&b->data->layers[i]))
+			continue;
+		rc = fan_out(g, &places);
+		clear_of_markers(g, &places);
+		clear_of_markers(g, &bases);
+	}
+	marker_grid_free(&places);
+	marker_grid_free(&bases);
+	return rc;
 }
 
 int pst_add_layers(builder *b)
@@ -1150,8 +1318,8 @@ int pst_add_layers(builder *b)
 				rc = add_layer_group(b, &data->layers[i]);
 	memo_free(b->memo);
 	b->memo = NULL;
-	if (rc == POSTURE_OK)
-		incidents_clear_of_bases(b);
+	if (rc == POSTURE_OK && place_incidents(b) != POSTURE_OK)
+		rc = pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
 	if (rc == POSTURE_OK && add_unplaced(b) != POSTURE_OK)
 		rc = pst_error(b->ctx, POSTURE_ENOMEM, b->map->path, "out of memory");
 	return rc;

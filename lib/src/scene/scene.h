@@ -73,6 +73,8 @@ typedef struct {
 	size_t n_parts;
 	/* Point symbol. */
 	double ax, ay;      /* anchor: the projected position, page units */
+	double spot_x, spot_y; /* when fanned: the projected position, the anchor being where
+	                          the symbol is drawn */
 	double symbol_size; /* pt, the symbol's width */
 	pst_box symbol_box; /* box covered by the symbol and its outline */
 	/* Label (optional). */
@@ -107,7 +109,8 @@ typedef struct {
 	bool too_dense;     /* its layer has more than PST_LABEL_LAYER_MAX items: no label,
 	                       counted with label_dropped as unlabelled (scene/items.c) */
 	bool label_optional;/* a name placed only where room is left (country names) */
-	bool fanned;        /* moved off a spot it shared with other symbols (see items.c) */
+	bool fanned;        /* drawn off its spot: one it shared with other symbols, or a
+	                       city's marker or a base's symbol under it (see items.c) */
 	bool pooled;        /* id, kind, name, the citation arrays and texts, date and precision
 	                       live in the scene's pool (point items of the data): not freed alone */
 } pst_item;
