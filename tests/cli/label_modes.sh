@@ -61,6 +61,14 @@ pdftotext -f 2 "$TMP/many.pdf" "$TMP/many.txt"
 grep -q "Key (continued)" "$TMP/many.txt" || fail "no continued key list in the PDF"
 grep -qF "$(cat "$TMP/last-key")" "$TMP/many.txt" || fail "the last key is not on the PDF's key page"
 grep -q "<li><strong>Key 1: " "$TMP/many.html" || fail "the HTML map as text does not give the keys"
+grep -q "warning" "$TMP/err" && fail "PDF, map data and HTML warned of keys left out: $(cat "$TMP/err")"
+# A PNG or SVG has no page for them: the render says which keys it leaves out.
+run 0 "$POSTURE" render "$SRC/maps/central-asia.ini" --layout handout --set labels=keys \
+	-o "$TMP/many.png" -o "$TMP/many.svg"
+for f in many.png many.svg; do
+	grep -q "$TMP/$f: warning: the key panel holds [0-9]* of the map's [0-9]* keys: the names of keys [0-9]*–[0-9]* are not on this image" "$TMP/err" ||
+		fail "no warning of the keys $f leaves out: $(cat "$TMP/err")"
+done
 
 # labels.LAYER: keys for incidents only; bases keep their names.
 write_map "$TMP/m.ini" "labels.incidents = keys"

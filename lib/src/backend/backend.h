@@ -25,6 +25,9 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol);
 /* PDF: pages after the map for the keys its key panel could not hold. */
 void pst_cairo_paint_key_pages(cairo_t *cr, const posture_scene *s);
 
+/* The keys of @p s's labels (the key panel lists the first s->keys_listed). */
+size_t pst_scene_keys(const posture_scene *s);
+
 /* Pieces of the painter shared with cairo_dense.c: an item's geometry path
  * (simplified to @p tol) and its painting, a symbol's path, a symbol painted
  * whole, and the fill and outline of a symbol path in the look of @p look. */

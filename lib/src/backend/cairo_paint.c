@@ -314,7 +314,7 @@ void pst_cairo_paint(cairo_t *cr, const posture_scene *s, double tol)
 /* --- key continuation pages (PDF) ------------------------------------------- */
 
 /* How many keys the map has (an item sharing another's key has no label). */
-static size_t count_keys(const posture_scene *s)
+size_t pst_scene_keys(const posture_scene *s)
 {
 	size_t n = 0;
 	for (size_t g = 0; g < s->n_groups; g++)
@@ -330,7 +330,7 @@ static size_t count_keys(const posture_scene *s)
  */
 void pst_cairo_paint_key_pages(cairo_t *cr, const posture_scene *s)
 {
-	size_t n = count_keys(s);
+	size_t n = pst_scene_keys(s);
 	if (n <= s->keys_listed)
 		return;
 	PangoContext *pc = pango_cairo_create_context(cr);

@@ -48,9 +48,29 @@ static int write_expanded(posture_ctx *ctx, const posture_scene *scene, FILE *fp
 	return rc;
 }
 
+/*
+ * An image has no page for the keys its panel cannot hold (a PDF has them on
+ * pages of their own; the HTML map and the map data list every key): the
+ * render says so, with what makes room.
+ */
+static void warn_keys_unlisted(posture_ctx *ctx, const posture_scene *scene, const char *path,
+                               posture_format format)
+{
+	size_t n = pst_scene_keys(scene);
+	if (n <= scene->keys_listed || format == POSTURE_FORMAT_PDF ||
+	    format == POSTURE_FORMAT_JSON || format == POSTURE_FORMAT_HTML)
+		return;
+	pst_diag(ctx, POSTURE_WARNING, POSTURE_EDATA, path, 0, 0,
+	         "the key panel holds %zu of the map's %zu keys: the names of keys %zu\xE2\x80\x93%zu "
+	         "are not on this image (the PDF lists them on a page of their own; the HTML map "
+	         "and the map data list every key); a larger --size, or shorter labels "
+	         "(citations = numbered), makes room", scene->keys_listed, n, scene->keys_listed + 1, n);
+}
+
 static int write_format(posture_ctx *ctx, const posture_scene *scene, FILE *fp, const char *path,
                         posture_format format, const posture_render_opts *opts)
 {
+	warn_keys_unlisted(ctx, scene, path, format);
 	switch (format) {
 	case POSTURE_FORMAT_PNG:
 		return pst_write_png(ctx, scene, fp, path, opts->scale);
