@@ -32,8 +32,12 @@ run 2 "$POSTURE" render "$SRC/maps/central-asia.ini" --set theme.text.lable-size
 expect_err "--set: error: unknown theme property 'text.lable-size'; did you mean 'text.label-size'?"
 run 2 "$POSTURE" render "$SRC/maps/central-asia.ini" --theme nosuch -o x.png
 expect_err "--theme: error: theme 'nosuch' not found"
+run 2 "$POSTURE" render "$SRC/maps/central-asia.ini" --layout handot -o x.png
+expect_err "--layout: error: layout 'handot' is not known; did you mean 'handout'?"
 
 # I/O errors: exit 3.
+run 3 "$POSTURE" check --documents no-such-folder "$SRC/layers"
+expect_err "no-such-folder: error: cannot open the documents directory: No such file or directory"
 run 3 "$POSTURE" render no-such-map.ini
 expect_err "no-such-map.ini: error: cannot open file"
 mkfifo fifo.ini

@@ -101,7 +101,7 @@ run 0 "$POSTURE" render proj/maps/ca.ini --from 2015-03 --hide places -d o6
 
 # 7. Unknown names: errors with a suggestion (usage for options, data in a map file).
 run 2 "$POSTURE" render proj/maps/ca.ini --hide place -o x.png
-expect_err "--hide: error: unknown layer 'place' in hide; did you mean 'places'?"
+expect_err "--hide: error: unknown layer 'place'; did you mean 'places'?"
 run 2 "$POSTURE" render proj/maps/ca.ini --kinds atack -o x.png
 expect_err "did you mean 'attack'?"
 run 2 "$POSTURE" render proj/maps/ca.ini --from 2015-13 -o x.png
@@ -128,5 +128,5 @@ head -1 "$TMP/out" | tr -d '\r' | grep -qx 'layer,id,name,kind,date,lon,lat,prec
 grep -q '^bases,russia-kant-air-base,Kant air base,air-base,,74.8460,42.8530,site,KGZ,' "$TMP/out" ||
 	fail "list CSV row of Kant air base lacks its name or country"
 run 2 "$POSTURE" list "$SRC/layers" --layer base
-expect_err "--layer: error: unknown layer 'base' in only; did you mean 'bases'?"
+expect_err "--layer: error: unknown layer 'base'; did you mean 'bases'?"
 pass

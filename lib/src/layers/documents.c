@@ -21,6 +21,7 @@
  * (else 1).  A document without form feeds has no computable pages.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -173,7 +174,10 @@ static int scan_dir(checker *k)
 {
 	DIR *d = opendir(k->dir);
 	if (!d)
-		return pst_error(k->ctx, POSTURE_EIO, k->dir, "cannot open the documents directory");
+		return pst_error(k->ctx, POSTURE_EIO, k->dir, "cannot open the documents directory: %s%s",
+		                 strerror(errno),
+		                 errno == ENOENT ? " (--documents names a folder of the sources' "
+		                                   "plain texts, SOURCE-ID.txt)" : "");
 	size_t n_txt = 0;
 	struct dirent *e;
 	const char **ids = calloc(k->data->n_sources + 1, sizeof(char *));

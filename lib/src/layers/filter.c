@@ -240,12 +240,16 @@ static int unknown_name(const posture_filter *f, posture_ctx *ctx, int key, cons
 	pst_buf_init(&known);
 	for (size_t i = 0; i < n_cands; i++)
 		pst_buf_printf(&known, "%s%s", i ? ", " : "", cands[i]);
+	/* In a map file, the key; an option names itself in the prefix. */
+	char in[32] = "";
+	if (at.line)
+		snprintf(in, sizeof(in), " in %s", key_names[key]);
 	if (near)
-		pst_error_at(ctx, code_at(&at), &at, "unknown %s '%s' in %s; did you mean '%s'?", what,
-		             name, key_names[key], near);
+		pst_error_at(ctx, code_at(&at), &at, "unknown %s '%s'%s; did you mean '%s'?", what,
+		             name, in, near);
 	else
-		pst_error_at(ctx, code_at(&at), &at, "unknown %s '%s' in %s (known: %s)", what, name,
-		             key_names[key], known.data ? known.data : "none");
+		pst_error_at(ctx, code_at(&at), &at, "unknown %s '%s'%s (known: %s)", what, name, in,
+		             known.data ? known.data : "none");
 	pst_buf_free(&known);
 	return code_at(&at);
 }

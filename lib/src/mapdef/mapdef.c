@@ -163,9 +163,15 @@ static int parse_choice(char **field, const src_pos *at, const char *key, const 
 			return set_string(field, at, v);
 	pst_buf list;
 	pst_buf_init(&list);
-	for (size_t i = 0; choices[i]; i++)
-		pst_buf_printf(&list, "%s'%s'", i ? ", " : "", choices[i]);
-	value_error(at, "%s '%s' is not known (choose %s)", key, v, list.data ? list.data : "");
+	size_t n = 0;
+	for (; choices[n]; n++)
+		pst_buf_printf(&list, "%s'%s'", n ? ", " : "", choices[n]);
+	const char *near = posture_nearest_word(v, choices, n);
+	if (near)
+		value_error(at, "%s '%s' is not known; did you mean '%s'? (choose %s)", key, v, near,
+		            list.data ? list.data : "");
+	else
+		value_error(at, "%s '%s' is not known (choose %s)", key, v, list.data ? list.data : "");
 	pst_buf_free(&list);
 	return POSTURE_EDATA;
 }
