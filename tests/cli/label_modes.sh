@@ -118,6 +118,17 @@ PY
 if grep -q "pinned label of 'russia-201st-kulob' covers" "$TMP/err"; then
 	grep -q "m.ini:11:22: warning: the pinned label" "$TMP/err" || fail "collision warning without position"
 fi
+# A misspelt id gets the nearest; a pin off the frame is an error (its label
+# would not be seen), at its line, and draws nothing.
+write_map "$TMP/m.ini" "" "russia-201st-kulub = S"
+run 0 "$POSTURE" render "$TMP/m.ini" -o "$TMP/pin.json"
+grep -q "m.ini:11:1: warning: no labelled item 'russia-201st-kulub' on this map: the pin is not used; did you mean 'russia-201st-kulob'?" "$TMP/err" ||
+	fail "misspelt pin: $(cat "$TMP/err")"
+write_map "$TMP/m.ini" "" "russia-201st-kulob = 0, -3000"
+run 1 "$POSTURE" render "$TMP/m.ini" -o "$TMP/off.png"
+grep -q "m.ini:11:22: error: the pinned label of 'russia-201st-kulob' lies outside the map's frame" "$TMP/err" ||
+	fail "pin off the frame: $(cat "$TMP/err")"
+[ ! -e "$TMP/off.png" ] || fail "a pin off the frame drew the map"
 
 # Stable under edits: an incident added by the Aral Sea, by Ashgabat (13
 # labels moved there before labels were solved group by group), or under the

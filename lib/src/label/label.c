@@ -893,6 +893,9 @@ static int pin_label(obstacles *ob, pst_lab *l, pst_label_pin_def *pin)
 	double cost = 0;
 	pin->collides = !box_ok(ob, it, &c.box, c.leader, false, it->label->size, &cost) ||
 	                (c.leader && !leader_ok(ob, it, c.lead, &cost));
+	const pst_box *mb = &ob->s->map_box;
+	pin->outside = c.box.x0 < mb->x0 || c.box.y0 < mb->y0 || c.box.x1 > mb->x1 ||
+	               c.box.y1 > mb->y1;
 	pin->used = true;
 	if (!(l->c = malloc(sizeof(pst_cand))))
 		return POSTURE_ENOMEM;

@@ -41,6 +41,7 @@ typedef struct {
 	pst_where at;      /* where the pin is written, for warnings */
 	bool used;         /* set when an item took it */
 	bool collides;     /* set when the pinned label overlaps something */
+	bool outside;      /* set when it does not lie wholly inside the map's frame */
 } pst_label_pin_def;
 
 /* What placement asks of the key panel, once it knows the keys it needs. */

@@ -353,17 +353,48 @@ int pst_add_object(builder *b, pst_item *it, pst_item *outline, const SHPObject 
 
 /* --- labels and furniture ------------------------------------------------------- */
 
-/* Warnings for the designer's lines that did not take: a pin on an item the
- * map does not show, a pin that collides, a mode for a layer not drawn. */
-static void warn_label_lines(builder *b, const pst_label_opts *o)
+/* The id of the labelled item of the map nearest @p id in spelling, or NULL. */
+static const char *nearest_item_id(const posture_scene *s, const char *id)
+{
+	size_t n = 0;
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
+			n += s->groups[g].items[i].label && s->groups[g].items[i].has_anchor;
+	const char **ids = n ? malloc(n * sizeof(*ids)) : NULL;
+	if (!ids)
+		return NULL;
+	n = 0;
+	for (size_t g = 0; g < s->n_groups; g++)
+		for (size_t i = 0; !s->groups[g].furniture && i < s->groups[g].n_items; i++)
+			if (s->groups[g].items[i].label && s->groups[g].items[i].has_anchor)
+				ids[n++] = s->groups[g].items[i].id;
+	const char *near = posture_nearest_word(id, ids, n);
+	free(ids);
+	return near;
+}
+
+/* The designer's lines that did not take: warnings for a pin on an item the
+ * map does not show, a pin that collides, a mode for a layer not drawn; an
+ * error for a pin off the map's frame (its label would not be seen). */
+static int warn_label_lines(builder *b, const pst_label_opts *o)
 {
 	const posture_map *m = b->map;
+	int rc = POSTURE_OK;
 	for (size_t i = 0; i < o->n_pins; i++) {
 		const pst_label_pin_def *p = &o->pins[i];
+		const char *near = p->used ? NULL : nearest_item_id(b->scene, p->item_id);
 		if (!p->used)
 			pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->path, m->pins[i].key_at.line,
 			         m->pins[i].key_at.column,
-			         "no labelled item '%s' on this map: the pin is not used", p->item_id);
+			         "no labelled item '%s' on this map: the pin is not used%s%s%s",
+			         p->item_id, near ? "; did you mean '" : "", near ? near : "",
+			         near ? "'?" : "");
+		else if (p->outside)
+			rc = pst_error_at(b->ctx, POSTURE_EDATA, &p->at,
+			                  "the pinned label of '%s' lies outside the map's frame, "
+			                  "%g x %g pt (a pin's offsets are points from the symbol, y down)",
+			                  p->item_id, b->scene->map_box.x1 - b->scene->map_box.x0,
+			                  b->scene->map_box.y1 - b->scene->map_box.y0);
 		else if (p->collides)
 			pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->path, p->at.line, p->at.column,
 			         "the pinned label of '%s' covers a symbol, a border or the frame's edge "
@@ -375,6 +406,7 @@ static void warn_label_lines(builder *b, const pst_label_opts *o)
 			         m->layer_labels[i].key_at.line, m->layer_labels[i].key_at.column,
 			         "no layer '%s' on this map: 'labels.%s' is not used",
 			         m->layer_labels[i].key, m->layer_labels[i].key);
+	return rc;
 }
 
 /* Place every label as the map asks ([map] labels, labels.LAYER, [labels] pins),
@@ -423,8 +455,7 @@ static int place_labels(builder *b)
 	s->label_stats.n_unlabelled += n_dense;
 	if (rc == POSTURE_OK)
 		rc = pst_keys_fill(b, &opts.keys_box);
-	if (rc == POSTURE_OK)
-		warn_label_lines(b, &opts);
+	int lines = rc == POSTURE_OK ? warn_label_lines(b, &opts) : POSTURE_OK;
 	if (rc == POSTURE_OK && m->n_keep && !opts.n_kept)
 		pst_diag(b->ctx, POSTURE_WARNING, POSTURE_EDATA, m->keep_path, 0, 0,
 		         "no label of this map has a place this file gives (was it drawn at another "
@@ -432,7 +463,7 @@ static int place_labels(builder *b)
 	free(pins);
 	if (rc != POSTURE_OK)
 		return pst_error(b->ctx, rc, m->path, "out of memory");
-	return POSTURE_OK;
+	return lines; /* a pin off the frame: already said */
 }
 
 static int load_theme(builder *b)
