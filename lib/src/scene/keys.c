@@ -313,9 +313,8 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	double pad = 6 * b->k, margin = 10 * b->k;
 	/* As wide as its longest row, up to a share of the frame. */
 	double w_max = b->beside ? b->column_w : fmax(KEY_PANEL_SHARE * mw, 120);
-	char *more = more_note(8888, 8888);
-	double widest = more ? row_width(b, more) : HUGE_VAL;
-	free(more);
+	/* (The "Keys …: on the next page" line wraps to the rows' width.) */
+	double widest = 0;
 	for (size_t i = 0; i < req->n_keys && widest < w_max; i++) {
 		char *text = row_text((int)(i + 1), req->texts[i]);
 		widest = fmax(widest, text ? row_width(b, text) : w_max);
@@ -358,8 +357,10 @@ int pst_keys_reserve(void *user, const pst_key_request *req, pst_box *out)
 	if (!ok)
 		return POSTURE_ENOMEM;
 	/* Room for a few keys more, in steps of four rows, so that one more key
-	 * (an item added) seldom changes the panel and the labels round it. */
-	h = fmin(max_h, h + (double)((4 - req->n_keys % 4) % 4) * line);
+	 * (an item added) seldom changes the panel and the labels round it; not
+	 * under four keys, where the empty rows would be most of the panel. */
+	if (req->n_keys >= 4)
+		h = fmin(max_h, h + (double)((4 - req->n_keys % 4) % 4) * line);
 	if (b->beside) { /* in the column, under the rest of the furniture */
 		double x0 = b->column_x;
 		h = fmin(h, b->column_bottom - b->column_y);
