@@ -15,6 +15,7 @@ the same render, and prints one JSON object:
                     two symbols mark one spot (the centre of one under the other,
                     or both drawn apart from one position: map data's "spot")
   incident_hides    incident symbols over a place's marker or under a base's
+  lone_marker       labels with a line that is only a citation marker ("[1]")
   leader_touching   names at the end of a leader within 1 pt of another item's
                     symbol (the label reads as that symbol's)
   crossing_leaders  pairs of leaders that cross
@@ -169,10 +170,12 @@ def main():
     labels = [it for it in items if "label_box" in it and "anchor" in it]
     out = {k: [] for k in ("crossed", "nearer_other", "long_leaders", "leader_over_symbol",
                            "leader_touching", "crossing_leaders", "under_furniture",
-                           "degree_on_symbol", "incident_hides")}
+                           "degree_on_symbol", "incident_hides", "lone_marker")}
     panels = [g["box"] for g in data["furniture"] if g["box"][2] > g["box"][0]]
     for it in labels:
         box = it["label_box"]
+        if any(re.fullmatch(r"\[[0-9, ]+\]", line) for line in it["label"].split("\n")):
+            out["lone_marker"].append(it["id"])
         if any(seg_meets_box(s, box) for s in borders):
             out["crossed"].append(it["id"])
         if any(boxes_overlap(box, p) for p in panels):

@@ -989,7 +989,10 @@ static void key_size(PangoContext *pc, pst_lab *l, size_t bound)
 }
 
 /* The name with its longest line broken at the space nearest that line's
- * middle, or NULL when it has no space to break at. */
+ * middle, or NULL when it has no space to break at.  A citation marker
+ * ("[1, 3]") stays with the words before it, and neither piece is shorter
+ * than MIN_PIECE bytes ("Sep" alone over "2014"). */
+#define MIN_PIECE 4
 static char *broken_name(const char *text)
 {
 	size_t start = 0, len = 0, n = strlen(text);
@@ -1005,7 +1008,9 @@ static char *broken_name(const char *text)
 	size_t best = 0;
 	double mid = start + len / 2.0;
 	for (size_t i = start + 1; i + 1 < start + len; i++)
-		if (text[i] == ' ' && (!best || fabs((double)i - mid) < fabs((double)best - mid)))
+		if (text[i] == ' ' && text[i + 1] != '[' && i - start >= MIN_PIECE &&
+		    start + len - i - 1 >= MIN_PIECE &&
+		    (!best || fabs((double)i - mid) < fabs((double)best - mid)))
 			best = i;
 	if (!best)
 		return NULL;
