@@ -15,7 +15,8 @@ the same render, and prints one JSON object:
                     two symbols mark one spot (the centre of one under the other,
                     or both drawn apart from one position: map data's "spot")
   incident_hides    incident symbols over a place's marker or under a base's
-  lone_marker       labels with a line that is only a citation marker ("[1]")
+  lone_marker       labels with a line that is only a one-source marker ("[1]"),
+                    or a marker broken over two lines
   leader_touching   names at the end of a leader within 1 pt of another item's
                     symbol (the label reads as that symbol's)
   crossing_leaders  pairs of leaders that cross
@@ -174,7 +175,8 @@ def main():
     panels = [g["box"] for g in data["furniture"] if g["box"][2] > g["box"][0]]
     for it in labels:
         box = it["label_box"]
-        if any(re.fullmatch(r"\[[0-9, ]+\]", line) for line in it["label"].split("\n")):
+        if any(re.fullmatch(r"\[[0-9]+\]", line) or line.count("[") != line.count("]")
+               for line in it["label"].split("\n")):
             out["lone_marker"].append(it["id"])
         if any(seg_meets_box(s, box) for s in borders):
             out["crossed"].append(it["id"])

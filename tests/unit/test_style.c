@@ -190,6 +190,34 @@ static void test_style_kinds_told_apart_in_grey(void **state)
 	assert_true(themes >= 3);
 }
 
+/*
+ * Over every shipped theme, every symbol stands out from the land it is
+ * drawn on, focus countries included: its fill's lightness differs from
+ * theirs by at least 25 (CIE L*).  The dark theme's US-operated bases in
+ * the article's blue were 19 from its focus land.
+ */
+static void test_style_symbols_stand_out_from_land(void **state)
+{
+	(void)state;
+	static const char *const themes[] = { "article", "print", "dark" };
+	for (size_t i = 0; i < sizeof(themes) / sizeof(themes[0]); i++) {
+		pst_theme *t;
+		assert_string_equal(load(themes[i], NULL, 0, &t), "");
+		look looks[64];
+		size_t n = theme_looks(t, looks, 63);
+		const pst_kind_style *other = pst_theme_kind(t, "other");
+		looks[n++] = (look){ "other", other->symbol, 0, other->fill };
+		const double ground[2] = { lightness(t->land.fill), lightness(t->land_focus) };
+		for (size_t k = 0; k < n; k++)
+			for (int g = 0; g < 2; g++)
+				if (fabs(lightness(looks[k].color) - ground[g]) < 25)
+					fail_msg("theme %s: %s (L* %.0f) is within 25 of the %s (L* %.0f)",
+					         themes[i], looks[k].name, lightness(looks[k].color),
+					         g ? "focus land" : "land", ground[g]);
+		pst_theme_destroy(t);
+	}
+}
+
 /* The lightness formula itself: black 0, white 100, #777777 about 50. */
 static void test_style_lightness(void **state)
 {
@@ -266,6 +294,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_style_shipped_themes_load),
 		cmocka_unit_test(test_style_kinds_told_apart_in_grey),
+		cmocka_unit_test(test_style_symbols_stand_out_from_land),
 		cmocka_unit_test(test_style_lightness),
 		cmocka_unit_test(test_style_errors_have_positions),
 		cmocka_unit_test(test_style_map_overrides),

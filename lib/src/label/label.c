@@ -988,36 +988,66 @@ static void key_size(PangoContext *pc, pst_lab *l, size_t bound)
 	l->kh = ink_h;
 }
 
-/* The name with its longest line broken at the space nearest that line's
- * middle, or NULL when it has no space to break at.  A citation marker
- * ("[1, 3]") stays with the words before it, and neither piece is shorter
- * than MIN_PIECE bytes ("Sep" alone over "2014"). */
-#define MIN_PIECE 4
-static char *broken_name(const char *text)
+#define MIN_PIECE 4 /* bytes: the shortest piece of a broken line */
+
+/* Does @p p start a marker of one source ("[1]"), too small for a line? */
+static bool lone_number(const char *p)
 {
-	size_t start = 0, len = 0, n = strlen(text);
-	for (size_t i = 0, line = 0; i <= n; i++) {
-		if (text[i] == '\n' || text[i] == '\0') {
-			if (i - line > len) {
-				start = line;
-				len = i - line;
-			}
-			line = i + 1;
-		}
-	}
+	if (*p != '[')
+		return false;
+	size_t n = strcspn(p, "],\n");
+	return p[n] == ']';
+}
+
+/* The space nearest the middle of the line text[start, start + len) that may
+ * break it, or 0. */
+static size_t break_in_line(const char *text, size_t start, size_t len)
+{
 	size_t best = 0;
 	double mid = start + len / 2.0;
-	for (size_t i = start + 1; i + 1 < start + len; i++)
-		if (text[i] == ' ' && text[i + 1] != '[' && i - start >= MIN_PIECE &&
-		    start + len - i - 1 >= MIN_PIECE &&
+	int depth = 0; /* inside a marker's brackets */
+	for (size_t i = start; i + 1 < start + len; i++) {
+		depth += (text[i] == '[') - (text[i] == ']');
+		if (depth == 0 && i > start && text[i] == ' ' && !lone_number(text + i + 1) &&
+		    i - start >= MIN_PIECE && start + len - i - 1 >= MIN_PIECE &&
 		    (!best || fabs((double)i - mid) < fabs((double)best - mid)))
 			best = i;
-	if (!best)
-		return NULL;
-	char *s = pst_strdup(text);
-	if (s)
-		s[best] = '\n';
-	return s;
+	}
+	return best;
+}
+
+/* The name with its longest line broken at the space nearest that line's
+ * middle (or, when it has no space to break at, the next longest line), or
+ * NULL.  A citation marker ("[1, 3]") stays whole, one of one source ("[1]")
+ * with the words before it, and no piece is shorter than MIN_PIECE bytes
+ * ("Sep" over "2014"). */
+static char *broken_name(const char *text)
+{
+	/* The longest line that can be broken: lines longest first. */
+	size_t n = strlen(text), done = 0; /* lines of done bytes or more were tried */
+	for (;;) {
+		size_t start = 0, len = 0;
+		for (size_t i = 0, line = 0; i <= n; i++) {
+			if (text[i] == '\n' || text[i] == '\0') {
+				size_t l = i - line;
+				if (l > len && (!done || l < done)) {
+					start = line;
+					len = l;
+				}
+				line = i + 1;
+			}
+		}
+		if (!len)
+			return NULL;
+		size_t best = break_in_line(text, start, len);
+		if (best) {
+			char *s = pst_strdup(text);
+			if (s)
+				s[best] = '\n';
+			return s;
+		}
+		done = len;
+	}
 }
 
 static int measure(PangoContext *pc, pst_lab *l, size_t key_bound)
