@@ -394,7 +394,7 @@ static bool box_ok(obstacles *ob, const pst_item *it, const pst_box *box, bool l
 	if (pst_grid_query(&ob->fixed, &around, rival_nearer, &p)) {
 		if (!leader)
 			return false;
-		*cost += 3; /* a label at the end of a leader, against another symbol */
+		*cost += 5; /* a label at the end of a leader, against another symbol */
 		/* A name touching it reads as its (a key's number, at density, may). */
 		p.within = LEADER_TOUCH * size;
 		around = grown(box, p.within);
